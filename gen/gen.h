@@ -1,0 +1,204 @@
+/*
+ * Copyright (c) 2026 The nearmiss authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * nearmiss-gen's internal interfaces: the git source (repo.c), the build
+ * state kept beside the output for incremental builds (state.c), the
+ * page and feed renderers (pages.c) and the build driver (build.c).
+ */
+
+#ifndef NM_GEN_H
+#define NM_GEN_H
+
+#include <stddef.h>
+
+#include <git2.h>
+
+#include "config.h"
+#include "md.h"
+#include "report.h"
+
+struct buf;
+struct arena;
+struct tmpl_set;
+struct tval;
+
+#define STATE_FILE	".nearmiss-state"
+#define STATE_PARTIAL	0x1	/* state opts: reports were left out */
+#define REPORT_FILE_MAX	(MD_BODY_MAX + REPORT_FM_MAX + 64)
+
+struct gen_opts {
+	const char	*repo;		/* NULL: discover from "." */
+	const char	*path;		/* content path in the tree */
+	const char	*ref;
+	const char	*outdir;
+	const char	*themedir;
+	int		 keep_going;
+	int		 full;		/* ignore the state: rebuild all */
+	int		 jobs;
+	int		 progress;	/* show progress on stderr */
+	int		 sync;		/* make the output durable */
+};
+
+/* The committed content we build from. */
+struct gitsrc {
+	git_repository	*repo;
+	char		*gitdir;	/* to reopen in worker threads */
+	char		*path;		/* content path, no trailing '/' */
+	git_oid		 commit;
+	git_oid		 tree;		/* tree of path in commit */
+	git_oid		 config;	/* blob of path/nearmiss.ini */
+};
+
+/* A file of the content tree. */
+struct srcfile {
+	char		*path;		/* relative to the content path */
+	git_oid		 oid;
+};
+
+/* The ways to browse: by taxonomy term, by year, and all reports. */
+enum facet_id { FACET_TYPE, FACET_FACTOR, FACET_LOSS, FACET_YEAR,
+	FACET_ALL, FACET_MAX };
+
+/* A static page (pages/<slug>.md). */
+struct page {
+	char		*slug;
+	char		*title;
+	git_oid		 oid;
+	struct buf	*html;		/* rendered body, or NULL */
+};
+
+/* Everything one build knows. */
+struct site {
+	struct config	 cfg;
+	struct report	*reports;	/* newest first after site_sort() */
+	git_oid		*oids;		/* blob of each report */
+	size_t		 nreports;
+	struct page	*pages;		/* sorted by slug */
+	size_t		 npages;
+	struct tmpl_set	*theme;
+	const struct gen_opts *opts;
+	int		 page_errors;	/* pages left out (--keep-going) */
+	/* Event years present, newest first. */
+	int		*years;
+	size_t		 nyears;
+	/* Members of every collection, as indexes into reports. */
+	struct coll {
+		size_t	*idx;
+		size_t	 n;
+	}		*coll[FACET_MAX];
+	size_t		 ncoll[FACET_MAX];
+};
+
+/* repo.c */
+int	repo_open(struct gitsrc *, const struct gen_opts *);
+void	repo_close(struct gitsrc *);
+/* Opens another handle on the same repository (one per thread). */
+int	repo_reopen(git_repository **, const struct gitsrc *);
+/* Lists the blobs under sub ("reports" or "pages") of the content tree. */
+int	repo_list(struct srcfile **, size_t *, const struct gitsrc *,
+	    const char *sub);
+void	srcfiles_free(struct srcfile *, size_t);
+/* Reads blob oid into out; NM_ETOOBIG if larger than max (logged). */
+int	repo_read(struct buf *out, git_repository *, const git_oid *,
+	    size_t max, const char *path);
+/* Logs the last libgit2 error with a context prefix; returns -1. */
+int	git_fail(const char *);
+/*
+ * Paths (relative to the content path) that differ between the content
+ * tree old and the current one.  Returns NM_ENOTFOUND if old is not in
+ * the repository any more.
+ */
+struct change {
+	char		*path;
+	int		 deleted;	/* gone from the new tree */
+	git_oid		 oid;		/* new blob unless deleted */
+	unsigned int	 mode;		/* new file mode unless deleted */
+};
+int	repo_changes(struct change **, size_t *, const struct gitsrc *,
+	    const git_oid *old);
+void	changes_free(struct change *, size_t);
+/* Checks a path of the content tree: reports/<yyyy>/<id>.md. */
+int	report_path_ok(const char *path, char *id, size_t idsz);
+
+/* state.c: what the last build in outdir was made from. */
+struct state {
+	char		 version[32];
+	git_oid		 tree, config, theme;
+	unsigned int	 opts;
+	/* Reports and pages as built, when loaded in full. */
+	struct report	*reports;
+	git_oid		*report_oids;
+	size_t		 nreports;
+	struct page	*pages;
+	size_t		 npages;
+};
+/* Reads the header, or all of it when full; NM_ENOTFOUND if none. */
+int	state_read(struct state *, const char *outdir, const struct config *,
+	    int full);
+int	state_write(const struct site *, const git_oid *report_oids,
+	    const struct gitsrc *, const git_oid *theme, unsigned int opts,
+	    const char *dir, int sync);
+void	state_free(struct state *);
+
+/* pages.c: the context of each page and the XML writers. */
+const char *month_name(int);
+/* Renders the page of report r (body already split into HTML parts). */
+int	page_report(struct buf *, const struct site *, struct arena *,
+	    const struct report *, const char *narrative, size_t,
+	    const char *lessons, size_t, const char *comments, size_t);
+/*
+ * One output file of the site besides report pages: pages_plan() lists
+ * them all, page_render() renders one.
+ */
+enum out_kind {
+	OUT_HOME, OUT_LIST, OUT_TERMS, OUT_FEED, OUT_PAGE, OUT_SEARCH,
+	OUT_404, OUT_SITEMAP, OUT_ROBOTS, OUT_KIND_MAX
+};
+struct outfile {
+	enum out_kind	 kind;
+	enum facet_id	 facet;		/* OUT_LIST, OUT_TERMS, OUT_FEED */
+	int		 term;		/* term index, year, or -1 for all */
+	int		 pageno;	/* OUT_LIST: 1-based */
+	size_t		 page;		/* OUT_PAGE: index in site->pages */
+	char		*path;		/* relative to outdir */
+};
+/* Lists every output file but report pages and static assets. */
+int	pages_plan(struct outfile **, size_t *, const struct site *);
+void	outfiles_free(struct outfile *, size_t);
+int	page_render(struct buf *, const struct site *, struct arena *,
+	    const struct outfile *);
+/* 1 if outfile o shows or counts report r (for incremental builds). */
+int	page_depends(const struct site *, const struct outfile *,
+	    const struct report *);
+/*
+ * 1 if list or feed o of s shows exactly what op showed in old: the same
+ * count and reports in its window, none of them in dirty.
+ */
+int	page_window_same(const struct site *old, const struct outfile *op,
+	    const struct site *s, const struct outfile *o,
+	    const struct report *const *dirty, size_t ndirty);
+/* The output folder of a facet ("incident-type", ..., "reports"). */
+const char *facet_dir(enum facet_id);
+/* Fills site->years and site->coll from site->reports (sorted). */
+void	site_index(struct site *);
+
+/* build.c */
+int	gen_build(const struct gen_opts *);
+void	site_sort(struct site *);
+void	site_free(struct site *);
+
+#endif /* NM_GEN_H */

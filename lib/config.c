@@ -1,0 +1,422 @@
+/*
+ * Copyright (c) 2026 The nearmiss authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * nearmiss.ini reader.  libinih does the INI syntax; we feed it lines
+ * through our own reader so that every message carries a line number,
+ * and reject unknown sections and keys, bad slugs and duplicates.
+ */
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ini.h>
+
+#include "buf.h"
+#include "config.h"
+#include "log.h"
+
+#define CONFIG_MAX	(256 * 1024)
+#define LABEL_MAX	200
+
+struct ini_state {
+	const char	*path;
+	const char	*p, *end;
+	unsigned long	 line;
+	int		 errors;
+	struct config	*cfg;
+	unsigned int	 seen;	/* bitmask of [site] keys already set */
+	int		 badsect;	/* in an unknown section */
+};
+
+static const char *const tax_names[TAX_MAX] = {
+	"incident_type", "contributing_factors", "loss_potential",
+	"agency_type", "region", "time_of_day", "lighting", "weather",
+};
+
+static char	*ini_read(char *, int, void *);
+static void	 ini_check_line(struct ini_state *, const char *);
+static int	 ini_handle(void *, const char *, const char *, const char *);
+static int	 site_key(struct ini_state *, const char *, const char *);
+
+const char *
+config_tax_name(enum tax_id t)
+{
+	return tax_names[t];
+}
+
+int
+slug_valid(const char *s)
+{
+	size_t	 n = 0;
+	int	 prev_dash = 1;
+
+	for (; *s != '\0'; s++, n++) {
+		if ((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9'))
+			prev_dash = 0;
+		else if (*s == '-' && !prev_dash)
+			prev_dash = 1;
+		else
+			return 0;
+	}
+	return n > 0 && n <= 48 && !prev_dash;
+}
+
+/* An fgets() over the in-memory text that counts lines. */
+static char *
+ini_read(char *str, int num, void *stream)
+{
+	struct ini_state *st = stream;
+	size_t	 n = 0;
+
+	if (st->p >= st->end)
+		return NULL;
+	st->line++;
+	while (st->p < st->end && n + 1 < (size_t)num) {
+		str[n++] = *st->p;
+		if (*st->p++ == '\n')
+			break;
+	}
+	str[n] = '\0';
+	if (memchr(str, '\0', n) != NULL) {
+		log_at(st->path, st->line, "contains a NUL byte");
+		st->errors++;
+		str[0] = ';';
+		str[1] = '\0';
+		return str;
+	}
+	if (n + 1 == (size_t)num && str[n - 1] != '\n') {
+		log_at(st->path, st->line, "line longer than %d bytes",
+		    num - 3);
+		st->errors++;
+		/* Skip the rest of the overlong line. */
+		while (st->p < st->end && *st->p++ != '\n')
+			;
+		str[0] = ';';
+		str[1] = '\0';
+		return str;
+	}
+	ini_check_line(st, str);
+	return str;
+}
+
+/*
+ * Checks the shape of one line before libinih sees it, so that every
+ * syntax error and unknown section is reported on its own line.
+ */
+static void
+ini_check_line(struct ini_state *st, const char *line)
+{
+	const char	*p = line, *e;
+	size_t		 n;
+	int		 t;
+
+	/* libinih skips a UTF-8 byte order mark at the start. */
+	if (st->line == 1 && strncmp(p, "\xef\xbb\xbf", 3) == 0)
+		p += 3;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	n = strcspn(p, "\r\n");
+	if (n == 0 || *p == ';' || *p == '#')
+		return;
+	if (*p == '[') {
+		if ((e = memchr(p, ']', n)) == NULL) {
+			log_at(st->path, st->line, "syntax error: a section "
+			    "header needs a closing ]");
+			st->errors++;
+			return;
+		}
+		st->badsect = 0;
+		if ((size_t)(e - p - 1) == 4 && strncmp(p + 1, "site", 4) == 0)
+			return;
+		for (t = 0; t < TAX_MAX; t++)
+			if (strlen(tax_names[t]) == (size_t)(e - p - 1) &&
+			    strncmp(p + 1, tax_names[t], (size_t)(e - p - 1)) ==
+			    0)
+				return;
+		log_at(st->path, st->line, "unknown section [%.*s]",
+		    (int)(e - p - 1 > 64 ? 64 : e - p - 1), p + 1);
+		st->errors++;
+		st->badsect = 1;
+		return;
+	}
+	if (memchr(p, '=', n) == NULL && memchr(p, ':', n) == NULL) {
+		log_at(st->path, st->line, "syntax error: expected [section] "
+		    "or key = value");
+		st->errors++;
+	}
+}
+
+static int
+parse_int(struct ini_state *st, const char *key, const char *v, int lo,
+    int hi, int *out)
+{
+	char	*end;
+	long	 l;
+
+	errno = 0;
+	l = strtol(v, &end, 10);
+	if (*v == '\0' || *end != '\0' || errno != 0 || l < lo || l > hi) {
+		log_at(st->path, st->line, "%s: expected a number from %d "
+		    "to %d, got \"%s\"", key, lo, hi, v);
+		st->errors++;
+		return -1;
+	}
+	*out = (int)l;
+	return 0;
+}
+
+/* 1 if s has only characters a URL may hold unescaped (RFC 3986). */
+static int
+url_chars(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s <= 0x20 || (unsigned char)*s >= 0x7f ||
+		    strchr("\"'<>\\^`{|}", *s) != NULL)
+			return 0;
+	return 1;
+}
+
+static int
+site_key(struct ini_state *st, const char *key, const char *v)
+{
+	static const char *const keys[] = {
+		"title", "description", "base_url", "intake_url",
+		"intake_email", "language", "per_page", "feed_items",
+		"home_items",
+	};
+	struct config	*c = st->cfg;
+	struct buf	 b = BUF_INIT;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (strcmp(key, keys[i]) == 0)
+			break;
+	if (i == sizeof(keys) / sizeof(keys[0])) {
+		log_at(st->path, st->line, "[site]: unknown key \"%s\"", key);
+		st->errors++;
+		return 0;
+	}
+	if (st->seen & (1u << i)) {
+		log_at(st->path, st->line, "[site]: \"%s\" set twice", key);
+		st->errors++;
+		return 0;
+	}
+	st->seen |= 1u << i;
+	if (strlen(v) > LABEL_MAX) {
+		log_at(st->path, st->line, "[site]: %s longer than %d bytes",
+		    key, LABEL_MAX);
+		st->errors++;
+		return 0;
+	}
+	switch (i) {
+	case 0:
+		c->title = xstrdup(v);
+		break;
+	case 1:
+		c->description = xstrdup(v);
+		break;
+	case 2:
+		if ((strncmp(v, "https://", 8) != 0 &&
+		    strncmp(v, "http://", 7) != 0) || !url_chars(v)) {
+			log_at(st->path, st->line, "[site]: base_url must be "
+			    "an absolute http or https URL (no spaces, quotes "
+			    "or angle brackets)");
+			st->errors++;
+			break;
+		}
+		buf_addstr(&b, v);
+		if (b.len == 0 || b.data[b.len - 1] != '/')
+			buf_addch(&b, '/');
+		c->base_url = buf_detach(&b, NULL);
+		break;
+	case 3:
+		if (!url_chars(v)) {
+			log_at(st->path, st->line, "[site]: intake_url: not "
+			    "a URL (no spaces, quotes or angle brackets)");
+			st->errors++;
+			break;
+		}
+		c->intake_url = xstrdup(v);
+		break;
+	case 4:
+		c->intake_email = xstrdup(v);
+		break;
+	case 5:
+		c->language = xstrdup(v);
+		break;
+	case 6:
+		parse_int(st, key, v, 1, 1000, &c->per_page);
+		break;
+	case 7:
+		parse_int(st, key, v, 1, 1000, &c->feed_items);
+		break;
+	case 8:
+		parse_int(st, key, v, 1, 1000, &c->home_items);
+		break;
+	}
+	return 1;
+}
+
+static int
+ini_handle(void *user, const char *section, const char *name,
+    const char *value)
+{
+	struct ini_state *st = user;
+	struct taxonomy	*t;
+	size_t		 i;
+	int		 ti;
+
+	if (strcmp(section, "site") == 0)
+		return site_key(st, name, value);
+	for (ti = 0; ti < TAX_MAX; ti++)
+		if (strcmp(section, tax_names[ti]) == 0)
+			break;
+	if (ti == TAX_MAX) {
+		/* Reported on the section's line by ini_check_line(). */
+		if (!st->badsect) {
+			log_at(st->path, st->line, "key outside a known "
+			    "section");
+			st->errors++;
+		}
+		return 1;
+	}
+	t = &st->cfg->tax[ti];
+	if (!slug_valid(name)) {
+		log_at(st->path, st->line, "[%s]: \"%s\" is not a valid slug "
+		    "(lowercase letters, digits and single hyphens, at most "
+		    "48)", section, name);
+		st->errors++;
+		return 1;
+	}
+	if (*value == '\0' || strlen(value) > LABEL_MAX) {
+		log_at(st->path, st->line, "[%s]: %s: the label must be 1 to "
+		    "%d bytes", section, name, LABEL_MAX);
+		st->errors++;
+		return 1;
+	}
+	for (i = 0; i < t->nterms; i++)
+		if (strcmp(t->terms[i].slug, name) == 0) {
+			log_at(st->path, st->line, "[%s]: \"%s\" defined "
+			    "twice", section, name);
+			st->errors++;
+			return 1;
+		}
+	t->terms = xreallocarray(t->terms, t->nterms + 1, sizeof(*t->terms));
+	t->terms[t->nterms].slug = xstrdup(name);
+	t->terms[t->nterms].label = xstrdup(value);
+	t->nterms++;
+	return 1;
+}
+
+int
+config_parse(struct config *out, const char *path, const char *text,
+    size_t len)
+{
+	struct ini_state st;
+	int		 rc;
+
+	memset(out, 0, sizeof(*out));
+	memset(&st, 0, sizeof(st));
+	st.path = path;
+	st.p = text;
+	st.end = text + len;
+	st.cfg = out;
+	if (len > CONFIG_MAX) {
+		log_at(path, 0, "larger than %d bytes", CONFIG_MAX);
+		return -1;
+	}
+	rc = ini_parse_stream(ini_read, &st, ini_handle, &st);
+	if (rc > 0 && st.errors == 0) {
+		/* A syntax error inih found that ini_check_line() did not. */
+		log_at(path, (unsigned long)rc, "syntax error");
+		st.errors++;
+	} else if (rc < 0) {
+		log_at(path, 0, "out of memory while parsing");
+		st.errors++;
+	}
+	/* A key given with a bad value was reported on its line already. */
+	if (out->title == NULL && !(st.seen & 1u << 0)) {
+		log_at(path, 0, "[site]: title is required");
+		st.errors++;
+	}
+	if (out->base_url == NULL && !(st.seen & 1u << 2)) {
+		log_at(path, 0, "[site]: base_url is required");
+		st.errors++;
+	}
+	for (rc = 0; rc < TAX_LOSS + 1; rc++)
+		if (out->tax[rc].nterms == 0) {
+			log_at(path, 0, "[%s]: at least one value is required",
+			    tax_names[rc]);
+			st.errors++;
+		}
+	if (out->description == NULL)
+		out->description = xstrdup("");
+	if (out->intake_url == NULL)
+		out->intake_url = xstrdup("");
+	if (out->intake_email == NULL)
+		out->intake_email = xstrdup("");
+	if (out->language == NULL)
+		out->language = xstrdup("en");
+	if (out->per_page == 0)
+		out->per_page = 25;
+	if (out->feed_items == 0)
+		out->feed_items = 50;
+	if (out->home_items == 0)
+		out->home_items = 12;
+	if (st.errors > 0) {
+		config_free(out);
+		return -1;
+	}
+	return 0;
+}
+
+void
+config_free(struct config *c)
+{
+	size_t	 i;
+	int	 t;
+
+	if (c == NULL)
+		return;
+	free(c->title);
+	free(c->description);
+	free(c->base_url);
+	free(c->intake_url);
+	free(c->intake_email);
+	free(c->language);
+	for (t = 0; t < TAX_MAX; t++) {
+		for (i = 0; i < c->tax[t].nterms; i++) {
+			free(c->tax[t].terms[i].slug);
+			free(c->tax[t].terms[i].label);
+		}
+		free(c->tax[t].terms);
+	}
+	memset(c, 0, sizeof(*c));
+}
+
+int
+config_term(const struct config *c, enum tax_id t, const char *slug)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->tax[t].nterms; i++)
+		if (strcmp(c->tax[t].terms[i].slug, slug) == 0)
+			return (int)i;
+	return -1;
+}

@@ -1,0 +1,80 @@
+/*
+ * Copyright (c) 2026 The nearmiss authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The content repository's nearmiss.ini: site settings and the taxonomy
+ * (the allowed slugs, with display labels, of every list field).  Parsed
+ * with libinih; every error is reported as "path:line: what is wrong".
+ */
+
+#ifndef NM_CONFIG_H
+#define NM_CONFIG_H
+
+#include <stddef.h>
+
+/* The taxonomies a report may use, in the order pages show them. */
+enum tax_id {
+	TAX_INCIDENT_TYPE,
+	TAX_FACTORS,
+	TAX_LOSS,
+	TAX_AGENCY,
+	TAX_REGION,
+	TAX_TIME_OF_DAY,
+	TAX_LIGHTING,
+	TAX_WEATHER,
+	TAX_MAX
+};
+
+struct term {
+	char	*slug;
+	char	*label;
+};
+
+struct taxonomy {
+	struct term	*terms;
+	size_t		 nterms;
+};
+
+struct config {
+	char		*title;
+	char		*description;
+	char		*base_url;	/* absolute, always ends with '/' */
+	char		*intake_url;
+	char		*intake_email;
+	char		*language;
+	int		 per_page;
+	int		 feed_items;
+	int		 home_items;
+	struct taxonomy	 tax[TAX_MAX];
+};
+
+/* The INI section name of each taxonomy ("incident_type", ...). */
+const char	*config_tax_name(enum tax_id);
+/*
+ * Parses text (len bytes, need not be NUL-terminated) into out; path is
+ * only used in messages.  Returns 0, or -1 after logging every error.
+ * On failure out is left empty (config_free-safe).
+ */
+int		 config_parse(struct config *out, const char *path,
+		    const char *text, size_t len);
+void		 config_free(struct config *);
+/* Index of slug in taxonomy t, or -1. */
+int		 config_term(const struct config *, enum tax_id,
+		    const char *slug);
+/* 1 if s is a valid slug: [a-z0-9]+(-[a-z0-9]+)*, at most 48 bytes. */
+int		 slug_valid(const char *s);
+
+#endif /* NM_CONFIG_H */

@@ -1,0 +1,33 @@
+/*
+ * Copyright (c) 2026 The nearmiss authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * Project-wide constants: the version, the expected-failure codes that
+ * lib functions may return besides 0 and -1, and small helpers.
+ */
+
+#ifndef NM_H
+#define NM_H
+
+#define NM_VERSION	"0.1.0"
+
+/* Expected failures; -1 is every other failure (already logged). */
+#define NM_ENOTFOUND	(-2)
+#define NM_ETOOBIG	(-3)
+
+#define NM_NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+
+#endif /* NM_H */
