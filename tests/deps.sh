@@ -6,7 +6,30 @@ set -eu
 PKGS="build-essential pkg-config git ca-certificates
 libgit2-dev libcmark-dev libyaml-dev libinih-dev libsodium-dev
 libmicrohttpd-dev
+chromium nodejs
 mandoc curl time hugo libxml2-utils"
+
+# browser_deps: playwright-core for tests/browser, at the version pinned in
+# its package-lock.json (npm ci: no browser download; Debian's chromium).
+browser_deps() {
+	bdir=$(cd "$(dirname "$0")" && pwd)/browser
+	if node -e 'const d = process.argv[1];
+	    const want = require(d + "/package-lock.json")
+	        .packages["node_modules/playwright-core"].version;
+	    const have = require(d + "/node_modules/playwright-core/package.json")
+	        .version;
+	    process.exit(want === have ? 0 : 1);' "$bdir" 2>/dev/null; then
+		echo "deps: playwright-core present"
+		return 0
+	fi
+	if ! command -v npm >/dev/null 2>&1; then
+		echo "deps: npm not found (it comes with NodeSource's nodejs," \
+		    "or Debian's npm package)" >&2
+		exit 1
+	fi
+	echo "deps: npm ci --prefix tests/browser"
+	npm ci --prefix "$bdir" --no-audit --no-fund
+}
 
 missing=
 for p in $PKGS; do
@@ -17,6 +40,7 @@ for p in $PKGS; do
 done
 if [ -z "$missing" ]; then
 	echo "deps: all Debian packages present"
+	browser_deps
 	exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then
@@ -28,3 +52,4 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 # shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends $missing
+browser_deps

@@ -53,6 +53,11 @@ for b in "$@"; do
 		    sh "$s"
 	done
 done
+# The browser suite runs once, against the first build's program.
+if [ $# -gt 0 ]; then
+	run browser env NMGEN="$top/$1/bin/nearmiss-gen" TOP="$top" \
+	    sh "$top/tests/browser/run.sh"
+fi
 run docs env TOP="$top" sh "$top/tests/docs.sh"
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]
