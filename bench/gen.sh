@@ -1,0 +1,464 @@
+#!/bin/sh
+#
+# Copyright (c) 2026 The nearmiss authors
+#
+# Permission to use, copy, modify, and distribute this software for any
+# purpose with or without fee is hereby granted, provided that the above
+# copyright notice and this permission notice appear in all copies.
+#
+# THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+# WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+# MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+# ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+# WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+# ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+# OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+#
+# gen.sh N: build benchmark.  Generates N synthetic reports into a scratch
+# git repository, times nearmiss-gen (full, no-op and one-report rebuilds),
+# checks that its output is deterministic, and times the cmark floor and
+# Hugo on the same corpus.  Rows go to results/bench.tsv, the summary to
+# results/gen-N.txt.  Environment: SEED (42), KEEP=1 keeps the scratch
+# directory, GEN (bin/nearmiss-gen), THEME (themes/default of the
+# checkout; empty for none), GEN_ARGS (extra arguments), CC (cc).
+
+set -eu
+
+usage()
+{
+	echo "usage: gen.sh N" >&2
+	exit 2
+}
+
+say()
+{
+	echo "gen.sh: $*" >&2
+}
+
+# The EXIT trap: remove the scratch directory unless KEEP=1.
+# shellcheck disable=SC2317
+cleanup()
+{
+	if [ "${KEEP:-0}" = 1 ]; then
+		say "kept $SCRATCH"
+	else
+		rm -rf "$SCRATCH"
+	fi
+}
+
+# Drop the page cache so full builds read cold, as on a fresh build host.
+# Only root can; failure is not an error.
+dropcaches()
+{
+	[ "$(id -u)" -eq 0 ] || return 0
+	sync
+	(echo 3 >/proc/sys/vm/drop_caches) 2>/dev/null || true
+}
+
+# measure TOOL PHASE LOG CMD...: run CMD under GNU time with its output in
+# LOG.out and LOG.err.  On success record "TOOL PHASE wall rss user sys"
+# in $ROWS and append a row to the TSV; return CMD's exit status.
+measure()
+{
+	m_tool=$1
+	m_phase=$2
+	m_log=$3
+	shift 3
+	if /usr/bin/time -f '%e %M %U %S' -o "$SCRATCH/time.out" "$@" \
+	    >"$m_log.out" 2>"$m_log.err"; then
+		m_rc=0
+	else
+		m_rc=$?
+	fi
+	if [ "$m_rc" -ne 0 ]; then
+		say "$m_tool ($m_phase) failed with exit status $m_rc;" \
+		    "last lines of its stderr:"
+		tail -n 20 "$m_log.err" | sed 's/^/    /' >&2
+		{
+			echo "$m_tool ($m_phase) FAILED, exit status $m_rc:"
+			tail -n 20 "$m_log.err" | sed 's/^/    /'
+		} >>"$NOTES"
+		return "$m_rc"
+	fi
+	# GNU time's last line holds the figures.
+	tail -n 1 "$SCRATCH/time.out" >"$SCRATCH/time.last"
+	read -r m_wall m_rss m_user m_sys <"$SCRATCH/time.last"
+	echo "$m_tool $m_phase $m_wall $m_rss $m_user $m_sys" >>"$ROWS"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$DATE" "$N" "$m_tool" "$m_phase" \
+	    "$m_wall" "$m_rss" >>"$TSV"
+	say "$m_tool $m_phase: $m_wall s, $m_rss KiB"
+	return 0
+}
+
+# get TOOL PHASE FIELD [NTH]: a recorded figure (FIELD 3 wall, 4 rss,
+# 5 user, 6 sys) of the NTH run of TOOL PHASE, or "-" when there is none.
+get()
+{
+	awk -v t="$1" -v p="$2" -v f="$3" -v k="${4:-1}" '
+	    $1 == t && $2 == p && ++n == k { v = $f }
+	    END { print (v == "" ? "-" : v) }' "$ROWS"
+}
+
+# ratio A B: A / B to two decimals, or "n/a".
+ratio()
+{
+	awk -v a="$1" -v b="$2" 'BEGIN {
+	    if (a == "-" || b == "-" || b + 0 == 0) print "n/a";
+	    else printf "%.2f\n", a / b }'
+}
+
+# unit VALUE UNIT: the value with its unit, or "-" if there is none.
+unit()
+{
+	case "$1" in
+	-|n/a)
+		echo -
+		;;
+	*)
+		echo "$1$2"
+		;;
+	esac
+}
+
+# verdict OK: PASS or FAIL from an awk condition, "n/a" if unmeasured.
+verdict()
+{
+	case "$1" in
+	*-*|*n/a*)
+		echo "n/a"
+		;;
+	*)
+		awk "BEGIN { print (($1) ? \"PASS\" : \"FAIL\") }"
+		;;
+	esac
+}
+
+# pages DIR: how many report pages (<id>/index.html) a build wrote.
+pages()
+{
+	find "$1" -path \
+	    '*/[0-9][0-9][0-9][0-9]-[0-9][0-9][0-9][0-9][0-9][0-9]/index.html' \
+	    2>/dev/null | wc -l | tr -d ' '
+}
+
+# outsize DIR: "files, KiB, report pages" of a build output.
+outsize()
+{
+	if [ -d "$1" ]; then
+		echo "$(find "$1" -type f | wc -l | tr -d ' ') files," \
+		    "$(du -sk "$1" | cut -f1) KiB, $(pages "$1") of $N" \
+		    "report pages"
+	else
+		echo "-"
+	fi
+}
+
+# checkpages TOOL DIR: note a build that skipped reports.
+checkpages()
+{
+	c_n=$(pages "$2")
+	if [ "$c_n" -ne "$N" ]; then
+		say "$1 wrote $c_n report pages, not $N"
+		echo "$1 wrote $c_n report pages, not $N" >>"$NOTES"
+	fi
+}
+
+# rungen PHASE LOG OUTDIR: one timed nearmiss-gen build of $REPO.
+rungen()
+{
+	# Word splitting of GEN_ARGS is intended.
+	# shellcheck disable=SC2086
+	if [ -n "$THEME" ]; then
+		measure nearmiss-gen "$1" "$SCRATCH/$2" \
+		    "$GEN" -r "$REPO" -o "$3" -t "$THEME" $GEN_ARGS
+	else
+		measure nearmiss-gen "$1" "$SCRATCH/$2" \
+		    "$GEN" -r "$REPO" -o "$3" $GEN_ARGS
+	fi
+}
+
+# Steps 1-4, nearmiss-gen.  Returns non-zero if any of its builds failed.
+bench_gen()
+{
+	out1=$SCRATCH/gen-out1
+	out2=$SCRATCH/gen-out2
+	out3=$SCRATCH/gen-out3
+
+	say "nearmiss-gen: full build"
+	dropcaches
+	rungen full gen-full "$out1" || return 1
+
+	checkpages nearmiss-gen "$out1"
+
+	say "nearmiss-gen: no-op rebuild"
+	rungen noop gen-noop "$out1" || return 1
+
+	say "nearmiss-gen: rebuild after one report changed ($EDITED)"
+	awk -v s="$SENTENCE" '
+	    fm < 2 { print; if ($0 == "---") fm++; next }
+	    !done && $0 != "" { inpara = 1 }
+	    !done && inpara && $0 == "" { print s; done = 1 }
+	    { print }' "$REPO/$EDITED" >"$SCRATCH/edited.md"
+	cmp -s "$SCRATCH/edited.md" "$REPO/$EDITED" &&
+	    { say "could not edit $EDITED"; return 1; }
+	cp "$SCRATCH/edited.md" "$REPO/$EDITED" || return 1
+	GIT_AUTHOR_DATE=2026-01-01T00:01:00Z \
+	GIT_COMMITTER_DATE=2026-01-01T00:01:00Z \
+	    git -C "$REPO" -c core.autocrlf=false commit -q \
+	    -m "Edit one report" -- "$EDITED" || return 1
+	rungen one-report gen-one "$out1" || return 1
+	if grep -rqF "$MARKER" "$out1"; then
+		UPDATED=yes
+	else
+		UPDATED="NO (the added sentence is in no output file)"
+	fi
+
+	say "nearmiss-gen: two fresh builds for the determinism check"
+	dropcaches
+	rungen full gen-full2 "$out2" || return 1
+	dropcaches
+	rungen full gen-full3 "$out3" || return 1
+	if diff -r "$out2" "$out3" >"$SCRATCH/diff23" 2>&1; then
+		IDENTICAL=identical
+	else
+		IDENTICAL="DIFFERENT ($(grep -c '^diff \|^Only in ' \
+		    "$SCRATCH/diff23" || true) files)"
+		{
+			echo "diff -r of two fresh builds (first 20 lines):"
+			head -n 20 "$SCRATCH/diff23" | sed 's/^/    /'
+		} >>"$NOTES"
+	fi
+	if diff -r "$out1" "$out2" >"$SCRATCH/diff12" 2>&1; then
+		INCREMENTAL=identical
+	else
+		INCREMENTAL="DIFFERENT ($(grep -c '^diff \|^Only in ' \
+		    "$SCRATCH/diff12" || true) files)"
+		{
+			echo "diff -r of the rebuilt output and a fresh build" \
+			    "(first 20 lines):"
+			head -n 20 "$SCRATCH/diff12" | sed 's/^/    /'
+		} >>"$NOTES"
+	fi
+	return 0
+}
+
+bench_hugo()
+{
+	hs=$SCRATCH/hugo-site
+	mkdir -p "$hs/content" "$hs/data" || return 1
+	cp -R "$BENCH/hugo/config.toml" "$BENCH/hugo/layouts" "$hs/" &&
+	    cp -R "$REPO/content/reports" "$hs/content/" || return 1
+	printf -- '---\ntitle: "All reports"\n---\n' \
+	    >"$hs/content/reports/_index.md" || return 1
+	# nearmiss.ini as TOML data, so pages show the same labels.
+	awk '
+	    /^[ \t]*[;#]/ { next }
+	    /^\[/ { print; next }
+	    /=/ {
+		k = $0; sub(/[ \t]*=.*/, "", k)
+		v = $0; sub(/^[^=]*=[ \t]*/, "", v); gsub(/["\\]/, "", v)
+		printf "\"%s\" = \"%s\"\n", k, v
+		next
+	    }
+	    { print }' "$REPO/content/nearmiss.ini" >"$hs/data/labels.toml"
+
+	say "hugo: full build"
+	dropcaches
+	measure hugo full "$SCRATCH/hugo" hugo --quiet -s "$hs" \
+	    -d "$SCRATCH/hugo-out" --cacheDir "$SCRATCH/hugo-cache" ||
+	    return 1
+	checkpages hugo "$SCRATCH/hugo-out"
+	return 0
+}
+
+[ $# -eq 1 ] || usage
+N=$1
+case $N in
+''|*[!0-9]*)
+	usage
+	;;
+esac
+[ "$N" -ge 1 ] || usage
+
+BENCH=$(cd "$(dirname "$0")" && pwd)
+TOP=$(dirname "$BENCH")
+RESULTS=$BENCH/results
+TSV=$RESULTS/bench.tsv
+SUMMARY=$RESULTS/gen-$N.txt
+GEN=${GEN:-$TOP/bin/nearmiss-gen}
+GEN_ARGS=${GEN_ARGS:-}
+# The checkout's theme, so an uninstalled build finds it.
+if [ -z "${THEME+set}" ] && [ -d "$TOP/themes/default" ]; then
+	THEME=$TOP/themes/default
+fi
+THEME=${THEME:-}
+SEED=${SEED:-42}
+CC=${CC:-cc}
+MARKER="one-report-benchmark-edit"
+SENTENCE="The reviewers added this sentence ($MARKER) after publication."
+
+if ! /usr/bin/time -f '%e %M' -o /dev/null true 2>/dev/null; then
+	say "GNU time is missing (/usr/bin/time -f): run make deps"
+	exit 1
+fi
+if ! pkg-config --exists libcmark 2>/dev/null; then
+	say "libcmark not found by pkg-config: run make deps"
+	exit 1
+fi
+command -v git >/dev/null || { say "git not found: run make deps"; exit 1; }
+
+SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/nearmiss-bench.XXXXXX")
+trap cleanup EXIT
+trap 'exit 130' HUP INT TERM
+
+REPO=$SCRATCH/repo
+ROWS=$SCRATCH/rows
+NOTES=$SCRATCH/notes
+: >"$ROWS"
+: >"$NOTES"
+mkdir -p "$RESULTS" "$SCRATCH/bin"
+[ -f "$TSV" ] ||
+    printf 'date\tn\ttool\tphase\twall_s\tpeak_rss_kib\n' >"$TSV"
+DATE=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+STATUS=0
+
+say "building mkcorpus and floor"
+$CC -O2 -o "$SCRATCH/bin/mkcorpus" "$BENCH/mkcorpus.c"
+# shellcheck disable=SC2046
+$CC -O2 -o "$SCRATCH/bin/floor" "$BENCH/floor.c" \
+    $(pkg-config --cflags --libs libcmark)
+
+say "generating $N reports (seed $SEED)"
+t0=$(date +%s)
+CORPUS=$("$SCRATCH/bin/mkcorpus" "$N" "$REPO" "$SEED")
+t1=$(date +%s)
+# A private git setup: no user or system configuration, fixed dates, so
+# the commit ids are the same on every run.
+export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
+export GIT_AUTHOR_DATE=2026-01-01T00:00:00Z
+export GIT_COMMITTER_DATE=2026-01-01T00:00:00Z
+git -c init.defaultBranch=main init -q "$REPO"
+git -C "$REPO" config user.name "nearmiss bench"
+git -C "$REPO" config user.email bench@example.org
+# No background "gc --auto" after the commit: it would race ours.
+git -C "$REPO" config gc.auto 0
+git -C "$REPO" -c core.autocrlf=false add -A
+git -C "$REPO" -c core.autocrlf=false commit -q \
+    -m "Benchmark corpus: $N reports, seed $SEED"
+git -C "$REPO" gc -q
+unset GIT_AUTHOR_DATE GIT_COMMITTER_DATE
+t2=$(date +%s)
+EDITED=$(cd "$REPO" && find content/reports -name '*.md' | LC_ALL=C sort |
+    awk -v n="$N" 'NR == int((n + 1) / 2)')
+
+GEN_VERSION=-
+UPDATED=-
+IDENTICAL=-
+INCREMENTAL=-
+if [ ! -x "$GEN" ]; then
+	say "$GEN not found: run make first (continuing with floor and hugo)"
+	echo "nearmiss-gen not run: $GEN not found (run make first)" >>"$NOTES"
+	STATUS=1
+else
+	GEN_VERSION=$("$GEN" --version 2>/dev/null | head -n 1 || true)
+	bench_gen || STATUS=1
+fi
+
+say "floor: full build"
+dropcaches
+if measure floor full "$SCRATCH/floor" "$SCRATCH/bin/floor" \
+    "$REPO/content/reports" "$SCRATCH/floor-out"; then
+	checkpages floor "$SCRATCH/floor-out"
+else
+	STATUS=1
+fi
+
+HUGO_VERSION=-
+if command -v hugo >/dev/null; then
+	HUGO_VERSION=$(hugo version | awk '{ print $2 }')
+	bench_hugo || STATUS=1
+else
+	say "hugo not found: run make deps (skipping hugo)"
+	echo "hugo not run: not installed (run make deps)" >>"$NOTES"
+	STATUS=1
+fi
+
+# The summary.
+GF=$(get nearmiss-gen full 3)
+GR=$(get nearmiss-gen full 4)
+GN=$(get nearmiss-gen noop 3)
+GO=$(get nearmiss-gen one-report 3)
+FF=$(get floor full 3)
+HF=$(get hugo full 3)
+R_FLOOR=$(ratio "$GF" "$FF")
+R_HUGO=$(ratio "$GF" "$HF")
+RSS_MB=$(awk -v k="$GR" 'BEGIN {
+    if (k == "-") print "-"; else printf "%.1f\n", k / 1024 }')
+if [ "$N" -eq 50000 ]; then
+	AT=""
+else
+	AT=" (target is for N=50000)"
+fi
+case $IDENTICAL in
+identical)	V_DET=PASS ;;
+-)		V_DET=n/a ;;
+*)		V_DET=FAIL ;;
+esac
+
+{
+	echo "nearmiss build benchmark, N=$N, seed $SEED, $DATE"
+	echo
+	echo "machine:  $(nproc) CPU ($(awk -F': ' '/^model name/ {
+	    print $2; exit }' /proc/cpuinfo 2>/dev/null)), $(awk '
+	    /^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' \
+	    /proc/meminfo 2>/dev/null) RAM, $(uname -sr)"
+	echo "page cache dropped before full builds: $(
+	    [ "$(id -u)" -eq 0 ] && echo yes || echo "no (not root)")"
+	echo "corpus:   $CORPUS"
+	echo "          mkcorpus $((t1 - t0)) s, git add+commit+gc" \
+	    "$((t2 - t1)) s, repository $(du -sk "$REPO/.git" | cut -f1) KiB"
+	echo "versions: nearmiss-gen $GEN_VERSION; hugo $HUGO_VERSION;" \
+	    "cmark $(pkg-config --modversion libcmark)"
+	echo
+	printf '%-13s %-11s %9s %12s %8s %8s\n' tool phase "wall s" \
+	    "peak KiB" "user s" "sys s"
+	while read -r tool phase wall rss user sys; do
+		printf '%-13s %-11s %9s %12s %8s %8s\n' "$tool" "$phase" \
+		    "$wall" "$rss" "$user" "$sys"
+	done <"$ROWS"
+	echo
+	echo "output:   nearmiss-gen $(outsize "$SCRATCH/gen-out2")"
+	echo "          floor        $(outsize "$SCRATCH/floor-out")"
+	echo "          hugo         $(outsize "$SCRATCH/hugo-out")"
+	echo
+	echo "ratios (wall time of the first full build):"
+	echo "  nearmiss-gen full / floor: $R_FLOOR"
+	echo "  nearmiss-gen full / hugo:  $R_HUGO"
+	echo "  hugo full / floor:         $(ratio "$HF" "$FF")"
+	echo
+	printf '%-46s %-14s %s\n' target measured verdict
+	printf '%-46s %-14s %s\n' "full build within 1.5x of the floor" \
+	    "$(unit "$R_FLOOR" x)" "$(verdict "$R_FLOOR <= 1.5")"
+	printf '%-46s %-14s %s\n' "peak RSS <= 200 MB$AT" \
+	    "$(unit "$RSS_MB" " MiB")" "$(verdict "$GR <= 204800")"
+	printf '%-46s %-14s %s\n' "no-op rebuild < 0.5 s$AT" \
+	    "$(unit "$GN" " s")" "$(verdict "$GN < 0.5")"
+	printf '%-46s %-14s %s\n' "one-report rebuild < 1 s" \
+	    "$(unit "$GO" " s")" "$(verdict "$GO < 1")"
+	printf '%-46s %-14s %s\n' "identical output for identical input" \
+	    "$IDENTICAL" "$V_DET"
+	echo
+	echo "checks: edited report ($EDITED) updated by the rebuild: $UPDATED"
+	echo "        rebuilt output equals a fresh build of that commit:" \
+	    "$INCREMENTAL"
+	if [ -s "$NOTES" ]; then
+		echo
+		echo "notes:"
+		cat "$NOTES"
+	fi
+} >"$SCRATCH/summary"
+
+cp "$SCRATCH/summary" "$SUMMARY"
+cat "$SCRATCH/summary"
+say "rows appended to $TSV, summary in $SUMMARY"
+exit "$STATUS"
