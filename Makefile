@@ -26,25 +26,40 @@ SAN_CFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
 
 LIB_OBJ = $(O)/lib/buf.o $(O)/lib/config.o $(O)/lib/file.o \
-	$(O)/lib/html.o $(O)/lib/log.o $(O)/lib/md.o $(O)/lib/report.o
+	$(O)/lib/form.o $(O)/lib/html.o $(O)/lib/inbox.o $(O)/lib/keys.o \
+	$(O)/lib/log.o $(O)/lib/md.o $(O)/lib/recipients.o \
+	$(O)/lib/record.o $(O)/lib/report.o
 GEN_OBJ = $(O)/gen/main.o $(O)/gen/build.o $(O)/gen/pages.o \
 	$(O)/gen/repo.o $(O)/gen/state.o $(O)/gen/tmpl.o
 GEN_LIBS = $(GIT_LIBS) $(CMARK_LIBS) $(YAML_LIBS) $(INIH_LIBS) -lpthread
+# review/open.o decrypts: only nearmiss-review links it.
+REVIEW_OBJ = $(O)/review/main.o $(O)/review/keygen.o $(O)/review/open.o
+REVIEW_LIBS = $(SODIUM_LIBS)
+# intake links neither libgit2 nor cmark, nor anything that decrypts.
+INTAKE_OBJ = $(O)/intake/main.o $(O)/intake/purge.o
+INTAKE_LIBS = $(SODIUM_LIBS)
 
 TESTS_LIB = $(O)/tests/test_buf $(O)/tests/test_html $(O)/tests/test_file \
-	$(O)/tests/test_config $(O)/tests/test_report $(O)/tests/test_md
+	$(O)/tests/test_config $(O)/tests/test_report $(O)/tests/test_md \
+	$(O)/tests/test_form $(O)/tests/test_inbox $(O)/tests/test_keys \
+	$(O)/tests/test_recipients $(O)/tests/test_record
 TESTS_GEN = $(O)/tests/test_tmpl $(O)/tests/golden
-FUZZ = $(O)/tests/fuzz_frontmatter $(O)/tests/fuzz_markdown
-TEST_LIBS = $(GEN_LIBS)
+TESTS_REVIEW = $(O)/tests/test_open
+FUZZ = $(O)/tests/fuzz_frontmatter $(O)/tests/fuzz_markdown \
+	$(O)/tests/fuzz_form $(O)/tests/fuzz_record \
+	$(O)/tests/fuzz_recipients $(O)/tests/fuzz_item
+TEST_LIBS = $(GEN_LIBS) $(SODIUM_LIBS)
 
-HDRS = lib/buf.h lib/config.h lib/file.h lib/html.h lib/log.h lib/md.h \
-	lib/nm.h lib/report.h gen/gen.h gen/tmpl.h tests/harness.h
+HDRS = lib/buf.h lib/config.h lib/file.h lib/form.h lib/html.h \
+	lib/inbox.h lib/keys.h lib/log.h lib/md.h lib/nm.h lib/recipients.h \
+	lib/record.h lib/report.h gen/gen.h gen/tmpl.h review/open.h \
+	review/review.h intake/intake.h tests/harness.h
 
 all:
 	@test -f config.mk || ./configure
 	@$(MAKE) programs
 
-programs: bin/nearmiss-gen
+programs: bin/nearmiss-gen bin/nearmiss-intake bin/nearmiss-review
 
 bin/nearmiss-gen: $(O)/bin/nearmiss-gen
 	@mkdir -p bin
@@ -54,6 +69,24 @@ $(O)/bin/nearmiss-gen: $(GEN_OBJ) $(O)/lib/libnm.a
 	@mkdir -p $(O)/bin
 	$(CC) $(NM_CFLAGS) $(NM_LDFLAGS) -o $@ $(GEN_OBJ) $(O)/lib/libnm.a \
 	    $(GEN_LIBS)
+
+bin/nearmiss-intake: $(O)/bin/nearmiss-intake
+	@mkdir -p bin
+	cp $(O)/bin/nearmiss-intake $@
+
+$(O)/bin/nearmiss-intake: $(INTAKE_OBJ) $(O)/lib/libnm.a
+	@mkdir -p $(O)/bin
+	$(CC) $(NM_CFLAGS) $(NM_LDFLAGS) -o $@ $(INTAKE_OBJ) $(O)/lib/libnm.a \
+	    $(INTAKE_LIBS)
+
+bin/nearmiss-review: $(O)/bin/nearmiss-review
+	@mkdir -p bin
+	cp $(O)/bin/nearmiss-review $@
+
+$(O)/bin/nearmiss-review: $(REVIEW_OBJ) $(O)/lib/libnm.a
+	@mkdir -p $(O)/bin
+	$(CC) $(NM_CFLAGS) $(NM_LDFLAGS) -o $@ $(REVIEW_OBJ) $(O)/lib/libnm.a \
+	    $(REVIEW_LIBS)
 
 $(O)/lib/libnm.a: $(LIB_OBJ)
 	rm -f $@
@@ -66,6 +99,28 @@ $(O)/lib/%.o: lib/%.c $(HDRS)
 $(O)/gen/%.o: gen/%.c $(HDRS)
 	@mkdir -p $(O)/gen
 	$(CC) $(NM_CFLAGS) -c -o $@ gen/$*.c
+
+$(O)/intake/%.o: intake/%.c $(HDRS)
+	@mkdir -p $(O)/intake
+	$(CC) $(NM_CFLAGS) -c -o $@ intake/$*.c
+
+$(O)/review/%.o: review/%.c $(HDRS)
+	@mkdir -p $(O)/review
+	$(CC) $(NM_CFLAGS) -c -o $@ review/$*.c
+
+$(O)/tests/test_open: tests/review/test_open.c $(O)/review/open.o \
+    $(O)/lib/libnm.a $(HDRS)
+	@mkdir -p $(O)/tests
+	$(CC) $(NM_CFLAGS) -Itests -Ireview $(NM_LDFLAGS) -o $@ \
+	    tests/review/test_open.c $(O)/review/open.o $(O)/lib/libnm.a \
+	    $(TEST_LIBS)
+
+$(O)/tests/fuzz_item: tests/fuzz/fuzz_item.c tests/fuzz/driver.c \
+    $(O)/review/open.o $(O)/lib/libnm.a $(HDRS)
+	@mkdir -p $(O)/tests
+	$(CC) $(NM_CFLAGS) -Ireview $(NM_LDFLAGS) -o $@ tests/fuzz/fuzz_item.c \
+	    tests/fuzz/driver.c $(O)/review/open.o $(O)/lib/libnm.a \
+	    $(TEST_LIBS)
 
 $(O)/tests/test_%: tests/lib/test_%.c $(O)/lib/libnm.a $(HDRS)
 	@mkdir -p $(O)/tests
@@ -89,7 +144,9 @@ $(O)/tests/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/driver.c $(O)/lib/libnm.a
 	$(CC) $(NM_CFLAGS) $(NM_LDFLAGS) -o $@ tests/fuzz/fuzz_$*.c \
 	    tests/fuzz/driver.c $(O)/lib/libnm.a $(TEST_LIBS)
 
-tests: $(O)/bin/nearmiss-gen $(TESTS_LIB) $(TESTS_GEN) $(FUZZ)
+tests: $(O)/bin/nearmiss-gen $(O)/bin/nearmiss-intake \
+    $(O)/bin/nearmiss-review $(TESTS_LIB) \
+    $(TESTS_GEN) $(TESTS_REVIEW) $(FUZZ)
 
 # The demo archive, rendered from the committed content/ of this checkout.
 site: all
@@ -109,18 +166,27 @@ deps:
 
 install: all
 	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1 \
-	    $(DESTDIR)$(MANPREFIX)/man5 $(DESTDIR)$(DATADIR)/themes
-	cp bin/nearmiss-gen $(DESTDIR)$(PREFIX)/bin/
-	cp docs/nearmiss-gen.1 $(DESTDIR)$(MANPREFIX)/man1/
+	    $(DESTDIR)$(MANPREFIX)/man5 $(DESTDIR)$(MANPREFIX)/man8 \
+	    $(DESTDIR)$(DATADIR)/themes
+	cp bin/nearmiss-gen bin/nearmiss-intake bin/nearmiss-review \
+	    $(DESTDIR)$(PREFIX)/bin/
+	cp docs/nearmiss-gen.1 docs/nearmiss-review.1 \
+	    $(DESTDIR)$(MANPREFIX)/man1/
 	cp docs/nearmiss-theme.5 docs/nearmiss-content.5 \
-	    $(DESTDIR)$(MANPREFIX)/man5/
+	    docs/nearmiss-inbox.5 $(DESTDIR)$(MANPREFIX)/man5/
+	cp docs/nearmiss-intake.8 $(DESTDIR)$(MANPREFIX)/man8/
 	cp -R themes/default $(DESTDIR)$(DATADIR)/themes/
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/nearmiss-gen \
+	    $(DESTDIR)$(PREFIX)/bin/nearmiss-intake \
+	    $(DESTDIR)$(PREFIX)/bin/nearmiss-review \
 	    $(DESTDIR)$(MANPREFIX)/man1/nearmiss-gen.1 \
+	    $(DESTDIR)$(MANPREFIX)/man1/nearmiss-review.1 \
 	    $(DESTDIR)$(MANPREFIX)/man5/nearmiss-theme.5 \
-	    $(DESTDIR)$(MANPREFIX)/man5/nearmiss-content.5
+	    $(DESTDIR)$(MANPREFIX)/man5/nearmiss-content.5 \
+	    $(DESTDIR)$(MANPREFIX)/man5/nearmiss-inbox.5 \
+	    $(DESTDIR)$(MANPREFIX)/man8/nearmiss-intake.8
 	rm -rf $(DESTDIR)$(DATADIR)
 
 dist:

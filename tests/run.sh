@@ -52,6 +52,16 @@ for b in "$@"; do
 		run "$b" env NMGEN="$top/$b/bin/nearmiss-gen" TOP="$top" \
 		    sh "$s"
 	done
+	for s in "$top"/tests/intake/*.sh; do
+		[ -f "$s" ] || continue
+		run "$b" env NMINTAKE="$top/$b/bin/nearmiss-intake" \
+		    NMREVIEW="$top/$b/bin/nearmiss-review" TOP="$top" sh "$s"
+	done
+	for s in "$top"/tests/review/*.sh; do
+		[ -f "$s" ] || continue
+		run "$b" env NMREVIEW="$top/$b/bin/nearmiss-review" \
+		    TOP="$top" sh "$s"
+	done
 done
 # The browser suite runs once, against the first build's program.
 if [ $# -gt 0 ]; then

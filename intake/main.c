@@ -1,0 +1,96 @@
+/*
+ * Copyright (c) 2026 The nearmiss authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * nearmiss-intake: the internet-facing side.  It holds the reviewers'
+ * public keys and the encrypted inbox, never a secret key or plaintext at
+ * rest.  This file picks the sub-command; each lives in its own file.
+ *
+ * XXX Unfinished (issue 3): only "purge" exists so far.  The web form
+ * server ("serve") and the e-mail intake (issue 4) are still to come.
+ */
+
+#include <sys/prctl.h>
+#include <sys/resource.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "intake.h"
+#include "log.h"
+#include "nm.h"
+
+static const struct {
+	const char	*name;
+	int		(*fn)(int, char *[]);
+} cmds[] = {
+	{ "purge", cmd_purge },
+};
+
+void
+intake_usage(void)
+{
+	fprintf(stderr, "usage: nearmiss-intake purge -i inbox --days n\n"
+	    "       nearmiss-intake -h | --version\n");
+}
+
+/* Submissions pass through this process: no core dumps, not ever. */
+static void
+no_core_dumps(void)
+{
+	struct rlimit	 rl = { 0, 0 };
+
+	if (setrlimit(RLIMIT_CORE, &rl) == -1)
+		fatal("setrlimit RLIMIT_CORE");
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1)
+		fatal("prctl PR_SET_DUMPABLE");
+}
+
+int
+main(int argc, char *argv[])
+{
+	size_t	 i;
+
+	log_init("nearmiss-intake", LOG_TO_STDERR);
+	no_core_dumps();
+	if (argc < 2) {
+		intake_usage();
+		return 2;
+	}
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+		printf("nearmiss-intake purge -i INBOX --days N\n"
+		    "  Deletes inbox items received N or more days ago.\n\n"
+		    "The web form server (serve) and the e-mail intake are "
+		    "not written yet.\nSee nearmiss-intake(8) and "
+		    "nearmiss-inbox(5).\n");
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("nearmiss-intake %s\n", NM_VERSION);
+		return 0;
+	}
+	if (sodium_init() < 0)
+		fatalx("sodium_init failed");
+	for (i = 0; i < NM_NELEM(cmds); i++)
+		if (strcmp(argv[1], cmds[i].name) == 0)
+			return cmds[i].fn(argc - 1, argv + 1);
+	log_warnx("unknown command \"%s\"", argv[1]);
+	intake_usage();
+	return 2;
+}

@@ -1,0 +1,34 @@
+/*
+ * Copyright (c) 2026 The nearmiss authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The internal interface of nearmiss-review: one entry point per
+ * sub-command, each in its own file (review/keygen.c ...), called by
+ * main() with the arguments that follow the command's name.
+ */
+
+#ifndef NM_REVIEW_H
+#define NM_REVIEW_H
+
+/*
+ * argv[0] is the command's name and argv[argc] is NULL, as for main().
+ * Each returns the exit status of the program: 0 on success, 1 on
+ * failure (already logged), 2 on a usage error (logged, or the usage
+ * printed).
+ */
+int	review_keygen(int argc, char *argv[]);
+
+#endif /* NM_REVIEW_H */
