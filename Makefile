@@ -19,7 +19,7 @@ NM_CFLAGS = -std=c17 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	$(HARDEN) -Ilib -DNM_DATADIR='"$(DATADIR)"' \
 	$(GIT_CFLAGS) $(CMARK_CFLAGS) $(YAML_CFLAGS) $(INIH_CFLAGS) \
-	$(SODIUM_CFLAGS) $(CFLAGS)
+	$(SODIUM_CFLAGS) $(MHD_CFLAGS) $(CFLAGS)
 NM_LDFLAGS = -pie -Wl,-z,relro,-z,now $(LDFLAGS)
 # Sanitizer build, used by `make check` as a second pass.
 SAN_CFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
@@ -36,8 +36,8 @@ GEN_LIBS = $(GIT_LIBS) $(CMARK_LIBS) $(YAML_LIBS) $(INIH_LIBS) -lpthread
 REVIEW_OBJ = $(O)/review/main.o $(O)/review/keygen.o $(O)/review/open.o
 REVIEW_LIBS = $(SODIUM_LIBS)
 # intake links neither libgit2 nor cmark, nor anything that decrypts.
-INTAKE_OBJ = $(O)/intake/main.o $(O)/intake/purge.o
-INTAKE_LIBS = $(SODIUM_LIBS)
+INTAKE_OBJ = $(O)/intake/main.o $(O)/intake/purge.o $(O)/intake/serve.o
+INTAKE_LIBS = $(MHD_LIBS) $(INIH_LIBS) $(SODIUM_LIBS) -lpthread
 
 TESTS_LIB = $(O)/tests/test_buf $(O)/tests/test_html $(O)/tests/test_file \
 	$(O)/tests/test_config $(O)/tests/test_report $(O)/tests/test_md \

@@ -25,6 +25,12 @@
 /* intake/purge.c: nearmiss-intake purge -i INBOX --days N */
 int	cmd_purge(int argc, char *argv[]);
 
+/*
+ * intake/serve.c: nearmiss-intake serve [-c CONFIG] [-l ADDR:PORT]
+ * -i INBOX -k RECIPIENTS -t TAXONOMY [-u USER] [-o ORIGIN] ...
+ */
+int	cmd_serve(int argc, char *argv[]);
+
 /* intake/main.c */
 void	intake_usage(void);
 

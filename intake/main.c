@@ -19,8 +19,7 @@
  * public keys and the encrypted inbox, never a secret key or plaintext at
  * rest.  This file picks the sub-command; each lives in its own file.
  *
- * XXX Unfinished (issue 3): only "purge" exists so far.  The web form
- * server ("serve") and the e-mail intake (issue 4) are still to come.
+ * XXX Unfinished: the e-mail intake (issue 4) is still to come.
  */
 
 #include <sys/prctl.h>
@@ -41,12 +40,18 @@ static const struct {
 	int		(*fn)(int, char *[]);
 } cmds[] = {
 	{ "purge", cmd_purge },
+	{ "serve", cmd_serve },
 };
 
 void
 intake_usage(void)
 {
 	fprintf(stderr, "usage: nearmiss-intake purge -i inbox --days n\n"
+	    "       nearmiss-intake serve [-c config] [-l addr:port] "
+	    "-i inbox -k recipients\n"
+	    "           -t taxonomy [-u user] [-o origin] [--rate n] "
+	    "[--rate-window s]\n"
+	    "           [--rate-burst n] [--no-rate-limit] [--log-stderr]\n"
 	    "       nearmiss-intake -h | --version\n");
 }
 
@@ -75,9 +80,23 @@ main(int argc, char *argv[])
 	}
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
 		printf("nearmiss-intake purge -i INBOX --days N\n"
-		    "  Deletes inbox items received N or more days ago.\n\n"
-		    "The web form server (serve) and the e-mail intake are "
-		    "not written yet.\nSee nearmiss-intake(8) and "
+		    "  Deletes inbox items received N or more days ago.\n"
+		    "nearmiss-intake serve [-c CONFIG] [-l ADDR:PORT] "
+		    "-i INBOX -k RECIPIENTS -t TAXONOMY\n"
+		    "    [-u USER] [-o ORIGIN] [--rate N] [--rate-window SECONDS] "
+		    "[--rate-burst N]\n"
+		    "    [--no-rate-limit] [--log-stderr]\n"
+		    "  Serves the anonymous report form (default "
+		    "127.0.0.1:8025) and seals\n"
+		    "  submissions into INBOX for the reviewers in "
+		    "RECIPIENTS; TAXONOMY is a\n"
+		    "  nearmiss.ini. CONFIG is an INI file with a [serve] "
+		    "section of the same\n"
+		    "  keys (listen, inbox, recipients, taxonomy, user, "
+		    "origin, rate, rate_window,\n"
+		    "  rate_burst, rate_limit = on|off).\n\n"
+		    "The e-mail intake is not written yet.\n"
+		    "See nearmiss-intake(8) and "
 		    "nearmiss-inbox(5).\n");
 		return 0;
 	}

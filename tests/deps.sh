@@ -7,7 +7,7 @@ PKGS="build-essential pkg-config git ca-certificates
 libgit2-dev libcmark-dev libyaml-dev libinih-dev libsodium-dev
 libmicrohttpd-dev
 chromium nodejs
-mandoc curl time hugo libxml2-utils"
+mandoc curl time hugo libxml2-utils wrk fiu-utils"
 
 # browser_deps: playwright-core for tests/browser, at the version pinned in
 # its package-lock.json (npm ci: no browser download; Debian's chromium).
