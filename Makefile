@@ -45,6 +45,8 @@ TESTS_LIB = $(O)/tests/test_buf $(O)/tests/test_html $(O)/tests/test_file \
 	$(O)/tests/test_recipients $(O)/tests/test_record
 TESTS_GEN = $(O)/tests/test_tmpl $(O)/tests/golden
 TESTS_REVIEW = $(O)/tests/test_open
+# Tools the shell suites call (not named test_*, so run.sh skips them).
+TESTS_TOOLS = $(O)/tests/nm-decrypt
 FUZZ = $(O)/tests/fuzz_frontmatter $(O)/tests/fuzz_markdown \
 	$(O)/tests/fuzz_form $(O)/tests/fuzz_record \
 	$(O)/tests/fuzz_recipients $(O)/tests/fuzz_item
@@ -115,6 +117,13 @@ $(O)/tests/test_open: tests/review/test_open.c $(O)/review/open.o \
 	    tests/review/test_open.c $(O)/review/open.o $(O)/lib/libnm.a \
 	    $(TEST_LIBS)
 
+$(O)/tests/nm-decrypt: tests/intake/decrypt.c $(O)/review/open.o \
+    $(O)/lib/libnm.a $(HDRS)
+	@mkdir -p $(O)/tests
+	$(CC) $(NM_CFLAGS) -Itests -Ireview $(NM_LDFLAGS) -o $@ \
+	    tests/intake/decrypt.c $(O)/review/open.o $(O)/lib/libnm.a \
+	    $(TEST_LIBS)
+
 $(O)/tests/fuzz_item: tests/fuzz/fuzz_item.c tests/fuzz/driver.c \
     $(O)/review/open.o $(O)/lib/libnm.a $(HDRS)
 	@mkdir -p $(O)/tests
@@ -146,7 +155,7 @@ $(O)/tests/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/driver.c $(O)/lib/libnm.a
 
 tests: $(O)/bin/nearmiss-gen $(O)/bin/nearmiss-intake \
     $(O)/bin/nearmiss-review $(TESTS_LIB) \
-    $(TESTS_GEN) $(TESTS_REVIEW) $(FUZZ)
+    $(TESTS_GEN) $(TESTS_REVIEW) $(TESTS_TOOLS) $(FUZZ)
 
 # The demo archive, rendered from the committed content/ of this checkout.
 site: all
