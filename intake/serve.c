@@ -34,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -57,7 +58,11 @@
 #define SERVE_ORIGIN		"http://127.0.0.1:8025"
 #define SERVE_TIMEOUT		15	/* seconds of connection idleness */
 #define SERVE_CONN_MAX		2048
-#define SERVE_CONN_MEM		(128 * 1024)
+/*
+ * Per connection: the request line and headers must fit (431 beyond);
+ * the body is gathered in our own capped buffer, not in this pool.
+ */
+#define SERVE_CONN_MEM		(32 * 1024)
 #define SERVE_THREADS		2
 #define SERVE_DRAIN		30	/* seconds to finish requests at exit */
 #define SERVE_STATS		3600	/* seconds between counter lines */
@@ -163,6 +168,8 @@ static int	 validate(struct serve *, const struct form *, struct record *,
 static void	 receipt_make(char *, unsigned char *);
 static enum MHD_Result submit(struct serve *, struct MHD_Connection *,
 		    struct req *);
+static int	 hexdig(int);
+static size_t	 unescape(void *, struct MHD_Connection *, char *);
 static enum MHD_Result handler(void *, struct MHD_Connection *, const char *,
 		    const char *, const char *, const char *, size_t *,
 		    void **);
@@ -959,6 +966,43 @@ submit(struct serve *s, struct MHD_Connection *c, struct req *rq)
 	return ret;
 }
 
+static int
+hexdig(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * Decodes %XX in the request path like libmicrohttpd does, except %00
+ * and malformed escapes, which stay as they are: no NUL ever cuts a
+ * path short ("/style.css%00.html" is not "/style.css").
+ */
+static size_t
+unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+	char	*r = s, *w = s;
+	int	 hi, lo;
+
+	(void)cls;
+	(void)c;
+	while (*r != '\0') {
+		if (r[0] == '%' && (hi = hexdig(r[1])) >= 0 &&
+		    (lo = hexdig(r[2])) >= 0 && (hi | lo) != 0) {
+			*w++ = (char)(hi << 4 | lo);
+			r += 3;
+		} else
+			*w++ = *r++;
+	}
+	*w = '\0';
+	return (size_t)(w - s);
+}
+
 static enum MHD_Result
 handler(void *cls, struct MHD_Connection *c, const char *url,
     const char *method, const char *version, const char *upload,
@@ -1002,6 +1046,14 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 			    "load the form again.");
 		}
 		v = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+		    "Transfer-Encoding");
+		if (v != NULL && strcasecmp(v, "chunked") != 0) {
+			stat_add(s, ST_MALFORMED);
+			return respond_page(c, MHD_HTTP_NOT_IMPLEMENTED,
+			    "Not implemented", "This server does not accept "
+			    "that transfer encoding. Nothing was stored.");
+		}
+		v = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 		    "Content-Length");
 		if (v != NULL) {
 			errno = 0;
@@ -1015,14 +1067,17 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 	}
 	if (strcmp(method, "POST") == 0 && strcmp(url, "/submit") == 0) {
 		if (*upload_size != 0) {
-			if (!rq->toobig && rq->body.len + *upload_size >
-			    FORM_BODY_MAX) {
-				rq->toobig = 1;
+			if (rq->body.len + *upload_size > FORM_BODY_MAX) {
+				/*
+				 * A chunked body past the cap: close the
+				 * connection rather than read it forever.
+				 */
+				stat_add(s, ST_TOOBIG);
 				sodium_memzero(rq->body.data, rq->body.len);
 				buf_reset(&rq->body);
+				return MHD_NO;
 			}
-			if (!rq->toobig)
-				buf_add(&rq->body, upload, *upload_size);
+			buf_add(&rq->body, upload, *upload_size);
 			*upload_size = 0;
 			return MHD_YES;
 		}
@@ -1360,6 +1415,8 @@ serve(struct opts *op, int argc, char *argv[])
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)SERVE_CONN_MAX,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SERVE_CONN_MEM,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)0,
+	    MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
+	    MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
 	    MHD_OPTION_NOTIFY_COMPLETED, completed, &s,
 	    MHD_OPTION_END);
 	if (d == NULL) {
