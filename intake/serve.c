@@ -22,6 +22,8 @@
  */
 
 #include <sys/socket.h>
+
+#include <netinet/in.h>
 #include <sys/types.h>
 
 #include <errno.h>
@@ -69,6 +71,16 @@
 #define RATE_COUNT		30	/* submissions per RATE_WINDOW */
 #define RATE_WINDOW		600
 #define RATE_BURST		10
+/*
+ * Per source: the peer address, read for nothing else, is hashed with a
+ * random key that lives only in locked memory and is replaced every
+ * hour, and cut to 16 bits: each bucket stands for ~65,000 IPv4
+ * addresses even to someone who has the key.  Behind a proxy or an onion
+ * service every peer is the same loopback address and shares one bucket.
+ */
+#define BUCKET_BITS		16
+#define BUCKET_COUNT		10	/* submissions per RATE_WINDOW */
+#define BUCKET_BURST		5
 #define TOKEN_HOUR		3600
 #define RECEIPT_CHARS		20	/* base32: 100 bits */
 #define FACTORS_MAX		5
@@ -112,6 +124,17 @@ struct serve {
 	double			 burst;
 	double			 tokens;
 	struct timespec		 rate_last;
+	/* The per-source buckets (see BUCKET_BITS) and their key. */
+	int			 bucket_on;
+	double			 brate;
+	double			 bburst;
+	struct bucket {
+		float		 tokens;
+		float		 last;	/* seconds since start */
+	}			*buckets;
+	unsigned char		*bkey;	/* sodium_malloc: locked */
+	long long		 bkey_hour;
+	struct timespec		 start;
 	unsigned long		 stat[ST_MAX];
 	unsigned long		 inflight;
 };
@@ -134,6 +157,9 @@ struct opts {
 	long		 rate_window;
 	long		 rate_burst;
 	int		 rate_on;
+	long		 bucket_count;
+	long		 bucket_burst;
+	int		 bucket_on;
 	char		*own[8];	/* strings of the -c file */
 	size_t		 nown;
 };
@@ -144,6 +170,7 @@ static void	 keys_update(struct serve *, long long);
 static void	 token_make(struct serve *, char *, size_t);
 static int	 token_check(struct serve *, const char *);
 static int	 rate_take(struct serve *);
+static int	 bucket_take(struct serve *, struct MHD_Connection *);
 static void	 page_head(struct buf *, const char *);
 static void	 page_tail(struct buf *);
 static void	 field_error(struct buf *, const char *);
@@ -360,6 +387,73 @@ rate_take(struct serve *s)
 		s->tokens = s->burst;
 	if ((ok = s->tokens >= 1.0))
 		s->tokens -= 1.0;
+	pthread_mutex_unlock(&s->mu);
+	return ok;
+}
+
+/*
+ * The bucket of the connection's peer: keyed BLAKE2b of the IPv4
+ * address or the IPv6 /64, cut to BUCKET_BITS.  The key and the table
+ * are replaced together every hour.  Called with s->mu held.
+ */
+static size_t
+bucket_of(struct serve *s, struct MHD_Connection *c, long long hour)
+{
+	const union MHD_ConnectionInfo *ci;
+	const struct sockaddr	*sa;
+	unsigned char		 in[16], out[16];
+	size_t			 n = 0, b;
+
+	if (hour != s->bkey_hour) {
+		randombytes_buf(s->bkey, crypto_generichash_KEYBYTES);
+		memset(s->buckets, 0, sizeof(*s->buckets) <<
+		    BUCKET_BITS);
+		s->bkey_hour = hour;
+	}
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	sa = ci != NULL ? ci->client_addr : NULL;
+	if (sa != NULL && sa->sa_family == AF_INET) {
+		memcpy(in, &((const struct sockaddr_in *)
+		    (const void *)sa)->sin_addr, 4);
+		n = 4;
+	} else if (sa != NULL && sa->sa_family == AF_INET6) {
+		memcpy(in, &((const struct sockaddr_in6 *)
+		    (const void *)sa)->sin6_addr, 8);
+		n = 8;
+	}
+	crypto_generichash(out, sizeof(out), in, n, s->bkey,
+	    crypto_generichash_KEYBYTES);
+	b = ((size_t)out[0] << 8 | out[1]) & (((size_t)1 << BUCKET_BITS) - 1);
+	sodium_memzero(in, sizeof(in));
+	sodium_memzero(out, sizeof(out));
+	return b;
+}
+
+/* Takes a token from the peer's bucket; 0 if it is empty. */
+static int
+bucket_take(struct serve *s, struct MHD_Connection *c)
+{
+	struct timespec	 now;
+	struct bucket	*bk;
+	float		 t;
+	int		 ok;
+
+	if (!s->rate_on || !s->bucket_on)
+		return 1;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	t = (float)(now.tv_sec - s->start.tv_sec) +
+	    (float)(now.tv_nsec - s->start.tv_nsec) / 1e9f;
+	pthread_mutex_lock(&s->mu);
+	bk = &s->buckets[bucket_of(s, c, (long long)time(NULL) / 3600)];
+	if (bk->last == 0.0f && bk->tokens == 0.0f)
+		bk->tokens = (float)s->bburst;	/* new this hour */
+	else
+		bk->tokens += (t - bk->last) * (float)s->brate;
+	bk->last = t;
+	if (bk->tokens > (float)s->bburst)
+		bk->tokens = (float)s->bburst;
+	if ((ok = bk->tokens >= 1.0f))
+		bk->tokens -= 1.0f;
 	pthread_mutex_unlock(&s->mu);
 	return ok;
 }
@@ -1028,7 +1122,7 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 		    strcmp(url, "/submit") != 0)
 			return MHD_YES;
 		/* POST /submit, headers complete: the early checks. */
-		if (!rate_take(s)) {
+		if (!bucket_take(s, c) || !rate_take(s)) {
 			stat_add(s, ST_RATE);
 			return respond_page(c, MHD_HTTP_TOO_MANY_REQUESTS,
 			    "Too many reports right now", "The server is "
@@ -1264,6 +1358,14 @@ ini_opt(void *user, const char *section, const char *name,
 	} else if (strcmp(name, "rate_window") == 0) {
 		if (opt_num("rate_window", v, 1, 86400, &o->rate_window) == -1)
 			return 0;
+	} else if (strcmp(name, "bucket_rate") == 0) {
+		if (opt_num("bucket_rate", v, 1, 1000000,
+		    &o->bucket_count) == -1)
+			return 0;
+	} else if (strcmp(name, "bucket_burst") == 0) {
+		if (opt_num("bucket_burst", v, 1, 1000000,
+		    &o->bucket_burst) == -1)
+			return 0;
 	} else if (strcmp(name, "rate_burst") == 0) {
 		if (opt_num("rate_burst", v, 1, 1000000, &o->rate_burst) == -1)
 			return 0;
@@ -1282,6 +1384,9 @@ serve(struct opts *op, int argc, char *argv[])
 		{ "rate-window", required_argument, NULL, 'W' },
 		{ "rate-burst", required_argument, NULL, 'B' },
 		{ "no-rate-limit", no_argument, NULL, 'N' },
+		{ "bucket-rate", required_argument, NULL, 'K' },
+		{ "bucket-burst", required_argument, NULL, 'b' },
+		{ "no-bucket-limit", no_argument, NULL, 'M' },
 		{ "log-stderr", no_argument, NULL, 'E' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -1302,6 +1407,9 @@ serve(struct opts *op, int argc, char *argv[])
 	op->rate_window = RATE_WINDOW;
 	op->rate_burst = RATE_BURST;
 	op->rate_on = 1;
+	op->bucket_count = BUCKET_COUNT;
+	op->bucket_burst = BUCKET_BURST;
+	op->bucket_on = 1;
 	optind = 1;
 	/* -c first, so that options given after it win. */
 	while ((ch = getopt_long(argc, argv, "c:l:i:k:t:u:o:", longopts,
@@ -1357,6 +1465,19 @@ serve(struct opts *op, int argc, char *argv[])
 		case 'N':
 			op->rate_on = 0;
 			break;
+		case 'K':
+			if (opt_num("--bucket-rate", optarg, 1, 1000000,
+			    &op->bucket_count) == -1)
+				return 2;
+			break;
+		case 'b':
+			if (opt_num("--bucket-burst", optarg, 1, 1000000,
+			    &op->bucket_burst) == -1)
+				return 2;
+			break;
+		case 'M':
+			op->bucket_on = 0;
+			break;
 		case 'E':
 			to_stderr = 1;
 			break;
@@ -1384,6 +1505,14 @@ serve(struct opts *op, int argc, char *argv[])
 	s.rate_on = op->rate_on;
 	s.rate = (double)op->rate_count / (double)op->rate_window;
 	s.burst = s.tokens = (double)op->rate_burst;
+	s.bucket_on = op->bucket_on;
+	s.brate = (double)op->bucket_count / (double)op->rate_window;
+	s.bburst = (double)op->bucket_burst;
+	s.buckets = xcalloc((size_t)1 << BUCKET_BITS, sizeof(*s.buckets));
+	if ((s.bkey = sodium_malloc(crypto_generichash_KEYBYTES)) == NULL)
+		fatalx("sodium_malloc: out of memory");
+	s.bkey_hour = -1;
+	clock_gettime(CLOCK_MONOTONIC, &s.start);
 	clock_gettime(CLOCK_MONOTONIC, &s.rate_last);
 	s.key_hour = -2;
 	keys_update(&s, (long long)time(NULL) / TOKEN_HOUR);
@@ -1458,6 +1587,8 @@ out:
 		close(fd);
 	inbox_close(s.ib);
 	free(s.rcpt);
+	free(s.buckets);
+	sodium_free(s.bkey);
 	config_free(&s.cfg);
 	buf_free(&text);
 	sodium_memzero(s.key, sizeof(s.key));
