@@ -326,9 +326,18 @@ rc=0
 check "-c with an unknown key: exit 1" [ "$rc" -eq 1 ]
 check "-c with an unknown key: says so" grep -q "unknown key" "$tmp/err"
 
-# The client's address in any encoding appears nowhere.
+# The client's address in any encoding appears nowhere: not in the
+# inbox, the logs, or the decrypted payloads (nm-decrypt is the test
+# tool over review/open.c, built beside this build's programs).
+decrypt=$(dirname "$(dirname "$NMINTAKE")")/tests/nm-decrypt
 cat "$tmp"/ib*/new/* "$tmp"/*.log >"$tmp/all" 2>/dev/null || true
 check "there is something to search" [ -s "$tmp/all" ]
+rc=0
+"$decrypt" "$tmp/alice.key" "$tmp"/ib*/new/* >"$tmp/plain" 2>&1 || rc=$?
+check "every stored item decrypts" [ "$rc" -eq 0 ]
+check "the decrypted payloads hold the reports" \
+    grep -q '^title=Wrong-way driver at a stop' "$tmp/plain"
+cat "$tmp/plain" >>"$tmp/all"
 for s in "$IP" 9.213.77.127 7f4dd509 09d54d7f 7F4DD509 09D54D7F \
     2135152905 ::ffff:127.77.213.9; do
 	check_not "no $s in the inbox or logs" grep -qaF "$s" "$tmp/all"
