@@ -173,13 +173,14 @@ static int	 rate_take(struct serve *);
 static int	 bucket_take(struct serve *, struct MHD_Connection *);
 static void	 page_head(struct buf *, const char *);
 static void	 page_tail(struct buf *);
-static void	 field_error(struct buf *, const char *);
+static void	 field_error(struct buf *, const char *, const char *);
 static const char *value(const struct form *, const char *);
 static int	 has_value(const struct form *, const char *, const char *);
 static void	 label(struct buf *, const char *, const char *, int);
-static void	 help(struct buf *, const char *);
+static void	 help(struct buf *, const char *, const char *);
+static void	 described(struct buf *, const char *, int, const char *);
 static void	 text_input(struct buf *, const struct form *, const char *,
-		    size_t);
+		    size_t, int, const char *);
 static const char *single(const struct form *, const char *,
 		    const char **);
 static int	 receipt_page(struct serve *, struct MHD_Connection *,
@@ -480,11 +481,11 @@ page_tail(struct buf *b)
 }
 
 static void
-field_error(struct buf *b, const char *msg)
+field_error(struct buf *b, const char *id, const char *msg)
 {
 	if (msg == NULL)
 		return;
-	buf_addstr(b, "<p class=\"error\">");
+	buf_printf(b, "<p class=\"error\" id=\"%s-error\">", id);
 	html_text(b, msg, strlen(msg));
 	buf_addstr(b, "</p>\n");
 }
@@ -525,23 +526,44 @@ label(struct buf *b, const char *id, const char *text, int required)
 }
 
 static void
-help(struct buf *b, const char *text)
+help(struct buf *b, const char *id, const char *text)
 {
 	if (text == NULL)
 		return;
-	buf_addstr(b, "<p class=\"help\">");
+	buf_printf(b, "<p class=\"help\" id=\"%s-help\">", id);
 	html_text(b, text, strlen(text));
 	buf_addstr(b, "</p>\n");
 }
 
+/*
+ * Ties a control to its hint and its error message, so that screen
+ * readers announce them: aria-describedby, and aria-invalid on error.
+ */
+static void
+described(struct buf *b, const char *id, int has_help, const char *err)
+{
+	if (!has_help && err == NULL)
+		return;
+	buf_addstr(b, " aria-describedby=\"");
+	if (has_help)
+		buf_printf(b, "%s-help", id);
+	if (err != NULL)
+		buf_printf(b, "%s%s-error", has_help ? " " : "", id);
+	buf_addch(b, '"');
+	if (err != NULL)
+		buf_addstr(b, " aria-invalid=\"true\"");
+}
+
 static void
 text_input(struct buf *b, const struct form *f, const char *name,
-    size_t max)
+    size_t max, int has_help, const char *err)
 {
 	const char	*v = value(f, name);
 
 	buf_printf(b, "<input type=\"text\" id=\"%s\" name=\"%s\" "
-	    "maxlength=\"%zu\" value=\"", name, name, max);
+	    "maxlength=\"%zu\"", name, name, max);
+	described(b, name, has_help, err);
+	buf_addstr(b, " value=\"");
 	html_attr(b, v, strlen(v));
 	buf_addstr(b, "\">\n");
 }
@@ -555,7 +577,7 @@ form_render(struct buf *b, struct serve *s, const struct form *f,
     const char *const *errs)
 {
 	const struct taxonomy	*t;
-	const char		*name, *v;
+	const char		*name, *v, *err;
 	char			 tok[128];
 	size_t			 k, i;
 
@@ -597,9 +619,9 @@ form_render(struct buf *b, struct serve *s, const struct form *f,
 			buf_addstr(b, "<fieldset>\n<legend>");
 			html_text(b, key_label[k], strlen(key_label[k]));
 			buf_addstr(b, " (required)</legend>\n");
-			help(b, key_help[k]);
+			help(b, name, key_help[k]);
 			if (errs != NULL)
-				field_error(b, errs[k]);
+				field_error(b, name, errs[k]);
 			for (i = 0; i < t->nterms; i++) {
 				buf_printf(b, "<input type=\"checkbox\" "
 				    "id=\"%s_%zu\" name=\"%s\" value=\"",
@@ -619,14 +641,16 @@ form_render(struct buf *b, struct serve *s, const struct form *f,
 			continue;
 		}
 		label(b, name, key_label[k], key_required[k]);
-		help(b, key_help[k]);
-		if (errs != NULL)
-			field_error(b, errs[k]);
+		help(b, name, key_help[k]);
+		err = errs != NULL ? errs[k] : NULL;
+		field_error(b, name, err);
 		if (key_tax[k] >= 0) {
 			t = &s->cfg.tax[key_tax[k]];
 			v = value(f, name);
-			buf_printf(b, "<select id=\"%s\" name=\"%s\">\n"
-			    "<option value=\"\">%s</option>\n", name, name,
+			buf_printf(b, "<select id=\"%s\" name=\"%s\"", name,
+			    name);
+			described(b, name, key_help[k] != NULL, err);
+			buf_printf(b, ">\n<option value=\"\">%s</option>\n",
 			    key_required[k] ? "Choose one" : "Not given");
 			for (i = 0; i < t->nterms; i++) {
 				buf_addstr(b, "<option value=\"");
@@ -644,22 +668,27 @@ form_render(struct buf *b, struct serve *s, const struct form *f,
 		} else if (k == RECORD_SUMMARY) {
 			v = value(f, name);
 			buf_printf(b, "<textarea id=\"%s\" name=\"%s\" "
-			    "rows=\"3\" maxlength=\"%d\">", name, name,
+			    "rows=\"3\" maxlength=\"%d\"", name, name,
 			    RECORD_SUMMARY_MAX);
+			described(b, name, key_help[k] != NULL, err);
+			buf_addch(b, '>');
 			html_text(b, v, strlen(v));
 			buf_addstr(b, "</textarea>\n");
 		} else
-			text_input(b, f, name, record_key_max(k));
+			text_input(b, f, name, record_key_max(k),
+			    key_help[k] != NULL, err);
 	}
 
 	label(b, "narrative", "What happened", 0);
-	help(b, "Tell the story: what you saw, what you did, what nearly "
-	    "went wrong and what would have prevented it.");
-	if (errs != NULL)
-		field_error(b, errs[F_NARRATIVE]);
+	help(b, "narrative", "Tell the story: what you saw, what you did, "
+	    "what nearly went wrong and what would have prevented it.");
+	err = errs != NULL ? errs[F_NARRATIVE] : NULL;
+	field_error(b, "narrative", err);
 	v = value(f, "narrative");
 	buf_printf(b, "<textarea id=\"narrative\" name=\"narrative\" "
-	    "rows=\"14\" maxlength=\"%d\">", RECORD_TEXT_MAX);
+	    "rows=\"14\" maxlength=\"%d\"", RECORD_TEXT_MAX);
+	described(b, "narrative", 1, err);
+	buf_addch(b, '>');
 	html_text(b, v, strlen(v));
 	buf_addstr(b, "</textarea>\n");
 
@@ -669,14 +698,14 @@ form_render(struct buf *b, struct serve *s, const struct form *f,
 	    "Only the reviewers can read it, and only to ask you about "
 	    "your report.</p>\n");
 	label(b, "contact", "How to reach you", 0);
-	if (errs != NULL)
-		field_error(b, errs[F_CONTACT]);
-	text_input(b, f, "contact", RECORD_CONTACT_MAX);
+	err = errs != NULL ? errs[F_CONTACT] : NULL;
+	field_error(b, "contact", err);
+	text_input(b, f, "contact", RECORD_CONTACT_MAX, 0, err);
 	buf_addstr(b, "</fieldset>\n");
 
 	buf_addstr(b, "<fieldset>\n<legend>Publication</legend>\n");
 	if (errs != NULL)
-		field_error(b, errs[F_CONSENT]);
+		field_error(b, "consent", errs[F_CONSENT]);
 	buf_printf(b, "<input type=\"checkbox\" id=\"consent\" "
 	    "name=\"consent\" value=\"yes\"%s> <label for=\"consent\">"
 	    "I agree that a de-identified version of this report may be "
@@ -1132,7 +1161,13 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 		}
 		v = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 		    "Origin");
-		if (v != NULL && strcmp(v, s->origin) != 0) {
+		/*
+		 * Our own no-referrer policy makes browsers send "Origin:
+		 * null" with the form's POST, so null passes; any real
+		 * origin but ours is refused.  The token does the rest.
+		 */
+		if (v != NULL && strcmp(v, s->origin) != 0 &&
+		    strcmp(v, "null") != 0) {
 			stat_add(s, ST_ORIGIN);
 			return respond_page(c, MHD_HTTP_FORBIDDEN,
 			    "Form expired", "This form is too old or did not "
@@ -1195,6 +1230,9 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 		return respond(c, MHD_HTTP_OK, "text/css; charset=utf-8", &b,
 		    0);
 	}
+	/* Browsers ask for it unbidden; "no content" is not an error. */
+	if (strcmp(url, "/favicon.ico") == 0)
+		return respond(c, MHD_HTTP_NO_CONTENT, "image/x-icon", &b, 0);
 	return respond_page(c, MHD_HTTP_NOT_FOUND, "Not found",
 	    "There is no page at this address.");
 }

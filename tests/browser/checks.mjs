@@ -6,6 +6,8 @@
 //   OUT       a scratch folder for screenshots and the PDF
 //   RESULT    the file to write the closing "browser: N passed, N failed" to
 //   CHROMIUM  the browser (default /usr/bin/chromium)
+//   FORM_URL  the intake form (nearmiss-intake serve), checked by form.mjs;
+//             INBOX its inbox folder (both optional)
 // Every check counts once; a failed check prints "FAIL: name: details" on
 // stderr.  VERBOSE=1 also prints the passing ones.
 
@@ -13,6 +15,7 @@ import { chromium } from 'playwright-core';
 import { readFileSync, readdirSync, existsSync, statSync,
     writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { formChecks } from './form.mjs';
 
 const BASE = process.env.BASE_URL;
 const SITE = process.env.SITE;
@@ -678,6 +681,17 @@ async function main() {
 		await schemeChecks(browser);
 		await prodNotFoundCheck(browser);
 		await screenshots(browser, shots);
+		if (process.env.FORM_URL) {
+			const notes = [];
+			const t0 = Date.now();
+			await formChecks(browser, { check, watch, newContext,
+			    probeDom, probeFocus, probeColors, parseColor, blend,
+			    luminance, contrast, opaque, defaults, notes });
+			notes.push(`intake form: checks took ` +
+			    `${((Date.now() - t0) / 1000).toFixed(1)} s`);
+			for (const t of notes)
+				console.log(`note: ${t}`);
+		}
 		const bad = shots.filter((s) => !existsSync(s) ||
 		    statSync(s).size < 1000 ||
 		    readFileSync(s).subarray(1, 4).toString() !== 'PNG');

@@ -7,19 +7,30 @@
 # Run by tests/run.sh as: env NMGEN=/abs/nearmiss-gen TOP=/abs/top sh run.sh
 # KEEP_SHOTS=DIR copies the screenshots and the PDF to DIR; CHROMIUM names
 # another browser binary; VERBOSE=1 prints every passing check too.
+# It also starts nearmiss-intake serve (next to NMGEN, or NMINTAKE) with a
+# fresh reviewer key (nearmiss-review, or NMREVIEW) and inbox, and form.mjs
+# checks the intake form it serves.
 set -u
 
 : "${TOP:?TOP must name the top of the source tree}"
 : "${NMGEN:?NMGEN must name the nearmiss-gen binary}"
 here=$TOP/tests/browser
+bindir=$(dirname "$NMGEN")
+NMINTAKE=${NMINTAKE:-$bindir/nearmiss-intake}
+NMREVIEW=${NMREVIEW:-$bindir/nearmiss-review}
 chromium=${CHROMIUM:-/usr/bin/chromium}
 tmp=$(mktemp -d)
 srv=
+isrv=
 
 cleanup() {
 	if [ -n "$srv" ]; then
 		kill "$srv" 2>/dev/null
 		wait "$srv" 2>/dev/null
+	fi
+	if [ -n "$isrv" ]; then
+		kill "$isrv" 2>/dev/null
+		wait "$isrv" 2>/dev/null
 	fi
 	rm -rf "$tmp"
 }
@@ -55,11 +66,54 @@ while [ ! -s "$tmp/port" ]; do
 done
 port=$(cat "$tmp/port")
 
+# The intake form server: one reviewer key, an empty inbox, a free port.
+[ -x "$NMINTAKE" ] || bail "$NMINTAKE not found"
+[ -x "$NMREVIEW" ] || bail "$NMREVIEW not found"
+command -v curl >/dev/null 2>&1 || bail "curl not found"
+"$NMREVIEW" keygen alice -o "$tmp/alice.key" >"$tmp/recipients" \
+    2>"$tmp/review.log" || bail "nearmiss-review keygen failed: $(cat "$tmp/review.log")"
+inbox=$tmp/inbox
+mkdir -m 700 "$inbox" "$inbox/new" "$inbox/tmp" || bail "cannot make $inbox"
+asuser=
+if [ "$(id -u)" -eq 0 ]; then
+	chown -R nobody "$inbox" || bail "cannot chown $inbox to nobody"
+	asuser="-u nobody"
+fi
+iport=
+for try in 1 2 3; do
+	p=$(node -e 'const s=require("net").createServer();
+s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})') ||
+	    bail "no free port"
+	# $asuser is empty or two words on purpose.
+	"$NMINTAKE" serve --log-stderr -l "127.0.0.1:$p" -i "$inbox" \
+	    -k "$tmp/recipients" -t "$TOP/content/nearmiss.ini" \
+	    -o "http://127.0.0.1:$p" $asuser 2>"$tmp/intake.log" &
+	isrv=$!
+	i=0
+	while [ "$i" -le 50 ] && kill -0 "$isrv" 2>/dev/null; do
+		if curl -sf -o /dev/null "http://127.0.0.1:$p/style.css"; then
+			iport=$p
+			break
+		fi
+		i=$((i + 1))
+		sleep 0.1
+	done
+	[ -n "$iport" ] && break
+	kill "$isrv" 2>/dev/null
+	wait "$isrv" 2>/dev/null
+	isrv=
+done
+if [ -z "$iport" ]; then
+	cat "$tmp/intake.log" >&2
+	bail "nearmiss-intake serve did not start"
+fi
+
 # Chromium's profile (Playwright makes a fresh one per launch, in TMPDIR) and
 # anything it writes under HOME stay in the temp folder.
 mkdir "$tmp/out" "$tmp/home" "$tmp/t"
 TMPDIR=$tmp/t HOME=$tmp/home BASE_URL="http://127.0.0.1:$port/" \
     SITE="$tmp/site" OUT="$tmp/out" RESULT="$tmp/result" CHROMIUM="$chromium" \
+    FORM_URL="http://127.0.0.1:$iport/" INBOX="$inbox" \
     timeout 120 node "$here/checks.mjs"
 rc=$?
 
