@@ -196,7 +196,6 @@ static int	 validate(struct serve *, const struct form *, struct record *,
 static void	 receipt_make(char *, unsigned char *);
 static enum MHD_Result submit(struct serve *, struct MHD_Connection *,
 		    struct req *);
-static int	 hexdig(int);
 static size_t	 unescape(void *, struct MHD_Connection *, char *);
 static enum MHD_Result handler(void *, struct MHD_Connection *, const char *,
 		    const char *, const char *, const char *, size_t *,
@@ -1089,18 +1088,6 @@ submit(struct serve *s, struct MHD_Connection *c, struct req *rq)
 	return ret;
 }
 
-static int
-hexdig(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * Decodes %XX in the request path like libmicrohttpd does, except %00
  * and malformed escapes, which stay as they are: no NUL ever cuts a
@@ -1115,8 +1102,8 @@ unescape(void *cls, struct MHD_Connection *c, char *s)
 	(void)cls;
 	(void)c;
 	while (*r != '\0') {
-		if (r[0] == '%' && (hi = hexdig(r[1])) >= 0 &&
-		    (lo = hexdig(r[2])) >= 0 && (hi | lo) != 0) {
+		if (r[0] == '%' && (hi = form_hexdig(r[1])) >= 0 &&
+		    (lo = form_hexdig(r[2])) >= 0 && (hi | lo) != 0) {
 			*w++ = (char)(hi << 4 | lo);
 			r += 3;
 		} else

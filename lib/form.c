@@ -39,15 +39,14 @@ struct vdec {
 	int	 cr;		/* the last byte was a CR (written as LF) */
 };
 
-static int	hexval(int);
 static int	name_check(const char *, size_t, size_t *);
 static int	vdec_byte(struct vdec *, int, size_t, size_t *);
 static int	value_decode(struct vdec *, const char *, size_t, size_t,
 		    size_t *);
 static void	wipe(struct form *, size_t);
 
-static int
-hexval(int c)
+int
+form_hexdig(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -159,8 +158,8 @@ value_decode(struct vdec *d, const char *body, size_t i, size_t j,
 			c = ' ';
 		else if (c == '%') {
 			if (j - i < 3 ||
-			    (hi = hexval((unsigned char)body[i + 1])) == -1 ||
-			    (lo = hexval((unsigned char)body[i + 2])) == -1) {
+			    (hi = form_hexdig((unsigned char)body[i + 1])) == -1 ||
+			    (lo = form_hexdig((unsigned char)body[i + 2])) == -1) {
 				*offp = i;
 				return FORM_EESCAPE;
 			}

@@ -124,4 +124,7 @@ size_t	form_count(const struct form *, const char *name);
  */
 const char *form_strerror(int);
 
+/* The value of the hexadecimal digit c, or -1. */
+int	form_hexdig(int c);
+
 #endif /* NM_FORM_H */

@@ -23,6 +23,7 @@
 #ifndef NM_HARNESS_H
 #define NM_HARNESS_H
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,6 +108,21 @@ cap_end(void)
 	text[n] = '\0';
 	fclose(cap_fp);
 	return text;
+}
+
+/* Formats into one of four rotating static buffers (test input). */
+static inline const char *
+tfmt(const char *fmt, ...)
+{
+	static char	 b[4][8192];
+	static int	 i;
+	va_list		 ap;
+
+	i = (i + 1) % 4;
+	va_start(ap, fmt);
+	vsnprintf(b[i], sizeof(b[i]), fmt, ap);
+	va_end(ap);
+	return b[i];
 }
 
 #endif /* NM_HARNESS_H */

@@ -47,7 +47,7 @@
 static char	 top[1024];
 
 static const char *p(const char *);
-static const char *mk(const char *, ...)
+static const char *tfmt(const char *, ...)
 		    __attribute__((format(printf, 1, 2)));
 static void	 slurp(struct buf *, const char *);
 static void	 spit(const char *, const char *, size_t, mode_t);
@@ -75,22 +75,6 @@ p(const char *rel)
 	i = (i + 1) % 4;
 	snprintf(path[i], sizeof(path[i]), "%s/%s", top, rel);
 	return path[i];
-}
-
-static const char *
-mk(const char *fmt, ...)
-{
-	static struct buf	 b[4] = { BUF_INIT, BUF_INIT, BUF_INIT,
-				    BUF_INIT };
-	static int		 i;
-	va_list			 ap;
-
-	i = (i + 1) % 4;
-	buf_reset(&b[i]);
-	va_start(ap, fmt);
-	buf_vprintf(&b[i], fmt, ap);
-	va_end(ap);
-	return b[i].data;
 }
 
 static void
@@ -314,7 +298,7 @@ test_roundtrip(void)
 		return;
 	}
 	for (i = 0; i < NM_NELEM(umasks); i++) {
-		path = p(mk("key%zu", i));
+		path = p(tfmt("key%zu", i));
 		umask(umasks[i]);
 		cap_start();
 		INT_EQ(keypair_write(a, path), 0);
@@ -391,7 +375,7 @@ test_write_refuses(void)
 	cap_start();
 	INT_EQ(keypair_write(a, p("old")), -1);
 	err = cap_end();
-	STR_EQ(err, mk("nearmiss: %s: already exists; not overwriting it\n",
+	STR_EQ(err, tfmt("nearmiss: %s: already exists; not overwriting it\n",
 	    p("old")));
 	slurp(&b, p("old"));
 	STR_EQ(b.data, "precious\n");
@@ -406,7 +390,7 @@ test_write_refuses(void)
 		cap_start();
 		INT_EQ(keypair_write(o, p("k")), -1);
 		err = cap_end();
-		STR_EQ(err, mk("nearmiss: %s: already exists; not "
+		STR_EQ(err, tfmt("nearmiss: %s: already exists; not "
 		    "overwriting it\n", p("k")));
 		slurp(&c, p("k"));
 		OK(c.len == b.len && memcmp(c.data, b.data, b.len) == 0);
@@ -418,7 +402,7 @@ test_write_refuses(void)
 	cap_start();
 	INT_EQ(keypair_write(a, p("link")), -1);
 	err = cap_end();
-	STR_EQ(err, mk("nearmiss: %s: already exists; not overwriting it\n",
+	STR_EQ(err, tfmt("nearmiss: %s: already exists; not overwriting it\n",
 	    p("link")));
 	OK(!exists(p("target")));
 	/* A link to an existing file. */
@@ -434,7 +418,7 @@ test_write_refuses(void)
 	cap_start();
 	INT_EQ(keypair_write(a, p("nodir/key")), -1);
 	err = cap_end();
-	STR_EQ(err, mk("nearmiss: %s: No such file or directory\n",
+	STR_EQ(err, tfmt("nearmiss: %s: No such file or directory\n",
 	    p("nodir/key")));
 	OK(!exists(p("nodir")));
 	OK(mkdir(p("dir"), 0700) == 0);
@@ -456,7 +440,7 @@ test_write_refuses(void)
 		INT_EQ(keypair_write(a, p("short")), -1);
 		err = cap_end();
 		setrlimit(RLIMIT_FSIZE, &old);
-		STR_EQ(err, mk("nearmiss: write %s: File too large\n",
+		STR_EQ(err, tfmt("nearmiss: write %s: File too large\n",
 		    p("short")));
 		OK(!exists(p("short")));
 	}
@@ -496,7 +480,7 @@ test_load_modes(void)
 	for (i = 0; i < NM_NELEM(modes); i++) {
 		chmod(path, modes[i].mode);
 		INT_EQ(load(path, &err), -1);
-		STR_EQ(err, mk("nearmiss: %s: %s\n", path, modes[i].why));
+		STR_EQ(err, tfmt("nearmiss: %s: %s\n", path, modes[i].why));
 	}
 	chmod(path, 0600);
 	INT_EQ(load(path, &err), 0);
@@ -518,19 +502,19 @@ test_load_files(void)
 	/* A symbolic link to a good key file. */
 	OK(symlink(p("key"), p("link")) == 0);
 	INT_EQ(load(p("link"), &err), -1);
-	STR_EQ(err, mk("nearmiss: %s: a symbolic link; give the path of the "
+	STR_EQ(err, tfmt("nearmiss: %s: a symbolic link; give the path of the "
 	    "key file itself\n", p("link")));
 	/* Missing. */
 	INT_EQ(load(p("none"), &err), -1);
-	STR_EQ(err, mk("nearmiss: %s: No such file or directory\n",
+	STR_EQ(err, tfmt("nearmiss: %s: No such file or directory\n",
 	    p("none")));
 	/* A folder and a FIFO (which must not block). */
 	OK(mkdir(p("dir"), 0700) == 0);
 	INT_EQ(load(p("dir"), &err), -1);
-	STR_EQ(err, mk("nearmiss: %s: not a regular file\n", p("dir")));
+	STR_EQ(err, tfmt("nearmiss: %s: not a regular file\n", p("dir")));
 	OK(mkfifo(p("fifo"), 0600) == 0);
 	INT_EQ(load(p("fifo"), &err), -1);
-	STR_EQ(err, mk("nearmiss: %s: not a regular file\n", p("fifo")));
+	STR_EQ(err, tfmt("nearmiss: %s: not a regular file\n", p("fifo")));
 	unlink(p("fifo"));
 	rmdir(p("dir"));
 	unlink(p("link"));
@@ -587,30 +571,30 @@ test_load_format(void)
 		buf_reset(&t);
 		buf_add(&t, ta.data, (size_t)(la[i] - ta.data));
 		refused(__LINE__, secret, t.data, t.len, 0600,
-		    mk("@:%zu: unexpected end of file (truncated?)\n", i + 1));
+		    tfmt("@:%zu: unexpected end of file (truncated?)\n", i + 1));
 		buf_add(&t, la[i], len[i] / 2);
 		refused(__LINE__, secret, t.data, t.len, 0600,
-		    mk("@:%zu: no newline at the end of the line "
+		    tfmt("@:%zu: no newline at the end of the line "
 		    "(truncated?)\n", i + 1));
 	}
 	/* The last newline missing. */
 	refused(__LINE__, secret, ta.data, ta.len - 1, 0600,
 	    "@:6: no newline at the end of the line (truncated?)\n");
 	/* Anything after the last line, even a blank line. */
-	REFUSED(mk("%s\n", ta.data),
+	REFUSED(tfmt("%s\n", ta.data),
 	    "@:7: unexpected text after the last key\n");
-	REFUSED(mk("%s# comment\n", ta.data),
+	REFUSED(tfmt("%s# comment\n", ta.data),
 	    "@:7: unexpected text after the last key\n");
 
 	/* The first line. */
-	REFUSED(mk("nearmiss-secret-key 2\n%s", la[1]),
+	REFUSED(tfmt("nearmiss-secret-key 2\n%s", la[1]),
 	    "@:1: unsupported version of the key file format (this program "
 	    "reads version 1)\n");
-	REFUSED(mk("-----BEGIN PRIVATE KEY-----\n%s", la[1]),
+	REFUSED(tfmt("-----BEGIN PRIVATE KEY-----\n%s", la[1]),
 	    "@:1: not a nearmiss secret key file\n");
-	REFUSED(mk("nearmiss-secret-key\n%s", la[1]),
+	REFUSED(tfmt("nearmiss-secret-key\n%s", la[1]),
 	    "@:1: not a nearmiss secret key file\n");
-	REFUSED(mk("nearmiss-secret-key 1 \n%s", la[1]),
+	REFUSED(tfmt("nearmiss-secret-key 1 \n%s", la[1]),
 	    "@:1: unsupported version of the key file format (this program "
 	    "reads version 1)\n");
 
@@ -625,23 +609,23 @@ test_load_format(void)
 				buf_add(&t, la[j == i ? (j + 1) % NLINES : j],
 				    len[j == i ? (j + 1) % NLINES : j]);
 			refused(__LINE__, secret, t.data, t.len, 0600,
-			    mk("@:%zu: expected \"%s\" and one space\n", i + 1,
+			    tfmt("@:%zu: expected \"%s\" and one space\n", i + 1,
 			    labels[i - 1]));
 		}
 	}
 	/* Two spaces, a tab, a label alone. */
-	REFUSED(mk("%.*sbox-public  %s", (int)(la[2] - ta.data), ta.data,
+	REFUSED(tfmt("%.*sbox-public  %s", (int)(la[2] - ta.data), ta.data,
 	    la[2] + 11), "@:3: box-public: expected 44 characters of "
 	    "standard base64 with padding (32 bytes)\n");
-	REFUSED(mk("%.*sbox-public\t%s", (int)(la[2] - ta.data), ta.data,
+	REFUSED(tfmt("%.*sbox-public\t%s", (int)(la[2] - ta.data), ta.data,
 	    la[2] + 11), "@:3: expected \"box-public\" and one space\n");
-	REFUSED(mk("%.*sbox-public\n%s", (int)(la[2] - ta.data), ta.data,
+	REFUSED(tfmt("%.*sbox-public\n%s", (int)(la[2] - ta.data), ta.data,
 	    la[3]), "@:3: expected \"box-public\" and one space\n");
 	/* A bad name. */
-	REFUSED(mk("nearmiss-secret-key 1\nname .alice\n%s", la[2]),
+	REFUSED(tfmt("nearmiss-secret-key 1\nname .alice\n%s", la[2]),
 	    "@:2: bad name: use 1 to 64 letters, digits, '.', '_' or '-', "
 	    "starting with a letter or digit\n");
-	REFUSED(mk("nearmiss-secret-key 1\nname \n%s", la[2]),
+	REFUSED(tfmt("nearmiss-secret-key 1\nname \n%s", la[2]),
 	    "@:2: bad name: use 1 to 64 letters, digits, '.', '_' or '-', "
 	    "starting with a letter or digit\n");
 
@@ -663,14 +647,14 @@ test_load_format(void)
 			buf_add(&t, ta.data, ta.len);
 			t.data[la[i] - ta.data + len[i] - 5] = '-';
 			refused(__LINE__, secret, t.data, t.len, 0600,
-			    mk("@:%zu: %s\n", i + 1, what[i - 2]));
+			    tfmt("@:%zu: %s\n", i + 1, what[i - 2]));
 			buf_reset(&t);
 			buf_add(&t, ta.data, (size_t)(la[i] - ta.data) +
 			    len[i] - 2);
 			buf_addch(&t, '\n');
 			buf_addstr(&t, la[i + 1]);
 			refused(__LINE__, secret, t.data, t.len, 0600,
-			    mk("@:%zu: %s\n", i + 1, what[i - 2]));
+			    tfmt("@:%zu: %s\n", i + 1, what[i - 2]));
 		}
 	}
 

@@ -46,7 +46,7 @@ static char		 top[1024];
 
 static void	 keys_init(void);
 static void	 b64(char *, const unsigned char *);
-static const char *mk(const char *, ...)
+static const char *tfmt(const char *, ...)
 		    __attribute__((format(printf, 1, 2)));
 static int	 parse(const char *, size_t, size_t *, const char **);
 static void	 bad(int, const char *, size_t, const char *);
@@ -80,23 +80,6 @@ keys_init(void)
 		b64(SIGN[i], signpk[i]);
 	}
 	sodium_memzero(sk, sizeof(sk));
-}
-
-/* Formats into one of four rotating static buffers. */
-static const char *
-mk(const char *fmt, ...)
-{
-	static struct buf	 b[4] = { BUF_INIT, BUF_INIT, BUF_INIT,
-				    BUF_INIT };
-	static int		 i;
-	va_list			 ap;
-
-	i = (i + 1) % 4;
-	buf_reset(&b[i]);
-	va_start(ap, fmt);
-	buf_vprintf(&b[i], fmt, ap);
-	va_end(ap);
-	return b[i].data;
 }
 
 /* Parses text as "t"; returns the rc, sets *np and *errp (stderr). */
@@ -151,7 +134,7 @@ test_valid(void)
 	memset(name64, 'x', 64);
 	name64[64] = '\0';
 	name64[0] = '7';
-	text = mk("# The reviewers of the demo repository\n"
+	text = tfmt("# The reviewers of the demo repository\n"
 	    "\n"
 	    "alice %s %s\n"
 	    "   \t\n"
@@ -182,7 +165,7 @@ test_valid(void)
 	free(r);
 
 	/* One entry, with its newline; a name of one character. */
-	text = mk("z %s %s\n", BOX[4], SIGN[4]);
+	text = tfmt("z %s %s\n", BOX[4], SIGN[4]);
 	INT_EQ(parse(text, strlen(text), &n, &err), 0);
 	INT_EQ(n, 1);
 	STR_EQ(err, "");
@@ -193,42 +176,42 @@ test_errors(void)
 {
 	char	 name65[66];
 
-	BAD(mk(HEAD "alice %s\n", BOX[0]),
+	BAD(tfmt(HEAD "alice %s\n", BOX[0]),
 	    "t:3: expected NAME BOX_KEY SIGN_KEY\n");
-	BAD(mk(HEAD "alice\n"), "t:3: expected NAME BOX_KEY SIGN_KEY\n");
-	BAD(mk(HEAD "alice %s %s extra\n", BOX[0], SIGN[0]),
+	BAD(tfmt(HEAD "alice\n"), "t:3: expected NAME BOX_KEY SIGN_KEY\n");
+	BAD(tfmt(HEAD "alice %s %s extra\n", BOX[0], SIGN[0]),
 	    "t:3: unexpected text after the signing key\n");
-	BAD(mk(HEAD "alice %s %s # laptop\n", BOX[0], SIGN[0]),
+	BAD(tfmt(HEAD "alice %s %s # laptop\n", BOX[0], SIGN[0]),
 	    "t:3: unexpected text after the signing key\n");
 	/* Names. */
 #define BADNAME "t:3: bad name: use 1 to 64 letters, digits, '.', '_' or " \
 	    "'-', starting with a letter or digit\n"
-	BAD(mk(HEAD ".alice %s %s\n", BOX[0], SIGN[0]), BADNAME);
-	BAD(mk(HEAD ".. %s %s\n", BOX[0], SIGN[0]), BADNAME);
-	BAD(mk(HEAD "-alice %s %s\n", BOX[0], SIGN[0]), BADNAME);
-	BAD(mk(HEAD "_alice %s %s\n", BOX[0], SIGN[0]), BADNAME);
-	BAD(mk(HEAD "a/b %s %s\n", BOX[0], SIGN[0]), BADNAME);
-	BAD(mk(HEAD "al:ce %s %s\n", BOX[0], SIGN[0]), BADNAME);
-	BAD(mk(HEAD "\xc3\xa9mile %s %s\n", BOX[0], SIGN[0]), BADNAME);
-	BAD(mk(HEAD "a\x01 %s %s\n", BOX[0], SIGN[0]), BADNAME);
+	BAD(tfmt(HEAD ".alice %s %s\n", BOX[0], SIGN[0]), BADNAME);
+	BAD(tfmt(HEAD ".. %s %s\n", BOX[0], SIGN[0]), BADNAME);
+	BAD(tfmt(HEAD "-alice %s %s\n", BOX[0], SIGN[0]), BADNAME);
+	BAD(tfmt(HEAD "_alice %s %s\n", BOX[0], SIGN[0]), BADNAME);
+	BAD(tfmt(HEAD "a/b %s %s\n", BOX[0], SIGN[0]), BADNAME);
+	BAD(tfmt(HEAD "al:ce %s %s\n", BOX[0], SIGN[0]), BADNAME);
+	BAD(tfmt(HEAD "\xc3\xa9mile %s %s\n", BOX[0], SIGN[0]), BADNAME);
+	BAD(tfmt(HEAD "a\x01 %s %s\n", BOX[0], SIGN[0]), BADNAME);
 	memset(name65, 'n', 65);
 	name65[65] = '\0';
-	BAD(mk(HEAD "%s %s %s\n", name65, BOX[0], SIGN[0]), BADNAME);
+	BAD(tfmt(HEAD "%s %s %s\n", name65, BOX[0], SIGN[0]), BADNAME);
 	/* A key where the name should be. */
-	BAD(mk(HEAD "%s %s %s\n", BOX[1], BOX[0], SIGN[0]), BADNAME);
+	BAD(tfmt(HEAD "%s %s %s\n", BOX[1], BOX[0], SIGN[0]), BADNAME);
 	/* The keys swapped: a signing key is a box key, not the reverse. */
-	BAD(mk(HEAD "alice %s %s\n", BOX[0], BOX[1]),
+	BAD(tfmt(HEAD "alice %s %s\n", BOX[0], BOX[1]),
 	    "t:3: signing key: not a valid Ed25519 public key\n");
 	/* Errors on later lines carry their own line number. */
-	BAD(mk("alice %s %s\n\n# x\n\nbob %s\n", BOX[0], SIGN[0], BOX[1]),
+	BAD(tfmt("alice %s %s\n\n# x\n\nbob %s\n", BOX[0], SIGN[0], BOX[1]),
 	    "t:5: expected NAME BOX_KEY SIGN_KEY\n");
 	/* The last line, without a newline. */
-	BAD(mk("alice %s %s\nbob", BOX[0], SIGN[0]),
+	BAD(tfmt("alice %s %s\nbob", BOX[0], SIGN[0]),
 	    "t:2: expected NAME BOX_KEY SIGN_KEY\n");
 	/* Windows line endings. */
-	BAD(mk(HEAD "alice %s %s\r\n", BOX[0], SIGN[0]),
+	BAD(tfmt(HEAD "alice %s %s\r\n", BOX[0], SIGN[0]),
 	    "t:3: carriage return: the file must have Unix line endings\n");
-	BAD(mk("# a comment\r\nalice %s %s\n", BOX[0], SIGN[0]),
+	BAD(tfmt("# a comment\r\nalice %s %s\n", BOX[0], SIGN[0]),
 	    "t:1: carriage return: the file must have Unix line endings\n");
 	/* Nothing at all, and nothing but comments. */
 	BAD("", "t: no recipients\n");
@@ -252,31 +235,31 @@ test_base64(void)
 
 	/* Missing padding. */
 	snprintf(k, sizeof(k), "%.43s", BOX[0]);
-	BAD(mk(HEAD "alice %s %s\n", k, SIGN[0]), BADBOX);
+	BAD(tfmt(HEAD "alice %s %s\n", k, SIGN[0]), BADBOX);
 	snprintf(k, sizeof(k), "%.43s", SIGN[0]);
-	BAD(mk(HEAD "alice %s %s\n", BOX[0], k), BADSIGN);
+	BAD(tfmt(HEAD "alice %s %s\n", BOX[0], k), BADSIGN);
 	/* Too long: padding doubled, one character more, 33 bytes. */
-	BAD(mk(HEAD "alice %s= %s\n", BOX[0], SIGN[0]), BADBOX);
-	BAD(mk(HEAD "alice %s %sA\n", BOX[0], SIGN[0]), BADSIGN);
+	BAD(tfmt(HEAD "alice %s= %s\n", BOX[0], SIGN[0]), BADBOX);
+	BAD(tfmt(HEAD "alice %s %sA\n", BOX[0], SIGN[0]), BADSIGN);
 	memset(bin, 0x42, sizeof(bin));
 	sodium_bin2base64(k, sizeof(k), bin, 33,
 	    sodium_base64_VARIANT_ORIGINAL);
 	INT_EQ(strlen(k), 44);
-	BAD(mk(HEAD "alice %s %s\n", k, SIGN[0]), BADBOX);
+	BAD(tfmt(HEAD "alice %s %s\n", k, SIGN[0]), BADBOX);
 	/* Too short: 31 bytes. */
 	sodium_bin2base64(k, sizeof(k), bin, 31,
 	    sodium_base64_VARIANT_ORIGINAL);
-	BAD(mk(HEAD "alice %s %s\n", k, SIGN[0]), BADBOX);
+	BAD(tfmt(HEAD "alice %s %s\n", k, SIGN[0]), BADBOX);
 	/* Padding in the middle, and a character outside the alphabet. */
 	snprintf(k, sizeof(k), "%s", BOX[0]);
 	k[20] = '=';
-	BAD(mk(HEAD "alice %s %s\n", k, SIGN[0]), BADBOX);
+	BAD(tfmt(HEAD "alice %s %s\n", k, SIGN[0]), BADBOX);
 	k[20] = '*';
-	BAD(mk(HEAD "alice %s %s\n", k, SIGN[0]), BADBOX);
+	BAD(tfmt(HEAD "alice %s %s\n", k, SIGN[0]), BADBOX);
 	/* Non-zero bits left over in the last character: not canonical. */
 	snprintf(k, sizeof(k), "%s", BOX[0]);
 	k[42] = alpha[(strchr(alpha, k[42]) - alpha) | 1];
-	BAD(mk(HEAD "alice %s %s\n", k, SIGN[0]), BADBOX);
+	BAD(tfmt(HEAD "alice %s %s\n", k, SIGN[0]), BADBOX);
 	/* The URL-safe alphabet: a key that has a '+' or a '/'. */
 	for (i = 0; i < NKEYS; i++)
 		if (strpbrk(BOX[i], "+/") != NULL)
@@ -286,10 +269,10 @@ test_base64(void)
 		sodium_bin2base64(url, sizeof(url), boxpk[i], 32,
 		    sodium_base64_VARIANT_URLSAFE);
 		OK(strcmp(url, BOX[i]) != 0);
-		BAD(mk(HEAD "alice %s %s\n", url, SIGN[0]), BADBOX);
+		BAD(tfmt(HEAD "alice %s %s\n", url, SIGN[0]), BADBOX);
 		/* The same without padding, as URL-safe keys often are. */
 		url[43] = '\0';
-		BAD(mk(HEAD "alice %s %s\n", url, SIGN[0]), BADBOX);
+		BAD(tfmt(HEAD "alice %s %s\n", url, SIGN[0]), BADBOX);
 	}
 	for (i = 0; i < NKEYS; i++)
 		if (strpbrk(SIGN[i], "+/") != NULL)
@@ -297,13 +280,13 @@ test_base64(void)
 	if (i < NKEYS) {
 		sodium_bin2base64(url, sizeof(url), signpk[i], 32,
 		    sodium_base64_VARIANT_URLSAFE);
-		BAD(mk(HEAD "alice %s %s\n", BOX[0], url), BADSIGN);
+		BAD(tfmt(HEAD "alice %s %s\n", BOX[0], url), BADSIGN);
 	}
 	/* Every single-character corruption of a key is caught. */
 	for (j = 0; j < 44; j += 7) {
 		snprintf(k, sizeof(k), "%s", SIGN[0]);
 		k[j] = k[j] == '-' ? '_' : '-';
-		BAD(mk(HEAD "alice %s %s\n", BOX[0], k), BADSIGN);
+		BAD(tfmt(HEAD "alice %s %s\n", BOX[0], k), BADSIGN);
 	}
 #undef BADBOX
 #undef BADSIGN
@@ -319,40 +302,40 @@ test_keys(void)
 	memset(bin, 0, sizeof(bin));
 	b64(k, bin);
 	STR_EQ(k, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
-	BAD(mk(HEAD "alice %s %s\n", k, SIGN[0]), "t:3: box key: all zeros\n");
-	BAD(mk(HEAD "alice %s %s\n", BOX[0], k),
+	BAD(tfmt(HEAD "alice %s %s\n", k, SIGN[0]), "t:3: box key: all zeros\n");
+	BAD(tfmt(HEAD "alice %s %s\n", BOX[0], k),
 	    "t:3: signing key: not a valid Ed25519 public key\n");
 	/* u = 1, a point of order 4. */
 	bin[0] = 1;
 	b64(k, bin);
-	BAD(mk(HEAD "alice %s %s\n", k, SIGN[0]),
+	BAD(tfmt(HEAD "alice %s %s\n", k, SIGN[0]),
 	    "t:3: box key: a point of small order, not a public key\n");
 	/* The Ed25519 identity (y = 1): small order. */
-	BAD(mk(HEAD "alice %s %s\n", BOX[0], k),
+	BAD(tfmt(HEAD "alice %s %s\n", BOX[0], k),
 	    "t:3: signing key: not a valid Ed25519 public key\n");
 	/* y = 2^255 - 1: not canonical. */
 	memset(bin, 0xff, sizeof(bin));
 	bin[31] = 0x7f;
 	b64(k, bin);
-	BAD(mk(HEAD "alice %s %s\n", BOX[0], k),
+	BAD(tfmt(HEAD "alice %s %s\n", BOX[0], k),
 	    "t:3: signing key: not a valid Ed25519 public key\n");
 }
 
 static void
 test_dups(void)
 {
-	BAD(mk("alice %s %s\n# x\nalice %s %s\n", BOX[0], SIGN[0], BOX[1],
+	BAD(tfmt("alice %s %s\n# x\nalice %s %s\n", BOX[0], SIGN[0], BOX[1],
 	    SIGN[1]), "t:3: duplicate name \"alice\" (also on line 1)\n");
-	BAD(mk("alice %s %s\nbob %s %s\n", BOX[0], SIGN[0], BOX[0],
+	BAD(tfmt("alice %s %s\nbob %s %s\n", BOX[0], SIGN[0], BOX[0],
 	    SIGN[1]), "t:2: duplicate box key (also on line 1)\n");
-	BAD(mk("alice %s %s\nbob %s %s\n", BOX[0], SIGN[0], BOX[1],
+	BAD(tfmt("alice %s %s\nbob %s %s\n", BOX[0], SIGN[0], BOX[1],
 	    SIGN[0]), "t:2: duplicate signing key (also on line 1)\n");
 	/* Names differ by case only: two names. */
 	{
 		const char	*text, *err;
 		size_t		 n;
 
-		text = mk("alice %s %s\nAlice %s %s\n", BOX[0], SIGN[0],
+		text = tfmt("alice %s %s\nAlice %s %s\n", BOX[0], SIGN[0],
 		    BOX[1], SIGN[1]);
 		INT_EQ(parse(text, strlen(text), &n, &err), 0);
 		INT_EQ(n, 2);
@@ -410,7 +393,7 @@ test_caps(void)
 	STR_EQ(err, "");
 	buf_printf(&b, "# comment\nr%d %s %s\nmore garbage\n",
 	    RECIPIENTS_MAX, BOX[RECIPIENTS_MAX], SIGN[RECIPIENTS_MAX]);
-	bad(__LINE__, b.data, b.len, mk("t:%d: more than %d recipients\n",
+	bad(__LINE__, b.data, b.len, tfmt("t:%d: more than %d recipients\n",
 	    RECIPIENTS_MAX + 2, RECIPIENTS_MAX));
 	buf_free(&b);
 }
@@ -419,7 +402,7 @@ test_caps(void)
 static void
 test_many_errors(void)
 {
-	BAD(mk("alice %s %s\n"
+	BAD(tfmt("alice %s %s\n"
 	    "bob %s\n"
 	    "# fine\n"
 	    ".x %s %s\n"
@@ -453,7 +436,7 @@ test_roundtrip(void)
 	}
 	/* The canonical line: one space between the fields. */
 	recipient_line(&one, &in[0]);
-	STR_EQ(one.data, mk("rev-0.x_y %s %s\n", BOX[0], SIGN[0]));
+	STR_EQ(one.data, tfmt("rev-0.x_y %s %s\n", BOX[0], SIGN[0]));
 	INT_EQ(one.len, strlen("rev-0.x_y") + 1 + 44 + 1 + 44 + 1);
 	cap_start();
 	INT_EQ(recipients_parse(&out, &n, "t", b.data, b.len), 0);
@@ -487,7 +470,7 @@ test_load(void)
 	snprintf(path, sizeof(path), "%s/recipients", top);
 	snprintf(big, sizeof(big), "%s/big", top);
 	snprintf(dir, sizeof(dir), "%s/dir", top);
-	text = mk("# intake\nalice %s %s\nbob %s %s\n", BOX[0], SIGN[0],
+	text = tfmt("# intake\nalice %s %s\nbob %s %s\n", BOX[0], SIGN[0],
 	    BOX[1], SIGN[1]);
 	if ((f = fopen(path, "w")) == NULL)
 		exit(1);
@@ -504,7 +487,7 @@ test_load(void)
 
 	/* Missing. */
 	cap_start();
-	INT_EQ(recipients_load(&r, &n, mk("%s/none", top)), -1);
+	INT_EQ(recipients_load(&r, &n, tfmt("%s/none", top)), -1);
 	err = cap_end();
 	OK(strstr(err, "/none: No such file or directory\n") != NULL);
 	OK(r == NULL && n == 0);
@@ -537,7 +520,7 @@ test_load(void)
 	cap_start();
 	INT_EQ(recipients_load(&r, &n, path), -1);
 	err = cap_end();
-	STR_EQ(err, mk("%s:2: expected NAME BOX_KEY SIGN_KEY\n", path));
+	STR_EQ(err, tfmt("%s:2: expected NAME BOX_KEY SIGN_KEY\n", path));
 
 	unlink(path);
 	unlink(big);
