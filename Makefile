@@ -19,7 +19,7 @@ NM_CFLAGS = -std=c17 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	$(HARDEN) -Ilib -DNM_DATADIR='"$(DATADIR)"' \
 	$(GIT_CFLAGS) $(CMARK_CFLAGS) $(YAML_CFLAGS) $(INIH_CFLAGS) \
-	$(SODIUM_CFLAGS) $(MHD_CFLAGS) $(CFLAGS)
+	$(SODIUM_CFLAGS) $(MHD_CFLAGS) $(ETPAN_CFLAGS) $(CFLAGS)
 NM_LDFLAGS = -pie -Wl,-z,relro,-z,now $(LDFLAGS)
 # Sanitizer build, used by `make check` as a second pass.
 SAN_CFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
@@ -31,13 +31,14 @@ LIB_OBJ = $(O)/lib/buf.o $(O)/lib/config.o $(O)/lib/file.o \
 	$(O)/lib/record.o $(O)/lib/report.o
 GEN_OBJ = $(O)/gen/main.o $(O)/gen/build.o $(O)/gen/pages.o \
 	$(O)/gen/repo.o $(O)/gen/state.o $(O)/gen/tmpl.o
-GEN_LIBS = $(GIT_LIBS) $(CMARK_LIBS) $(YAML_LIBS) $(INIH_LIBS) -lpthread
+GEN_LIBS = $(GIT_LIBS) $(CMARK_LIBS) $(YAML_LIBS) $(INIH_LIBS) \
+	$(SODIUM_LIBS) -lpthread
 # review/open.o decrypts: only nearmiss-review links it.
 REVIEW_OBJ = $(O)/review/main.o $(O)/review/keygen.o $(O)/review/open.o
-REVIEW_LIBS = $(SODIUM_LIBS)
+REVIEW_LIBS = $(GIT_LIBS) $(YAML_LIBS) $(INIH_LIBS) $(CMARK_LIBS) $(SODIUM_LIBS)
 # intake links neither libgit2 nor cmark, nor anything that decrypts.
 INTAKE_OBJ = $(O)/intake/main.o $(O)/intake/purge.o $(O)/intake/serve.o
-INTAKE_LIBS = $(MHD_LIBS) $(INIH_LIBS) $(SODIUM_LIBS) -lpthread
+INTAKE_LIBS = $(MHD_LIBS) $(ETPAN_LIBS) $(INIH_LIBS) $(SODIUM_LIBS) -lpthread
 
 TESTS_LIB = $(O)/tests/test_buf $(O)/tests/test_html $(O)/tests/test_file \
 	$(O)/tests/test_config $(O)/tests/test_report $(O)/tests/test_md \
@@ -50,7 +51,7 @@ TESTS_TOOLS = $(O)/tests/nm-decrypt
 FUZZ = $(O)/tests/fuzz_frontmatter $(O)/tests/fuzz_markdown \
 	$(O)/tests/fuzz_form $(O)/tests/fuzz_record \
 	$(O)/tests/fuzz_recipients $(O)/tests/fuzz_item
-TEST_LIBS = $(GEN_LIBS) $(SODIUM_LIBS)
+TEST_LIBS = $(GEN_LIBS) $(ETPAN_LIBS)
 
 HDRS = lib/buf.h lib/config.h lib/file.h lib/form.h lib/html.h \
 	lib/inbox.h lib/keys.h lib/log.h lib/md.h lib/nm.h lib/recipients.h \
