@@ -25,38 +25,55 @@ NM_LDFLAGS = -pie -Wl,-z,relro,-z,now $(LDFLAGS)
 SAN_CFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
 
-LIB_OBJ = $(O)/lib/buf.o $(O)/lib/config.o $(O)/lib/file.o \
+LIB_OBJ = $(O)/lib/approval.o $(O)/lib/buf.o $(O)/lib/config.o \
+	$(O)/lib/file.o \
 	$(O)/lib/form.o $(O)/lib/html.o $(O)/lib/inbox.o $(O)/lib/keys.o \
 	$(O)/lib/log.o $(O)/lib/md.o $(O)/lib/recipients.o \
-	$(O)/lib/record.o $(O)/lib/report.o
-GEN_OBJ = $(O)/gen/main.o $(O)/gen/build.o $(O)/gen/pages.o \
-	$(O)/gen/repo.o $(O)/gen/state.o $(O)/gen/tmpl.o
+	$(O)/lib/receipt.o $(O)/lib/receipts.o $(O)/lib/record.o $(O)/lib/report.o
+GEN_OBJ = $(O)/gen/main.o $(O)/gen/approvals.o $(O)/gen/build.o \
+	$(O)/gen/pages.o \
+	$(O)/gen/repo.o $(O)/gen/state.o $(O)/gen/status.o $(O)/gen/tmpl.o
 GEN_LIBS = $(GIT_LIBS) $(CMARK_LIBS) $(YAML_LIBS) $(INIH_LIBS) \
 	$(SODIUM_LIBS) -lpthread
 # review/open.o decrypts: only nearmiss-review links it.
-REVIEW_OBJ = $(O)/review/main.o $(O)/review/keygen.o $(O)/review/open.o
+REVIEW_OBJ = $(O)/review/main.o $(O)/review/keygen.o $(O)/review/open.o \
+	$(O)/review/rv.o $(O)/review/queue.o $(O)/review/list.o \
+	$(O)/review/show.o $(O)/review/reject.o $(O)/review/receive.o \
+	$(O)/review/status.o $(O)/review/purge.o $(O)/review/commit.o \
+	$(O)/review/lint.o $(O)/review/draft.o $(O)/review/approve.o
 REVIEW_LIBS = $(GIT_LIBS) $(YAML_LIBS) $(INIH_LIBS) $(CMARK_LIBS) $(SODIUM_LIBS)
 # intake links neither libgit2 nor cmark, nor anything that decrypts.
-INTAKE_OBJ = $(O)/intake/main.o $(O)/intake/purge.o $(O)/intake/serve.o
+INTAKE_OBJ = $(O)/intake/main.o $(O)/intake/imap.o $(O)/intake/mail.o \
+	$(O)/intake/purge.o $(O)/intake/reply.o $(O)/intake/serve.o \
+	$(MIME_OBJ)
+# The e-mail parser (libetpan), also linked into test_mime and fuzz_mail.
+MIME_OBJ = $(O)/intake/precheck.o $(O)/intake/extract.o \
+	$(O)/intake/html2text.o $(O)/intake/sandbox.o
 INTAKE_LIBS = $(MHD_LIBS) $(ETPAN_LIBS) $(INIH_LIBS) $(SODIUM_LIBS) -lpthread
 
-TESTS_LIB = $(O)/tests/test_buf $(O)/tests/test_html $(O)/tests/test_file \
+TESTS_LIB = $(O)/tests/test_approval $(O)/tests/test_buf \
+	$(O)/tests/test_html $(O)/tests/test_file \
 	$(O)/tests/test_config $(O)/tests/test_report $(O)/tests/test_md \
 	$(O)/tests/test_form $(O)/tests/test_inbox $(O)/tests/test_keys \
-	$(O)/tests/test_recipients $(O)/tests/test_record
+	$(O)/tests/test_recipients $(O)/tests/test_record \
+	$(O)/tests/test_receipts $(O)/tests/test_receipt
 TESTS_GEN = $(O)/tests/test_tmpl $(O)/tests/golden
-TESTS_REVIEW = $(O)/tests/test_open
+TESTS_REVIEW = $(O)/tests/test_open $(O)/tests/test_rv $(O)/tests/test_commit
+TESTS_INTAKE = $(O)/tests/test_mime $(O)/tests/nm-mailx
 # Tools the shell suites call (not named test_*, so run.sh skips them).
-TESTS_TOOLS = $(O)/tests/nm-decrypt
+TESTS_TOOLS = $(O)/tests/nm-decrypt $(O)/tests/nm-receipt $(O)/tests/nm-sign \
+	$(O)/tests/nm-mkitem $(O)/tests/nm-reportcheck
 FUZZ = $(O)/tests/fuzz_frontmatter $(O)/tests/fuzz_markdown \
 	$(O)/tests/fuzz_form $(O)/tests/fuzz_record \
-	$(O)/tests/fuzz_recipients $(O)/tests/fuzz_item
+	$(O)/tests/fuzz_recipients $(O)/tests/fuzz_item $(O)/tests/fuzz_mail \
+	$(O)/tests/fuzz_receipts $(O)/tests/fuzz_approvals
 TEST_LIBS = $(GEN_LIBS) $(ETPAN_LIBS)
 
 HDRS = lib/buf.h lib/config.h lib/file.h lib/form.h lib/html.h \
-	lib/inbox.h lib/keys.h lib/log.h lib/md.h lib/nm.h lib/recipients.h \
-	lib/record.h lib/report.h gen/gen.h gen/tmpl.h review/open.h \
-	review/review.h intake/intake.h tests/harness.h
+	lib/approval.h lib/inbox.h lib/keys.h lib/log.h lib/md.h lib/nm.h lib/recipients.h \
+	lib/receipt.h lib/receipts.h lib/record.h lib/report.h gen/gen.h gen/tmpl.h review/commit.h review/open.h \
+	review/queue.h review/review.h review/rv.h review/lint.h intake/intake.h \
+	intake/mime.h intake/mimeint.h tests/harness.h
 
 all:
 	@test -f config.mk || ./configure
@@ -86,8 +103,13 @@ bin/nearmiss-review: $(O)/bin/nearmiss-review
 	@mkdir -p bin
 	cp $(O)/bin/nearmiss-review $@
 
-$(O)/bin/nearmiss-review: $(REVIEW_OBJ) $(O)/lib/libnm.a
-	@mkdir -p $(O)/bin
+# The lint's data goes beside the build's bin/ too ($(O)/data), where
+# the program looks for it (../data beside itself).
+LINT_DATA = data/given-names.txt data/places.txt data/agency-words.txt \
+	data/titles.txt
+$(O)/bin/nearmiss-review: $(REVIEW_OBJ) $(O)/lib/libnm.a $(LINT_DATA)
+	@mkdir -p $(O)/bin $(O)/data
+	cp $(LINT_DATA) $(O)/data/
 	$(CC) $(NM_CFLAGS) $(NM_LDFLAGS) -o $@ $(REVIEW_OBJ) $(O)/lib/libnm.a \
 	    $(REVIEW_LIBS)
 
@@ -111,6 +133,13 @@ $(O)/review/%.o: review/%.c $(HDRS)
 	@mkdir -p $(O)/review
 	$(CC) $(NM_CFLAGS) -c -o $@ review/$*.c
 
+$(O)/tests/test_commit: tests/review/test_commit.c $(O)/review/commit.o \
+    $(O)/lib/libnm.a $(HDRS)
+	@mkdir -p $(O)/tests
+	$(CC) $(NM_CFLAGS) -Itests -Ireview $(NM_LDFLAGS) -o $@ \
+	    tests/review/test_commit.c $(O)/review/commit.o $(O)/lib/libnm.a \
+	    $(TEST_LIBS)
+
 $(O)/tests/test_open: tests/review/test_open.c $(O)/review/open.o \
     $(O)/lib/libnm.a $(HDRS)
 	@mkdir -p $(O)/tests
@@ -118,12 +147,59 @@ $(O)/tests/test_open: tests/review/test_open.c $(O)/review/open.o \
 	    tests/review/test_open.c $(O)/review/open.o $(O)/lib/libnm.a \
 	    $(TEST_LIBS)
 
+$(O)/tests/test_rv: tests/review/test_rv.c $(O)/review/rv.o \
+    $(O)/review/open.o $(O)/lib/libnm.a $(HDRS)
+	@mkdir -p $(O)/tests
+	$(CC) $(NM_CFLAGS) -Itests -Ireview $(NM_LDFLAGS) -o $@ \
+	    tests/review/test_rv.c $(O)/review/rv.o $(O)/review/open.o \
+	    $(O)/lib/libnm.a $(TEST_LIBS)
+
+$(O)/tests/nm-reportcheck: tests/review/reportcheck.c $(O)/lib/libnm.a \
+    $(HDRS)
+	@mkdir -p $(O)/tests
+	$(CC) $(NM_CFLAGS) -Itests $(NM_LDFLAGS) -o $@ \
+	    tests/review/reportcheck.c $(O)/lib/libnm.a $(TEST_LIBS)
+
+$(O)/tests/nm-mkitem: tests/review/mkitem.c $(O)/lib/libnm.a $(HDRS)
+	@mkdir -p $(O)/tests
+	$(CC) $(NM_CFLAGS) -Itests $(NM_LDFLAGS) -o $@ tests/review/mkitem.c \
+	    $(O)/lib/libnm.a $(TEST_LIBS)
+
 $(O)/tests/nm-decrypt: tests/intake/decrypt.c $(O)/review/open.o \
     $(O)/lib/libnm.a $(HDRS)
 	@mkdir -p $(O)/tests
 	$(CC) $(NM_CFLAGS) -Itests -Ireview $(NM_LDFLAGS) -o $@ \
 	    tests/intake/decrypt.c $(O)/review/open.o $(O)/lib/libnm.a \
 	    $(TEST_LIBS)
+
+$(O)/tests/nm-sign: tests/gen/nm-sign.c $(O)/lib/libnm.a $(HDRS)
+	@mkdir -p $(O)/tests
+	$(CC) $(NM_CFLAGS) $(NM_LDFLAGS) -o $@ tests/gen/nm-sign.c \
+	    $(O)/lib/libnm.a $(TEST_LIBS)
+
+$(O)/tests/nm-receipt: tests/gen/nm-receipt.c $(O)/lib/libnm.a $(HDRS)
+	@mkdir -p $(O)/tests
+	$(CC) $(NM_CFLAGS) $(NM_LDFLAGS) -o $@ tests/gen/nm-receipt.c \
+	    $(O)/lib/libnm.a $(TEST_LIBS)
+
+$(O)/tests/test_mime: tests/intake/test_mime.c $(MIME_OBJ) \
+    $(O)/lib/libnm.a $(HDRS)
+	@mkdir -p $(O)/tests
+	$(CC) $(NM_CFLAGS) -Itests -Iintake $(NM_LDFLAGS) -o $@ \
+	    tests/intake/test_mime.c $(MIME_OBJ) $(O)/lib/libnm.a \
+	    $(TEST_LIBS)
+
+$(O)/tests/nm-mailx: tests/intake/mailx.c $(MIME_OBJ) $(O)/lib/libnm.a \
+    $(HDRS)
+	@mkdir -p $(O)/tests
+	$(CC) $(NM_CFLAGS) -Itests -Iintake $(NM_LDFLAGS) -o $@ \
+	    tests/intake/mailx.c $(MIME_OBJ) $(O)/lib/libnm.a $(TEST_LIBS)
+
+$(O)/tests/fuzz_mail: tests/fuzz/fuzz_mail.c tests/fuzz/driver.c \
+    $(MIME_OBJ) $(O)/lib/libnm.a $(HDRS)
+	@mkdir -p $(O)/tests
+	$(CC) $(NM_CFLAGS) -Iintake $(NM_LDFLAGS) -o $@ tests/fuzz/fuzz_mail.c \
+	    tests/fuzz/driver.c $(MIME_OBJ) $(O)/lib/libnm.a $(TEST_LIBS)
 
 $(O)/tests/fuzz_item: tests/fuzz/fuzz_item.c tests/fuzz/driver.c \
     $(O)/review/open.o $(O)/lib/libnm.a $(HDRS)
@@ -145,9 +221,10 @@ $(O)/tests/test_tmpl: tests/gen/test_tmpl.c $(GEN_OBJ) $(O)/lib/libnm.a
 $(O)/tests/golden: tests/gen/golden.c $(GEN_OBJ) $(O)/lib/libnm.a
 	@mkdir -p $(O)/tests
 	$(CC) $(NM_CFLAGS) -Itests -Igen $(NM_LDFLAGS) -o $@ \
-	    tests/gen/golden.c $(O)/gen/build.o $(O)/gen/pages.o \
-	    $(O)/gen/repo.o $(O)/gen/state.o $(O)/gen/tmpl.o \
-	    $(O)/lib/libnm.a $(TEST_LIBS)
+	    tests/gen/golden.c $(O)/gen/approvals.o $(O)/gen/build.o \
+	    $(O)/gen/pages.o \
+	    $(O)/gen/repo.o $(O)/gen/state.o $(O)/gen/status.o \
+	    $(O)/gen/tmpl.o $(O)/lib/libnm.a $(TEST_LIBS)
 
 $(O)/tests/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/driver.c $(O)/lib/libnm.a
 	@mkdir -p $(O)/tests
@@ -156,7 +233,7 @@ $(O)/tests/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/driver.c $(O)/lib/libnm.a
 
 tests: $(O)/bin/nearmiss-gen $(O)/bin/nearmiss-intake \
     $(O)/bin/nearmiss-review $(TESTS_LIB) \
-    $(TESTS_GEN) $(TESTS_REVIEW) $(TESTS_TOOLS) $(FUZZ)
+    $(TESTS_GEN) $(TESTS_REVIEW) $(TESTS_INTAKE) $(TESTS_TOOLS) $(FUZZ)
 
 # The demo archive, rendered from the committed content/ of this checkout.
 site: all
@@ -165,6 +242,11 @@ site: all
 	@echo "a web server rather than file://, for example:"
 	@echo "  python3 -m http.server 8000 --bind 127.0.0.1 --directory site"
 	@echo "then open http://127.0.0.1:8000/"
+
+# DEMO ONLY: re-sign the demo reports with the demo reviewer keys after an
+# edit (docs/examples/demo-keys/README); writes content/approvals/.
+sign-demo: all
+	sh docs/examples/demo-keys/sign-demo.sh
 
 check: all
 	@$(MAKE) tests
@@ -186,6 +268,7 @@ install: all
 	    docs/nearmiss-inbox.5 $(DESTDIR)$(MANPREFIX)/man5/
 	cp docs/nearmiss-intake.8 $(DESTDIR)$(MANPREFIX)/man8/
 	cp -R themes/default $(DESTDIR)$(DATADIR)/themes/
+	cp $(LINT_DATA) $(DESTDIR)$(DATADIR)/
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/nearmiss-gen \
@@ -205,4 +288,4 @@ dist:
 clean:
 	rm -rf build build-san bin site config.mk
 
-.PHONY: all programs tests site check deps install uninstall dist clean
+.PHONY: all programs tests site sign-demo check deps install uninstall dist clean

@@ -202,10 +202,14 @@ bench_gen()
 	cmp -s "$SCRATCH/edited.md" "$REPO/$EDITED" &&
 	    { say "could not edit $EDITED"; return 1; }
 	cp "$SCRATCH/edited.md" "$REPO/$EDITED" || return 1
+	# The edit voids its approvals: the test reviewers approve it again.
+	"$NMSIGN" "$REPO/content" || return 1
+	EDITED_APPROVALS=$(echo "$EDITED" |
+	    sed 's|/reports/\(.*\)\.md$|/approvals/\1|')
 	GIT_AUTHOR_DATE=2026-01-01T00:01:00Z \
 	GIT_COMMITTER_DATE=2026-01-01T00:01:00Z \
 	    git -C "$REPO" -c core.autocrlf=false commit -q \
-	    -m "Edit one report" -- "$EDITED" || return 1
+	    -m "Edit one report" -- "$EDITED" "$EDITED_APPROVALS" || return 1
 	rungen one-report gen-one "$out1" || return 1
 	if grep -rqF "$MARKER" "$out1"; then
 		UPDATED=yes
@@ -286,6 +290,9 @@ RESULTS=$BENCH/results
 TSV=$RESULTS/bench.tsv
 SUMMARY=$RESULTS/gen-$N.txt
 GEN=${GEN:-$TOP/bin/nearmiss-gen}
+# Approvals for the corpus by two test reviewers (tests/gen/nm-sign.c),
+# so that gen publishes it under the two-person rule.
+NMSIGN=${NMSIGN:-$TOP/build/tests/nm-sign}
 GEN_ARGS=${GEN_ARGS:-}
 # The checkout's theme, so an uninstalled build finds it.
 if [ -z "${THEME+set}" ] && [ -d "$TOP/themes/default" ]; then
@@ -306,6 +313,7 @@ if ! pkg-config --exists libcmark 2>/dev/null; then
 	exit 1
 fi
 command -v git >/dev/null || { say "git not found: run make deps"; exit 1; }
+[ -x "$NMSIGN" ] || { say "$NMSIGN not found: run make tests"; exit 1; }
 
 SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/nearmiss-bench.XXXXXX")
 trap cleanup EXIT
@@ -331,6 +339,7 @@ $CC -O2 -o "$SCRATCH/bin/floor" "$BENCH/floor.c" \
 say "generating $N reports (seed $SEED)"
 t0=$(date +%s)
 CORPUS=$("$SCRATCH/bin/mkcorpus" "$N" "$REPO" "$SEED")
+"$NMSIGN" "$REPO/content"
 t1=$(date +%s)
 # A private git setup: no user or system configuration, fixed dates, so
 # the commit ids are the same on every run.

@@ -78,7 +78,7 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM
 
 "$CC" -std=c17 -O2 -o "$SCRATCH/fsync-loop" "$BENCH/fsync-loop.c"
-"$REVIEW" keygen alice -o "$SCRATCH/alice.key" >"$SCRATCH/rcpt" 2>/dev/null
+"$REVIEW" keygen --no-passphrase alice -o "$SCRATCH/alice.key" >"$SCRATCH/rcpt" 2>/dev/null
 
 INBOX=$SCRATCH/inbox
 mkdir -p "$INBOX/new" "$INBOX/tmp" "$SCRATCH/loop"

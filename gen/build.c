@@ -50,6 +50,7 @@
 #include "log.h"
 #include "md.h"
 #include "nm.h"
+#include "receipts.h"
 #include "tmpl.h"
 
 #define JOBS_MAX	16
@@ -64,7 +65,7 @@ static const char *const required_templates[] = {
 /* Names the site uses at its root; a page may not take them. */
 static const char *const reserved[] = {
 	"reports", "incident-type", "factor", "loss-potential", "year",
-	"search", "static", "feeds",
+	"search", "static", "feeds", "status",
 };
 
 /* A pool of threads working through items 0..n-1. */
@@ -619,6 +620,7 @@ site_free(struct site *s)
 	}
 	free(s->pages);
 	free(s->years);
+	receipts_free(s->receipts);
 	for (f = 0; f < FACET_MAX; f++) {
 		for (t = 0; t < s->ncoll[f]; t++)
 			free(s->coll[f][t].idx);
@@ -894,6 +896,21 @@ sync_tree(const char *dir)
 	return rc;
 }
 
+/* Writes the status index (status.c) into the staging tree dir. */
+static int
+write_status(const struct site *s, const char *dir)
+{
+	struct statusfile *f;
+	size_t		 n, i;
+	int		 rc = 0, changed;
+
+	status_files(&f, &n, s);
+	for (i = 0; i < n && rc == 0; i++)
+		rc = write_out(NULL, dir, f[i].path, f[i].data, &changed);
+	statusfiles_free(f, n);
+	return rc;
+}
+
 static int
 full_build(struct site *s, const struct gitsrc *src, const git_oid *theme)
 {
@@ -912,6 +929,9 @@ full_build(struct site *s, const struct gitsrc *src, const git_oid *theme)
 		return -1;
 	list_rc = repo_list(&files, &nfiles, src, "reports");
 	if (list_rc != 0 && !o->keep_going)
+		goto out;
+	/* The two-person rule: short reports are not there at all. */
+	if (rule_filter(s->rule, files, &nfiles, src, o->jobs) != 0)
 		goto out;
 	k = snprintf(staging, sizeof(staging), "%s.tmp-XXXXXX", o->outdir);
 	if (k < 0 || (size_t)k >= sizeof(staging) ||
@@ -1006,14 +1026,17 @@ full_build(struct site *s, const struct gitsrc *src, const git_oid *theme)
 	if (run_outfiles(s, outs, nouts, staging, NULL, NULL, &written) != 0)
 		goto out;
 	log_debug("lists, feeds and pages: %zu in %ld ms", nouts, lap(&t0));
+	if (write_status(s, staging) != 0)
+		goto out;
 	if (file_path(path, sizeof(path), "%s/static", o->themedir) != 0 ||
 	    copy_static(path, staging, NULL) != 0)
 		goto out;
 	/* A partial site is never "up to date": the next run rechecks. */
 	if (s->page_errors)
 		bad++;
-	if (state_write(s, s->oids, src, theme, bad > 0 || list_rc != 0 ?
-	    STATE_PARTIAL : 0, staging, 0) != 0)
+	if (state_write(s, s->oids, src, theme, (bad > 0 || list_rc != 0 ?
+	    STATE_PARTIAL : 0) | (o->drafts ? STATE_DRAFTS : 0), staging,
+	    0) != 0)
 		goto out;
 	if (o->sync && sync_tree(staging) != 0)
 		goto out;
@@ -1139,6 +1162,9 @@ incremental_build(struct site *s, const struct gitsrc *src,
 	size_t		 written;
 	size_t		 rewritten = 0;
 	struct publish	 pub;
+	struct statusfile *sf = NULL;
+	char		**sgone = NULL;
+	size_t		 nsf = 0, nsgone = 0;
 	int		*keep = NULL, *ok = NULL, rc = -1, changed, bad = 0;
 	char		 id[REPORT_ID_MAX + 1], path[PATH_MAX];
 
@@ -1147,8 +1173,15 @@ incremental_build(struct site *s, const struct gitsrc *src,
 	pthread_mutex_init(&pub.lock, NULL);
 	if ((rc = repo_changes(&ch, &nch, src, &st->tree)) != 0)
 		goto out;
+	/* Approvals and reviewers decide which reports are there. */
+	if ((rc = rule_changes(&ch, &nch, s->rule, src)) != 0)
+		goto out;
 	rc = NM_ENOTFOUND;
 	if (nch > 16 && nch > st->nreports / INCR_MAX_SHARE)
+		goto out;
+	/* An output made before it had a status index. */
+	if (file_path(path, sizeof(path), "%s/status/index.json",
+	    o->outdir) != 0 || access(path, F_OK) == -1)
 		goto out;
 	for (i = 0; i < nch; i++) {
 		if (strncmp(ch[i].path, "pages/", 6) != 0)
@@ -1170,6 +1203,8 @@ incremental_build(struct site *s, const struct gitsrc *src,
 	/* The site as it was, from the state. */
 	old.cfg = s->cfg;
 	old.opts = o;
+	old.theme = s->theme;
+	old.receipts = s->receipts;
 	old.pages = s->pages;
 	old.npages = s->npages;
 	old.reports = st->reports;
@@ -1370,6 +1405,22 @@ incremental_build(struct site *s, const struct gitsrc *src,
 			goto out;
 		rewritten += (size_t)changed;
 	}
+	/*
+	 * 3b. The status index: the shards whose bytes change when the
+	 * receipts or the set of published reports did.
+	 */
+	for (i = 0; i < nch; i++)
+		if (strcmp(ch[i].path, RECEIPTS_FILE) == 0 &&
+		    status_load(&old.receipts, src, &st->tree) != 0)
+			goto out;
+	status_changes(&sf, &nsf, &sgone, &nsgone, &old, s);
+	for (i = 0; i < nsf; i++) {
+		if (write_out(&pub, o->outdir, sf[i].path, sf[i].data,
+		    &changed) != 0)
+			goto out;
+		rewritten += (size_t)changed;
+	}
+
 	/* 4. Publish: one sync, then the renames. */
 	if (publish_commit(&pub, o->sync) != 0)
 		goto out;
@@ -1383,6 +1434,11 @@ incremental_build(struct site *s, const struct gitsrc *src,
 				goto out;
 			rewritten++;
 		}
+	for (i = 0; i < nsgone; i++) {
+		if (remove_out(o->outdir, sgone[i]) != 0)
+			goto out;
+		rewritten++;
+	}
 	for (i = 0; i < st->nreports; i++) {
 		if (keep[i])
 			continue;
@@ -1431,6 +1487,12 @@ out:
 	}
 	outfiles_free(oldp, nold);
 	outfiles_free(newp, nnew);
+	statusfiles_free(sf, nsf);
+	for (i = 0; i < nsgone; i++)
+		free(sgone[i]);
+	free(sgone);
+	if (old.receipts != s->receipts)
+		receipts_free(old.receipts);
 	changes_free(ch, nch);
 	arena_free(a);
 	buf_free(&text);
@@ -1504,6 +1566,7 @@ gen_build(const struct gen_opts *o)
 	struct gitsrc	 src;
 	struct site	 s;
 	struct state	 st;
+	struct rule	 rule;
 	struct buf	 ini = BUF_INIT;
 	git_oid		 theme;
 	char		 path[PATH_MAX];
@@ -1511,6 +1574,7 @@ gen_build(const struct gen_opts *o)
 
 	memset(&s, 0, sizeof(s));
 	memset(&st, 0, sizeof(st));
+	memset(&rule, 0, sizeof(rule));
 	s.opts = o;
 	if ((lockfd = lock_output(o->outdir)) == -1)
 		return -1;
@@ -1522,6 +1586,19 @@ gen_build(const struct gen_opts *o)
 	    repo_read(&ini, src.repo, &src.config, 256 * 1024, path) != 0 ||
 	    config_parse(&s.cfg, path, ini.data, ini.len) != 0)
 		goto out;
+	if (rule_load(&rule, &src, &s.cfg, o->drafts) != 0)
+		goto out;
+	s.rule = &rule;
+	/* A preview never replaces a public site, nor the other way. */
+	if (state_read(&st, o->outdir, &s.cfg, 0) == 0 &&
+	    !(st.opts & STATE_DRAFTS) != !o->drafts) {
+		log_warnx(o->drafts ? "%s: holds a public site; --drafts "
+		    "needs a folder of its own" : "%s: holds a --drafts "
+		    "preview, which must never be published; remove it or "
+		    "choose another output folder", o->outdir);
+		goto out;
+	}
+	state_free(&st);
 	if (theme_load(&s, &theme) != 0)
 		goto out;
 	if (!o->full && state_read(&st, o->outdir, &s.cfg, 0) == 0) {
@@ -1538,6 +1615,9 @@ gen_build(const struct gen_opts *o)
 		}
 		state_free(&st);
 	}
+	/* A bad receipts file stops every build, --keep-going too. */
+	if (status_load(&s.receipts, &src, &src.tree) != 0)
+		goto out;
 	if (load_pages(&s, &src) != 0) {
 		if (!o->keep_going)
 			goto out;
@@ -1557,6 +1637,7 @@ out:
 	state_free(&st);
 	tmpl_set_free(s.theme);
 	site_free(&s);
+	rule_free(&rule);
 	repo_close(&src);
 	buf_free(&ini);
 	close(lockfd);

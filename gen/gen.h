@@ -33,11 +33,14 @@
 
 struct buf;
 struct arena;
+struct receipts;
+struct recipient;
 struct tmpl_set;
 struct tval;
 
 #define STATE_FILE	".nearmiss-state"
 #define STATE_PARTIAL	0x1	/* state opts: reports were left out */
+#define STATE_DRAFTS	0x2	/* a --drafts preview: never publish */
 #define REPORT_FILE_MAX	(MD_BODY_MAX + REPORT_FM_MAX + 64)
 
 struct gen_opts {
@@ -51,6 +54,7 @@ struct gen_opts {
 	int		 jobs;
 	int		 progress;	/* show progress on stderr */
 	int		 sync;		/* make the output durable */
+	int		 drafts;	/* --drafts: the work tree */
 };
 
 /* The committed content we build from. */
@@ -61,6 +65,7 @@ struct gitsrc {
 	git_oid		 commit;
 	git_oid		 tree;		/* tree of path in commit */
 	git_oid		 config;	/* blob of path/nearmiss.ini */
+	git_odb		*odb;		/* --drafts: in memory */
 };
 
 /* A file of the content tree. */
@@ -91,7 +96,9 @@ struct site {
 	size_t		 npages;
 	struct tmpl_set	*theme;
 	const struct gen_opts *opts;
+	struct rule	*rule;		/* two-person rule */
 	int		 page_errors;	/* pages left out (--keep-going) */
+	struct receipts	*receipts;	/* content/receipts (status.c) */
 	/* Event years present, newest first. */
 	int		*years;
 	size_t		 nyears;
@@ -166,7 +173,7 @@ int	page_report(struct buf *, const struct site *, struct arena *,
  */
 enum out_kind {
 	OUT_HOME, OUT_LIST, OUT_TERMS, OUT_FEED, OUT_PAGE, OUT_SEARCH,
-	OUT_404, OUT_SITEMAP, OUT_ROBOTS, OUT_KIND_MAX
+	OUT_404, OUT_SITEMAP, OUT_ROBOTS, OUT_STATUS, OUT_KIND_MAX
 };
 struct outfile {
 	enum out_kind	 kind;
@@ -195,6 +202,100 @@ int	page_window_same(const struct site *old, const struct outfile *op,
 const char *facet_dir(enum facet_id);
 /* Fills site->years and site->coll from site->reports (sorted). */
 void	site_index(struct site *);
+
+/*
+ * status.c: the receipt status index, status/index.json and the shards
+ * status/<prefix>.json (see nearmiss-gen(1)).
+ */
+#define STATUS_SHARD_MAX	(10 * 1024)	/* bytes a shard aims at */
+#define STATUS_DIGITS_MAX	3		/* hex digits of a shard name */
+struct statusfile {
+	char		*path;		/* relative to outdir */
+	struct buf	*data;
+};
+/*
+ * Reads content/receipts from tree (a content tree of src) into *out; a
+ * tree without one gives an empty set.  0, or -1 after logging
+ * "path:line: what".
+ */
+int	status_load(struct receipts **out, const struct gitsrc *src,
+	    const git_oid *tree);
+/* Every file of the status index of s (its receipts and reports). */
+void	status_files(struct statusfile **out, size_t *nout,
+	    const struct site *s);
+/*
+ * The status files that differ between site old and s: *out those to
+ * write (new or changed bytes), *gone the paths of old files that s does
+ * not have.  Nothing when both have the same receipts (pointer) and the
+ * same published reports.  In a --drafts preview every file of s is in
+ * *out (the old draft marks are not known): the caller writes those that
+ * differ from the output.
+ */
+void	status_changes(struct statusfile **out, size_t *nout, char ***gone,
+	    size_t *ngone, const struct site *old, const struct site *s);
+void	statusfiles_free(struct statusfile *, size_t);
+
+/*
+ * approvals.c: the two-person rule.  A report is published when at least
+ * min_approvals distinct reviewers of the tree's "reviewers" file signed
+ * its current blob (approvals/<yyyy>/<id>, lib/approval.h).
+ */
+struct draftmark {
+	char		*id;		/* of the report */
+	char		*why;		/* what it lacks */
+};
+struct apvfile {
+	char		*path;		/* <yyyy>/<id> under approvals/ */
+	git_oid		 oid;
+	unsigned int	 mode;
+};
+struct rule {
+	struct recipient *rv;		/* the reviewers */
+	size_t		 nrv;
+	int		 min;		/* min_approvals */
+	int		 drafts;	/* mark short reports, keep them */
+	int		 noreviewers;	/* no reviewers file */
+	const char	*prefix;	/* content path, for messages */
+	git_tree	*tree;		/* the content tree */
+	struct apvfile	*apv;		/* approvals/, sorted by path */
+	size_t		 napv;
+	struct draftmark *marks;	/* drafts: sorted by id */
+	size_t		 nmarks;
+	size_t		 skipped;	/* reports left out */
+};
+/*
+ * Reads the reviewers of the content tree of src.  A missing file is
+ * logged (no report can pass); a malformed one is an error.  0 or -1.
+ * Free with rule_free(), also on failure.
+ */
+int	rule_load(struct rule *, const struct gitsrc *,
+	    const struct config *, int drafts);
+void	rule_free(struct rule *);
+/*
+ * Checks report file rel (relative to the content path) at blob, reading
+ * its approvals through repo (one handle per thread).  *why
+ * is NULL if it may be published, else what it lacks (caller frees).
+ * Returns 0, or -1 on a repository error or a bad report path (logged).
+ */
+int	rule_check(const struct rule *, git_repository *, const char *rel,
+	    const git_oid *blob, char **why);
+/*
+ * Leaves out of files (n of them) the reports short of approvals, each
+ * logged as "PATH: not published: WHAT IT LACKS" and counted in
+ * rule->skipped; in drafts mode keeps them and records a mark instead.
+ * Checks on jobs threads.  0, or -1 (logged) on a repository error.
+ */
+int	rule_filter(struct rule *, struct srcfile *files, size_t *n,
+	    const struct gitsrc *, int jobs);
+/* Drafts mode: what report id lacks, or NULL (approved; rule NULL). */
+const char *rule_draft(const struct rule *, const char *id);
+/*
+ * Incremental builds: adds to the changes the reports whose approvals
+ * changed, and turns a changed report short of approvals into a
+ * deletion.  NM_ENOTFOUND if the reviewers changed (build in full).
+ */
+int	rule_changes(struct change **, size_t *, const struct rule *,
+	    const struct gitsrc *);
 
 /* build.c */
 int	gen_build(const struct gen_opts *);

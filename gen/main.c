@@ -19,6 +19,7 @@
  * repository into a static site.  Parses arguments and calls gen_build().
  */
 
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -38,7 +39,8 @@ usage(FILE *f)
 	fprintf(f, "usage: nearmiss-gen [-qv] [-r repo] [-p path] [--ref ref] "
 	    "[-o outdir]\n"
 	    "                   [-t themedir] [-j jobs] [--keep-going] "
-	    "[--full] [--no-sync]\n");
+	    "[--full] [--no-sync]\n"
+	    "                   [--drafts dir]\n");
 }
 
 static void
@@ -48,7 +50,9 @@ help(void)
 	printf("\nRenders the reports committed at REF (default HEAD) under "
 	    "PATH (default content)\nof the git repository REPO (default: "
 	    "the one containing the current folder)\ninto a static site in "
-	    "OUTDIR (default site).  Only committed files are read.\n\n"
+	    "OUTDIR (default site).  Only committed files are read,\n"
+	    "and only reports approved by min_approvals reviewers "
+	    "(nearmiss.ini) are published.\n\n"
 	    "  -r, --repo REPO     repository (bare or not)\n"
 	    "  -p, --path PATH     content folder within the tree\n"
 	    "      --ref REF       commit, branch or tag to publish\n"
@@ -63,6 +67,10 @@ help(void)
 	    "everything\n"
 	    "      --no-sync       do not fsync the output before "
 	    "publishing it\n"
+	    "      --drafts DIR    preview the work tree, unapproved "
+	    "reports too (marked\n"
+	    "                      DRAFT), in DIR; never the output "
+	    "folder or inside it\n"
 	    "  -q, --quiet         only errors\n"
 	    "  -v, --verbose       more detail\n"
 	    "  -h, --help          this help\n"
@@ -71,10 +79,88 @@ help(void)
 	    NM_DATADIR);
 }
 
+/*
+ * The absolute, symlink-free form of path, which need not exist yet:
+ * realpath() of its longest existing part, then the rest.  0 or -1.
+ */
+static int
+canon(char *out, size_t outsz, const char *path)
+{
+	char	 head[PATH_MAX], real[PATH_MAX];
+	char	*slash;
+	size_t	 n;
+
+	if (realpath(path, real) != NULL) {
+		if (strlen(real) >= outsz)
+			return -1;
+		memcpy(out, real, strlen(real) + 1);
+		return 0;
+	}
+	if (errno != ENOENT || (n = strlen(path)) == 0 || n >= sizeof(head))
+		return -1;
+	memcpy(head, path, n + 1);
+	while (n > 1 && head[n - 1] == '/')
+		head[--n] = '\0';
+	if ((slash = strrchr(head, '/')) == NULL) {
+		if (getcwd(real, sizeof(real)) == NULL)
+			return -1;
+		slash = head - 1;
+	} else if (slash == head) {
+		memcpy(real, "/", 2);
+	} else {
+		*slash = '\0';
+		if (canon(real, sizeof(real), head) != 0)
+			return -1;
+	}
+	if (strcmp(slash + 1, ".") == 0 || strcmp(slash + 1, "..") == 0)
+		return -1;
+	n = strlen(real);
+	if (snprintf(out, outsz, "%s%s%s", real, real[n - 1] == '/' ? "" :
+	    "/", slash + 1) >= (int)outsz)
+		return -1;
+	return 0;
+}
+
+/* 1 if the folders a and b are apart: not the same, neither inside. */
+static int
+apart(const char *drafts, const char *outdir)
+{
+	char	 a[PATH_MAX], b[PATH_MAX], *slash;
+	size_t	 na, nb;
+
+	if (canon(a, sizeof(a), drafts) != 0 ||
+	    canon(b, sizeof(b), outdir) != 0) {
+		log_warnx("--drafts %s: cannot tell where it is (give a "
+		    "folder whose parent exists)", drafts);
+		return 0;
+	}
+	na = strlen(a);
+	nb = strlen(b);
+	if (strcmp(a, b) == 0 || (na < nb && strncmp(a, b, na) == 0 &&
+	    (b[na] == '/' || a[na - 1] == '/')) || (nb < na &&
+	    strncmp(a, b, nb) == 0 && (a[nb] == '/' || b[nb - 1] == '/'))) {
+		log_warnx("--drafts %s: refused: the preview must never be "
+		    "in the public output folder %s (nor hold it)", drafts,
+		    outdir);
+		return 0;
+	}
+	/* Nor inside any other site nearmiss-gen made. */
+	while ((slash = strrchr(a, '/')) != NULL && slash != a) {
+		*slash = '\0';
+		if (snprintf(b, sizeof(b), "%s/%s", a, STATE_FILE) <
+		    (int)sizeof(b) && access(b, F_OK) == 0) {
+			log_warnx("--drafts %s: refused: inside %s, a site "
+			    "made by nearmiss-gen", drafts, a);
+			return 0;
+		}
+	}
+	return 1;
+}
+
 int
 main(int argc, char *argv[])
 {
-	enum { OPT_REF = 256, OPT_FULL, OPT_NOSYNC, OPT_VERSION };
+	enum { OPT_REF = 256, OPT_FULL, OPT_NOSYNC, OPT_VERSION, OPT_DRAFTS };
 	static const struct option longopts[] = {
 		{ "repo", required_argument, NULL, 'r' },
 		{ "path", required_argument, NULL, 'p' },
@@ -85,6 +171,7 @@ main(int argc, char *argv[])
 		{ "keep-going", no_argument, NULL, 'k' },
 		{ "full", no_argument, NULL, OPT_FULL },
 		{ "no-sync", no_argument, NULL, OPT_NOSYNC },
+		{ "drafts", required_argument, NULL, OPT_DRAFTS },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -92,6 +179,7 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	struct gen_opts	 o;
+	const char	*drafts = NULL;
 	char		*end, outdir[PATH_MAX];
 	long		 ncpu;
 	size_t		 n;
@@ -140,6 +228,9 @@ main(int argc, char *argv[])
 		case OPT_NOSYNC:
 			o.sync = 0;
 			break;
+		case OPT_DRAFTS:
+			drafts = optarg;
+			break;
 		case 'q':
 			verbose = 0;
 			break;
@@ -165,6 +256,19 @@ main(int argc, char *argv[])
 	if (o.themedir == NULL)
 		o.themedir = access("themes/default/report.html", R_OK) == 0 ?
 		    "themes/default" : NM_DATADIR "/themes/default";
+	if (drafts != NULL) {
+		if (!apart(drafts, o.outdir))
+			return 2;
+		/* The preview goes to DIR, always rebuilt whole. */
+		o.outdir = drafts;
+		o.drafts = 1;
+		o.full = 1;
+		if (strcmp(o.ref, "HEAD") != 0) {
+			log_warnx("--drafts reads the work tree; --ref does "
+			    "not apply");
+			return 2;
+		}
+	}
 	/* The output folder without trailing slashes (it gets renamed). */
 	n = strlen(o.outdir);
 	if (n == 0 || n >= sizeof(outdir)) {

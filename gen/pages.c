@@ -411,6 +411,8 @@ page_report(struct buf *out, const struct site *s, struct arena *a,
 	tv_set_html(a, it, "narrative", narrative, nlen);
 	tv_set_html(a, it, "lessons", lessons, llen);
 	tv_set_html(a, it, "comments", comments, clen);
+	/* --drafts: what an unapproved report lacks, for its banner. */
+	tv_set_str(a, it, "draft", rule_draft(s->rule, r->id));
 	tv_set(a, ctx, "report", it);
 	return tmpl_render(out, s->theme, "report.html", ctx);
 }
@@ -461,6 +463,10 @@ pages_plan(struct outfile **out, size_t *nout, const struct site *s)
 	plan_add(&v, &n, OUT_404, FACET_ALL, -1, 0, xstrdup("404.html"));
 	plan_add(&v, &n, OUT_SEARCH, FACET_ALL, -1, 0,
 	    xstrdup("search/index.html"));
+	/* The receipt status page, when the theme has one. */
+	if (s->theme != NULL && tmpl_set_has(s->theme, "status.html"))
+		plan_add(&v, &n, OUT_STATUS, FACET_ALL, -1, 0,
+		    xstrdup("status/index.html"));
 	for (f = 0; f < FACET_MAX; f++) {
 		if (f != FACET_ALL)
 			plan_add(&v, &n, OUT_TERMS, f, -1, 0, xstrdup(
@@ -839,6 +845,11 @@ page_render(struct buf *out, const struct site *s, struct arena *a,
 		return tmpl_render(out, s->theme, "page.html", ctx);
 	case OUT_SEARCH:
 		return render_search(out, s, a, o);
+	case OUT_STATUS:
+		/* Static: the script fetches the status index (status.c). */
+		ctx = ctx_base(a, s, o->path, "status",
+		    "Check the status of a report", NULL);
+		return tmpl_render(out, s->theme, "status.html", ctx);
 	case OUT_404:
 		ctx = ctx_base(a, s, o->path, "404", "Page not found", NULL);
 		return tmpl_render(out, s->theme, "404.html", ctx);

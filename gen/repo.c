@@ -18,17 +18,34 @@
  * Reading the content from git with libgit2: the tree at a ref, never
  * the working tree, so an uncommitted draft cannot be published; works
  * on bare repositories.  Paths of report files are checked before use.
+ * The one exception is --drafts, a private preview: the content folder
+ * of the work tree is copied into an in-memory object store (nothing is
+ * written to the repository) and read from there like any tree.
  */
 
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <unistd.h>
 
 #include <git2.h>
+#include <git2/sys/mempack.h>
+#include <git2/sys/odb_backend.h>
+#include <git2/sys/repository.h>
 
 #include "buf.h"
+#include "file.h"
 #include "gen.h"
 #include "log.h"
 #include "nm.h"
+
+#define DRAFTS_DEPTH_MAX	32
+#define DRAFTS_FILE_MAX		(16 * 1024 * 1024)
 
 struct walk {
 	struct srcfile	*v;
@@ -205,6 +222,214 @@ repo_read(struct buf *out, git_repository *repo, const git_oid *oid,
 	return 0;
 }
 
+static int	 cmp_name(const void *, const void *);
+static int	 worktree_tree(git_oid *, git_repository *, git_repository *,
+		    const char *, const char *, int);
+static int	 content_config(struct gitsrc *, const char *);
+
+static int
+cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * Writes the folder dir of the work tree (rel: its path in the work
+ * tree, "" for the top) into mem as a tree, as git would: files as
+ * blobs, symbolic links as links (which gen then refuses, as in a
+ * commit), no empty folders.  Dot files and what the repository
+ * ignores are left out.  *out is zero when nothing was kept.
+ * XXX Files are taken as they are: .gitattributes filters are not
+ * applied, so a repository that uses them may see approvals void here
+ * that count in a commit.
+ */
+static int
+worktree_tree(git_oid *out, git_repository *mem, git_repository *real,
+    const char *dir, const char *rel, int depth)
+{
+	git_treebuilder	*bld = NULL;
+	struct dirent	*de;
+	struct stat	 st;
+	struct buf	 data = BUF_INIT;
+	DIR		*d = NULL;
+	git_oid		 oid;
+	char		**names = NULL, path[PATH_MAX], sub[PATH_MAX];
+	char		 link[PATH_MAX];
+	size_t		 n = 0, i;
+	ssize_t		 ll;
+	int		 rc = -1, ign;
+
+	memset(out, 0, sizeof(*out));
+	if (depth > DRAFTS_DEPTH_MAX) {
+		log_warnx("%s: folders nested too deep", dir);
+		return -1;
+	}
+	if ((d = opendir(dir)) == NULL) {
+		log_warn("%s", dir);
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		names = xreallocarray(names, n + 1, sizeof(*names));
+		names[n++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	qsort(names, n, sizeof(*names), cmp_name);
+	if (git_treebuilder_new(&bld, mem, NULL) != 0) {
+		git_fail(dir);
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		if (file_path(path, sizeof(path), "%s/%s", dir,
+		    names[i]) != 0 || file_path(sub, sizeof(sub), "%s%s%s",
+		    rel, *rel != '\0' ? "/" : "", names[i]) != 0)
+			goto out;
+		if (lstat(path, &st) == -1) {
+			log_warn("%s", path);
+			goto out;
+		}
+		if (git_ignore_path_is_ignored(&ign, real, sub) == 0 && ign)
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			if (worktree_tree(&oid, mem, real, path, sub,
+			    depth + 1) != 0)
+				goto out;
+			if (git_oid_is_zero(&oid))
+				continue;
+			if (git_treebuilder_insert(NULL, bld, names[i], &oid,
+			    GIT_FILEMODE_TREE) != 0) {
+				git_fail(path);
+				goto out;
+			}
+		} else if (S_ISREG(st.st_mode)) {
+			buf_reset(&data);
+			if (file_read(&data, path, DRAFTS_FILE_MAX) != 0)
+				goto out;
+			if (git_blob_create_from_buffer(&oid, mem, data.data,
+			    data.len) != 0 || git_treebuilder_insert(NULL,
+			    bld, names[i], &oid, st.st_mode & S_IXUSR ?
+			    GIT_FILEMODE_BLOB_EXECUTABLE :
+			    GIT_FILEMODE_BLOB) != 0) {
+				git_fail(path);
+				goto out;
+			}
+		} else if (S_ISLNK(st.st_mode)) {
+			if ((ll = readlink(path, link, sizeof(link))) < 0 ||
+			    (size_t)ll >= sizeof(link)) {
+				log_warn("%s", path);
+				goto out;
+			}
+			if (git_blob_create_from_buffer(&oid, mem, link,
+			    (size_t)ll) != 0 || git_treebuilder_insert(NULL,
+			    bld, names[i], &oid, GIT_FILEMODE_LINK) != 0) {
+				git_fail(path);
+				goto out;
+			}
+		}
+		/* Sockets, fifos and devices: not content. */
+	}
+	if (git_treebuilder_entrycount(bld) > 0 &&
+	    git_treebuilder_write(out, bld) != 0) {
+		git_fail(dir);
+		goto out;
+	}
+	rc = 0;
+out:
+	git_treebuilder_free(bld);
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	buf_free(&data);
+	return rc;
+}
+
+/* Finds nearmiss.ini in the content tree of src (src->config). */
+static int
+content_config(struct gitsrc *src, const char *where)
+{
+	git_tree	*content = NULL;
+	git_tree_entry	*ini = NULL;
+	int		 rc = -1;
+
+	if (git_tree_lookup(&content, src->repo, &src->tree) != 0) {
+		git_fail(src->path);
+		goto out;
+	}
+	if (git_tree_entry_bypath(&ini, content, "nearmiss.ini") != 0 ||
+	    git_tree_entry_type(ini) != GIT_OBJECT_BLOB) {
+		log_warnx("%s/nearmiss.ini: not found in %s%s", src->path,
+		    where, src->odb != NULL ? "" : " (commit it first: only "
+		    "committed content is published)");
+		goto out;
+	}
+	git_oid_cpy(&src->config, git_tree_entry_id(ini));
+	rc = 0;
+out:
+	git_tree_entry_free(ini);
+	git_tree_free(content);
+	return rc;
+}
+
+/* --drafts: the content folder of the work tree, in memory. */
+static int
+repo_open_worktree(struct gitsrc *src, const struct gen_opts *o)
+{
+	git_repository	*real = NULL;
+	git_odb_backend	*mp = NULL;
+	struct stat	 st;
+	const char	*workdir;
+	char		 dir[PATH_MAX];
+	int		 rc = -1, top;
+
+	if (git_repository_open_ext(&real, o->repo != NULL ? o->repo : ".",
+	    o->repo != NULL ? GIT_REPOSITORY_OPEN_NO_SEARCH : 0,
+	    NULL) != 0) {
+		git_fail(o->repo != NULL ? o->repo : "git repository");
+		goto out;
+	}
+	if ((workdir = git_repository_workdir(real)) == NULL) {
+		log_warnx("%s: a bare repository has no work tree for "
+		    "--drafts", git_repository_path(real));
+		goto out;
+	}
+	top = strcmp(src->path, ".") == 0 || *src->path == '\0';
+	if (file_path(dir, sizeof(dir), "%s%s", workdir, top ? "." :
+	    src->path) != 0)
+		goto out;
+	if (lstat(dir, &st) == -1 || !S_ISDIR(st.st_mode)) {
+		log_warnx("%s: no content folder \"%s\" in the work tree",
+		    workdir, src->path);
+		goto out;
+	}
+	src->gitdir = xstrdup(git_repository_path(real));
+	if (git_odb_new(&src->odb) != 0 || git_mempack_new(&mp) != 0 ||
+	    git_odb_add_backend(src->odb, mp, 999) != 0) {
+		git_fail("in-memory object store");
+		goto out;
+	}
+	mp = NULL;	/* the odb owns it */
+	if (git_repository_wrap_odb(&src->repo, src->odb) != 0) {
+		git_fail("in-memory object store");
+		goto out;
+	}
+	if (worktree_tree(&src->tree, src->repo, real, dir, top ? "" :
+	    src->path, 0) != 0)
+		goto out;
+	if (git_oid_is_zero(&src->tree)) {
+		log_warnx("%s: the content folder is empty", dir);
+		goto out;
+	}
+	if (content_config(src, "the work tree") != 0)
+		goto out;
+	rc = 0;
+out:
+	if (mp != NULL)
+		mp->free(mp);
+	git_repository_free(real);
+	return rc;
+}
+
 int
 repo_open(struct gitsrc *src, const struct gen_opts *o)
 {
@@ -221,6 +446,13 @@ repo_open(struct gitsrc *src, const struct gen_opts *o)
 	n = strlen(src->path);
 	while (n > 1 && src->path[n - 1] == '/')
 		src->path[--n] = '\0';
+	if (o->drafts) {
+		if (repo_open_worktree(src, o) != 0) {
+			repo_close(src);
+			return -1;
+		}
+		return 0;
+	}
 	if (git_repository_open_ext(&src->repo, o->repo != NULL ? o->repo :
 	    ".", o->repo != NULL ? GIT_REPOSITORY_OPEN_NO_SEARCH : 0,
 	    NULL) != 0) {
@@ -281,6 +513,12 @@ out:
 int
 repo_reopen(git_repository **out, const struct gitsrc *src)
 {
+	/* --drafts: another handle on the shared in-memory store. */
+	if (src->odb != NULL) {
+		if (git_repository_wrap_odb(out, src->odb) != 0)
+			return git_fail("in-memory object store");
+		return 0;
+	}
 	if (git_repository_open_ext(out, src->gitdir,
 	    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) != 0)
 		return git_fail(src->gitdir);
@@ -291,6 +529,7 @@ void
 repo_close(struct gitsrc *src)
 {
 	git_repository_free(src->repo);
+	git_odb_free(src->odb);
 	free(src->gitdir);
 	free(src->path);
 	memset(src, 0, sizeof(*src));

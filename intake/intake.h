@@ -22,6 +22,8 @@
 #ifndef NM_INTAKE_H
 #define NM_INTAKE_H
 
+#include <stddef.h>
+
 /* intake/purge.c: nearmiss-intake purge -i INBOX --days N */
 int	cmd_purge(int argc, char *argv[]);
 
@@ -30,6 +32,106 @@ int	cmd_purge(int argc, char *argv[]);
  * -i INBOX -k RECIPIENTS -t TAXONOMY [-u USER] [-o ORIGIN] ...
  */
 int	cmd_serve(int argc, char *argv[]);
+
+/*
+ * intake/mail.c: one e-mail into the inbox, shared by mail, maildir and
+ * imap.  A struct mail_ctx holds what every delivery needs: the open
+ * inbox, the recipients, the taxonomy and the auto-reply settings.
+ */
+struct mail_ctx;
+
+/*
+ * Where things are; NULL leaves a key to the -c file (config), which
+ * gives [intake] inbox, recipients, taxonomy and [mail] reply (on|off),
+ * sendmail and reply_from.  A non-NULL member wins over the file.
+ * reply: 0 leaves it to the file (where it is off by default), 1 turns
+ * the auto-reply on, -1 off; so a zeroed struct means "as configured".
+ */
+struct mail_opts {
+	const char	*config;
+	const char	*inbox;
+	const char	*recipients;
+	const char	*taxonomy;
+	int		 reply;
+	const char	*sendmail;
+	const char	*reply_from;
+};
+
+/*
+ * Reads the configuration, loads the recipients and the taxonomy and
+ * opens the inbox.  Caller frees *out with mail_ctx_close().  Returns 0
+ * or -1 (logged).
+ */
+int	mail_ctx_open(struct mail_ctx **out, const struct mail_opts *);
+/* NULL is a no-op. */
+void	mail_ctx_close(struct mail_ctx *);
+/*
+ * One message (len bytes, untrusted): mail_parse() (the pre-check, then
+ * the sandboxed parse) or, if the parser child failed, the quarantine
+ * record (so 0, not a rejection, for a message that kills libetpan), a new
+ * receipt code, inbox_put(), then the optional auto-reply.  Returns 0
+ * (stored durably; name set to the item's name), 65 (rejected for good;
+ * why set to a one-line reason fit for a bounce), 75 (temporary
+ * failure, nothing stored; why set).  Nothing about the message or its
+ * sender is logged.
+ */
+int	mail_deliver(struct mail_ctx *, const char *msg, size_t len,
+	    char name[33], char *why, size_t whysz);
+
+/*
+ * intake/mail.c: nearmiss-intake mail [-c CONFIG] [-i INBOX]
+ * [-k RECIPIENTS] [-t TAXONOMY]: one message on standard input; exits
+ * 0, 65 (EX_DATAERR) or 75 (EX_TEMPFAIL) as an MTA expects.
+ */
+int	cmd_mail(int argc, char *argv[]);
+/*
+ * intake/mail.c: nearmiss-intake maildir [options] DIR: drains
+ * DIR/new and DIR/cur.
+ */
+int	cmd_maildir(int argc, char *argv[]);
+/* intake/imap.c: nearmiss-intake imap [options] [--watch] */
+int	cmd_imap(int argc, char *argv[]);
+
+/* intake/reply.c: the optional automatic reply with the receipt code. */
+#define REPLY_ADDR_MAX	254	/* bytes of an address (RFC 5321) */
+
+struct reply_cfg {
+	const char	*sendmail;	/* absolute path */
+	const char	*from;		/* NULL: sendmail's default */
+	const char	*base_url;	/* the public site; may be NULL */
+};
+
+/*
+ * Finds the address to answer in the top-level header of msg: Reply-To,
+ * else From, holding exactly one plain address: a dot-atom local part
+ * and an ASCII host name of two or more labels, alone or in <> after a
+ * display name that is not kept; no groups, lists, comments, quoted
+ * local parts, address literals, control or non-ASCII bytes.  Mail
+ * that must not be answered (RFC 3834: Auto-Submitted other than "no",
+ * Precedence bulk, junk or list, a List-Id header, an empty
+ * Return-Path, a MAILER-DAEMON or postmaster sender) has none.  Writes
+ * the address to out (outsz >= REPLY_ADDR_MAX + 1).  Returns 0, or -1
+ * if there is no usable address (not logged).
+ */
+int	reply_address(char *out, size_t outsz, const char *msg, size_t len);
+/* 1 if s is an address reply_address() would accept, else 0. */
+int	reply_addr_ok(const char *s);
+/*
+ * Mails the receipt code to addr with "sendmail -i -t" (the address in
+ * the To: header only, never on the command line), sendmail's output
+ * thrown away, killed after 60 seconds.  The message and every
+ * copy of the address made here are wiped.  Returns 0, or -1 (logged
+ * without the address).
+ */
+int	reply_send(const struct reply_cfg *, const char *addr,
+	    const char *code);
+
+/*
+ * intake/serve.c: switches to user (never root) for good: groups, gid,
+ * uid, and checks that root cannot be regained.  Returns 0 or -1
+ * (logged).
+ */
+int	intake_drop(const char *user);
 
 /* intake/main.c */
 void	intake_usage(void);

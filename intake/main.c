@@ -18,8 +18,6 @@
  * nearmiss-intake: the internet-facing side.  It holds the reviewers'
  * public keys and the encrypted inbox, never a secret key or plaintext at
  * rest.  This file picks the sub-command; each lives in its own file.
- *
- * XXX Unfinished: the e-mail intake (issue 4) is still to come.
  */
 
 #include <sys/prctl.h>
@@ -39,6 +37,9 @@ static const struct {
 	const char	*name;
 	int		(*fn)(int, char *[]);
 } cmds[] = {
+	{ "imap", cmd_imap },
+	{ "mail", cmd_mail },
+	{ "maildir", cmd_maildir },
 	{ "purge", cmd_purge },
 	{ "serve", cmd_serve },
 };
@@ -46,7 +47,16 @@ static const struct {
 void
 intake_usage(void)
 {
-	fprintf(stderr, "usage: nearmiss-intake purge -i inbox --days n\n"
+	fprintf(stderr, "usage: nearmiss-intake imap -c config [-i inbox] "
+	    "[-k recipients]\n"
+	    "           [-t taxonomy] [-u user] [--watch]\n"
+	    "       nearmiss-intake mail [-c config] [-i inbox] "
+	    "[-k recipients]\n"
+	    "           [-t taxonomy] [-u user] < message\n"
+	    "       nearmiss-intake maildir [-c config] [-i inbox] "
+	    "[-k recipients]\n"
+	    "           [-t taxonomy] [-u user] dir\n"
+	    "       nearmiss-intake purge -i inbox --days n\n"
 	    "       nearmiss-intake serve [-c config] [-l addr:port] "
 	    "-i inbox -k recipients\n"
 	    "           -t taxonomy [-u user] [-o origin] [--rate n] "
@@ -73,13 +83,49 @@ main(int argc, char *argv[])
 	size_t	 i;
 
 	log_init("nearmiss-intake", LOG_TO_STDERR);
+	/*
+	 * As an MTA's delivery agent, any failure that is not the
+	 * message's fault (memory, setup) must say "try again", or the
+	 * MTA bounces the mail.
+	 */
+	if (argc >= 2 && strcmp(argv[1], "mail") == 0)
+		log_fatal_status(75);
 	no_core_dumps();
 	if (argc < 2) {
 		intake_usage();
 		return 2;
 	}
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
-		printf("nearmiss-intake purge -i INBOX --days N\n"
+		printf("nearmiss-intake imap -c CONFIG [-i INBOX] "
+		    "[-k RECIPIENTS] [-t TAXONOMY] [-u USER]\n"
+		    "    [--watch]\n"
+		    "  Pulls the mailbox of CONFIG's [imap] section over "
+		    "TLS (port 993, the\n"
+		    "  server certificate pinned by its SHA-256), seals each "
+		    "message and only\n"
+		    "  then expunges it; --watch keeps running (IDLE or "
+		    "polling).\n"
+		    "nearmiss-intake mail [-c CONFIG] [-i INBOX] "
+		    "[-k RECIPIENTS] [-t TAXONOMY] [-u USER]\n"
+		    "  Seals one e-mail from standard input into INBOX, as "
+		    "an MTA's pipe\n"
+		    "  transport runs it; exits 0 (stored), 65 (rejected: "
+		    "the reason is on\n"
+		    "  standard error) or 75 (temporary failure: try "
+		    "again).\n"
+		    "nearmiss-intake maildir [-c CONFIG] [-i INBOX] "
+		    "[-k RECIPIENTS] [-t TAXONOMY]\n"
+		    "    [-u USER] DIR\n"
+		    "  Seals the messages of the Maildir DIR (new/ and cur/) "
+		    "and removes each\n"
+		    "  once its item is durable; a rejected one is kept "
+		    "with the T flag.\n"
+		    "  CONFIG is an INI file: [intake] inbox, recipients, "
+		    "taxonomy; [mail]\n"
+		    "  reply = on|off (the receipt code mailed back; off by "
+		    "default),\n"
+		    "  sendmail, reply_from.\n"
+		    "nearmiss-intake purge -i INBOX --days N\n"
 		    "  Deletes inbox items received N or more days ago.\n"
 		    "nearmiss-intake serve [-c CONFIG] [-l ADDR:PORT] "
 		    "-i INBOX -k RECIPIENTS -t TAXONOMY\n"
@@ -95,7 +141,6 @@ main(int argc, char *argv[])
 		    "  keys (listen, inbox, recipients, taxonomy, user, "
 		    "origin, rate, rate_window,\n"
 		    "  rate_burst, rate_limit = on|off).\n\n"
-		    "The e-mail intake is not written yet.\n"
 		    "See nearmiss-intake(8) and "
 		    "nearmiss-inbox(5).\n");
 		return 0;

@@ -53,6 +53,7 @@
 #include "intake.h"
 #include "log.h"
 #include "nm.h"
+#include "receipt.h"
 #include "recipients.h"
 #include "record.h"
 
@@ -82,7 +83,6 @@
 #define BUCKET_COUNT		10	/* submissions per RATE_WINDOW */
 #define BUCKET_BURST		5
 #define TOKEN_HOUR		3600
-#define RECEIPT_CHARS		20	/* base32: 100 bits */
 #define FACTORS_MAX		5
 
 /* Counters, logged at exit and every SERVE_STATS seconds. */
@@ -103,6 +103,7 @@ enum stat_id {
 /* The form's own fields besides the record's keys. */
 enum ffield {
 	F_NARRATIVE = RECORD_KEY_MAX,
+	F_LESSONS,
 	F_CONTACT,
 	F_CONSENT,
 	F_MAX
@@ -193,7 +194,6 @@ static int	 respond_page(struct MHD_Connection *, unsigned int,
 		    const char *, const char *);
 static int	 validate(struct serve *, const struct form *, struct record *,
 		    struct buf *, const char **);
-static void	 receipt_make(char *, unsigned char *);
 static enum MHD_Result submit(struct serve *, struct MHD_Connection *,
 		    struct req *);
 static size_t	 unescape(void *, struct MHD_Connection *, char *);
@@ -204,7 +204,6 @@ static void	 completed(void *, struct MHD_Connection *, void **,
 		    enum MHD_RequestTerminationCode);
 static void	 free_wipe(void *);
 static int	 listen_on(const char *);
-static int	 drop_to(const char *);
 static int	 opt_num(const char *, const char *, long, long, long *);
 static int	 serve(struct opts *, int, char *[]);
 static int	 ini_opt(void *, const char *, const char *, const char *);
@@ -691,6 +690,19 @@ form_render(struct buf *b, struct serve *s, const struct form *f,
 	html_text(b, v, strlen(v));
 	buf_addstr(b, "</textarea>\n");
 
+	label(b, "lessons", "Lessons learned (optional)", 0);
+	help(b, "lessons", "What you or others could do differently next "
+	    "time.");
+	err = errs != NULL ? errs[F_LESSONS] : NULL;
+	field_error(b, "lessons", err);
+	v = value(f, "lessons");
+	buf_printf(b, "<textarea id=\"lessons\" name=\"lessons\" "
+	    "rows=\"5\" maxlength=\"%d\"", RECORD_LESSONS_MAX);
+	described(b, "lessons", 1, err);
+	buf_addch(b, '>');
+	html_text(b, v, strlen(v));
+	buf_addstr(b, "</textarea>\n");
+
 	buf_addstr(b, "<fieldset>\n<legend>Contact (optional)</legend>\n"
 	    "<p class=\"help\"><strong>Warning:</strong> anything you put "
 	    "here can identify you. Leave it empty to stay anonymous. "
@@ -927,6 +939,15 @@ validate(struct serve *s, const struct form *f, struct record *r,
 	} else
 		r->narrative = v == NULL ? "" : v;
 
+	v = single(f, "lessons", &errs[F_LESSONS]);
+	if (errs[F_LESSONS] != NULL)
+		bad++;
+	else if (v != NULL && strlen(v) > RECORD_LESSONS_MAX) {
+		errs[F_LESSONS] = "At most 16 KiB, please.";
+		bad++;
+	} else
+		r->lessons = v;
+
 	v = single(f, "contact", &errs[F_CONTACT]);
 	if (errs[F_CONTACT] != NULL)
 		bad++;
@@ -945,30 +966,6 @@ validate(struct serve *s, const struct form *f, struct record *r,
 	} else
 		r->consent = v != NULL;
 	return bad;
-}
-
-/*
- * A new receipt code, RECEIPT_CHARS base32 characters in groups of 4
- * (out: at least RECEIPT_CHARS * 5 / 4 bytes), and the SHA-256 of its
- * RECEIPT_CHARS characters without dashes.
- */
-static void
-receipt_make(char *out, unsigned char *hash)
-{
-	static const char	 b32[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-	char			 raw[RECEIPT_CHARS];
-	size_t			 i, o = 0;
-
-	for (i = 0; i < RECEIPT_CHARS; i++)
-		raw[i] = b32[randombytes_uniform(32)];
-	crypto_hash_sha256(hash, (const unsigned char *)raw, sizeof(raw));
-	for (i = 0; i < RECEIPT_CHARS; i++) {
-		if (i > 0 && i % 4 == 0)
-			out[o++] = '-';
-		out[o++] = raw[i];
-	}
-	out[o] = '\0';
-	sodium_memzero(raw, sizeof(raw));
 }
 
 static int
@@ -1001,7 +998,7 @@ submit(struct serve *s, struct MHD_Connection *c, struct req *rq)
 	struct buf	 factors = BUF_INIT, enc = BUF_INIT, page = BUF_INIT;
 	const char	*errs[F_MAX];
 	unsigned char	 hash[RECORD_RECEIPT_BYTES];
-	char		 code[RECEIPT_CHARS * 2], name[INBOX_NAME_LEN + 1];
+	char		 code[RECEIPT_BUFSZ], name[INBOX_NAME_LEN + 1];
 	const char	*hp;
 	int		 rc, ret;
 
@@ -1293,8 +1290,8 @@ listen_on(const char *spec)
 	return fd;
 }
 
-static int
-drop_to(const char *user)
+int
+intake_drop(const char *user)
 {
 	struct passwd	*pw;
 
@@ -1550,7 +1547,7 @@ serve(struct opts *op, int argc, char *argv[])
 		goto out;
 	if ((fd = listen_on(op->listen)) == -1)
 		goto out;
-	if (op->user != NULL && drop_to(op->user) != 0)
+	if (op->user != NULL && intake_drop(op->user) != 0)
 		goto out;
 
 	/* Signals go to this thread only, which waits for them. */

@@ -198,7 +198,7 @@ site_key(struct ini_state *st, const char *key, const char *v)
 	static const char *const keys[] = {
 		"title", "description", "base_url", "intake_url",
 		"intake_email", "language", "per_page", "feed_items",
-		"home_items",
+		"home_items", "min_approvals",
 	};
 	struct config	*c = st->cfg;
 	struct buf	 b = BUF_INIT;
@@ -268,6 +268,11 @@ site_key(struct ini_state *st, const char *key, const char *v)
 		break;
 	case 8:
 		parse_int(st, key, v, 1, 1000, &c->home_items);
+		break;
+	case 9:
+		/* Never below 1: gen publishes approved reports only. */
+		parse_int(st, key, v, 1, APPROVALS_MIN_MAX,
+		    &c->min_approvals);
 		break;
 	}
 	return 1;
@@ -379,6 +384,8 @@ config_parse(struct config *out, const char *path, const char *text,
 		out->feed_items = 50;
 	if (out->home_items == 0)
 		out->home_items = 12;
+	if (out->min_approvals == 0)
+		out->min_approvals = 2;
 	if (st.errors > 0) {
 		config_free(out);
 		return -1;

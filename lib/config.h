@@ -25,6 +25,9 @@
 
 #include <stddef.h>
 
+/* The largest min_approvals: as many as a reviewers file may list. */
+#define APPROVALS_MIN_MAX	255
+
 /* The taxonomies a report may use, in the order pages show them. */
 enum tax_id {
 	TAX_INCIDENT_TYPE,
@@ -58,6 +61,7 @@ struct config {
 	int		 per_page;
 	int		 feed_items;
 	int		 home_items;
+	int		 min_approvals;	/* 1..APPROVALS_MIN_MAX, default 2 */
 	struct taxonomy	 tax[TAX_MAX];
 };
 

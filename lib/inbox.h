@@ -38,8 +38,9 @@
 #define INBOX_HEADER_BYTES	24	/* secretstream header */
 #define INBOX_TAG_BYTES		17	/* secretstream ABYTES */
 #define INBOX_BLOCK		4096	/* padding block size */
-#define INBOX_PLAIN_MAX		(128 * 1024)	/* RECORD_MAX fits */
-#define INBOX_ITEM_MAX		(256 * 1024)
+#define INBOX_PLAIN_MAX		(11 * 1024 * 1024)	/* RECORD_MAX */
+/* inbox_item_size(INBOX_RECIPIENTS_MAX, INBOX_PLAIN_MAX) fits. */
+#define INBOX_ITEM_MAX		(12 * 1024 * 1024)
 #define INBOX_RECIPIENTS_MAX	255
 #define INBOX_NAME_LEN		32	/* lowercase hex characters */
 

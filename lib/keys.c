@@ -16,9 +16,12 @@
 
 /*
  * A reviewer's secret key pair: generation, and the secret key file
- * (written once with O_EXCL, read back only if nobody else may read it).
- * Every byte of secret material, including the file's text, lives in
- * sodium_malloc()ed memory and is wiped before it is freed.
+ * (written once with O_EXCL, read back only if nobody else may read it),
+ * plain (format 1) or with the secret keys sealed under a passphrase
+ * (format 2: Argon2id, then XChaCha20-Poly1305 over the whole file).
+ * Every byte of secret material, including the file's text and the
+ * passphrase, lives in sodium_malloc()ed memory and is wiped before it
+ * is freed.
  */
 
 #include <sys/stat.h>
@@ -29,6 +32,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -40,6 +44,12 @@
 #include "nm.h"
 
 #define KEYFILE_HEAD	"nearmiss-secret-key 1"
+#define KEYFILE_HEAD2	"nearmiss-secret-key 2"
+#define KDF_ALG		"argon2id13"
+#define SALT_BYTES	crypto_pwhash_SALTBYTES
+#define NONCE_BYTES	crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
+#define SEALED_BYTES	(KEY_SECRET_BOX_BYTES + KEY_SECRET_SIGN_BYTES + \
+			crypto_aead_xchacha20poly1305_ietf_ABYTES)
 #define KEYFILE_MAGIC	"nearmiss-secret-key "
 #define KEYFILE_MAX	4096
 #define B64_VARIANT	sodium_base64_VARIANT_ORIGINAL
@@ -54,12 +64,33 @@ struct sbuf {
 	size_t	 cap;
 };
 
+/* What a key file holds, in guarded memory while it is read or written. */
+struct kfile {
+	struct keypair		 kp;
+	unsigned long long	 ops;		/* format 2: Argon2id passes */
+	size_t			 mem;		/* and memory in bytes */
+	unsigned char		 salt[SALT_BYTES];
+	unsigned char		 nonce[NONCE_BYTES];
+	unsigned char		 sealed[SEALED_BYTES];
+	unsigned char		 key[crypto_aead_xchacha20poly1305_ietf_KEYBYTES];
+	unsigned char		 plain[KEY_SECRET_BOX_BYTES +
+				    KEY_SECRET_SIGN_BYTES];
+};
+
+enum kkind {
+	KF_NAME,	/* the reviewer's name */
+	KF_B64,		/* len bytes at off, base64 */
+	KF_KDF,		/* "argon2id13 OPSLIMIT MEMLIMIT" */
+	KF_SEALED	/* the sealed secret keys: the last line */
+};
+
 /*
- * The lines of a key file after the first, in order: the name, then each
- * key at its offset in struct keypair (len 0 marks the name).
+ * The lines of a key file after the first, in order, each "label value";
+ * off and len place a KF_B64 value in struct kfile.
  */
 struct kfield {
 	const char	*label;
+	enum kkind	 kind;
 	size_t		 off;
 	size_t		 len;
 };
@@ -69,18 +100,47 @@ static void	 sb_add(struct sbuf *, const char *, size_t);
 static void	 sb_addb64(struct sbuf *, const unsigned char *, size_t);
 static int	 dir_of(char *, size_t, const char *);
 static int	 b64_decode(unsigned char *, size_t, const char *, size_t);
-static int	 parse(struct keypair *, const char *, const char *, size_t);
+static int	 parse_u64(unsigned long long *, const char **, const char *);
+static int	 parse_kdf(struct kfile *, const char *, size_t);
+static int	 parse(struct kfile *, int *, size_t *, const char *,
+		    const char *, size_t);
+static int	 unseal(struct kfile *, const char *, const char *, size_t,
+		    keypair_pass_fn, void *);
 static int	 check(const struct keypair *, const char *);
+static int	 limits_ok(unsigned long long, size_t);
+static int	 write_text(const char *, const struct sbuf *);
+static int	 write_file(const struct keypair *, const char *, const char *,
+		    size_t, unsigned long long, size_t);
 
-static const struct kfield kfields[] = {
-	{ "name", offsetof(struct keypair, name), 0 },
-	{ "box-public", offsetof(struct keypair, box_pk), RECIPIENT_KEY_BYTES },
-	{ "box-secret", offsetof(struct keypair, box_sk),
-	    KEY_SECRET_BOX_BYTES },
-	{ "sign-public", offsetof(struct keypair, sign_pk),
+/* Format 1: everything in the clear (the file's mode protects it). */
+static const struct kfield kfields1[] = {
+	{ "name", KF_NAME, 0, 0 },
+	{ "box-public", KF_B64, offsetof(struct kfile, kp.box_pk),
 	    RECIPIENT_KEY_BYTES },
-	{ "sign-secret", offsetof(struct keypair, sign_sk),
+	{ "box-secret", KF_B64, offsetof(struct kfile, kp.box_sk),
+	    KEY_SECRET_BOX_BYTES },
+	{ "sign-public", KF_B64, offsetof(struct kfile, kp.sign_pk),
+	    RECIPIENT_KEY_BYTES },
+	{ "sign-secret", KF_B64, offsetof(struct kfile, kp.sign_sk),
 	    KEY_SECRET_SIGN_BYTES },
+};
+
+/*
+ * Format 2: the public part in the clear, so that a reviewer can see
+ * whose key it is without the passphrase; the secret keys sealed with
+ * XChaCha20-Poly1305 under the Argon2id hash of the passphrase, with
+ * every line before the last as associated data.
+ */
+static const struct kfield kfields2[] = {
+	{ "name", KF_NAME, 0, 0 },
+	{ "box-public", KF_B64, offsetof(struct kfile, kp.box_pk),
+	    RECIPIENT_KEY_BYTES },
+	{ "sign-public", KF_B64, offsetof(struct kfile, kp.sign_pk),
+	    RECIPIENT_KEY_BYTES },
+	{ "kdf", KF_KDF, 0, 0 },
+	{ "salt", KF_B64, offsetof(struct kfile, salt), SALT_BYTES },
+	{ "nonce", KF_B64, offsetof(struct kfile, nonce), NONCE_BYTES },
+	{ "secret", KF_SEALED, offsetof(struct kfile, sealed), SEALED_BYTES },
 };
 
 /*
@@ -158,20 +218,67 @@ b64_decode(unsigned char *out, size_t n, const char *s, size_t len)
 }
 
 /*
- * Parses the text of a key file into kp.  The format is strict: the
- * first line, then the lines of kfields in that order, each "label
- * value" with one space and ending with a newline, and nothing after.
- * Messages never quote the file, which holds secrets.
+ * Reads a decimal number without sign or leading zeros at *p, up to a
+ * space or end, and moves *p past it.  Returns 0 or -1.
  */
 static int
-parse(struct keypair *kp, const char *path, const char *text, size_t len)
+parse_u64(unsigned long long *out, const char **p, const char *end)
 {
-	const struct kfield	*f;
+	const char	*s = *p;
+	unsigned long long v = 0;
+
+	if (s == end || *s < '0' || *s > '9' || (*s == '0' && s + 1 != end &&
+	    s[1] != ' '))
+		return -1;
+	for (; s != end && *s >= '0' && *s <= '9'; s++) {
+		if (v > (ULLONG_MAX - (unsigned)(*s - '0')) / 10)
+			return -1;
+		v = v * 10 + (unsigned)(*s - '0');
+	}
+	*out = v;
+	*p = s;
+	return 0;
+}
+
+/* Parses the value of the kdf line into kf.  Returns 0 or -1. */
+static int
+parse_kdf(struct kfile *kf, const char *v, size_t vlen)
+{
+	const char		*p = v, *end = v + vlen;
+	unsigned long long	 ops, mem;
+
+	if (vlen <= strlen(KDF_ALG) || memcmp(v, KDF_ALG " ",
+	    strlen(KDF_ALG) + 1) != 0)
+		return -1;
+	p += strlen(KDF_ALG) + 1;
+	if (parse_u64(&ops, &p, end) == -1 || p == end || *p++ != ' ' ||
+	    parse_u64(&mem, &p, end) == -1 || p != end)
+		return -1;
+	if (mem > SIZE_MAX)
+		return -1;
+	kf->ops = ops;
+	kf->mem = (size_t)mem;
+	return 0;
+}
+
+/*
+ * Parses the text of a key file into kf and sets *version; for format 2,
+ * *adlen is the length of the text before the last line.  The format is
+ * strict: the first line, then the lines of the version's table in that
+ * order, each "label value" with one space and ending with a newline,
+ * and nothing after.  Messages never quote the file, which holds
+ * secrets.
+ */
+static int
+parse(struct kfile *kf, int *version, size_t *adlen, const char *path,
+    const char *text, size_t len)
+{
+	const struct kfield	*f, *fields = kfields1;
 	const char		*p = text, *end = text + len, *nl, *v;
 	unsigned long		 line;
-	size_t			 i, n, lablen, vlen;
+	size_t			 i, n, nf = NM_NELEM(kfields1), lablen, vlen;
 
-	for (i = 0; i <= NM_NELEM(kfields); i++) {
+	for (i = 0; i <= nf; i++) {
 		line = i + 1;
 		if (p == end) {
 			log_at(path, line, "unexpected end of file "
@@ -187,6 +294,15 @@ parse(struct keypair *kp, const char *path, const char *text, size_t len)
 		if (i == 0) {
 			if (n == strlen(KEYFILE_HEAD) &&
 			    memcmp(p, KEYFILE_HEAD, n) == 0) {
+				*version = 1;
+				p = nl + 1;
+				continue;
+			}
+			if (n == strlen(KEYFILE_HEAD2) &&
+			    memcmp(p, KEYFILE_HEAD2, n) == 0) {
+				*version = 2;
+				fields = kfields2;
+				nf = NM_NELEM(kfields2);
 				p = nl + 1;
 				continue;
 			}
@@ -194,13 +310,13 @@ parse(struct keypair *kp, const char *path, const char *text, size_t len)
 			    KEYFILE_MAGIC, strlen(KEYFILE_MAGIC)) == 0)
 				log_at(path, line, "unsupported version of "
 				    "the key file format (this program "
-				    "reads version 1)");
+				    "reads versions 1 and 2)");
 			else
 				log_at(path, line, "not a nearmiss secret "
 				    "key file");
 			return -1;
 		}
-		f = &kfields[i - 1];
+		f = &fields[i - 1];
 		lablen = strlen(f->label);
 		if (n <= lablen || memcmp(p, f->label, lablen) != 0 ||
 		    p[lablen] != ' ') {
@@ -210,31 +326,112 @@ parse(struct keypair *kp, const char *path, const char *text, size_t len)
 		}
 		v = p + lablen + 1;
 		vlen = n - lablen - 1;
-		if (f->len == 0) {
+		switch (f->kind) {
+		case KF_NAME:
 			if (!recipient_name_ok(v, vlen)) {
 				log_at(path, line, "bad name: use %s",
 				    NAME_RULE);
 				return -1;
 			}
-			memcpy(kp->name, v, vlen);
-			kp->name[vlen] = '\0';
-		} else if (b64_decode((unsigned char *)kp + f->off, f->len,
-		    v, vlen) == -1) {
-			log_at(path, line, "%s: expected %zu characters of "
-			    "standard base64 with padding (%zu bytes)",
-			    f->label,
-			    sodium_base64_ENCODED_LEN(f->len, B64_VARIANT) - 1,
-			    f->len);
-			return -1;
+			memcpy(kf->kp.name, v, vlen);
+			kf->kp.name[vlen] = '\0';
+			break;
+		case KF_KDF:
+			if (parse_kdf(kf, v, vlen) == -1) {
+				log_at(path, line, "kdf: expected \"%s "
+				    "OPSLIMIT MEMLIMIT\" in decimal", KDF_ALG);
+				return -1;
+			}
+			if (!limits_ok(kf->ops, kf->mem)) {
+				log_at(path, line, "kdf: work factors out of "
+				    "range (OPSLIMIT %llu to %llu, MEMLIMIT "
+				    "%zu to %zu)",
+				    (unsigned long long)
+				    crypto_pwhash_OPSLIMIT_MIN,
+				    KEY_OPSLIMIT_MAX,
+				    (size_t)crypto_pwhash_MEMLIMIT_MIN,
+				    KEY_MEMLIMIT_MAX);
+				return -1;
+			}
+			break;
+		case KF_SEALED:
+			*adlen = (size_t)(p - text);
+			/* FALLTHROUGH */
+		case KF_B64:
+			if (b64_decode((unsigned char *)kf + f->off, f->len,
+			    v, vlen) == -1) {
+				log_at(path, line, "%s: expected %zu "
+				    "characters of standard base64 with "
+				    "padding (%zu bytes)", f->label,
+				    sodium_base64_ENCODED_LEN(f->len,
+				    B64_VARIANT) - 1, f->len);
+				return -1;
+			}
+			break;
 		}
 		p = nl + 1;
 	}
 	if (p != end) {
-		log_at(path, NM_NELEM(kfields) + 2, "unexpected text after "
-		    "the last key");
+		log_at(path, nf + 2, "unexpected text after the last key");
 		return -1;
 	}
 	return 0;
+}
+
+static int
+limits_ok(unsigned long long ops, size_t mem)
+{
+	return ops >= crypto_pwhash_OPSLIMIT_MIN && ops <= KEY_OPSLIMIT_MAX &&
+	    mem >= crypto_pwhash_MEMLIMIT_MIN && mem <= KEY_MEMLIMIT_MAX;
+}
+
+/*
+ * Asks fn for the passphrase of a format 2 file, derives the key and
+ * opens the sealed secret keys into kf->kp, with the first adlen bytes of
+ * text as associated data.  Returns 0 or -1 (logged).
+ */
+static int
+unseal(struct kfile *kf, const char *path, const char *text, size_t adlen,
+    keypair_pass_fn fn, void *arg)
+{
+	char	*pass;
+	size_t	 passlen = 0;
+	int	 rc = -1;
+
+	if (fn == NULL) {
+		log_warnx("%s: protected by a passphrase, which this program "
+		    "cannot ask for", path);
+		return -1;
+	}
+	pass = galloc(KEY_PASS_MAX + 1);
+	if (fn(pass, KEY_PASS_MAX + 1, &passlen, arg) == -1)
+		goto out;
+	if (passlen == 0 || passlen > KEY_PASS_MAX) {
+		log_warnx("%s: a passphrase of 1 to %d bytes is needed", path,
+		    KEY_PASS_MAX);
+		goto out;
+	}
+	if (crypto_pwhash(kf->key, sizeof(kf->key), pass, passlen, kf->salt,
+	    kf->ops, kf->mem, crypto_pwhash_ALG_ARGON2ID13) != 0) {
+		log_warnx("%s: cannot hash the passphrase: %zu MiB of memory "
+		    "are needed", path, kf->mem >> 20);
+		goto out;
+	}
+	if (crypto_aead_xchacha20poly1305_ietf_decrypt(kf->plain, NULL, NULL,
+	    kf->sealed, sizeof(kf->sealed), (const unsigned char *)text,
+	    adlen, kf->nonce, kf->key) != 0) {
+		log_warnx("%s: wrong passphrase (or the file was changed)",
+		    path);
+		goto out;
+	}
+	memcpy(kf->kp.box_sk, kf->plain, KEY_SECRET_BOX_BYTES);
+	memcpy(kf->kp.sign_sk, kf->plain + KEY_SECRET_BOX_BYTES,
+	    KEY_SECRET_SIGN_BYTES);
+	rc = 0;
+out:
+	sodium_memzero(pass, KEY_PASS_MAX + 1);
+	sodium_free(pass);
+	return rc;
 }
 
 /*
@@ -301,30 +498,16 @@ keypair_free(struct keypair *kp)
 	sodium_free(kp);
 }
 
-int
-keypair_write(const struct keypair *kp, const char *path)
+/*
+ * Writes the text of sb to path: created with O_EXCL and mode 0600,
+ * written, fsynced with its folder, or removed.  Returns 0 or -1 (logged).
+ */
+static int
+write_text(const char *path, const struct sbuf *sb)
 {
-	const struct kfield	*f;
-	struct sbuf		 sb;
-	char			 dir[PATH_MAX];
-	size_t			 i;
-	int			 fd = -1, rc = -1, created = 0;
+	char	 dir[PATH_MAX];
+	int	 fd = -1, rc = -1, created = 0;
 
-	sb.len = 0;
-	sb.cap = KEYFILE_MAX;
-	sb.p = galloc(sb.cap);
-	sb_add(&sb, KEYFILE_HEAD "\n", strlen(KEYFILE_HEAD) + 1);
-	for (i = 0; i < NM_NELEM(kfields); i++) {
-		f = &kfields[i];
-		sb_add(&sb, f->label, strlen(f->label));
-		sb_add(&sb, " ", 1);
-		if (f->len == 0)
-			sb_add(&sb, kp->name, strlen(kp->name));
-		else
-			sb_addb64(&sb, (const unsigned char *)kp + f->off,
-			    f->len);
-		sb_add(&sb, "\n", 1);
-	}
 	if (dir_of(dir, sizeof(dir), path) == -1)
 		goto out;
 	/* O_EXCL also refuses a symbolic link, even a dangling one. */
@@ -344,7 +527,7 @@ keypair_write(const struct keypair *kp, const char *path)
 		log_warn("chmod %s", path);
 		goto out;
 	}
-	if (file_write_all(fd, sb.p, sb.len) == -1) {
+	if (file_write_all(fd, sb->p, sb->len) == -1) {
 		log_warn("write %s", path);
 		goto out;
 	}
@@ -371,20 +554,123 @@ out:
 	/* Nothing was published yet, so a failed file goes entirely. */
 	if (rc == -1 && created && unlink(path) == -1)
 		log_warn("unlink %s", path);
+	return rc;
+}
+
+/*
+ * Writes the key file of kp at path: format 1 if pass is NULL, else
+ * format 2 with the given work factors.  Returns 0 or -1 (logged).
+ */
+static int
+write_file(const struct keypair *kp, const char *path, const char *pass,
+    size_t passlen, unsigned long long ops, size_t mem)
+{
+	const struct kfield	*f, *fields = kfields1;
+	struct kfile		*kf;
+	struct sbuf		 sb;
+	char			 kdf[128];
+	size_t			 i, nf = NM_NELEM(kfields1);
+	int			 rc = -1;
+
+	kf = galloc(sizeof(*kf));
+	memset(kf, 0, sizeof(*kf));
+	memcpy(&kf->kp, kp, sizeof(kf->kp));
+	sb.len = 0;
+	sb.cap = KEYFILE_MAX;
+	sb.p = galloc(sb.cap);
+	if (pass == NULL)
+		sb_add(&sb, KEYFILE_HEAD "\n", strlen(KEYFILE_HEAD) + 1);
+	else {
+		if (passlen == 0 || passlen > KEY_PASS_MAX) {
+			log_warnx("%s: a passphrase of 1 to %d bytes is "
+			    "needed", path, KEY_PASS_MAX);
+			goto out;
+		}
+		if (!limits_ok(ops, mem)) {
+			log_warnx("%s: Argon2id work factors out of range",
+			    path);
+			goto out;
+		}
+		fields = kfields2;
+		nf = NM_NELEM(kfields2);
+		kf->ops = ops;
+		kf->mem = mem;
+		randombytes_buf(kf->salt, sizeof(kf->salt));
+		randombytes_buf(kf->nonce, sizeof(kf->nonce));
+		if (crypto_pwhash(kf->key, sizeof(kf->key), pass, passlen,
+		    kf->salt, kf->ops, kf->mem,
+		    crypto_pwhash_ALG_ARGON2ID13) != 0) {
+			log_warnx("%s: cannot hash the passphrase: %zu MiB of "
+			    "memory are needed", path, mem >> 20);
+			goto out;
+		}
+		sb_add(&sb, KEYFILE_HEAD2 "\n", strlen(KEYFILE_HEAD2) + 1);
+	}
+	for (i = 0; i < nf; i++) {
+		f = &fields[i];
+		if (f->kind == KF_SEALED) {
+			/* Everything written so far is authenticated. */
+			memcpy(kf->plain, kp->box_sk, KEY_SECRET_BOX_BYTES);
+			memcpy(kf->plain + KEY_SECRET_BOX_BYTES, kp->sign_sk,
+			    KEY_SECRET_SIGN_BYTES);
+			crypto_aead_xchacha20poly1305_ietf_encrypt(kf->sealed,
+			    NULL, kf->plain, sizeof(kf->plain),
+			    (const unsigned char *)sb.p, sb.len, NULL,
+			    kf->nonce, kf->key);
+		}
+		sb_add(&sb, f->label, strlen(f->label));
+		sb_add(&sb, " ", 1);
+		switch (f->kind) {
+		case KF_NAME:
+			sb_add(&sb, kp->name, strlen(kp->name));
+			break;
+		case KF_KDF:
+			snprintf(kdf, sizeof(kdf), "%s %llu %zu", KDF_ALG,
+			    kf->ops, kf->mem);
+			sb_add(&sb, kdf, strlen(kdf));
+			break;
+		case KF_B64:
+		case KF_SEALED:
+			sb_addb64(&sb, (const unsigned char *)kf + f->off,
+			    f->len);
+			break;
+		}
+		sb_add(&sb, "\n", 1);
+	}
+	rc = write_text(path, &sb);
+out:
 	sodium_memzero(sb.p, sb.cap);
 	sodium_free(sb.p);
+	sodium_free(kf);
 	return rc;
 }
 
 int
-keypair_load(struct keypair **out, const char *path)
+keypair_write(const struct keypair *kp, const char *path)
+{
+	return write_file(kp, path, NULL, 0, 0, 0);
+}
+
+int
+keypair_write_pass(const struct keypair *kp, const char *path,
+    const char *pass, size_t passlen, unsigned long long opslimit,
+    size_t memlimit)
+{
+	assert(pass != NULL);
+	return write_file(kp, path, pass, passlen, opslimit, memlimit);
+}
+
+int
+keypair_load_pass(struct keypair **out, const char *path,
+    keypair_pass_fn fn, void *arg)
 {
 	struct stat	 st;
-	struct keypair	*kp = NULL;
+	struct kfile	*kf = NULL;
+	struct keypair	*kp;
 	char		*text;
-	size_t		 len = 0;
+	size_t		 len = 0, adlen = 0;
 	ssize_t		 n;
-	int		 fd = -1, rc = -1;
+	int		 fd = -1, rc = -1, version = 0;
 
 	*out = NULL;
 	/* One byte more than the cap, to see a file that grew past it. */
@@ -433,21 +719,32 @@ keypair_load(struct keypair **out, const char *path)
 		    KEYFILE_MAX);
 		goto out;
 	}
-	kp = galloc(sizeof(*kp));
-	memset(kp, 0, sizeof(*kp));
-	if (parse(kp, path, text, len) == -1 || check(kp, path) == -1)
+	kf = galloc(sizeof(*kf));
+	memset(kf, 0, sizeof(*kf));
+	if (parse(kf, &version, &adlen, path, text, len) == -1)
 		goto out;
+	if (version == 2 && unseal(kf, path, text, adlen, fn, arg) == -1)
+		goto out;
+	if (check(&kf->kp, path) == -1)
+		goto out;
+	kp = galloc(sizeof(*kp));
+	memcpy(kp, &kf->kp, sizeof(*kp));
 	sodium_mprotect_readonly(kp);
 	*out = kp;
-	kp = NULL;
 	rc = 0;
 out:
 	if (fd != -1)
 		close(fd);
 	sodium_memzero(text, KEYFILE_MAX + 1);
 	sodium_free(text);
-	keypair_free(kp);
+	sodium_free(kf);
 	return rc;
+}
+
+int
+keypair_load(struct keypair **out, const char *path)
+{
+	return keypair_load_pass(out, path, NULL, NULL);
 }
 
 void

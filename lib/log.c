@@ -59,6 +59,9 @@ log_vmsg(int prio, const char *suffix, const char *fmt, va_list ap)
 	funlockfile(stderr);
 }
 
+/* What fatal() and fatalx() exit with (log_fatal_status()). */
+static int	fatal_status = 1;
+
 void
 log_init(const char *progname, enum log_dest dest)
 {
@@ -163,6 +166,12 @@ log_debug(const char *fmt, ...)
 }
 
 void
+log_fatal_status(int status)
+{
+	fatal_status = status;
+}
+
+void
 fatal(const char *fmt, ...)
 {
 	va_list	 ap;
@@ -171,7 +180,7 @@ fatal(const char *fmt, ...)
 	va_start(ap, fmt);
 	log_vmsg(LOG_CRIT, strerror(saved), fmt, ap);
 	va_end(ap);
-	exit(1);
+	exit(fatal_status);
 }
 
 void
@@ -182,5 +191,5 @@ fatalx(const char *fmt, ...)
 	va_start(ap, fmt);
 	log_vmsg(LOG_CRIT, NULL, fmt, ap);
 	va_end(ap);
-	exit(1);
+	exit(fatal_status);
 }

@@ -47,11 +47,16 @@ void	log_at(const char *path, unsigned long line, const char *, ...)
 /* Informational messages, shown when verbosity >= 1 (resp. 2). */
 void	log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
-/* Print and exit(1). */
+/* Print and exit(1), or with the status log_fatal_status() set. */
 void	fatal(const char *, ...)
 	    __attribute__((format(printf, 1, 2), noreturn));
 void	fatalx(const char *, ...)
 	    __attribute__((format(printf, 1, 2), noreturn));
+/*
+ * Sets the exit status of fatal() and fatalx(): an MTA's delivery agent
+ * must exit 75 (try again) on a failure that is not the message's fault.
+ */
+void	log_fatal_status(int);
 /* Number of warnings logged so far (lets a CLI decide its exit code). */
 unsigned long log_nwarnings(void);
 

@@ -41,6 +41,15 @@
 #define T_FIELD		0x10	/* + enum record_key */
 #define T_NARRATIVE	0x20
 #define T_CONTACT	0x21
+#define T_LESSONS	0x22
+#define T_SIGNATURE	0x23
+#define T_QUARANTINED	0x30	/* one byte 1; only when set */
+#define T_ATTACH	0x40	/* repeated, once per attachment */
+
+/* An attachment's value: name-len (2), name, type-len (1), type, data. */
+#define ATTACH_HDR	3
+#define QUARANTINE_NAME	"message.eml"
+#define QUARANTINE_TYPE	"message/rfc822"
 
 #define HDR_BYTES	5	/* tag and 32-bit length */
 
@@ -52,8 +61,15 @@ static const char *tag_name(unsigned int);
 static size_t	tag_max(unsigned int);
 static int	check_text(const char *, unsigned int, const char *, size_t,
 		    size_t);
+static int	type_valid(const char *, size_t);
+static int	check_attach(const char *, const struct record_attachment *,
+		    size_t, size_t, int);
 static int	check_record(const struct record *, size_t *);
+static int	decode_attach(const char *, struct record_attachment *, char *,
+		    size_t *, const unsigned char *, size_t, size_t, size_t *,
+		    int);
 static void	put_field(struct buf *, unsigned int, const void *, size_t);
+static void	put_attach(struct buf *, const struct record_attachment *);
 
 static const char *const key_names[RECORD_KEY_MAX] = {
 	"title", "event_date", "incident_type", "contributing_factors",
@@ -172,6 +188,14 @@ tag_name(unsigned int tag)
 		return "narrative";
 	case T_CONTACT:
 		return "contact";
+	case T_LESSONS:
+		return "lessons";
+	case T_SIGNATURE:
+		return "signature";
+	case T_QUARANTINED:
+		return "quarantined";
+	case T_ATTACH:
+		return "attachment";
 	default:
 		if (tag >= T_FIELD && tag < T_FIELD + RECORD_KEY_MAX)
 			return key_names[tag - T_FIELD];
@@ -196,6 +220,16 @@ tag_max(unsigned int tag)
 		return RECORD_TEXT_MAX;
 	case T_CONTACT:
 		return RECORD_CONTACT_MAX;
+	case T_LESSONS:
+		return RECORD_LESSONS_MAX;
+	case T_SIGNATURE:
+		return RECORD_SIGNATURE_MAX;
+	case T_QUARANTINED:
+		return 1;
+	case T_ATTACH:
+		/* The quarantined message may use the whole total. */
+		return ATTACH_HDR + RECORD_ATTACH_NAME_MAX +
+		    RECORD_ATTACH_TYPE_MAX + RECORD_ATTACH_TOTAL;
 	default:
 		return record_key_max((enum record_key)(tag - T_FIELD));
 	}
@@ -223,6 +257,103 @@ check_text(const char *name, unsigned int tag, const char *s, size_t len,
 	if ((bad = utf8_check((const unsigned char *)s, len)) != len) {
 		rec_err(name, "%s: invalid UTF-8 at byte %zu", tag_name(tag),
 		    bad);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * 1 if s (len bytes) is a lowercase media type "type/subtype" of the
+ * restricted-name characters of RFC 6838 (a-z 0-9 ! # $ & - ^ _ . +),
+ * each part at least one character, at most RECORD_ATTACH_TYPE_MAX bytes.
+ */
+static int
+type_valid(const char *s, size_t len)
+{
+	size_t	 i, slash = 0, nslash = 0;
+
+	if (len < 3 || len > RECORD_ATTACH_TYPE_MAX)
+		return 0;
+	for (i = 0; i < len; i++) {
+		if (s[i] == '/') {
+			slash = i;
+			nslash++;
+		} else if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= '0' && s[i] <= '9') ||
+		    strchr("!#$&-^_.+", s[i]) != NULL) || s[i] == '\0')
+			return 0;
+	}
+	return nslash == 1 && slash > 0 && slash < len - 1;
+}
+
+/*
+ * Checks n attachments: the count, each name (UTF-8 without control
+ * characters, at most RECORD_ATTACH_NAME_MAX bytes), type and size, the
+ * total, and for a quarantined record its one "message.eml".  name is
+ * the item's (NULL when encoding); messages number the attachments
+ * from first + 1.  Returns 0 or -1 (logged).
+ */
+static int
+check_attach(const char *name, const struct record_attachment *a, size_t n,
+    size_t first, int quarantined)
+{
+	size_t	 i, j, nlen, tlen, total = 0, no = 0;
+
+	if (n > RECORD_ATTACH_COUNT) {
+		rec_err(name, "%zu attachments, more than %d", n,
+		    RECORD_ATTACH_COUNT);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		no = first + i + 1;
+		if (a[i].name == NULL || a[i].type == NULL ||
+		    (a[i].data == NULL && a[i].len > 0)) {
+			rec_err(name, "attachment %zu incomplete", no);
+			return -1;
+		}
+		nlen = strnlen(a[i].name, RECORD_ATTACH_NAME_MAX + 1);
+		if (nlen > RECORD_ATTACH_NAME_MAX) {
+			rec_err(name, "attachment %zu: name is longer than "
+			    "%d bytes", no, RECORD_ATTACH_NAME_MAX);
+			return -1;
+		}
+		if ((j = utf8_check((const unsigned char *)a[i].name,
+		    nlen)) != nlen) {
+			rec_err(name, "attachment %zu: name: invalid UTF-8 "
+			    "at byte %zu", no, j);
+			return -1;
+		}
+		for (j = 0; j < nlen; j++)
+			if ((unsigned char)a[i].name[j] < 0x20 ||
+			    a[i].name[j] == 0x7f) {
+				rec_err(name, "attachment %zu: name: control "
+				    "character at byte %zu", no, j);
+				return -1;
+			}
+		tlen = strnlen(a[i].type, RECORD_ATTACH_TYPE_MAX + 1);
+		if (!type_valid(a[i].type, tlen)) {
+			rec_err(name, "attachment %zu: type is not a "
+			    "lowercase type/subtype", no);
+			return -1;
+		}
+		if (a[i].len > (quarantined ? RECORD_ATTACH_TOTAL :
+		    RECORD_ATTACH_MAX)) {
+			rec_err(name, "attachment %zu is %zu bytes, more than "
+			    "%d", no, a[i].len, quarantined ?
+			    RECORD_ATTACH_TOTAL : RECORD_ATTACH_MAX);
+			return -1;
+		}
+		total += a[i].len;
+		if (total > RECORD_ATTACH_TOTAL) {
+			rec_err(name, "attachments are more than %d bytes in "
+			    "all", RECORD_ATTACH_TOTAL);
+			return -1;
+		}
+	}
+	if (quarantined && (n != 1 || strcmp(a[0].name, QUARANTINE_NAME) != 0 ||
+	    strcmp(a[0].type, QUARANTINE_TYPE) != 0)) {
+		rec_err(name, "quarantined without its one attachment "
+		    "%s (%s)", QUARANTINE_NAME, QUARANTINE_TYPE);
 		return -1;
 	}
 	return 0;
@@ -277,6 +408,39 @@ check_record(const struct record *r, size_t *sizep)
 			return -1;
 		size += HDR_BYTES + len;
 	}
+	if (r->lessons != NULL) {
+		len = strnlen(r->lessons, RECORD_LESSONS_MAX + 1);
+		if (check_text(NULL, T_LESSONS, r->lessons, len, 1) == -1)
+			return -1;
+		size += HDR_BYTES + len;
+	}
+	if (r->signature != NULL) {
+		len = strnlen(r->signature, RECORD_SIGNATURE_MAX + 1);
+		if (check_text(NULL, T_SIGNATURE, r->signature, len, 1) == -1)
+			return -1;
+		size += HDR_BYTES + len;
+	}
+	if (r->quarantined != 0 && r->quarantined != 1) {
+		rec_err(NULL, "quarantined is %d, not 0 or 1", r->quarantined);
+		return -1;
+	}
+	if (r->quarantined)
+		size += HDR_BYTES + 1;
+	if (r->nattach > 0 && r->attach == NULL) {
+		rec_err(NULL, "%zu attachments without an array", r->nattach);
+		return -1;
+	}
+	if (check_attach(NULL, r->attach, r->nattach, 0, r->quarantined) == -1)
+		return -1;
+	if ((r->quarantined || r->nattach > 0) &&
+	    r->channel != RECORD_EMAIL) {
+		rec_err(NULL, "attachments or quarantine on a %s record",
+		    channel_names[r->channel]);
+		return -1;
+	}
+	for (k = 0; (size_t)k < r->nattach; k++)
+		size += HDR_BYTES + ATTACH_HDR + strlen(r->attach[k].name) +
+		    strlen(r->attach[k].type) + r->attach[k].len;
 	/* The caps add up to less than RECORD_MAX. */
 	*sizep = size;
 	return 0;
@@ -296,11 +460,39 @@ put_field(struct buf *out, unsigned int tag, const void *p, size_t len)
 	buf_add(out, p, len);
 }
 
+static void
+put_attach(struct buf *out, const struct record_attachment *a)
+{
+	unsigned char	 h[ATTACH_HDR];
+	size_t		 nlen, tlen, len;
+
+	nlen = strlen(a->name);
+	tlen = strlen(a->type);
+	len = ATTACH_HDR + nlen + tlen + a->len;
+	h[0] = T_ATTACH;
+	buf_add(out, h, 1);
+	h[0] = (unsigned char)(len >> 24);
+	h[1] = (unsigned char)(len >> 16);
+	h[2] = (unsigned char)(len >> 8);
+	buf_add(out, h, 3);
+	h[0] = (unsigned char)len;
+	buf_add(out, h, 1);
+	h[0] = (unsigned char)(nlen >> 8);
+	h[1] = (unsigned char)nlen;
+	buf_add(out, h, 2);
+	buf_add(out, a->name, nlen);
+	h[0] = (unsigned char)tlen;
+	buf_add(out, h, 1);
+	buf_add(out, a->type, tlen);
+	if (a->len > 0)
+		buf_add(out, a->data, a->len);
+}
+
 int
 record_encode(struct buf *out, const struct record *r)
 {
 	unsigned char	 c;
-	size_t		 size;
+	size_t		 size, i;
 	int		 k;
 
 	if (check_record(r, &size) == -1)
@@ -321,6 +513,72 @@ record_encode(struct buf *out, const struct record *r)
 	put_field(out, T_NARRATIVE, r->narrative, strlen(r->narrative));
 	if (r->contact != NULL)
 		put_field(out, T_CONTACT, r->contact, strlen(r->contact));
+	if (r->lessons != NULL)
+		put_field(out, T_LESSONS, r->lessons, strlen(r->lessons));
+	if (r->signature != NULL)
+		put_field(out, T_SIGNATURE, r->signature,
+		    strlen(r->signature));
+	if (r->quarantined) {
+		c = 1;
+		put_field(out, T_QUARANTINED, &c, 1);
+	}
+	for (i = 0; i < r->nattach; i++)
+		put_attach(out, &r->attach[i]);
+	return 0;
+}
+
+/*
+ * Decodes the value of the i-th attachment (v, flen bytes) into *a, its
+ * strings copied to mem at *usedp, and checks it (as check_attach());
+ * *totalp adds up the data.  Returns 0 or -1 (logged).
+ */
+static int
+decode_attach(const char *name, struct record_attachment *a, char *mem,
+    size_t *usedp, const unsigned char *v, size_t flen, size_t i,
+    size_t *totalp, int quarantined)
+{
+	char	*s;
+	size_t	 nlen, tlen, dlen;
+
+	if (i == RECORD_ATTACH_COUNT) {
+		rec_err(name, "more than %d attachments", RECORD_ATTACH_COUNT);
+		return -1;
+	}
+	if (flen < ATTACH_HDR ||
+	    (nlen = (size_t)v[0] << 8 | v[1]) > flen - ATTACH_HDR ||
+	    (tlen = v[2 + nlen]) > flen - ATTACH_HDR - nlen) {
+		rec_err(name, "attachment %zu: name or type truncated", i + 1);
+		return -1;
+	}
+	dlen = flen - ATTACH_HDR - nlen - tlen;
+	s = mem + *usedp;
+	memcpy(s, v + 2, nlen);
+	s[nlen] = '\0';
+	a->name = s;
+	s += nlen + 1;
+	memcpy(s, v + 3 + nlen, tlen);
+	s[tlen] = '\0';
+	a->type = s;
+	s += tlen + 1;
+	if (dlen > 0)
+		memcpy(s, v + 3 + nlen + tlen, dlen);
+	s[dlen] = '\0';
+	a->data = (unsigned char *)s;
+	a->len = dlen;
+	*usedp += nlen + tlen + dlen + 3;
+	/* A NUL inside the name or type would hide the rest. */
+	if (strlen(a->name) != nlen || strlen(a->type) != tlen) {
+		rec_err(name, "attachment %zu: NUL in name or type", i + 1);
+		return -1;
+	}
+	if (check_attach(name, a, 1, i, quarantined) == -1)
+		return -1;
+	*totalp += dlen;
+	if (*totalp > RECORD_ATTACH_TOTAL) {
+		rec_err(name, "attachments are more than %d bytes in all",
+		    RECORD_ATTACH_TOTAL);
+		return -1;
+	}
 	return 0;
 }
 
@@ -331,8 +589,9 @@ record_decode(struct record *out, const char *name, const void *data,
 	const unsigned char	*p = data;
 	const char		*what;
 	char			*mem = NULL, *s;
+	struct record_attachment *att;
 	uint64_t		 seen = 0;
-	size_t			 off, used = 0, flen;
+	size_t			 off, used, flen, arrsz, memsz, total = 0;
 	unsigned int		 tag, last = 0;
 	int			 rc = -1, k;
 
@@ -350,12 +609,19 @@ record_decode(struct record *out, const char *name, const void *data,
 		goto out;
 	}
 	/*
-	 * Each field has a 5-byte header, so len bytes leave room for the
-	 * texts and their NULs.
+	 * The attachment array first, then the values: each field has a
+	 * 5-byte header, so len bytes leave room for the texts and their
+	 * NULs, and for an attachment's name, type and data with a NUL
+	 * after each (its own header is 3 bytes more).  sodium_malloc()
+	 * aligns only a size that is a multiple of the alignment.
 	 */
-	if ((mem = sodium_malloc(len)) == NULL)
+	arrsz = RECORD_ATTACH_COUNT * sizeof(*att);
+	memsz = (arrsz + len + 15) / 16 * 16;
+	if ((mem = sodium_malloc(memsz)) == NULL)
 		fatal("sodium_malloc");
 	out->mem = mem;
+	att = (struct record_attachment *)(void *)mem;
+	used = arrsz;
 	for (off = 1; off < len; off += flen) {
 		if (len - off < HDR_BYTES) {
 			rec_err(name, "field header truncated at byte %zu",
@@ -370,7 +636,7 @@ record_decode(struct record *out, const char *name, const void *data,
 			    off);
 			goto out;
 		}
-		if (seen & (UINT64_C(1) << tag)) {
+		if (tag < 64 && (seen & (UINT64_C(1) << tag))) {
 			rec_err(name, "%s repeated at byte %zu", what, off);
 			goto out;
 		}
@@ -378,7 +644,8 @@ record_decode(struct record *out, const char *name, const void *data,
 			rec_err(name, "%s out of order at byte %zu", what, off);
 			goto out;
 		}
-		seen |= UINT64_C(1) << tag;
+		if (tag < 64)
+			seen |= UINT64_C(1) << tag;
 		last = tag;
 		off += HDR_BYTES;
 		if (flen > tag_max(tag)) {
@@ -428,6 +695,20 @@ record_decode(struct record *out, const char *name, const void *data,
 			}
 			out->consent = p[off];
 			break;
+		case T_QUARANTINED:
+			if (flen != 1 || p[off] != 1) {
+				rec_err(name, "quarantined is not one byte 1");
+				goto out;
+			}
+			out->quarantined = 1;
+			break;
+		case T_ATTACH:
+			if (decode_attach(name, &att[out->nattach], mem, &used,
+			    p + off, flen, out->nattach, &total,
+			    out->quarantined) == -1)
+				goto out;
+			out->nattach++;
+			break;
 		default:
 			if (check_text(name, tag, (const char *)p + off, flen,
 			    tag == T_NARRATIVE ? 0 : 1) == -1)
@@ -440,6 +721,10 @@ record_decode(struct record *out, const char *name, const void *data,
 				out->narrative = s;
 			else if (tag == T_CONTACT)
 				out->contact = s;
+			else if (tag == T_LESSONS)
+				out->lessons = s;
+			else if (tag == T_SIGNATURE)
+				out->signature = s;
 			else
 				out->field[tag - T_FIELD] = s;
 			break;
@@ -461,6 +746,17 @@ record_decode(struct record *out, const char *name, const void *data,
 		rec_err(name, "%s missing", what);
 		goto out;
 	}
+	if ((out->quarantined || out->nattach > 0) &&
+	    out->channel != RECORD_EMAIL) {
+		rec_err(name, "attachments or quarantine on a %s record",
+		    channel_names[out->channel]);
+		goto out;
+	}
+	if (out->nattach > 0)
+		out->attach = att;
+	if (out->quarantined &&
+	    check_attach(name, att, out->nattach, 0, 1) == -1)
+		goto out;
 	rc = 0;
 out:
 	if (rc == -1)

@@ -25,7 +25,10 @@
  * that many bytes.  Every text is UTF-8 without NUL bytes (newlines,
  * quotes and the rest are kept as they are).  There are no defaults: the
  * required fields are always present, an optional one is present exactly
- * when it was filled.
+ * when it was filled.  The one exception to "ascending" is the attachment
+ * tag, which repeats, once per attachment, in the record's order; its
+ * value is name-len (2 bytes, big-endian), name, type-len (1 byte), type
+ * and the attachment's bytes (anything; only names and types are text).
  */
 
 #ifndef NM_RECORD_H
@@ -37,8 +40,16 @@
 struct buf;
 
 #define RECORD_VERSION		1
-#define RECORD_MAX		(128 * 1024)	/* whole encoding */
+#define RECORD_MAX		(11 * 1024 * 1024)	/* whole encoding */
 #define RECORD_TEXT_MAX		(64 * 1024)	/* the narrative */
+#define RECORD_LESSONS_MAX	(16 * 1024)
+#define RECORD_SIGNATURE_MAX	(8 * 1024)
+#define RECORD_ATTACH_COUNT	32
+#define RECORD_ATTACH_MAX	(5 * 1024 * 1024)	/* one attachment */
+/* All attachments; also the one attachment of a quarantined record. */
+#define RECORD_ATTACH_TOTAL	(10 * 1024 * 1024)
+#define RECORD_ATTACH_NAME_MAX	255
+#define RECORD_ATTACH_TYPE_MAX	127
 #define RECORD_CONTACT_MAX	2048
 #define RECORD_TITLE_MAX	200		/* as REPORT_TITLE_MAX */
 #define RECORD_SUMMARY_MAX	1024		/* as REPORT_SCALAR_MAX */
@@ -69,6 +80,20 @@ enum record_channel {
 	RECORD_CHANNEL_MAX
 };
 
+/*
+ * A file the submitter sent with an e-mail.  Reviewers see it listed;
+ * nothing publishes it automatically.
+ */
+struct record_attachment {
+	/* The file name the sender gave, UTF-8, 0 to 255 bytes, may be "";
+	 * never a path to trust. */
+	const char		*name;
+	/* "type/subtype", lowercase token characters, 3 to 127 bytes. */
+	const char		*type;
+	const unsigned char	*data;
+	size_t			 len;	/* 0 to RECORD_ATTACH_MAX */
+};
+
 struct record {
 	/* Filled fields: 1 to the key's cap bytes; NULL if not filled. */
 	const char		*field[RECORD_KEY_MAX];
@@ -76,6 +101,24 @@ struct record {
 	const char		*narrative;
 	/* Contact details the submitter volunteered; NULL if none. */
 	const char		*contact;
+	/* The "Lessons learned" text; NULL if none. */
+	const char		*lessons;
+	/*
+	 * Signature blocks cut from the narrative ("-- " blocks, "Sent
+	 * from my ..." lines), for the reviewer; NULL if none.
+	 */
+	const char		*signature;
+	/*
+	 * 1: the e-mail could not be parsed safely, and the only attachment
+	 * is "message.eml" (message/rfc822, up to RECORD_ATTACH_TOTAL
+	 * bytes): the raw message with its top-level header reduced to an
+	 * allowlist.  E-mail only.
+	 */
+	int			 quarantined;
+	/* nattach (0 to RECORD_ATTACH_COUNT) entries, NULL if none; e-mail
+	 * only; at most RECORD_ATTACH_TOTAL bytes of data in all. */
+	const struct record_attachment *attach;
+	size_t			 nattach;
 	int			 consent;	/* to publication: 0 or 1 */
 	enum record_channel	 channel;
 	char			 received[RECORD_DAY_LEN + 1];	/* YYYY-MM-DD */

@@ -16,40 +16,77 @@
 
 /*
  * nearmiss-review keygen NAME -o KEYFILE: makes a reviewer's key pair,
- * writes the secret key file (never over an existing one) and prints the
- * public line that goes into the recipients and reviewers files.
+ * writes the secret key file (never over an existing one), protected by
+ * a passphrase unless --no-passphrase, and prints the public line that
+ * goes into the recipients and reviewers files.
  */
+
+#include <sys/stat.h>
 
 #include <getopt.h>
 #include <stdio.h>
+#include <string.h>
+
+#include <sodium.h>
 
 #include "buf.h"
 #include "keys.h"
 #include "log.h"
+#include "nm.h"
 #include "recipients.h"
 #include "review.h"
+#include "rv.h"
+
+/* The work factors of Argon2id that --kdf names. */
+struct kdf_level {
+	const char		*name;
+	unsigned long long	 ops;
+	size_t			 mem;
+};
 
 static void	keygen_usage(FILE *);
+
+/*
+ * moderate is the default: about half a second and 256 MiB on a laptop,
+ * once per command, which a reviewer hardly notices, while every guess
+ * at a stolen key file costs an attacker as much.
+ */
+static const struct kdf_level levels[] = {
+	{ "interactive", crypto_pwhash_OPSLIMIT_INTERACTIVE,
+	    crypto_pwhash_MEMLIMIT_INTERACTIVE },
+	{ "moderate", crypto_pwhash_OPSLIMIT_MODERATE,
+	    crypto_pwhash_MEMLIMIT_MODERATE },
+	{ "sensitive", crypto_pwhash_OPSLIMIT_SENSITIVE,
+	    crypto_pwhash_MEMLIMIT_SENSITIVE },
+};
 
 static void
 keygen_usage(FILE *f)
 {
-	fprintf(f, "usage: nearmiss-review keygen NAME -o KEYFILE\n");
+	fprintf(f, "usage: nearmiss-review keygen NAME -o KEYFILE "
+	    "[--no-passphrase | --kdf LEVEL]\n");
 }
 
 int
 review_keygen(int argc, char *argv[])
 {
+	enum { OPT_NOPASS = 256, OPT_KDF };
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
+		{ "no-passphrase", no_argument, NULL, OPT_NOPASS },
+		{ "kdf", required_argument, NULL, OPT_KDF },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	const struct kdf_level	*level = &levels[1];
 	struct keypair		*kp = NULL;
 	struct recipient	 r;
+	struct stat		 st;
 	struct buf		 line = BUF_INIT;
 	const char		*keyfile = NULL;
-	int			 ch, rc = 2;
+	char			*pass = NULL;
+	size_t			 passlen = 0, i;
+	int			 ch, rc = 2, nopass = 0, kdf = 0;
 
 	/*
 	 * 0 starts getopt afresh (glibc, musl and the BSDs agree), so that
@@ -60,6 +97,21 @@ review_keygen(int argc, char *argv[])
 		switch (ch) {
 		case 'o':
 			keyfile = optarg;
+			break;
+		case OPT_NOPASS:
+			nopass = 1;
+			break;
+		case OPT_KDF:
+			for (i = 0; i < NM_NELEM(levels); i++)
+				if (strcmp(optarg, levels[i].name) == 0)
+					break;
+			if (i == NM_NELEM(levels)) {
+				log_warnx("--kdf %s: use interactive, "
+				    "moderate or sensitive", optarg);
+				goto out;
+			}
+			level = &levels[i];
+			kdf = 1;
 			break;
 		case 'h':
 			keygen_usage(stdout);
@@ -74,12 +126,36 @@ review_keygen(int argc, char *argv[])
 		keygen_usage(stderr);
 		goto out;
 	}
+	if (nopass && kdf) {
+		log_warnx("--kdf and --no-passphrase: choose one");
+		goto out;
+	}
 	/* A bad name is a bad argument: logged, and still rc 2. */
 	if ((kp = keypair_new(argv[optind])) == NULL)
 		goto out;
 	rc = 1;
-	if (keypair_write(kp, keyfile) == -1)
-		goto out;
+	if (nopass) {
+		if (keypair_write(kp, keyfile) == -1)
+			goto out;
+	} else {
+		/* Before asking for a passphrase that would go nowhere. */
+		if (lstat(keyfile, &st) == 0) {
+			log_warnx("%s: already exists; not overwriting it",
+			    keyfile);
+			goto out;
+		}
+		if ((pass = sodium_malloc(KEY_PASS_MAX + 1)) == NULL)
+			fatal("sodium_malloc");
+		if (rv_passphrase(pass, KEY_PASS_MAX + 1, &passlen,
+		    "Passphrase for the new key: ", 1) == -1) {
+			log_warnx("no key written (--no-passphrase writes "
+			    "one without)");
+			goto out;
+		}
+		if (keypair_write_pass(kp, keyfile, pass, passlen, level->ops,
+		    level->mem) == -1)
+			goto out;
+	}
 	keypair_public(&r, kp);
 	recipient_line(&line, &r);
 	if (fwrite(line.data, 1, line.len, stdout) != line.len ||
@@ -87,12 +163,17 @@ review_keygen(int argc, char *argv[])
 		log_warn("stdout (the key was written to %s)", keyfile);
 		goto out;
 	}
-	log_info("wrote the secret key to %s: keep it private, and keep a "
-	    "copy offline", keyfile);
+	log_info("wrote the secret key to %s%s: keep it private, and keep "
+	    "a copy offline", keyfile, nopass ? " WITHOUT a passphrase" :
+	    ", protected by the passphrase");
 	log_info("the line above goes into the intake host's recipients "
 	    "file and the content repository's reviewers file");
 	rc = 0;
 out:
+	if (pass != NULL) {
+		sodium_memzero(pass, KEY_PASS_MAX + 1);
+		sodium_free(pass);
+	}
 	buf_free(&line);
 	keypair_free(kp);
 	return rc;

@@ -16,9 +16,8 @@
 
 /*
  * nearmiss-review: the reviewer's tool.  Turns core dumps off, starts
- * libsodium, and hands the arguments to the sub-command named first.
- * Only keygen exists yet; list, show, draft, lint, approve, reject,
- * status and purge come with a later issue.
+ * libsodium, and hands the arguments to the sub-command named first,
+ * each in its own file (review/keygen.c, review/list.c, ...).
  */
 
 #include <sys/prctl.h>
@@ -44,7 +43,16 @@ static void	help(void);
 static void	nodump(void);
 
 static const struct command commands[] = {
+	{ "approve", review_approve },
+	{ "draft", review_draft },
 	{ "keygen", review_keygen },
+	{ "lint", review_lint },
+	{ "list", review_list },
+	{ "purge", review_purge },
+	{ "receive", review_receive },
+	{ "reject", review_reject },
+	{ "show", review_show },
+	{ "status", review_status },
 };
 
 static void
@@ -58,13 +66,30 @@ static void
 help(void)
 {
 	usage(stdout);
-	printf("\nThe reviewer's tool: keys, and (in a later version) "
-	    "decrypting, de-identifying\nand approving submissions.\n\n"
+	printf("\nThe reviewer's tool: keys, and decrypting, de-identifying "
+	    "and approving\nsubmissions.\n\n"
 	    "Commands:\n"
 	    "  keygen NAME -o KEYFILE  make a key pair, write the secret "
 	    "key file KEYFILE\n"
 	    "                          and print the public line for the "
-	    "recipients file\n\n"
+	    "recipients file\n"
+	    "  list                    the inbox items this key opens, "
+	    "oldest first\n"
+	    "  show ID                 one item's whole record\n"
+	    "  receive                 record \"received\" for the new "
+	    "items, and commit\n"
+	    "  reject ID               record \"not published\", and "
+	    "commit\n"
+	    "  draft ID                write an item's report draft into "
+	    "the work tree\n"
+	    "  lint FILE...            flag what may identify a person, "
+	    "place or agency\n"
+	    "  approve FILE...         sign reports and commit them\n"
+	    "  status                  the review queue at a glance\n"
+	    "  purge                   delete decided items from the "
+	    "inbox\n\n"
+	    "Common options: -K KEYFILE (or NEARMISS_KEY), -i INBOX, "
+	    "-r REPO, -p PATH.\n\n"
 	    "Options:\n"
 	    "  -h, --help              this help\n"
 	    "      --version           print the version\n\n"

@@ -30,5 +30,14 @@
  * printed).
  */
 int	review_keygen(int argc, char *argv[]);
+int	review_list(int argc, char *argv[]);
+int	review_show(int argc, char *argv[]);
+int	review_reject(int argc, char *argv[]);
+int	review_receive(int argc, char *argv[]);
+int	review_status(int argc, char *argv[]);
+int	review_purge(int argc, char *argv[]);
+int	review_approve(int argc, char *argv[]);
+int	review_lint(int argc, char *argv[]);
+int	review_draft(int argc, char *argv[]);
 
 #endif /* NM_REVIEW_H */

@@ -2,8 +2,32 @@
 # tests/lib.sh).  The caller sets tmp (a scratch folder), repo (the scratch
 # content repository), theme and NMGEN.
 
-# commit MESSAGE: commits everything in the scratch repository.
+# The approvals tool (tests/gen/nm-sign.c), beside the programs' build.
+NMSIGN=${NMSIGN:-$(dirname "$NMGEN")/../tests/nm-sign}
+
+# sign DIR...: the two test reviewers (test1, test2) approve every report
+# of each content folder DIR as it is on disk (nm-sign writes DIR/reviewers
+# and DIR/approvals/), so that it passes the two-person rule.
+sign() {
+	for d in "$@"; do
+		"$NMSIGN" "$d" || return 1
+	done
+}
+
+# sign_all: sign() on every content folder (one with a nearmiss.ini) of
+# the scratch repository's work tree.
+sign_all() {
+	find "$repo" -name .git -prune -o -name nearmiss.ini -type f -print |
+	while read -r ini; do
+		sign "$(dirname "$ini")" || return 1
+	done
+}
+
+# commit MESSAGE: commits everything in the scratch repository, every
+# report approved by the test reviewers first (use git itself to commit
+# without approvals).
 commit() {
+	sign_all
 	git -C "$repo" add -A
 	git -C "$repo" -c user.name=t -c user.email=t@example.invalid \
 	    commit -q --allow-empty -m "$1"

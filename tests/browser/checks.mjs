@@ -16,6 +16,7 @@ import { readFileSync, readdirSync, existsSync, statSync,
     writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formChecks } from './form.mjs';
+import { statusChecks } from './status.mjs';
 
 const BASE = process.env.BASE_URL;
 const SITE = process.env.SITE;
@@ -692,6 +693,9 @@ async function main() {
 			for (const t of notes)
 				console.log(`note: ${t}`);
 		}
+		await statusChecks(browser, { check, watch, newContext, probeDom,
+		    probeFocus, probeColors, parseColor, blend, luminance,
+		    contrast, opaque, notes: [] });
 		const bad = shots.filter((s) => !existsSync(s) ||
 		    statSync(s).size < 1000 ||
 		    readFileSync(s).subarray(1, 4).toString() !== 'PNG');

@@ -9,7 +9,9 @@
 # another browser binary; VERBOSE=1 prints every passing check too.
 # It also starts nearmiss-intake serve (next to NMGEN, or NMINTAKE) with a
 # fresh reviewer key (nearmiss-review, or NMREVIEW) and inbox, and form.mjs
-# checks the intake form it serves.
+# checks the intake form it serves.  status.mjs checks the receipt status
+# page of the demo site against receipt_hash() (NMRECEIPT, tests/nm-receipt
+# of the same build).
 set -u
 
 : "${TOP:?TOP must name the top of the source tree}"
@@ -18,6 +20,8 @@ here=$TOP/tests/browser
 bindir=$(dirname "$NMGEN")
 NMINTAKE=${NMINTAKE:-$bindir/nearmiss-intake}
 NMREVIEW=${NMREVIEW:-$bindir/nearmiss-review}
+# receipt_hash() for status.mjs: tests/nm-receipt of the same build.
+NMRECEIPT=${NMRECEIPT:-$(dirname "$bindir")/tests/nm-receipt}
 chromium=${CHROMIUM:-/usr/bin/chromium}
 tmp=$(mktemp -d)
 srv=
@@ -70,7 +74,7 @@ port=$(cat "$tmp/port")
 [ -x "$NMINTAKE" ] || bail "$NMINTAKE not found"
 [ -x "$NMREVIEW" ] || bail "$NMREVIEW not found"
 command -v curl >/dev/null 2>&1 || bail "curl not found"
-"$NMREVIEW" keygen alice -o "$tmp/alice.key" >"$tmp/recipients" \
+"$NMREVIEW" keygen --no-passphrase alice -o "$tmp/alice.key" >"$tmp/recipients" \
     2>"$tmp/review.log" || bail "nearmiss-review keygen failed: $(cat "$tmp/review.log")"
 inbox=$tmp/inbox
 mkdir -m 700 "$inbox" "$inbox/new" "$inbox/tmp" || bail "cannot make $inbox"
@@ -113,7 +117,7 @@ fi
 mkdir "$tmp/out" "$tmp/home" "$tmp/t"
 TMPDIR=$tmp/t HOME=$tmp/home BASE_URL="http://127.0.0.1:$port/" \
     SITE="$tmp/site" OUT="$tmp/out" RESULT="$tmp/result" CHROMIUM="$chromium" \
-    FORM_URL="http://127.0.0.1:$iport/" INBOX="$inbox" \
+    FORM_URL="http://127.0.0.1:$iport/" INBOX="$inbox" NMRECEIPT="$NMRECEIPT" \
     timeout 120 node "$here/checks.mjs"
 rc=$?
 

@@ -18,8 +18,12 @@
  * nm-decrypt: a test tool for the intake test scripts.  Opens inbox
  * items with a reviewer's key file and prints each record's fields, one
  * per line as key=value (a newline in a value as \n, a backslash as
- * \\), with a blank line after each item.  Exit 0, 3 if an item is not
- * for this key, 1 on any other error.
+ * \\), with a blank line after each item.  Lessons, signature and
+ * quarantined appear when set; each attachment gives the lines
+ * attachment=NAME, attachment_type=TYPE, attachment_len=N and
+ * attachment_data=BYTES (in NAME and BYTES, printable ASCII as it is,
+ * newline and backslash as above, any other byte as \xHH).  Exit 0, 3 if an
+ * item is not for this key, 1 on any other error.
  */
 
 #include <stdio.h>
@@ -38,6 +42,7 @@
 #include "record.h"
 
 static void	put(const char *key, const char *value);
+static void	put_bytes(const char *key, const unsigned char *p, size_t n);
 static int	show(const char *path, const struct keypair *kp);
 
 static void
@@ -57,6 +62,25 @@ put(const char *key, const char *value)
 	putchar('\n');
 }
 
+static void
+put_bytes(const char *key, const unsigned char *p, size_t n)
+{
+	size_t	 i;
+
+	printf("%s=", key);
+	for (i = 0; i < n; i++) {
+		if (p[i] == '\n')
+			fputs("\\n", stdout);
+		else if (p[i] == '\\')
+			fputs("\\\\", stdout);
+		else if (p[i] >= 0x20 && p[i] < 0x7f)
+			putchar(p[i]);
+		else
+			printf("\\x%02x", p[i]);
+	}
+	putchar('\n');
+}
+
 /* Prints the record of the item at path.  Returns 0, 3 or 1. */
 static int
 show(const char *path, const struct keypair *kp)
@@ -66,6 +90,7 @@ show(const char *path, const struct keypair *kp)
 	unsigned char	*plain = NULL;
 	size_t		 len = 0;
 	char		 hex[RECORD_RECEIPT_BYTES * 2 + 1];
+	size_t		 i;
 	int		 k, orc, rc = 1;
 
 	memset(&r, 0, sizeof(r));
@@ -87,8 +112,22 @@ show(const char *path, const struct keypair *kp)
 		if (r.field[k] != NULL)
 			put(record_key_name(k), r.field[k]);
 	put("narrative", r.narrative);
+	if (r.lessons != NULL)
+		put("lessons", r.lessons);
+	if (r.signature != NULL)
+		put("signature", r.signature);
 	if (r.contact != NULL)
 		put("contact", r.contact);
+	if (r.quarantined)
+		printf("quarantined=1\n");
+	for (i = 0; i < r.nattach; i++) {
+		put_bytes("attachment", (const unsigned char *)r.attach[i].name,
+		    strlen(r.attach[i].name));
+		printf("attachment_type=%s\nattachment_len=%zu\n",
+		    r.attach[i].type, r.attach[i].len);
+		put_bytes("attachment_data", r.attach[i].data,
+		    r.attach[i].len);
+	}
 	printf("consent=%d\n", r.consent);
 	printf("channel=%s\n", r.channel == RECORD_FORM ? "form" : "email");
 	printf("received=%s\n", r.received);

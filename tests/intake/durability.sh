@@ -41,9 +41,9 @@ if nm "$NMINTAKE" 2>/dev/null | grep -q __asan_init; then
 	asan=1
 fi
 
-"$NMREVIEW" keygen alice -o "$tmp/alice.key" >"$tmp/rcpt" 2>/dev/null
-"$NMREVIEW" keygen bob -o "$tmp/bob.key" >>"$tmp/rcpt" 2>/dev/null
-"$NMREVIEW" keygen eve -o "$tmp/eve.key" >/dev/null 2>/dev/null
+"$NMREVIEW" keygen --no-passphrase alice -o "$tmp/alice.key" >"$tmp/rcpt" 2>/dev/null
+"$NMREVIEW" keygen --no-passphrase bob -o "$tmp/bob.key" >>"$tmp/rcpt" 2>/dev/null
+"$NMREVIEW" keygen --no-passphrase eve -o "$tmp/eve.key" >/dev/null 2>/dev/null
 check "two recipients" [ "$(wc -l <"$tmp/rcpt")" -eq 2 ]
 
 asuser=

@@ -145,7 +145,7 @@ close($f);
 sleep(3600);
 PERL
 
-"$NMREVIEW" keygen alice -o "$tmp/alice.key" >"$tmp/rcpt" 2>/dev/null
+"$NMREVIEW" keygen --no-passphrase alice -o "$tmp/alice.key" >"$tmp/rcpt" 2>/dev/null
 
 asuser=
 if [ "$(id -u)" -eq 0 ]; then

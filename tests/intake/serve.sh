@@ -22,8 +22,8 @@ trap cleanup EXIT
 export LC_ALL=C
 IP=127.77.213.9
 
-"$NMREVIEW" keygen alice -o "$tmp/alice.key" >"$tmp/rcpt" 2>/dev/null
-"$NMREVIEW" keygen bob -o "$tmp/bob.key" >>"$tmp/rcpt" 2>/dev/null
+"$NMREVIEW" keygen --no-passphrase alice -o "$tmp/alice.key" >"$tmp/rcpt" 2>/dev/null
+"$NMREVIEW" keygen --no-passphrase bob -o "$tmp/bob.key" >>"$tmp/rcpt" 2>/dev/null
 check "two recipients" [ "$(wc -l <"$tmp/rcpt")" -eq 2 ]
 
 # As root the server must be told a user to drop to, who must own the

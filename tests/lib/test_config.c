@@ -194,6 +194,7 @@ test_defaults(void)
 	INT_EQ(c.per_page, 25);
 	INT_EQ(c.feed_items, 50);
 	INT_EQ(c.home_items, 12);
+	INT_EQ(c.min_approvals, 2);
 	config_free(&c);
 	/* http is allowed, and a trailing slash is not doubled. */
 	{
@@ -275,6 +276,15 @@ test_errors(void)
 	BAD(BASE "[site]\nper_page = 0\n",
 	    "t.ini:14: per_page: expected a number from 1 to 1000, "
 	    "got \"0\"\n");
+	BAD(BASE "[site]\nmin_approvals = 0\n",
+	    "t.ini:14: min_approvals: expected a number from 1 to 255, "
+	    "got \"0\"\n");
+	BAD(BASE "[site]\nmin_approvals = 256\n",
+	    "t.ini:14: min_approvals: expected a number from 1 to 255, "
+	    "got \"256\"\n");
+	BAD(BASE "[site]\nmin_approvals = -2\n",
+	    "t.ini:14: min_approvals: expected a number from 1 to 255, "
+	    "got \"-2\"\n");
 	BAD(BASE "[site]\nhome_items = 1001\n",
 	    "t.ini:14: home_items: expected a number from 1 to 1000, "
 	    "got \"1001\"\n");

@@ -19,6 +19,9 @@
  * mode, refusal to overwrite, every reason to refuse a file on load
  * (permissions, symbolic links, truncation, bad base64, mismatched public
  * keys, size), and that the keys work with crypto_box_seal and Ed25519.
+ * The passphrase-protected format (2) with the cheapest Argon2id work
+ * factors, so the tests stay fast: round trip, wrong passphrase, any
+ * changed byte, no way to ask, bad kdf lines.
  */
 
 #include <sys/resource.h>
@@ -63,6 +66,9 @@ static void	 test_write_refuses(void);
 static void	 test_load_modes(void);
 static void	 test_load_files(void);
 static void	 test_load_format(void);
+static int	 givepass(char *, size_t, size_t *, void *);
+static int	 loadpass(const char *, const char *, const char **);
+static void	 test_protected(void);
 
 /* Helpers */
 
@@ -174,6 +180,37 @@ refused(int line, const char *secret, const char *text, size_t len,
 
 #define REFUSED(text, want) \
 	refused(__LINE__, secret, (text), strlen(text), 0600, (want))
+
+/* keypair_pass_fn: arg is the passphrase, or NULL to fail. */
+static int
+givepass(char *buf, size_t bufsz, size_t *len, void *arg)
+{
+	const char	*pass = arg;
+
+	if (pass == NULL)
+		return -1;
+	*len = strlen(pass);
+	if (*len >= bufsz)
+		*len = bufsz;
+	memcpy(buf, pass, *len);
+	return 0;
+}
+
+/* Loads the protected file at path with pass; as load(). */
+static int
+loadpass(const char *path, const char *pass, const char **errp)
+{
+	struct keypair	*kp = (struct keypair *)&kp;
+	int		 rc;
+
+	cap_start();
+	rc = keypair_load_pass(&kp, path, givepass, (void *)pass);
+	*errp = cap_end();
+	if (rc == -1 && kp != NULL)
+		fprintf(stderr, "keypair_load_pass: out not emptied\n");
+	keypair_free(kp);
+	return rc;
+}
 
 /* Tests */
 
@@ -587,16 +624,16 @@ test_load_format(void)
 	    "@:7: unexpected text after the last key\n");
 
 	/* The first line. */
-	REFUSED(tfmt("nearmiss-secret-key 2\n%s", la[1]),
+	REFUSED(tfmt("nearmiss-secret-key 3\n%s", la[1]),
 	    "@:1: unsupported version of the key file format (this program "
-	    "reads version 1)\n");
+	    "reads versions 1 and 2)\n");
 	REFUSED(tfmt("-----BEGIN PRIVATE KEY-----\n%s", la[1]),
 	    "@:1: not a nearmiss secret key file\n");
 	REFUSED(tfmt("nearmiss-secret-key\n%s", la[1]),
 	    "@:1: not a nearmiss secret key file\n");
 	REFUSED(tfmt("nearmiss-secret-key 1 \n%s", la[1]),
 	    "@:1: unsupported version of the key file format (this program "
-	    "reads version 1)\n");
+	    "reads versions 1 and 2)\n");
 
 	/* Each line replaced by the next one: out of order. */
 	{
@@ -722,6 +759,189 @@ test_load_format(void)
 	buf_free(&t);
 }
 
+static void
+test_protected(void)
+{
+	static const char *const labels[] = { "name", "box-public",
+	    "sign-public", "kdf", "salt", "nonce", "secret" };
+	struct keypair	*a, *l = NULL;
+	struct buf	 t = BUF_INIT, u = BUF_INIT;
+	const char	*err, *nl, *q;
+	char		 longpass[KEY_PASS_MAX + 2], sec[200];
+	char		 path[sizeof(top) + 16], bad[sizeof(top) + 16];
+	size_t		 i, off;
+	unsigned long long ops = crypto_pwhash_OPSLIMIT_MIN;
+	size_t		 mem = crypto_pwhash_MEMLIMIT_MIN;
+
+	/* p() rotates four buffers: keep these two. */
+	snprintf(path, sizeof(path), "%s", p("prot"));
+	snprintf(bad, sizeof(bad), "%s", p("prot-bad"));
+	a = keypair_new("alice");
+	if (a == NULL) {
+		OK(0);
+		return;
+	}
+	umask(0);
+	cap_start();
+	INT_EQ(keypair_write_pass(a, path, "correct horse", 13, ops, mem), 0);
+	err = cap_end();
+	umask(022);
+	STR_EQ(err, "");
+	INT_EQ(mode_of(path), 0600);
+	slurp(&t, path);
+	/* The layout: seven labelled lines after the first. */
+	OK(strncmp(t.data, "nearmiss-secret-key 2\nname alice\n"
+	    "box-public ", 44) == 0);
+	q = strchr(t.data, '\n') + 1;
+	for (i = 0; i < NM_NELEM(labels); i++) {
+		OK(strncmp(q, labels[i], strlen(labels[i])) == 0 &&
+		    q[strlen(labels[i])] == ' ');
+		nl = strchr(q, '\n');
+		OK(nl != NULL);
+		if (nl == NULL)
+			break;
+		q = nl + 1;
+	}
+	OK(*q == '\0');
+	OK(strstr(t.data, tfmt("\nkdf argon2id13 %llu %zu\n", ops, mem)) !=
+	    NULL);
+	/* No secret in the clear. */
+	sodium_bin2base64(sec, sizeof(sec), a->box_sk, 32,
+	    sodium_base64_VARIANT_ORIGINAL);
+	OK(strstr(t.data, sec) == NULL);
+	sodium_bin2base64(sec, sizeof(sec), a->sign_sk, 64,
+	    sodium_base64_VARIANT_ORIGINAL);
+	OK(strstr(t.data, sec) == NULL);
+	/* Written twice: a fresh salt and nonce. */
+	INT_EQ(keypair_write_pass(a, p("prot2"), "correct horse", 13, ops,
+	    mem), 0);
+	slurp(&u, p("prot2"));
+	OK(t.len == u.len && memcmp(t.data, u.data, t.len) != 0);
+	unlink(p("prot2"));
+
+	/* The right passphrase gives the same keys. */
+	cap_start();
+	INT_EQ(keypair_load_pass(&l, path, givepass, "correct horse"), 0);
+	err = cap_end();
+	STR_EQ(err, "");
+	if (l != NULL) {
+		STR_EQ(l->name, "alice");
+		OK(memcmp(l->box_pk, a->box_pk, 32) == 0);
+		OK(memcmp(l->box_sk, a->box_sk, 32) == 0);
+		OK(memcmp(l->sign_pk, a->sign_pk, 32) == 0);
+		OK(memcmp(l->sign_sk, a->sign_sk, 64) == 0);
+	}
+	keypair_free(l);
+	l = NULL;
+
+	/* A wrong one, or none. */
+	INT_EQ(loadpass(path, "correct horsE", &err), -1);
+	STR_EQ(err, tfmt("nearmiss: %s: wrong passphrase (or the file was "
+	    "changed)\n", path));
+	INT_EQ(loadpass(path, "correct horse ", &err), -1);
+	OK(strstr(err, "wrong passphrase") != NULL);
+	INT_EQ(loadpass(path, "", &err), -1);
+	STR_EQ(err, tfmt("nearmiss: %s: a passphrase of 1 to %d bytes is "
+	    "needed\n", path, KEY_PASS_MAX));
+	INT_EQ(loadpass(path, NULL, &err), -1);
+	STR_EQ(err, "");
+	cap_start();
+	INT_EQ(keypair_load(&l, path), -1);
+	err = cap_end();
+	STR_EQ(err, tfmt("nearmiss: %s: protected by a passphrase, which "
+	    "this program cannot ask for\n", path));
+	OK(l == NULL);
+	memset(longpass, 'x', sizeof(longpass) - 1);
+	longpass[sizeof(longpass) - 1] = '\0';
+	INT_EQ(loadpass(path, longpass, &err), -1);
+	OK(strstr(err, "a passphrase of 1 to") != NULL);
+	cap_start();
+	INT_EQ(keypair_write_pass(a, bad, "", 0, ops, mem), -1);
+	INT_EQ(keypair_write_pass(a, bad, longpass, KEY_PASS_MAX + 1, ops,
+	    mem), -1);
+	INT_EQ(keypair_write_pass(a, bad, "x", 1, 0, mem), -1);
+	INT_EQ(keypair_write_pass(a, bad, "x", 1, ops, 1024), -1);
+	err = cap_end();
+	OK(strstr(err, "work factors out of range") != NULL);
+	OK(!exists(bad));
+
+	/*
+	 * Every line is authenticated: change one character of each value
+	 * (the first after the label) and the passphrase no longer opens
+	 * it, or the parser refuses the line.
+	 */
+	q = strchr(t.data, '\n') + 1;
+	for (i = 0; i < NM_NELEM(labels); i++) {
+		off = (size_t)(q - t.data) + strlen(labels[i]) + 1;
+		buf_reset(&u);
+		buf_add(&u, t.data, t.len);
+		if (i == 0)
+			u.data[off] = 'A';	/* alice -> Alice */
+		else if (i == 3)
+			u.data[off + strlen("argon2id13 ")] = '2';
+		else
+			u.data[off + 1] = u.data[off + 1] == 'A' ? 'B' : 'A';
+		spit(bad, u.data, u.len, 0600);
+		OK(loadpass(bad, "correct horse", &err) == -1);
+		OK(strstr(err, "wrong passphrase") != NULL);
+		q = strchr(q, '\n') + 1;
+	}
+	/* The kdf line. */
+	{
+		static const char *const kdfs[] = {
+			"argon2i13 1 8192", "argon2id13 1", "argon2id13 01 8192",
+			"argon2id13 1 8192 ", "argon2id13  1 8192",
+			"argon2id13 -1 8192", "argon2id13 1 99999999999999999999",
+			"argon2id13 1 0x2000",
+		};
+		static const char *const ranges[] = {
+			"argon2id13 0 8192", "argon2id13 17 8192",
+			"argon2id13 1 8191", "argon2id13 1 4294967297",
+			"argon2id13 1 18446744073709551615",
+		};
+		const char	*k0, *k1;
+
+		k0 = strstr(t.data, "\nkdf ") + 5;
+		k1 = strchr(k0, '\n');
+		for (i = 0; i < NM_NELEM(kdfs) + NM_NELEM(ranges); i++) {
+			buf_reset(&u);
+			buf_add(&u, t.data, (size_t)(k0 - t.data));
+			buf_addstr(&u, i < NM_NELEM(kdfs) ? kdfs[i] :
+			    ranges[i - NM_NELEM(kdfs)]);
+			buf_addstr(&u, k1);
+			spit(bad, u.data, u.len, 0600);
+			OK(loadpass(bad, "correct horse", &err) == -1);
+			OK(strstr(err, i < NM_NELEM(kdfs) ?
+			    ":5: kdf: expected \"argon2id13 OPSLIMIT "
+			    "MEMLIMIT\" in decimal\n" :
+			    ":5: kdf: work factors out of range") != NULL);
+		}
+	}
+	/* Truncated, and the format-1 labels in a format-2 file. */
+	spit(bad, t.data, t.len - 10, 0600);
+	INT_EQ(loadpass(bad, "correct horse", &err), -1);
+	OK(strstr(err, ":8: no newline at the end of the line") != NULL);
+	buf_reset(&u);
+	buf_addstr(&u, "nearmiss-secret-key 2\nname alice\n");
+	buf_addstr(&u, strstr(t.data, "box-public"));
+	q = strstr(u.data, "sign-public");
+	memcpy((char *)q, "box-secret ", 11);
+	spit(bad, u.data, u.len, 0600);
+	INT_EQ(loadpass(bad, "correct horse", &err), -1);
+	OK(strstr(err, ":4: expected \"sign-public\" and one space") !=
+	    NULL);
+	/* Mode checks as for format 1, before any passphrase is asked. */
+	spit(bad, t.data, t.len, 0640);
+	INT_EQ(loadpass(bad, NULL, &err), -1);
+	OK(strstr(err, "readable by others") != NULL);
+
+	unlink(bad);
+	unlink(path);
+	buf_free(&t);
+	buf_free(&u);
+	keypair_free(a);
+}
+
 int
 main(void)
 {
@@ -747,6 +967,7 @@ main(void)
 	test_load_modes();
 	test_load_files();
 	test_load_format();
+	test_protected();
 	OK(rmdir(top) == 0);
 	rc = DONE("test_keys");
 	fflush(stdout);

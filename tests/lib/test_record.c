@@ -17,9 +17,11 @@
 /*
  * Unit tests of lib/record.c: round trips of every field, the exact
  * bytes of a small record, and one test per decode error (each with its
- * exact message), including a truncation at every offset.
+ * exact message), including a truncation at every offset; the e-mail
+ * fields (lessons, signature, quarantine, attachments) and their caps.
  */
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +41,12 @@
 #define T_SUMMARY	0x1b
 #define T_NARRATIVE	0x20
 #define T_CONTACT	0x21
+#define T_LESSONS	0x22
+#define T_SIGNATURE	0x23
+#define T_QUARANTINED	0x30
+#define T_ATTACH	0x40
+
+#define MIB		(1024 * 1024)
 
 static const char narrative[] =
     "At 0200 we \"stopped\" a car;\n\tthe driver said 'nothing'.\r\n"
@@ -106,6 +114,53 @@ dec(const struct buf *b, const char *name, const char **errp)
 	STR_EQ(e_, "nearmiss: item n1: record: " want "\n");		\
 } while (0)
 
+static const unsigned char bin[] = { 0, 1, 2, 0xff, 0, 'x', '\n', 0 };
+static const struct record_attachment atts[] = {
+	{ "photo \xc3\xa9t\xc3\xa9.jpg", "image/jpeg", bin, sizeof(bin) },
+	{ "", "application/octet-stream", NULL, 0 },
+	{ "../../etc/passwd", "text/plain", (const unsigned char *)"hi", 2 },
+};
+
+/* A valid e-mail record's start: as base(b, 16), channel "email". */
+static void
+ebase(struct buf *b)
+{
+	unsigned char	 rc[32], one = 1;
+
+	memset(rc, 0xab, sizeof(rc));
+	buf_reset(b);
+	buf_addch(b, 1);
+	add(b, T_CHANNEL, "email", 5);
+	add(b, T_RECEIVED, "2026-03-14", 10);
+	add(b, T_RECEIPT, rc, 32);
+	add(b, T_CONSENT, &one, 1);
+	add(b, T_NARRATIVE, "text", 4);
+}
+
+/* Appends an attachment field; nlen and tlen as they are encoded. */
+static void
+addatt(struct buf *b, const char *name, size_t nlen, const char *type,
+    size_t tlen, const void *data, size_t dlen)
+{
+	unsigned char	 h[5];
+	size_t		 len = 3 + nlen + tlen + dlen;
+
+	h[0] = T_ATTACH;
+	h[1] = (unsigned char)(len >> 24);
+	h[2] = (unsigned char)(len >> 16);
+	h[3] = (unsigned char)(len >> 8);
+	h[4] = (unsigned char)len;
+	buf_add(b, h, 5);
+	h[0] = (unsigned char)(nlen >> 8);
+	h[1] = (unsigned char)nlen;
+	buf_add(b, h, 2);
+	buf_add(b, name, nlen);
+	h[0] = (unsigned char)tlen;
+	buf_add(b, h, 1);
+	buf_add(b, type, tlen);
+	buf_add(b, data, dlen);
+}
+
 static void
 fill(struct record *r)
 {
@@ -124,6 +179,10 @@ fill(struct record *r)
 	r->field[RECORD_REGION] = "Pacific \"NW\"\nline two";
 	r->narrative = narrative;
 	r->contact = "call me: +1 555 0100\nor mail x@example.org";
+	r->lessons = "Wait for backup.\n\xe2\x80\x94 Always.";
+	r->signature = "-- \nJ. Doe\nSent from my phone";
+	r->attach = atts;
+	r->nattach = NM_NELEM(atts);
 	r->consent = 1;
 	r->channel = RECORD_EMAIL;
 	memcpy(r->received, "2024-02-29", 11);
@@ -137,7 +196,8 @@ test_roundtrip(void)
 {
 	struct record	 in, out;
 	struct buf	 b = BUF_INIT, b2 = BUF_INIT;
-	size_t		 cut, ncut = 0, nok = 0;
+	size_t		 cut, ncut = 0, nok = 0, off, flen, nopt;
+	size_t		 optcut[8];
 	const char	*e;
 	int		 k;
 
@@ -150,6 +210,17 @@ test_roundtrip(void)
 		STR_EQ(out.field[k], in.field[k]);
 	STR_EQ(out.narrative, narrative);
 	STR_EQ(out.contact, in.contact);
+	STR_EQ(out.lessons, in.lessons);
+	STR_EQ(out.signature, in.signature);
+	INT_EQ(out.quarantined, 0);
+	INT_EQ(out.nattach, NM_NELEM(atts));
+	for (k = 0; k < (int)NM_NELEM(atts) && out.attach != NULL; k++) {
+		STR_EQ(out.attach[k].name, atts[k].name);
+		STR_EQ(out.attach[k].type, atts[k].type);
+		INT_EQ(out.attach[k].len, atts[k].len);
+		OK(atts[k].len == 0 ||
+		    memcmp(out.attach[k].data, atts[k].data, atts[k].len) == 0);
+	}
 	INT_EQ(out.consent, 1);
 	INT_EQ(out.channel, RECORD_EMAIL);
 	STR_EQ(out.received, "2024-02-29");
@@ -164,23 +235,34 @@ test_roundtrip(void)
 	record_free(NULL);
 
 	/*
-	 * Truncation at every offset fails, except just before the
-	 * optional contact, which leaves a valid record without it.
+	 * Truncation at every offset fails, except just before one of the
+	 * optional fields after the narrative (contact, lessons, signature,
+	 * attachments), which leaves a valid record without the rest.
 	 */
+	nopt = 0;
+	for (off = 1; off < b.len; off += 5 + flen) {
+		flen = (size_t)(unsigned char)b.data[off + 1] << 24 |
+		    (size_t)(unsigned char)b.data[off + 2] << 16 |
+		    (size_t)(unsigned char)b.data[off + 3] << 8 |
+		    (unsigned char)b.data[off + 4];
+		if ((unsigned char)b.data[off] > T_NARRATIVE)
+			optcut[nopt++] = off;
+	}
+	INT_EQ(nopt, 6);
 	for (cut = 0; cut < b.len; cut++) {
 		cap_start();
 		k = record_decode(&out, NULL, b.data, cut);
 		e = cap_end();
 		if (k == 0) {
+			OK(nok < nopt && cut == optcut[nok]);
 			nok++;
-			OK(out.contact == NULL);
-			OK(cut == b.len - 5 - strlen(in.contact));
+			OK(out.nattach <= NM_NELEM(atts));
 		} else if (e[0] != '\0' && out.mem == NULL)
 			ncut++;
 		record_free(&out);
 	}
-	INT_EQ(nok, 1);
-	INT_EQ(ncut, b.len - 1);
+	INT_EQ(nok, nopt);
+	INT_EQ(ncut, b.len - nopt);
 	buf_free(&b);
 	buf_free(&b2);
 }
@@ -247,8 +329,17 @@ test_decode_errors(void)
 	BAD(&b, "unknown version 0");
 
 	base(&b, 0);
-	add(&b, 0x22, "x", 1);
-	BAD(&b, "unknown tag 0x22 at byte 77");
+	add(&b, 0x24, "x", 1);
+	BAD(&b, "unknown tag 0x24 at byte 77");
+	base(&b, 0);
+	add(&b, 0x31, "x", 1);
+	BAD(&b, "unknown tag 0x31 at byte 77");
+	base(&b, 0);
+	add(&b, 0x41, "x", 1);
+	BAD(&b, "unknown tag 0x41 at byte 77");
+	base(&b, 0);
+	add(&b, 0xff, "x", 1);
+	BAD(&b, "unknown tag 0xff at byte 77");
 	base(&b, 16);
 	add(&b, 0x05, "x", 1);
 	BAD(&b, "unknown tag 0x05 at byte 68");
@@ -306,7 +397,7 @@ test_decode_errors(void)
 	buf_grow(&b, RECORD_MAX);
 	while (b.len <= RECORD_MAX)
 		buf_addch(&b, 0);
-	BAD(&b, "131073 bytes, more than 131072");
+	BAD(&b, "11534337 bytes, more than 11534336");
 
 	/* Fixed-size fields. */
 	buf_reset(&b);
@@ -480,6 +571,370 @@ test_encode_errors(void)
 	buf_free(&b);
 }
 
+/* Decode errors of the e-mail fields; ebase() ends at byte 78. */
+static void
+test_email_decode(void)
+{
+	struct buf	 b = BUF_INIT;
+	struct record	 r;
+	static char	 big[RECORD_LESSONS_MAX + 1];
+	unsigned char	 one = 1, zero = 0;
+	const char	*e;
+	char		 want[256];
+	unsigned char	*data;
+	int		 i;
+
+	memset(big, 'l', sizeof(big));
+	data = calloc(1, 6 * MIB);
+	if (data == NULL)
+		exit(1);
+
+	/* Each new field alone, and all in order. */
+	ebase(&b);
+	add(&b, T_LESSONS, "l", 1);
+	add(&b, T_SIGNATURE, "s", 1);
+	add(&b, T_QUARANTINED, &one, 1);
+	addatt(&b, "message.eml", 11, "message/rfc822", 14, "x", 1);
+	INT_EQ(dec(&b, "n1", &e), 0);
+	STR_EQ(e, "");
+	ebase(&b);
+	add(&b, T_SIGNATURE, "s", 1);
+	INT_EQ(dec(&b, "n1", &e), 0);
+
+	/* Texts: empty, over the cap, bad UTF-8. */
+	ebase(&b);
+	add(&b, T_LESSONS, "", 0);
+	BAD(&b, "lessons is empty");
+	ebase(&b);
+	add(&b, T_SIGNATURE, "", 0);
+	BAD(&b, "signature is empty");
+	ebase(&b);
+	add(&b, T_LESSONS, big, RECORD_LESSONS_MAX + 1);
+	BAD(&b, "lessons is 16385 bytes, more than 16384");
+	ebase(&b);
+	add(&b, T_LESSONS, big, RECORD_LESSONS_MAX);
+	INT_EQ(dec(&b, "n1", &e), 0);
+	ebase(&b);
+	add(&b, T_SIGNATURE, big, RECORD_SIGNATURE_MAX + 1);
+	BAD(&b, "signature is 8193 bytes, more than 8192");
+	ebase(&b);
+	add(&b, T_SIGNATURE, "a\xff", 2);
+	BAD(&b, "signature: invalid UTF-8 at byte 1");
+	ebase(&b);
+	add(&b, T_LESSONS, "a\0b", 3);
+	BAD(&b, "lessons: invalid UTF-8 at byte 1");
+
+	/* Order and repeats. */
+	ebase(&b);
+	add(&b, T_SIGNATURE, "s", 1);
+	add(&b, T_LESSONS, "l", 1);
+	BAD(&b, "lessons out of order at byte 84");
+	ebase(&b);
+	add(&b, T_LESSONS, "l", 1);
+	add(&b, T_CONTACT, "c", 1);
+	BAD(&b, "contact out of order at byte 84");
+	ebase(&b);
+	add(&b, T_LESSONS, "l", 1);
+	add(&b, T_LESSONS, "l", 1);
+	BAD(&b, "lessons repeated at byte 84");
+	ebase(&b);
+	add(&b, T_QUARANTINED, &one, 1);
+	add(&b, T_QUARANTINED, &one, 1);
+	BAD(&b, "quarantined repeated at byte 84");
+	ebase(&b);
+	addatt(&b, "a", 1, "text/plain", 10, "x", 1);
+	add(&b, T_SIGNATURE, "s", 1);
+	BAD(&b, "signature out of order at byte 98");
+	ebase(&b);
+	addatt(&b, "message.eml", 11, "message/rfc822", 14, "x", 1);
+	add(&b, T_QUARANTINED, &one, 1);
+	BAD(&b, "quarantined out of order at byte 112");
+
+	/* Quarantine. */
+	ebase(&b);
+	add(&b, T_QUARANTINED, &zero, 1);
+	addatt(&b, "message.eml", 11, "message/rfc822", 14, "x", 1);
+	BAD(&b, "quarantined is not one byte 1");
+	ebase(&b);
+	add(&b, T_QUARANTINED, "\1\1", 2);
+	BAD(&b, "quarantined is 2 bytes, more than 1");
+	ebase(&b);
+	add(&b, T_QUARANTINED, &one, 1);
+	BAD(&b, "quarantined without its one attachment message.eml "
+	    "(message/rfc822)");
+	ebase(&b);
+	add(&b, T_QUARANTINED, &one, 1);
+	addatt(&b, "message.txt", 11, "message/rfc822", 14, "x", 1);
+	BAD(&b, "quarantined without its one attachment message.eml "
+	    "(message/rfc822)");
+	ebase(&b);
+	add(&b, T_QUARANTINED, &one, 1);
+	addatt(&b, "message.eml", 11, "text/plain", 10, "x", 1);
+	BAD(&b, "quarantined without its one attachment message.eml "
+	    "(message/rfc822)");
+	ebase(&b);
+	add(&b, T_QUARANTINED, &one, 1);
+	addatt(&b, "message.eml", 11, "message/rfc822", 14, "x", 1);
+	addatt(&b, "message.eml", 11, "message/rfc822", 14, "x", 1);
+	BAD(&b, "quarantined without its one attachment message.eml "
+	    "(message/rfc822)");
+	/* A quarantined message may use the whole total, no more. */
+	ebase(&b);
+	add(&b, T_QUARANTINED, &one, 1);
+	addatt(&b, "message.eml", 11, "message/rfc822", 14, data, 6 * MIB);
+	INT_EQ(dec(&b, "n1", &e), 0);
+	base(&b, 0);
+	add(&b, T_QUARANTINED, &one, 1);
+	addatt(&b, "message.eml", 11, "message/rfc822", 14, "x", 1);
+	BAD(&b, "attachments or quarantine on a form record");
+
+	/* Attachments. */
+	base(&b, 0);
+	addatt(&b, "a", 1, "text/plain", 10, "x", 1);
+	BAD(&b, "attachments or quarantine on a form record");
+	ebase(&b);
+	for (i = 0; i < RECORD_ATTACH_COUNT; i++)
+		addatt(&b, "a", 1, "text/plain", 10, "x", 1);
+	INT_EQ(dec(&b, "n1", &e), 0);
+	addatt(&b, "a", 1, "text/plain", 10, "x", 1);
+	BAD(&b, "more than 32 attachments");
+	ebase(&b);
+	addatt(&b, "a", 1, "image/png", 9, data, RECORD_ATTACH_MAX);
+	INT_EQ(dec(&b, "n1", &e), 0);
+	ebase(&b);
+	addatt(&b, "a", 1, "image/png", 9, "", 0);
+	addatt(&b, "a", 1, "image/png", 9, data, RECORD_ATTACH_MAX + 1);
+	BAD(&b, "attachment 2 is 5242881 bytes, more than 5242880");
+	ebase(&b);
+	addatt(&b, "a", 1, "image/png", 9, data, 4 * MIB);
+	addatt(&b, "b", 1, "image/png", 9, data, 4 * MIB);
+	addatt(&b, "c", 1, "image/png", 9, data, 2 * MIB);
+	INT_EQ(dec(&b, "n1", &e), 0);
+	addatt(&b, "d", 1, "image/png", 9, "", 0);
+	INT_EQ(dec(&b, "n1", &e), 0);
+	addatt(&b, "e", 1, "image/png", 9, "z", 1);
+	BAD(&b, "attachments are more than 10485760 bytes in all");
+	ebase(&b);
+	add(&b, T_ATTACH, "\0", 1);
+	BAD(&b, "attachment 1: name or type truncated");
+	ebase(&b);
+	add(&b, T_ATTACH, "\0\5ab\0", 5);
+	BAD(&b, "attachment 1: name or type truncated");
+	ebase(&b);
+	add(&b, T_ATTACH, "\0\1a\12text/plai", 13);
+	BAD(&b, "attachment 1: name or type truncated");
+	ebase(&b);
+	add(&b, T_ATTACH, "\0\1a\12text/plain", 14);
+	INT_EQ(dec(&b, "n1", &e), 0);
+	ebase(&b);
+	buf_add(&b, "\x40\x00\xa0\x02\x00", 5);
+	snprintf(want, sizeof(want), "nearmiss: item n1: record: attachment "
+	    "is 10486272 bytes, more than %d\n", 3 + RECORD_ATTACH_NAME_MAX +
+	    RECORD_ATTACH_TYPE_MAX + RECORD_ATTACH_TOTAL);
+	INT_EQ(dec(&b, "n1", &e), -1);
+	STR_EQ(e, want);
+	ebase(&b);
+	addatt(&b, big, RECORD_ATTACH_NAME_MAX, "text/plain", 10, "", 0);
+	INT_EQ(dec(&b, "n1", &e), 0);
+	ebase(&b);
+	addatt(&b, big, RECORD_ATTACH_NAME_MAX + 1, "text/plain", 10, "", 0);
+	BAD(&b, "attachment 1: name is longer than 255 bytes");
+	ebase(&b);
+	addatt(&b, "a\nb", 3, "text/plain", 10, "", 0);
+	BAD(&b, "attachment 1: name: control character at byte 1");
+	ebase(&b);
+	addatt(&b, "ab\x7f", 3, "text/plain", 10, "", 0);
+	BAD(&b, "attachment 1: name: control character at byte 2");
+	ebase(&b);
+	addatt(&b, "a\xc0\xaf", 3, "text/plain", 10, "", 0);
+	BAD(&b, "attachment 1: name: invalid UTF-8 at byte 1");
+	ebase(&b);
+	addatt(&b, "a\0b", 3, "text/plain", 10, "", 0);
+	BAD(&b, "attachment 1: NUL in name or type");
+	ebase(&b);
+	addatt(&b, "a", 1, "text/pl\0in", 10, "", 0);
+	BAD(&b, "attachment 1: NUL in name or type");
+	{
+		static const char *const badtype[] = {
+			"Text/plain", "text", "text/", "/plain", "a/b/c",
+			"text/plain; charset=x", "text/pla in", "",
+			"t\xc3\xa9/x",
+		};
+		size_t	 j;
+
+		for (j = 0; j < NM_NELEM(badtype); j++) {
+			ebase(&b);
+			addatt(&b, "a", 1, badtype[j], strlen(badtype[j]), "",
+			    0);
+			BAD(&b, "attachment 1: type is not a lowercase "
+			    "type/subtype");
+		}
+	}
+	ebase(&b);
+	addatt(&b, "a", 1, big, RECORD_ATTACH_TYPE_MAX + 1, "", 0);
+	BAD(&b, "attachment 1: type is not a lowercase type/subtype");
+	ebase(&b);
+	memcpy(big, "x/", 2);
+	addatt(&b, "a", 1, big, RECORD_ATTACH_TYPE_MAX, "", 0);
+	INT_EQ(dec(&b, "n1", &e), 0);
+	ebase(&b);
+	addatt(&b, "a", 1, "application/vnd.a+b-c_d.e!#$&^", 30, "", 0);
+	INT_EQ(dec(&b, "n1", &e), 0);
+
+	/* Decoded attachment data is usable (and aligned) memory. */
+	ebase(&b);
+	addatt(&b, "a.bin", 5, "application/octet-stream", 24, bin,
+	    sizeof(bin));
+	INT_EQ(record_decode(&r, NULL, b.data, b.len), 0);
+	INT_EQ(r.nattach, 1);
+	OK(r.attach != NULL && ((uintptr_t)r.attach % sizeof(void *)) == 0);
+	OK(r.attach != NULL && r.attach[0].len == sizeof(bin) &&
+	    memcmp(r.attach[0].data, bin, sizeof(bin)) == 0);
+	record_free(&r);
+	OK(r.attach == NULL && r.nattach == 0);
+	free(data);
+	buf_free(&b);
+}
+
+/* Encoder checks of the e-mail fields, and the caps adding up. */
+static void
+test_email_encode(void)
+{
+	static struct record_attachment many[RECORD_ATTACH_COUNT + 1];
+	static char	 names[RECORD_ATTACH_COUNT][RECORD_ATTACH_NAME_MAX + 1];
+	static char	 types[RECORD_ATTACH_COUNT][RECORD_ATTACH_TYPE_MAX + 1];
+	static char	 text[RECORD_TEXT_MAX + 1];
+	static char	 lessons[RECORD_LESSONS_MAX + 2];
+	static char	 sig[RECORD_SIGNATURE_MAX + 1];
+	static char	 contact[RECORD_CONTACT_MAX + 1];
+	struct record_attachment q, one;
+	struct record	 r, out;
+	struct buf	 b = BUF_INIT, b2 = BUF_INIT;
+	unsigned char	*data;
+	size_t		 i, per;
+
+	data = calloc(1, RECORD_ATTACH_TOTAL + 1);
+	if (data == NULL)
+		exit(1);
+	memset(lessons, 'L', RECORD_LESSONS_MAX + 1);
+
+#define EBAD(stmt, want) do {						\
+	fill(&r);							\
+	stmt;								\
+	cap_start();							\
+	INT_EQ(record_encode(&b, &r), -1);				\
+	STR_EQ(cap_end(), "nearmiss: record: " want "\n");		\
+	INT_EQ(b.len, 0);						\
+} while (0)
+
+	EBAD(r.lessons = "", "lessons is empty");
+	EBAD(r.lessons = lessons, "lessons is longer than 16384 bytes");
+	EBAD(r.signature = "\xff", "signature: invalid UTF-8 at byte 0");
+	EBAD(r.quarantined = 2, "quarantined is 2, not 0 or 1");
+	EBAD(r.quarantined = 1, "quarantined without its one attachment "
+	    "message.eml (message/rfc822)");
+	EBAD(r.channel = RECORD_FORM,
+	    "attachments or quarantine on a form record");
+	EBAD(r.attach = NULL, "3 attachments without an array");
+	EBAD(r.nattach = RECORD_ATTACH_COUNT + 1; r.attach = many,
+	    "33 attachments, more than 32");
+	one = atts[0];
+	one.type = "TEXT/plain";
+	EBAD(r.attach = &one; r.nattach = 1,
+	    "attachment 1: type is not a lowercase type/subtype");
+	one = atts[0];
+	one.name = lessons + RECORD_LESSONS_MAX - RECORD_ATTACH_NAME_MAX;
+	EBAD(r.attach = &one; r.nattach = 1,
+	    "attachment 1: name is longer than 255 bytes");
+	one = atts[0];
+	one.data = data;
+	one.len = RECORD_ATTACH_MAX + 1;
+	EBAD(r.attach = &one; r.nattach = 1,
+	    "attachment 1 is 5242881 bytes, more than 5242880");
+	one.len = RECORD_ATTACH_MAX;
+	INT_EQ(record_encode(&b, &r), 0);
+	buf_reset(&b);
+	one = atts[0];
+	one.data = NULL;
+	EBAD(r.attach = &one; r.nattach = 1, "attachment 1 incomplete");
+
+	/* Every cap at once fits in RECORD_MAX and round-trips. */
+	memset(text, 'n', RECORD_TEXT_MAX);
+	memset(sig, 's', RECORD_SIGNATURE_MAX);
+	memset(contact, 'c', RECORD_CONTACT_MAX);
+	lessons[RECORD_LESSONS_MAX] = '\0';
+	per = RECORD_ATTACH_TOTAL / RECORD_ATTACH_COUNT;
+	for (i = 0; i < RECORD_ATTACH_COUNT; i++) {
+		memset(names[i], 'a' + (int)(i % 26), RECORD_ATTACH_NAME_MAX);
+		memset(types[i], 'b', RECORD_ATTACH_TYPE_MAX);
+		types[i][1] = '/';
+		many[i].name = names[i];
+		many[i].type = types[i];
+		many[i].data = data + i * per;
+		many[i].len = per;
+	}
+	fill(&r);
+	r.narrative = text;
+	r.lessons = lessons;
+	r.signature = sig;
+	r.contact = contact;
+	r.attach = many;
+	r.nattach = RECORD_ATTACH_COUNT;
+	data[0] = 0x42;
+	data[RECORD_ATTACH_TOTAL - 1] = 0x43;
+	buf_reset(&b);
+	INT_EQ(record_encode(&b, &r), 0);
+	OK(b.len <= RECORD_MAX);
+	INT_EQ(record_decode(&out, "n1", b.data, b.len), 0);
+	INT_EQ(out.nattach, RECORD_ATTACH_COUNT);
+	OK(out.attach != NULL && out.attach[0].data[0] == 0x42 &&
+	    out.attach[31].data[per - 1] == 0x43);
+	INT_EQ(record_encode(&b2, &out), 0);
+	OK(b2.len == b.len && memcmp(b.data, b2.data, b.len) == 0);
+	record_free(&out);
+	/* One byte more of attachments is too much. */
+	many[0].len++;
+	buf_reset(&b);
+	cap_start();
+	INT_EQ(record_encode(&b, &r), -1);
+	STR_EQ(cap_end(), "nearmiss: record: attachments are more than "
+	    "10485760 bytes in all\n");
+	many[0].len--;
+
+	/* A quarantined record with a whole-total message. */
+	q.name = "message.eml";
+	q.type = "message/rfc822";
+	q.data = data;
+	q.len = RECORD_ATTACH_TOTAL;
+	memset(&r, 0, sizeof(r));
+	r.channel = RECORD_EMAIL;
+	r.narrative = "";
+	r.quarantined = 1;
+	r.attach = &q;
+	r.nattach = 1;
+	memcpy(r.received, "2026-01-01", 11);
+	buf_reset(&b);
+	buf_reset(&b2);
+	INT_EQ(record_encode(&b, &r), 0);
+	INT_EQ(record_decode(&out, NULL, b.data, b.len), 0);
+	INT_EQ(out.quarantined, 1);
+	INT_EQ(out.nattach, 1);
+	OK(out.attach != NULL && out.attach[0].len == RECORD_ATTACH_TOTAL);
+	INT_EQ(record_encode(&b2, &out), 0);
+	OK(b2.len == b.len && memcmp(b.data, b2.data, b.len) == 0);
+	record_free(&out);
+	q.len++;
+	buf_reset(&b);
+	cap_start();
+	INT_EQ(record_encode(&b, &r), -1);
+	STR_EQ(cap_end(), "nearmiss: record: attachment 1 is 10485761 "
+	    "bytes, more than 10485760\n");
+#undef EBAD
+	free(data);
+	buf_free(&b);
+	buf_free(&b2);
+}
+
 static void
 test_keys(void)
 {
@@ -516,6 +971,8 @@ main(void)
 	test_decode_errors();
 	test_utf8();
 	test_encode_errors();
+	test_email_decode();
+	test_email_encode();
 	test_keys();
 	return DONE("test_record");
 }

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Tests of nearmiss-review keygen: the public line it prints, the secret
 # key file it writes (mode 0600, never over an existing file), and the
-# exit statuses of the program (0 ok, 1 failure, 2 usage).
+# exit statuses of the program (0 ok, 1 failure, 2 usage).  Plain key
+# files (--no-passphrase); keys.sh tests the protected ones.
 # Run by tests/run.sh as:
 #   env NMREVIEW=/abs/bin/nearmiss-review TOP=/abs/top sh keygen.sh
 set -eu
@@ -46,7 +47,7 @@ field() {
 
 # --- keygen: the line, the file ---------------------------------------
 
-run keygen alice -o "$tmp/alice.key"
+run keygen --no-passphrase alice -o "$tmp/alice.key"
 check "keygen: exit 0" [ "$rc" -eq 0 ]
 check "keygen: one valid line on stdout" valid_line "$tmp/out" alice
 cp "$tmp/out" "$tmp/alice.pub"
@@ -73,10 +74,10 @@ check_not "keygen: the secret key is not printed" \
     grep -qF -e "$secret" "$tmp/out" "$tmp/err"
 
 # Options after or before the name, long or short.
-run keygen -o "$tmp/bob.key" bob
+run keygen --no-passphrase -o "$tmp/bob.key" bob
 check "keygen -o FILE NAME: exit 0" [ "$rc" -eq 0 ]
 check "keygen -o FILE NAME: valid line" valid_line "$tmp/out" bob
-run keygen --output="$tmp/carol.key" carol.x_y-Z9
+run keygen --no-passphrase --output="$tmp/carol.key" carol.x_y-Z9
 check "keygen --output=FILE: exit 0" [ "$rc" -eq 0 ]
 check "keygen --output=FILE: valid line" valid_line "$tmp/out" carol.x_y-Z9
 check "two key pairs differ" \
@@ -87,16 +88,16 @@ check_not "two key files differ" cmp -s "$tmp/bob.key" "$tmp/carol.key"
 
 # A 64-byte name is the longest.
 n64=n$(printf '%063d' 0)
-run keygen "$n64" -o "$tmp/n64.key"
+run keygen --no-passphrase "$n64" -o "$tmp/n64.key"
 check "keygen: a name of 64 bytes" [ "$rc" -eq 0 ]
 check "keygen: a name of 64 bytes, valid line" valid_line "$tmp/out" "$n64"
 
 # The mode is 0600 whatever the umask.
-(umask 000 && "$NMREVIEW" keygen dave -o "$tmp/dave.key" >/dev/null 2>&1) ||
+(umask 000 && "$NMREVIEW" keygen --no-passphrase dave -o "$tmp/dave.key" >/dev/null 2>&1) ||
     :
 check "keygen under umask 000: mode 0600" \
     [ "$(mode "$tmp/dave.key")" = "-rw-------" ]
-(umask 077 && "$NMREVIEW" keygen erin -o "$tmp/erin.key" >/dev/null 2>&1) ||
+(umask 077 && "$NMREVIEW" keygen --no-passphrase erin -o "$tmp/erin.key" >/dev/null 2>&1) ||
     :
 check "keygen under umask 077: mode 0600" \
     [ "$(mode "$tmp/erin.key")" = "-rw-------" ]
@@ -104,7 +105,7 @@ check "keygen under umask 077: mode 0600" \
 # --- never over an existing file --------------------------------------
 
 cp -p "$tmp/alice.key" "$tmp/alice.copy" 2>/dev/null || :
-run keygen alice -o "$tmp/alice.key"
+run keygen --no-passphrase alice -o "$tmp/alice.key"
 check "keygen over a key file: exit 1" [ "$rc" -eq 1 ]
 check "keygen over a key file: file unchanged" \
     cmp -s "$tmp/alice.key" "$tmp/alice.copy"
@@ -116,7 +117,7 @@ check "keygen over a key file: says why" \
 
 printf 'not a key\n' >"$tmp/other"
 chmod 644 "$tmp/other"
-run keygen alice -o "$tmp/other"
+run keygen --no-passphrase alice -o "$tmp/other"
 check "keygen over another file: exit 1" [ "$rc" -eq 1 ]
 check "keygen over another file: unchanged" \
     [ "$(cat "$tmp/other")" = "not a key" ]
@@ -124,12 +125,12 @@ check "keygen over another file: mode unchanged" \
     [ "$(mode "$tmp/other")" = "-rw-r--r--" ]
 
 ln -s "$tmp/nowhere" "$tmp/dangling"
-run keygen alice -o "$tmp/dangling"
+run keygen --no-passphrase alice -o "$tmp/dangling"
 check "keygen to a dangling symlink: exit 1" [ "$rc" -eq 1 ]
 check "keygen to a dangling symlink: target not created" \
     [ ! -e "$tmp/nowhere" ]
 
-run keygen alice -o "$tmp/no/such/dir/key"
+run keygen --no-passphrase alice -o "$tmp/no/such/dir/key"
 check "keygen into a missing folder: exit 1" [ "$rc" -eq 1 ]
 check "keygen into a missing folder: message" \
     grep -q "No such file or directory" "$tmp/err"
@@ -137,33 +138,33 @@ check "keygen into a missing folder: nothing on stdout" [ ! -s "$tmp/out" ]
 
 # --- usage errors -------------------------------------------------------
 
-run keygen alice
+run keygen --no-passphrase alice
 check "keygen without -o: exit 2" [ "$rc" -eq 2 ]
 check "keygen without -o: usage" grep -q "^usage: nearmiss-review keygen" \
     "$tmp/err"
-run keygen -o "$tmp/x.key"
+run keygen --no-passphrase -o "$tmp/x.key"
 check "keygen without NAME: exit 2" [ "$rc" -eq 2 ]
 check "keygen without NAME: no file" [ ! -e "$tmp/x.key" ]
-run keygen alice bob -o "$tmp/x.key"
+run keygen --no-passphrase alice bob -o "$tmp/x.key"
 check "keygen with two names: exit 2" [ "$rc" -eq 2 ]
-run keygen alice -o
+run keygen --no-passphrase alice -o
 check "keygen -o without its argument: exit 2" [ "$rc" -eq 2 ]
-run keygen alice -o ''
+run keygen --no-passphrase alice -o ''
 check "keygen -o '': exit 2" [ "$rc" -eq 2 ]
-run keygen -x alice -o "$tmp/x.key"
+run keygen --no-passphrase -x alice -o "$tmp/x.key"
 check "keygen with an unknown option: exit 2" [ "$rc" -eq 2 ]
 check "keygen with an unknown option: no file" [ ! -e "$tmp/x.key" ]
 
 for name in .alice .. -- _x 'a b' 'a/b' 'al:ce' "n${n64}" \
     "$(printf 'caf\303\251')"; do
-	run keygen -o "$tmp/x.key" -- "$name"
+	run keygen --no-passphrase -o "$tmp/x.key" -- "$name"
 	check "keygen bad name '$name': exit 2" [ "$rc" -eq 2 ]
 	check "keygen bad name '$name': message" \
 	    grep -q "bad reviewer name" "$tmp/err"
 	check "keygen bad name '$name': no file" [ ! -e "$tmp/x.key" ]
 	check "keygen bad name '$name': nothing on stdout" [ ! -s "$tmp/out" ]
 done
-run keygen -o "$tmp/x.key" ''
+run keygen --no-passphrase -o "$tmp/x.key" ''
 check "keygen empty name: exit 2" [ "$rc" -eq 2 ]
 check "keygen empty name: no file" [ ! -e "$tmp/x.key" ]
 
@@ -180,7 +181,7 @@ run --version
 check "--version: exit 0" [ "$rc" -eq 0 ]
 check "--version: prints the version" \
     grep -Eq '^nearmiss-review [0-9]+\.[0-9]+\.[0-9]+$' "$tmp/out"
-run keygen --help
+run keygen --no-passphrase --help
 check "keygen --help: exit 0" [ "$rc" -eq 0 ]
 check "keygen --help: usage on stdout" \
     grep -q "^usage: nearmiss-review keygen NAME -o KEYFILE" "$tmp/out"
@@ -194,8 +195,8 @@ check "unknown command: message" \
 run --frobnicate
 check "unknown option: exit 2" [ "$rc" -eq 2 ]
 run list
-check "a command not written yet: exit 2" [ "$rc" -eq 2 ]
-check "a command not written yet: unknown" \
-    grep -q "list: unknown command" "$tmp/err"
+check "list without -i: exit 2" [ "$rc" -eq 2 ]
+check "list without -i: usage" \
+    grep -q "^usage: nearmiss-review list" "$tmp/err"
 
 finish keygen

@@ -4,10 +4,13 @@
 # exits 1 if there was any.  Plain perl, no modules.
 #
 # Findings:
-#  - "<script" anywhere, in any letter case (in .html, .xml and .txt);
+#  - "<script" anywhere, in any letter case (in .html, .xml and .txt),
+#    but the one exact '<script src="../status.js" defer></script>' of the
+#    theme's status page (status/index.html);
 #  - an element that runs or loads code or changes where the page goes:
 #    iframe, frame, frameset, object, embed, applet, svg, math, base,
-#    style, isindex, a form other than the theme's search form, a meta
+#    style, isindex, a form other than the theme's search form (or the
+#    status form, without an action, on status/index.html), a meta
 #    http-equiv other than the Content-Security-Policy, a link whose rel
 #    is not stylesheet, alternate, canonical or icon (or self in XML);
 #  - an attribute whose name starts with "on" (an event handler), a style
@@ -34,7 +37,7 @@ my %url_attr = map { $_ => 1 } qw(href src action formaction xlink:href
 my %bad_elem = map { $_ => 1 } qw(iframe frame frameset object embed applet
     svg math base style isindex xmp plaintext noembed portal);
 my $findings = 0;
-my ($file, $text, $xml);
+my ($file, $text, $xml, $status);
 
 sub line_at {
 	my ($pos) = @_;
@@ -96,8 +99,9 @@ sub check_tag {
 		my $class = defined $a{class} ? $a{class} : '';
 		my $action = defined $a{action} ? $a{action} : '';
 		finding($pos, "form", "<form class=$class action=$action")
-		    unless $class eq 'search-form' &&
-		    $action =~ m{^(?:\.\./)*search/$};
+		    unless ($class eq 'search-form' &&
+		    $action =~ m{^(?:\.\./)*search/$}) || ($status &&
+		    $class eq 'search-form status-form' && !exists $a{action});
 	} elsif ($name eq 'meta' && exists $a{'http-equiv'}) {
 		finding($pos, "meta http-equiv", "<meta http-equiv=" .
 		    $a{'http-equiv'})
@@ -115,7 +119,10 @@ sub check_tag {
 
 sub scan {
 	my $n = 0;
+	my $allowed = '<script src="../status.js" defer></script>';
 	while ($text =~ /<script/gi) {
+		next if $status && $n++ == 0 &&
+		    substr($text, $-[0], length($allowed)) eq $allowed;
 		finding($-[0], "script", substr($text, $-[0], 60));
 	}
 	while ($text =~ /<([A-Za-z][^\s\/>]*)/g) {
@@ -153,6 +160,7 @@ for my $f (@ARGV) {
 	close($fh);
 	$text = '' unless defined $text;
 	$xml = $file =~ /\.xml$/;
+	$status = $file =~ m{(?:^|/)status/index\.html$};
 	scan();
 }
 print STDERR "scan.pl: " . scalar(@ARGV) . " files, $findings findings\n";

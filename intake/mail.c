@@ -1,0 +1,812 @@
+/*
+ * Copyright (c) 2026 The nearmiss authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * nearmiss-intake mail and maildir: e-mail into the encrypted inbox.
+ * mail_deliver() takes one message through the pre-check, the sandboxed
+ * parser (intake/sandbox.c) or the quarantine record, a receipt code
+ * and the durable inbox_put(), then the optional auto-reply; the imap
+ * puller (intake/imap.c) shares it.  Neither the envelope nor the
+ * sender nor any of the message is ever logged.
+ */
+
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <ini.h>
+#include <sodium.h>
+
+#include "buf.h"
+#include "config.h"
+#include "file.h"
+#include "inbox.h"
+#include "intake.h"
+#include "log.h"
+#include "mime.h"
+#include "nm.h"
+#include "receipt.h"
+#include "recipients.h"
+#include "record.h"
+
+/* sysexits(3), the statuses an MTA understands. */
+#define EX_OK_		0
+#define EX_DATAERR_	65
+#define EX_TEMPFAIL_	75
+
+#define SENDMAIL	"/usr/sbin/sendmail"
+#define TAXONOMY_MAX	(1024 * 1024)
+/* Standard input read past MAIL_MAX is thrown away up to this. */
+#define DRAIN_MAX	((size_t)1024 * 1024 * 1024)
+#define WHY_MAX		256
+
+_Static_assert(RECEIPT_HASH_BYTES == RECORD_RECEIPT_BYTES,
+    "a receipt hash is what a record holds");
+
+struct mail_ctx {
+	struct inbox		*ib;
+	struct recipient	*rcpt;
+	size_t			 nrcpt;
+	struct config		 tax;
+	int			 have_tax;
+	int			 reply;
+	struct reply_cfg	 rc;
+	char			*own[8];	/* strings of the -c file */
+	size_t			 nown;
+};
+
+/* What the -c file says, before the options override it. */
+struct ini_state {
+	struct mail_ctx	*ctx;
+	const char	*inbox, *recipients, *taxonomy, *sendmail, *from;
+	int		 reply;
+	char		 err[128];
+};
+
+/* One file of a Maildir being drained. */
+struct mdir {
+	int		 dfd;		/* new/ or cur/ */
+	int		 curfd;
+	const char	*sub;		/* "new" or "cur" */
+	size_t		 stored, rejected, skipped;
+};
+
+static const char	*own(struct mail_ctx *, const char *);
+static int		 ini_key(void *, const char *, const char *,
+			    const char *);
+static int		 deliver(struct mail_ctx *, const char *, size_t,
+			    char [INBOX_NAME_LEN + 1], char *, char *,
+			    size_t);
+static void		 ignore_signals(void);
+static char		*msgbuf_new(void);
+static void		 msgbuf_free(char *, size_t);
+static int		 read_stdin(char *, size_t *);
+static int		 trashed(const char *);
+static int		 trash_name(char *, size_t, const char *);
+static int		 name_cmp(const void *, const void *);
+static int		 drain_one(struct mail_ctx *, struct mdir *,
+			    const char *, char *);
+static int		 drain(struct mail_ctx *, struct mdir *, char *);
+static int		 parse_opts(int, char *[], struct mail_opts *,
+			    const char **, int *);
+
+static const char *
+own(struct mail_ctx *c, const char *v)
+{
+	if (c->nown == NM_NELEM(c->own))
+		fatalx("config: too many keys");
+	return c->own[c->nown++] = xstrdup(v);
+}
+
+/*
+ * The keys of a -c file: [intake] inbox, recipients, taxonomy; [mail]
+ * reply, sendmail, reply_from.  [imap] belongs to the imap command and
+ * [serve] to serve: skipped here, so one file can serve them all.
+ */
+static int
+ini_key(void *user, const char *section, const char *name, const char *v)
+{
+	struct ini_state	*st = user;
+
+	if (strcmp(section, "imap") == 0 || strcmp(section, "serve") == 0)
+		return 1;
+	if (strcmp(section, "intake") == 0) {
+		if (strcmp(name, "inbox") == 0)
+			st->inbox = own(st->ctx, v);
+		else if (strcmp(name, "recipients") == 0)
+			st->recipients = own(st->ctx, v);
+		else if (strcmp(name, "taxonomy") == 0)
+			st->taxonomy = own(st->ctx, v);
+		else
+			goto unknown;
+		return 1;
+	}
+	if (strcmp(section, "mail") == 0) {
+		if (strcmp(name, "reply") == 0) {
+			if (strcmp(v, "on") == 0)
+				st->reply = 1;
+			else if (strcmp(v, "off") == 0)
+				st->reply = 0;
+			else {
+				snprintf(st->err, sizeof(st->err),
+				    "reply: expected on or off");
+				return 0;
+			}
+		} else if (strcmp(name, "sendmail") == 0)
+			st->sendmail = own(st->ctx, v);
+		else if (strcmp(name, "reply_from") == 0)
+			st->from = own(st->ctx, v);
+		else
+			goto unknown;
+		return 1;
+	}
+	snprintf(st->err, sizeof(st->err), "unknown section [%.64s]",
+	    section);
+	return 0;
+unknown:
+	snprintf(st->err, sizeof(st->err), "unknown key %.48s in [%.16s]",
+	    name, section);
+	return 0;
+}
+
+int
+mail_ctx_open(struct mail_ctx **out, const struct mail_opts *o)
+{
+	struct mail_ctx		*c;
+	struct ini_state	 st;
+	struct buf		 text = BUF_INIT;
+	const char		*inbox, *rcpt, *tax;
+	int			 e, rc = -1;
+
+	*out = NULL;
+	c = xcalloc(1, sizeof(*c));
+	memset(&st, 0, sizeof(st));
+	st.ctx = c;
+	if (o->config != NULL &&
+	    (e = ini_parse(o->config, ini_key, &st)) != 0) {
+		if (e < 0)
+			log_warn("%s", o->config);
+		else
+			log_at(o->config, (unsigned long)e, "%s",
+			    st.err[0] != '\0' ? st.err : "bad line");
+		goto out;
+	}
+	inbox = o->inbox != NULL ? o->inbox : st.inbox;
+	rcpt = o->recipients != NULL ? o->recipients : st.recipients;
+	tax = o->taxonomy != NULL ? o->taxonomy : st.taxonomy;
+	c->reply = o->reply > 0 ? 1 : o->reply < 0 ? 0 : st.reply;
+	c->rc.sendmail = o->sendmail != NULL ? o->sendmail :
+	    st.sendmail != NULL ? st.sendmail : SENDMAIL;
+	c->rc.from = o->reply_from != NULL ? o->reply_from : st.from;
+	if (inbox == NULL || rcpt == NULL) {
+		log_warnx("no %s: give %s or set it in the [intake] section "
+		    "of a -c file", inbox == NULL ? "inbox" : "recipients",
+		    inbox == NULL ? "-i" : "-k");
+		goto out;
+	}
+	if (c->reply && c->rc.sendmail[0] != '/') {
+		log_warnx("sendmail: %s: expected an absolute path",
+		    c->rc.sendmail);
+		goto out;
+	}
+	if (c->reply && c->rc.from != NULL && !reply_addr_ok(c->rc.from)) {
+		log_warnx("reply_from: %s: expected a plain address such as "
+		    "intake@example.org", c->rc.from);
+		goto out;
+	}
+	if (tax != NULL) {
+		if ((e = file_read(&text, tax, TAXONOMY_MAX)) != 0) {
+			if (e == NM_ENOTFOUND)
+				log_warnx("%s: no such file", tax);
+			goto out;
+		}
+		if (config_parse(&c->tax, tax, text.data, text.len) != 0)
+			goto out;
+		c->have_tax = 1;
+		c->rc.base_url = c->tax.base_url;
+	}
+	if (recipients_load(&c->rcpt, &c->nrcpt, rcpt) != 0)
+		goto out;
+	if (inbox_open(&c->ib, inbox) != 0)
+		goto out;
+	/* A reader that goes away must not kill us mid-delivery. */
+	signal(SIGPIPE, SIG_IGN);
+	*out = c;
+	c = NULL;
+	rc = 0;
+out:
+	buf_free(&text);
+	mail_ctx_close(c);
+	return rc;
+}
+
+void
+mail_ctx_close(struct mail_ctx *c)
+{
+	if (c == NULL)
+		return;
+	inbox_close(c->ib);
+	free(c->rcpt);
+	if (c->have_tax)
+		config_free(&c->tax);
+	while (c->nown > 0)
+		free(c->own[--c->nown]);
+	free(c);
+}
+
+/*
+ * mail_deliver() without the auto-reply; code (RECEIPT_BUFSZ bytes)
+ * gets the receipt code.
+ */
+static int
+deliver(struct mail_ctx *c, const char *msg, size_t len,
+    char name[INBOX_NAME_LEN + 1], char *code, char *why, size_t whysz)
+{
+	struct record	 r;
+	struct buf	 enc = BUF_INIT, q = BUF_INIT;
+	int		 prc, rc = EX_TEMPFAIL_;
+
+	memset(&r, 0, sizeof(r));
+	if (len > MAIL_MAX) {
+		snprintf(why, whysz, "the message is larger than %d bytes",
+		    MAIL_MAX);
+		return EX_DATAERR_;
+	}
+	prc = mail_parse(&r, msg, len, c->have_tax ? &c->tax : NULL, why,
+	    whysz);
+	if (prc == MAIL_EREJECT) {
+		rc = EX_DATAERR_;
+		goto out;
+	}
+	if (prc == MAIL_ECHILD) {
+		/*
+		 * The parser died or went over a limit on a message that
+		 * passed the pre-check: keep it, opaque, for the reviewers
+		 * rather than lose or bounce it.
+		 */
+		record_free(&r);
+		if (mail_quarantine(&q, msg, len) != 0 ||
+		    record_decode(&r, NULL, q.data, q.len) != 0) {
+			snprintf(why, whysz, "temporary failure: the message "
+			    "could not be parsed nor quarantined");
+			goto out;
+		}
+		log_warnx("the parser failed on a message; it is stored "
+		    "quarantined for the reviewers");
+	} else if (prc != 0) {
+		snprintf(why, whysz, "temporary failure: the message parser "
+		    "could not be started; try again later");
+		goto out;
+	}
+	r.channel = RECORD_EMAIL;
+	receipt_make(code, r.receipt);
+	if (record_day(r.received, time(NULL)) != 0 ||
+	    record_encode(&enc, &r) != 0) {
+		snprintf(why, whysz, "temporary failure: the report could "
+		    "not be encoded");
+		goto out;
+	}
+	if (enc.len > INBOX_PLAIN_MAX) {
+		snprintf(why, whysz, "the message holds more than the inbox "
+		    "takes in one report");
+		rc = EX_DATAERR_;
+		goto out;
+	}
+	prc = inbox_put(c->ib, c->rcpt, c->nrcpt, enc.data, enc.len,
+	    time(NULL), name);
+	if (prc != 0) {
+		snprintf(why, whysz, "temporary failure: the report could "
+		    "not be stored; try again later");
+		goto out;
+	}
+	rc = EX_OK_;
+out:
+	sodium_memzero(enc.data, enc.len);
+	buf_free(&enc);
+	sodium_memzero(q.data, q.len);
+	buf_free(&q);
+	record_free(&r);
+	return rc;
+}
+
+int
+mail_deliver(struct mail_ctx *c, const char *msg, size_t len,
+    char name[33], char *why, size_t whysz)
+{
+	char	*space, addr[REPLY_ADDR_MAX + 1];
+	int	 rc;
+
+	/* The code and the reason share one guarded allocation. */
+	if ((space = sodium_malloc(RECEIPT_BUFSZ + WHY_MAX)) == NULL)
+		fatalx("sodium_malloc: out of memory");
+	memset(space, 0, RECEIPT_BUFSZ + WHY_MAX);
+	rc = deliver(c, msg, len, name, space, space + RECEIPT_BUFSZ,
+	    WHY_MAX);
+	snprintf(why, whysz, "%s", space + RECEIPT_BUFSZ);
+	if (rc == EX_OK_ && c->reply) {
+		if (reply_address(addr, sizeof(addr), msg, len) != 0)
+			log_warnx("auto-reply: the message gives no address "
+			    "to answer; no reply sent");
+		else
+			(void)reply_send(&c->rc, addr, space);
+		sodium_memzero(addr, sizeof(addr));
+	}
+	sodium_free(space);
+	return rc;
+}
+
+/*
+ * The buffer of one raw message, MAIL_MAX + 1 bytes: anonymous pages
+ * that only the bytes read touch (sodium_malloc() would fill all ten
+ * MiB at every delivery, which costs more than the delivery), kept out
+ * of core dumps like everything else here.  XXX Not locked: mlock()
+ * would touch every page, and RLIMIT_MEMLOCK is 8 MiB by default.
+ */
+static char *
+msgbuf_new(void)
+{
+	void	*p;
+
+	p = mmap(NULL, MAIL_MAX + 1, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		fatal("mmap");
+	(void)madvise(p, MAIL_MAX + 1, MADV_DONTDUMP);
+	return p;
+}
+
+/* Wipes the used bytes of a msgbuf_new() buffer and unmaps it. */
+static void
+msgbuf_free(char *p, size_t used)
+{
+	if (p == NULL)
+		return;
+	sodium_memzero(p, used);
+	munmap(p, MAIL_MAX + 1);
+}
+
+/*
+ * Nothing in the input may kill this process: a closed pipe or a file
+ * size limit become errors, not signals.
+ */
+static void
+ignore_signals(void)
+{
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXFSZ, SIG_IGN);
+}
+
+/*
+ * Reads standard input into msg (MAIL_MAX + 1 bytes of room).  Sets
+ * *len; more than MAIL_MAX is read on and thrown away (up to DRAIN_MAX,
+ * so that the MTA never meets a closed pipe) and gives *len =
+ * MAIL_MAX + 1.  Returns 0, or -1 on a read error (logged).
+ */
+static int
+read_stdin(char *msg, size_t *len)
+{
+	char	 scratch[65536];
+	size_t	 n = 0, drained = 0;
+	ssize_t	 r;
+
+	for (;;) {
+		if (n <= MAIL_MAX)
+			r = read(0, msg + n, MAIL_MAX + 1 - n);
+		else if (drained < DRAIN_MAX)
+			r = read(0, scratch, sizeof(scratch));
+		else
+			break;
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1) {
+			log_warn("reading the message");
+			return -1;
+		}
+		if (r == 0)
+			break;
+		if (n <= MAIL_MAX)
+			n += (size_t)r;
+		else
+			drained += (size_t)r;
+	}
+	*len = n;
+	return 0;
+}
+
+/* -c -i -k -t -u, shared by mail and maildir; 0, or -1 (usage). */
+static int
+parse_opts(int argc, char *argv[], struct mail_opts *o, const char **user,
+    int *help)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int	 ch;
+
+	memset(o, 0, sizeof(*o));
+	*user = NULL;
+	*help = 0;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "c:i:k:t:u:h", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			o->config = optarg;
+			break;
+		case 'i':
+			o->inbox = optarg;
+			break;
+		case 'k':
+			o->recipients = optarg;
+			break;
+		case 't':
+			o->taxonomy = optarg;
+			break;
+		case 'u':
+			*user = optarg;
+			break;
+		case 'h':
+			*help = 1;
+			return 0;
+		default:
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+cmd_mail(int argc, char *argv[])
+{
+	struct mail_opts	 o;
+	struct mail_ctx		*c = NULL;
+	const char		*user;
+	char			*msg = NULL, name[INBOX_NAME_LEN + 1];
+	char			 why[WHY_MAX];
+	size_t			 len = 0;
+	int			 help, rc = EX_TEMPFAIL_;
+
+	ignore_signals();
+	/*
+	 * Every failure that is not the message's fault, a usage error
+	 * included, is temporary: the MTA keeps the mail until the
+	 * operator has fixed it, rather than bounce it.
+	 */
+	if (parse_opts(argc, argv, &o, &user, &help) != 0 ||
+	    optind != argc) {
+		intake_usage();
+		log_warnx("temporary failure: bad command line");
+		return EX_TEMPFAIL_;
+	}
+	if (help) {
+		intake_usage();
+		return 0;
+	}
+	if (geteuid() == 0 && user == NULL) {
+		log_warnx("temporary failure: refusing to run as root; give "
+		    "-u USER or run the transport as another user");
+		return EX_TEMPFAIL_;
+	}
+	if (mail_ctx_open(&c, &o) != 0) {
+		log_warnx("temporary failure: the intake is not set up "
+		    "right; the message is kept for a later try");
+		goto out;
+	}
+	if (user != NULL && intake_drop(user) != 0)
+		goto out;
+	msg = msgbuf_new();
+	if (read_stdin(msg, &len) != 0) {
+		log_warnx("temporary failure: the message could not be "
+		    "read");
+		goto out;
+	}
+	if (len == 0) {
+		log_warnx("message rejected: the message is empty");
+		rc = EX_DATAERR_;
+		goto out;
+	}
+	why[0] = '\0';
+	rc = mail_deliver(c, msg, len, name, why, sizeof(why));
+	if (rc == EX_DATAERR_)
+		log_warnx("message rejected: %s", why);
+	else if (rc != EX_OK_)
+		log_warnx("%s", why);
+out:
+	msgbuf_free(msg, len);
+	mail_ctx_close(c);
+	return rc;
+}
+
+/* 1 if a Maildir file name carries the T (trashed) flag. */
+static int
+trashed(const char *name)
+{
+	const char	*info = strstr(name, ":2,");
+
+	return info != NULL && strchr(info + 3, 'T') != NULL;
+}
+
+/*
+ * The name of a rejected message in cur/: its unique part, ":2," and
+ * its flags with T added, in ASCII order as maildir(5) wants them.
+ */
+static int
+trash_name(char *out, size_t outsz, const char *name)
+{
+	const char	*info = strstr(name, ":2,"), *colon, *p;
+	char		 flags[64];
+	size_t		 base, n = 0, i, j;
+	int		 ch;
+
+	colon = info != NULL ? info : strchr(name, ':');
+	base = colon != NULL ? (size_t)(colon - name) : strlen(name);
+	flags[n++] = 'T';
+	for (p = info != NULL ? info + 3 : ""; *p != '\0'; p++) {
+		ch = (unsigned char)*p;
+		if (ch <= ' ' || ch >= 0x7f || ch == '/' ||
+		    memchr(flags, ch, n) != NULL || n == sizeof(flags) - 1)
+			continue;
+		/* Insertion in ASCII order. */
+		for (i = 0; i < n && flags[i] < ch; i++)
+			;
+		for (j = n; j > i; j--)
+			flags[j] = flags[j - 1];
+		flags[i] = (char)ch;
+		n++;
+	}
+	flags[n] = '\0';
+	if ((size_t)snprintf(out, outsz, "%.*s:2,%s", (int)base, name,
+	    flags) >= outsz || strlen(out) > NAME_MAX)
+		return -1;
+	return 0;
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * One file of new/ or cur/ (msg: MAIL_MAX + 1 bytes of room).  Returns
+ * 0 (stored and removed, rejected and trashed, or skipped) or 75 (stop).
+ */
+static int
+drain_one(struct mail_ctx *c, struct mdir *m, const char *name, char *msg)
+{
+	struct stat	 sb;
+	char		 item[INBOX_NAME_LEN + 1], why[WHY_MAX];
+	char		 to[NAME_MAX + 1];
+	size_t		 len = 0;
+	ssize_t		 r;
+	int		 fd, rc = EX_TEMPFAIL_, drc;
+
+	/* Device nodes and the like are not even opened. */
+	if (fstatat(m->dfd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    !S_ISREG(sb.st_mode)) {
+		log_warnx("%s/%s: not a regular file, skipped", m->sub, name);
+		m->skipped++;
+		return 0;
+	}
+	fd = openat(m->dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_NOCTTY | O_CLOEXEC);
+	if (fd == -1) {
+		if (errno == ELOOP || errno == ENXIO || errno == ENOENT) {
+			/* A symbolic link, a socket, or gone: not ours. */
+			if (errno != ENOENT) {
+				log_warnx("%s/%s: not a regular file, "
+				    "skipped", m->sub, name);
+				m->skipped++;
+			}
+			return 0;
+		}
+		log_warn("%s/%s", m->sub, name);
+		return EX_TEMPFAIL_;
+	}
+	if (fstat(fd, &sb) == -1) {
+		log_warn("%s/%s", m->sub, name);
+		goto out;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		log_warnx("%s/%s: not a regular file, skipped", m->sub, name);
+		m->skipped++;
+		rc = 0;
+		goto out;
+	}
+	why[0] = '\0';
+	if (sb.st_size > MAIL_MAX) {
+		snprintf(why, sizeof(why), "the message is larger than %d "
+		    "bytes", MAIL_MAX);
+		drc = EX_DATAERR_;
+	} else {
+		for (;;) {
+			r = read(fd, msg + len, MAIL_MAX + 1 - len);
+			if (r == -1 && errno == EINTR)
+				continue;
+			if (r == -1) {
+				log_warn("%s/%s", m->sub, name);
+				goto out;
+			}
+			if (r == 0 || (len += (size_t)r) > MAIL_MAX)
+				break;
+		}
+		drc = mail_deliver(c, msg, len, item, why, sizeof(why));
+		sodium_memzero(msg, len);
+	}
+	if (drc == EX_OK_) {
+		/* The item is durable: only now may the message go. */
+		if (unlinkat(m->dfd, name, 0) == -1 && errno != ENOENT) {
+			log_warn("%s/%s: stored, but not removed", m->sub,
+			    name);
+			goto out;
+		}
+		m->stored++;
+		rc = 0;
+	} else if (drc == EX_DATAERR_) {
+		log_warnx("%s/%s: rejected: %s", m->sub, name, why);
+		if (trash_name(to, sizeof(to), name) != 0) {
+			log_warnx("%s/%s: name too long to flag", m->sub,
+			    name);
+			goto out;
+		}
+		if (renameat(m->dfd, name, m->curfd, to) == -1) {
+			log_warn("%s/%s: rejected, but not flagged", m->sub,
+			    name);
+			goto out;
+		}
+		m->rejected++;
+		rc = 0;
+	} else
+		log_warnx("%s/%s: %s", m->sub, name, why);
+out:
+	close(fd);
+	return rc;
+}
+
+/* Every message of m->dfd in name order.  Returns 0 or 75. */
+static int
+drain(struct mail_ctx *c, struct mdir *m, char *msg)
+{
+	DIR		*d;
+	struct dirent	*de;
+	char		**names = NULL;
+	size_t		 n = 0, cap = 0, i;
+	int		 fd, rc = EX_TEMPFAIL_;
+
+	if ((fd = dup(m->dfd)) == -1 || (d = fdopendir(fd)) == NULL) {
+		log_warn("%s", m->sub);
+		if (fd != -1)
+			close(fd);
+		return EX_TEMPFAIL_;
+	}
+	rewinddir(d);
+	errno = 0;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' || trashed(de->d_name))
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			names = xreallocarray(names, cap, sizeof(*names));
+		}
+		names[n++] = xstrdup(de->d_name);
+		errno = 0;
+	}
+	if (errno != 0) {
+		log_warn("%s", m->sub);
+		goto out;
+	}
+	if (n > 1)
+		qsort(names, n, sizeof(*names), name_cmp);
+	for (i = 0; i < n; i++)
+		if (drain_one(c, m, names[i], msg) != 0)
+			goto out;
+	rc = 0;
+out:
+	closedir(d);
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return rc;
+}
+
+int
+cmd_maildir(int argc, char *argv[])
+{
+	static const char *const subs[] = { "new", "cur" };
+	struct mail_opts	 o;
+	struct mail_ctx		*c = NULL;
+	struct mdir		 m[2];
+	const char		*user, *dir;
+	char			*msg = NULL;
+	size_t			 i, stored = 0, rejected = 0, skipped = 0;
+	int			 help, top = -1, rc = 1, drc = 0;
+
+	ignore_signals();
+	if (parse_opts(argc, argv, &o, &user, &help) != 0 ||
+	    optind != argc - 1) {
+		if (!help) {
+			intake_usage();
+			return 2;
+		}
+	}
+	if (help) {
+		intake_usage();
+		return 0;
+	}
+	dir = argv[optind];
+	memset(m, 0, sizeof(m));
+	for (i = 0; i < NM_NELEM(m); i++)
+		m[i].dfd = m[i].curfd = -1;
+	if (geteuid() == 0 && user == NULL) {
+		log_warnx("refusing to run as root; give -u USER");
+		return 1;
+	}
+	if (mail_ctx_open(&c, &o) != 0)
+		goto out;
+	if ((top = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		log_warn("%s", dir);
+		goto out;
+	}
+	for (i = 0; i < NM_NELEM(subs); i++) {
+		m[i].sub = subs[i];
+		if ((m[i].dfd = openat(top, subs[i], O_RDONLY | O_DIRECTORY |
+		    O_NOFOLLOW | O_CLOEXEC)) == -1) {
+			log_warn("%s/%s", dir, subs[i]);
+			goto out;
+		}
+	}
+	m[0].curfd = m[1].curfd = m[1].dfd;
+	if (user != NULL && intake_drop(user) != 0)
+		goto out;
+	msg = msgbuf_new();
+	for (i = 0; i < NM_NELEM(m) && drc == 0; i++)
+		drc = drain(c, &m[i], msg);
+	/* Make the removals and renames durable (else: duplicates). */
+	for (i = 0; i < NM_NELEM(m); i++) {
+		if (fsync(m[i].dfd) == -1) {
+			log_warn("%s/%s", dir, m[i].sub);
+			drc = EX_TEMPFAIL_;
+		}
+		stored += m[i].stored;
+		rejected += m[i].rejected;
+		skipped += m[i].skipped;
+	}
+	log_info("%s: %zu stored, %zu rejected, %zu skipped", dir, stored,
+	    rejected, skipped);
+	rc = drc != 0 ? EX_TEMPFAIL_ : rejected > 0 ? EX_DATAERR_ : EX_OK_;
+out:
+	msgbuf_free(msg, 0);	/* drain_one() wipes each message */
+	for (i = 0; i < NM_NELEM(m); i++)
+		if (m[i].dfd != -1)
+			close(m[i].dfd);
+	if (top != -1)
+		close(top);
+	mail_ctx_close(c);
+	return rc;
+}

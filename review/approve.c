@@ -1,0 +1,551 @@
+/*
+ * Copyright (c) 2026 The nearmiss authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * nearmiss-review approve: checks report files as gen would, runs the
+ * de-identification lint, signs each file's git blob id with the
+ * reviewer's Ed25519 key, records the approval in
+ * PATH/approvals/YYYY/ID and commits reports and approvals in one
+ * commit.  All files pass, or nothing is written.
+ */
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <git2.h>
+
+#include "approval.h"
+#include "buf.h"
+#include "commit.h"
+#include "config.h"
+#include "file.h"
+#include "keys.h"
+#include "lint.h"
+#include "log.h"
+#include "md.h"
+#include "nm.h"
+#include "receipts.h"
+#include "recipients.h"
+#include "report.h"
+#include "review.h"
+#include "rv.h"
+
+#define APPROVE_FILES_MAX	1000
+#define ACCEPT_MAX		256
+#define REPORT_BYTES_MAX	(MD_BODY_MAX + REPORT_FM_MAX + 64)
+
+/* One report to approve. */
+struct item {
+	const char	*arg;		/* as given */
+	char		 rel[PATH_MAX];	/* in the work tree */
+	char		 full[PATH_MAX];
+	char		 arel[PATH_MAX];	/* its approvals file */
+	char		 afull[PATH_MAX];
+	char		 id[REPORT_ID_MAX + 1];
+	char		 blob[GIT_OID_HEXSZ + 1];
+	struct approvals as;
+};
+
+static void	approve_usage(FILE *);
+static int	gitfail(const char *);
+static int	locate(struct item *, const char *, const char *,
+		    const char *);
+static int	check_report(struct item *, const struct config *,
+		    const struct lint_accept *, size_t);
+static void	summary(const struct item *, const struct recipient *,
+		    size_t, const struct config *);
+
+static void
+approve_usage(FILE *f)
+{
+	fprintf(f, "usage: nearmiss-review approve [-K keyfile] [-r repo] "
+	    "[-p path]\n"
+	    "                               [--accept kind:text ...] "
+	    "file ...\n");
+}
+
+static int
+gitfail(const char *what)
+{
+	const git_error	*e = git_error_last();
+
+	log_warnx("%s: %s", what, e != NULL && e->message != NULL ?
+	    e->message : "unknown libgit2 error");
+	return -1;
+}
+
+/*
+ * Finds where arg lies in the work tree (workdir: its real path, with a
+ * trailing '/'): it must be a regular file
+ * PATH/reports/<yyyy>/<id>.md, reached without symbolic links leaving
+ * the tree.  Fills it->rel, full, id, arel and afull.  0 or -1 (logged).
+ */
+static int
+locate(struct item *it, const char *workdir, const char *path,
+    const char *arg)
+{
+	struct stat	 st;
+	char		 dir[PATH_MAX], real[PATH_MAX], year[5];
+	const char	*base, *slash, *sub, *rest;
+	size_t		 wl = strlen(workdir), pl = strlen(path), n;
+
+	it->arg = arg;
+	if (lstat(arg, &st) == -1) {
+		log_warn("%s", arg);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		log_warnx("%s: not a regular file", arg);
+		return -1;
+	}
+	if ((slash = strrchr(arg, '/')) == NULL) {
+		memcpy(dir, ".", 2);
+		base = arg;
+	} else {
+		n = slash == arg ? 1 : (size_t)(slash - arg);
+		if (n >= sizeof(dir)) {
+			log_warnx("%s: path too long", arg);
+			return -1;
+		}
+		memcpy(dir, arg, n);
+		dir[n] = '\0';
+		base = slash + 1;
+	}
+	if (realpath(dir, real) == NULL) {
+		log_warn("%s", dir);
+		return -1;
+	}
+	if (strncmp(real, workdir, wl - 1) != 0 ||
+	    (real[wl - 1] != '/' && real[wl - 1] != '\0')) {
+		log_warnx("%s: not in the work tree of the repository (%s)",
+		    arg, workdir);
+		return -1;
+	}
+	rest = real[wl - 1] == '\0' ? "" : real + wl;
+	if (file_path(it->rel, sizeof(it->rel), "%s%s%s", rest,
+	    *rest != '\0' ? "/" : "", base) != 0)
+		return -1;
+	if (!rv_path_ok(it->rel)) {
+		log_warnx("%s: refused: not a path that may be committed "
+		    "(\".git\", \".\", \"..\" or control characters)", arg);
+		return -1;
+	}
+	/* PATH/reports/<yyyy>/<id>.md */
+	sub = it->rel;
+	if (strcmp(path, ".") != 0) {
+		if (strncmp(sub, path, pl) != 0 || sub[pl] != '/') {
+			log_warnx("%s: not in the content folder %s/ of the "
+			    "repository", arg, path);
+			return -1;
+		}
+		sub += pl + 1;
+	}
+	n = strlen(sub);
+	if (strncmp(sub, "reports/", 8) != 0 || n < 8 + 5 + 4 ||
+	    strspn(sub + 8, "0123456789") != 4 || sub[12] != '/' ||
+	    strchr(sub + 13, '/') != NULL ||
+	    strcmp(sub + n - 3, ".md") != 0 ||
+	    n - 3 - 13 > REPORT_ID_MAX) {
+		log_warnx("%s: not a report file (expected %s/reports/"
+		    "<yyyy>/<id>.md)", arg, path);
+		return -1;
+	}
+	memcpy(year, sub + 8, 4);
+	year[4] = '\0';
+	memcpy(it->id, sub + 13, n - 3 - 13);
+	it->id[n - 3 - 13] = '\0';
+	if (!report_id_valid(it->id)) {
+		log_warnx("%s: \"%s\" is not a report id (lowercase letters, "
+		    "digits and hyphens, with a digit)", arg, it->id);
+		return -1;
+	}
+	if (file_path(it->full, sizeof(it->full), "%s%s", workdir,
+	    it->rel) != 0 ||
+	    file_path(it->arel, sizeof(it->arel), "%s%sapprovals/%s/%s",
+	    strcmp(path, ".") != 0 ? path : "", strcmp(path, ".") != 0 ?
+	    "/" : "", year, it->id) != 0 ||
+	    file_path(it->afull, sizeof(it->afull), "%s%s", workdir,
+	    it->arel) != 0)
+		return -1;
+	return 0;
+}
+
+/*
+ * The checks gen makes (front matter, body, id = file name), then the
+ * lint.  Returns 0, or -1 with the problems logged or printed.
+ */
+static int
+check_report(struct item *it, const struct config *cfg,
+    const struct lint_accept *acc, size_t nacc)
+{
+	struct buf	 text = BUF_INIT;
+	struct buf	 nb = BUF_INIT, lb = BUF_INIT, cb = BUF_INIT;
+	struct md_report md = { &nb, &lb, &cb };
+	struct report	 r;
+	size_t		 found = 0;
+	int		 rc = -1, err;
+
+	memset(&r, 0, sizeof(r));
+	if ((err = file_read(&text, it->full, REPORT_BYTES_MAX)) != 0) {
+		if (err == NM_ENOTFOUND)
+			log_warnx("%s: not found", it->arg);
+		goto out;
+	}
+	if (report_parse(&r, cfg, it->rel, text.data, text.len) != 0)
+		goto out;
+	if (strcmp(r.id, it->id) != 0) {
+		log_at(it->rel, r.id_line, "id: \"%s\" does not match the "
+		    "file name (reports/<yyyy>/%s.md)", r.id, r.id);
+		goto out;
+	}
+	if (md_render_report(&md, it->rel, r.body_line, r.body,
+	    r.body_len) != 0)
+		goto out;
+	if (lint_file(it->full, acc, nacc, stderr, &found) != 0)
+		goto out;
+	if (found > 0) {
+		log_warnx("%s: %zu lint finding%s not accepted: replace the "
+		    "identifiers with [brackets], or accept each with "
+		    "--accept KIND:TEXT", it->arg, found,
+		    found == 1 ? "" : "s");
+		goto out;
+	}
+	rc = 0;
+out:
+	report_free(&r);
+	buf_free(&text);
+	buf_free(&nb);
+	buf_free(&lb);
+	buf_free(&cb);
+	return rc;
+}
+
+/* Prints what the report now has, and whether gen will publish it. */
+static void
+summary(const struct item *it, const struct recipient *rv, size_t nrv,
+    const struct config *cfg)
+{
+	struct approval_count c;
+	struct buf	 b = BUF_INIT;
+
+	approvals_count(&c, &it->as, rv, nrv, it->id, it->blob);
+	buf_printf(&b, "%s: %zu approval%s on this version", it->rel,
+	    c.valid, c.valid == 1 ? "" : "s");
+	if (c.void_ > 0)
+		buf_printf(&b, ", %zu void (edited after approval)",
+		    c.void_);
+	if (c.unknown > 0)
+		buf_printf(&b, ", %zu by a key not in reviewers", c.unknown);
+	if (c.bad > 0)
+		buf_printf(&b, ", %zu with a bad signature", c.bad);
+	if (c.valid >= (size_t)cfg->min_approvals)
+		buf_printf(&b, "; meets min_approvals (%d): will be "
+		    "published", cfg->min_approvals);
+	else
+		buf_printf(&b, "; needs %zu more (min_approvals %d)",
+		    (size_t)cfg->min_approvals - c.valid,
+		    cfg->min_approvals);
+	printf("%s\n", b.data);
+	buf_free(&b);
+}
+
+int
+review_approve(int argc, char *argv[])
+{
+	enum { OPT_ACCEPT = 256 };
+	static const struct option longopts[] = {
+		{ "key", required_argument, NULL, 'K' },
+		{ "repo", required_argument, NULL, 'r' },
+		{ "path", required_argument, NULL, 'p' },
+		{ "accept", required_argument, NULL, OPT_ACCEPT },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct lint_accept acc[ACCEPT_MAX];
+	struct keypair	*kp = NULL;
+	struct recipient *rv = NULL, me;
+	struct receipts	*rc_set = NULL;
+	struct config	 cfg;
+	struct item	*items = NULL;
+	struct approval	 a;
+	struct buf	 b = BUF_INIT, msg = BUF_INIT;
+	git_repository	*repo = NULL;
+	git_oid		 oid;
+	git_object	*obj = NULL;
+	const char	**paths = NULL;
+	const char	*keyfile = NULL, *repodir = ".", *cpath = "content";
+	char		 workdir[PATH_MAX], cp[PATH_MAX], p[PATH_MAX];
+	char		 hex[GIT_OID_HEXSZ + 1];
+	char		*colon;
+	size_t		 nacc = 0, nitems = 0, nrv = 0, npaths = 0;
+	size_t		 i, k, n;
+	int		 ch, rc = 2, err, errors = 0, inited = 0, listed = 0;
+	int		 receipts_mark = 0;
+
+	memset(&cfg, 0, sizeof(cfg));
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "hK:r:p:", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'K':
+			keyfile = optarg;
+			break;
+		case 'r':
+			repodir = optarg;
+			break;
+		case 'p':
+			cpath = optarg;
+			break;
+		case OPT_ACCEPT:
+			if ((colon = strchr(optarg, ':')) == NULL ||
+			    colon == optarg || colon[1] == '\0') {
+				log_warnx("--accept %s: expected KIND:TEXT",
+				    optarg);
+				goto out;
+			}
+			if (nacc == ACCEPT_MAX) {
+				log_warnx("--accept: at most %d", ACCEPT_MAX);
+				goto out;
+			}
+			*colon = '\0';
+			acc[nacc].kind = optarg;
+			acc[nacc].text = colon + 1;
+			nacc++;
+			break;
+		case 'h':
+			approve_usage(stdout);
+			rc = 0;
+			goto out;
+		default:
+			approve_usage(stderr);
+			goto out;
+		}
+	}
+	if (optind == argc || argc - optind > APPROVE_FILES_MAX) {
+		approve_usage(stderr);
+		goto out;
+	}
+	/* The content folder: "." or a relative path we could commit. */
+	n = strlen(cpath);
+	if (n == 0 || n >= sizeof(cp)) {
+		log_warnx("-p: bad content path");
+		goto out;
+	}
+	memcpy(cp, cpath, n + 1);
+	while (n > 1 && cp[n - 1] == '/')
+		cp[--n] = '\0';
+	if (strcmp(cp, ".") != 0 && !rv_path_ok(cp)) {
+		log_warnx("-p %s: refused: the content folder must be a "
+		    "relative path inside the repository, without \".\", "
+		    "\"..\" or \".git\" components", cpath);
+		goto out;
+	}
+	rc = 1;
+
+	git_libgit2_init();
+	inited = 1;
+	git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, GIT_CONFIG_LEVEL_SYSTEM, "");
+	git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, GIT_CONFIG_LEVEL_GLOBAL, "");
+	git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, GIT_CONFIG_LEVEL_XDG, "");
+	if (git_repository_open_ext(&repo, repodir,
+	    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) != 0) {
+		gitfail(repodir);
+		goto out;
+	}
+	if (git_repository_workdir(repo) == NULL ||
+	    realpath(git_repository_workdir(repo), p) == NULL ||
+	    file_path(workdir, sizeof(workdir), "%s%s", p,
+	    strcmp(p, "/") == 0 ? "" : "/") != 0) {
+		log_warnx("%s: no work tree (a bare repository?)", repodir);
+		goto out;
+	}
+
+	/* The settings and reviewers as they are in the work tree. */
+	if (file_path(p, sizeof(p), "%s%s/nearmiss.ini", workdir, cp) != 0)
+		goto out;
+	if ((err = file_read(&b, p, 256 * 1024)) != 0) {
+		if (err == NM_ENOTFOUND)
+			log_warnx("%s: not found (is %s the content folder?)",
+			    p, cp);
+		goto out;
+	}
+	if (config_parse(&cfg, p, b.data, b.len) != 0)
+		goto out;
+	if (file_path(p, sizeof(p), "%s%s/reviewers", workdir, cp) != 0)
+		goto out;
+	if (access(p, F_OK) == -1 && errno == ENOENT)
+		log_warnx("%s/reviewers: not found: no approval counts "
+		    "until the reviewers are listed there", cp);
+	else if (recipients_load(&rv, &nrv, p) != 0)
+		goto out;
+
+	if (rv_key_load(&kp, keyfile) != 0)
+		goto out;
+	keypair_public(&me, kp);
+	for (i = 0; i < nrv; i++)
+		if (strcmp(rv[i].name, me.name) == 0 &&
+		    memcmp(rv[i].sign_pk, me.sign_pk, sizeof(me.sign_pk)) ==
+		    0)
+			listed = 1;
+	if (!listed && nrv > 0)
+		log_warnx("%s/reviewers: no reviewer \"%s\" with this key: "
+		    "the approval is recorded but does not count", cp,
+		    me.name);
+
+	/* 1. Every file: where it is, what it holds, its blob id. */
+	items = xcalloc((size_t)(argc - optind), sizeof(*items));
+	for (i = (size_t)optind; i < (size_t)argc; i++) {
+		struct item *it = &items[nitems];
+
+		if (locate(it, workdir, cp, argv[i]) != 0) {
+			errors++;
+			continue;
+		}
+		for (k = 0; k < nitems; k++)
+			if (strcmp(items[k].rel, it->rel) == 0 ||
+			    strcmp(items[k].id, it->id) == 0)
+				break;
+		if (k < nitems) {
+			if (strcmp(items[k].rel, it->rel) != 0) {
+				log_warnx("%s: the id %s is also %s", it->arg,
+				    it->id, items[k].arg);
+				errors++;
+			}
+			continue;
+		}
+		if (check_report(it, &cfg, acc, nacc) != 0) {
+			errors++;
+			continue;
+		}
+		/* Hashed as git will store it (attributes applied). */
+		if (git_repository_hashfile(&oid, repo, it->rel,
+		    GIT_OBJECT_BLOB, NULL) != 0) {
+			gitfail(it->arg);
+			errors++;
+			continue;
+		}
+		git_oid_tostr(it->blob, sizeof(it->blob), &oid);
+		if (approvals_load(&it->as, it->afull) != 0) {
+			approvals_free(&it->as);
+			log_warnx("%s: fix or remove the damaged approvals "
+			    "file first", it->arel);
+			errors++;
+			continue;
+		}
+		nitems++;
+	}
+	if (errors > 0) {
+		log_warnx("nothing approved: %d file%s refused", errors,
+		    errors == 1 ? "" : "s");
+		goto out;
+	}
+
+	/* 2. Sign and record. */
+	for (i = 0; i < nitems; i++) {
+		if (approval_sign(&a, kp, items[i].id, items[i].blob) != 0)
+			goto out;
+		approvals_set(&items[i].as, &a);
+		buf_reset(&b);
+		approvals_format(&b, &items[i].as);
+		if (file_write(items[i].afull, b.data, b.len, 0644,
+		    FILE_ATOMIC | FILE_SYNC | FILE_MKDIRS) != 0)
+			goto out;
+	}
+
+	/* 3. One commit: reports, approvals, and receipts that name them. */
+	paths = xcalloc(nitems * 2 + 1, sizeof(*paths));
+	for (i = 0; i < nitems; i++) {
+		paths[npaths++] = items[i].rel;
+		paths[npaths++] = items[i].arel;
+	}
+	if (file_path(p, sizeof(p), "%s%s/%s", workdir, cp,
+	    RECEIPTS_FILE) != 0)
+		goto out;
+	if (receipts_load(&rc_set, p) != 0) {
+		log_warnx("%s: damaged; not committed with the approval", p);
+		rc_set = NULL;
+	}
+	for (i = 0; rc_set != NULL && i < nitems && !receipts_mark; i++)
+		receipts_mark = receipts_by_report(rc_set, items[i].id) !=
+		    NULL;
+	if (receipts_mark) {
+		if (file_path(cp + strlen(cp), sizeof(cp) - strlen(cp),
+		    "/%s", RECEIPTS_FILE) != 0)
+			goto out;
+		paths[npaths++] = strcmp(cp, "./" RECEIPTS_FILE) == 0 ?
+		    RECEIPTS_FILE : cp;
+	}
+	if (nitems == 1)
+		buf_printf(&msg, "Approve %s\n", items[0].id);
+	else {
+		buf_printf(&msg, "Approve %zu reports\n\n", nitems);
+		for (i = 0; i < nitems; i++)
+			buf_printf(&msg, "%s\n", items[i].id);
+	}
+	if (rv_commit(workdir, paths, npaths, msg.data) != 0) {
+		log_warnx("the approvals are written but not committed");
+		goto out;
+	}
+
+	/* 4. The commit holds what was signed, or the approval is void. */
+	for (i = 0; i < nitems; i++) {
+		git_object_free(obj);
+		obj = NULL;
+		buf_reset(&b);
+		buf_printf(&b, "HEAD:%s", items[i].rel);
+		if (git_revparse_single(&obj, repo, b.data) != 0) {
+			gitfail(b.data);
+			goto out;
+		}
+		git_oid_tostr(hex, sizeof(hex), git_object_id(obj));
+		if (strcmp(hex, items[i].blob) != 0) {
+			log_warnx("%s: changed while it was being approved; "
+			    "the approval is void: approve it again",
+			    items[i].arg);
+			goto out;
+		}
+	}
+	for (i = 0; i < nitems; i++)
+		summary(&items[i], rv, nrv, &cfg);
+	if (fflush(stdout) == EOF) {
+		log_warn("stdout");
+		goto out;
+	}
+	rc = 0;
+out:
+	for (i = 0; i < nitems; i++)
+		approvals_free(&items[i].as);
+	free(items);
+	free(paths);
+	free(rv);
+	receipts_free(rc_set);
+	keypair_free(kp);
+	config_free(&cfg);
+	git_object_free(obj);
+	git_repository_free(repo);
+	if (inited)
+		git_libgit2_shutdown();
+	buf_free(&b);
+	buf_free(&msg);
+	return rc;
+}

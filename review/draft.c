@@ -1,0 +1,606 @@
+/*
+ * Copyright (c) 2026 The nearmiss authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * nearmiss-review draft ID: turns an inbox item into a report draft,
+ * PATH/reports/YYYY/REPORT-ID.md in the content repository's work tree
+ * (never committed, never over an existing file), records "draft
+ * REPORT-ID" for the item's receipt hash, and lints the draft so that
+ * every likely identifier is listed.  The front matter takes only the
+ * values that nearmiss.ini's taxonomy allows; a required field the
+ * record cannot fill, and "published" always, get a TODO that the report
+ * check rejects, so an unedited draft can be neither approved nor
+ * published.  The contact details and signature never go into the file.
+ */
+
+#include <sys/stat.h>
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "buf.h"
+#include "config.h"
+#include "file.h"
+#include "keys.h"
+#include "lint.h"
+#include "log.h"
+#include "nm.h"
+#include "queue.h"
+#include "receipts.h"
+#include "record.h"
+#include "report.h"
+#include "review.h"
+#include "rv.h"
+
+#define DRAFT_INI_MAX	(1024 * 1024)	/* nearmiss.ini */
+#define DRAFT_TODO	"TODO"
+
+static void	draft_usage(FILE *);
+static void	yaml_str(struct buf *, const char *);
+static void	md_text(struct buf *, const char *);
+static int	term_ok(const struct config *, enum tax_id, const char *);
+static void	add_term(struct buf *, const struct config *, enum tax_id,
+		    const char *, const char *, const char *, int);
+static void	add_factors(struct buf *, const struct config *,
+		    const char *);
+static int	scan_ids(const char *, const char *, const char *, long *);
+static int	next_id(char *, size_t, const struct queue *, const char *);
+static int	load_config(struct config *, const struct queue *);
+static void	compose(struct buf *, const struct record *,
+		    const struct config *, const char *);
+static void	reminders(const struct record *);
+
+static void
+draft_usage(FILE *f)
+{
+	fprintf(f, "usage: nearmiss-review draft [-K keyfile] -i inbox "
+	    "[-r repo] [-p path] id\n");
+}
+
+/*
+ * A YAML double-quoted scalar: backslash, quote, C0 and C1 controls and
+ * the Unicode line and paragraph separators escaped.
+ */
+static void
+yaml_str(struct buf *b, const char *s)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+
+	buf_addch(b, '"');
+	for (; *p != '\0'; p++) {
+		if (*p == '\\' || *p == '"') {
+			buf_addch(b, '\\');
+			buf_addch(b, *p);
+		} else if (*p == '\n')
+			buf_addstr(b, "\\n");
+		else if (*p == '\t')
+			buf_addstr(b, "\\t");
+		else if (*p < 0x20 || *p == 0x7f)
+			buf_printf(b, "\\x%02x", *p);
+		else if (p[0] == 0xc2 && p[1] == 0x85) {
+			buf_addstr(b, "\\N");
+			p++;
+		} else if (p[0] == 0xe2 && p[1] == 0x80 && (p[2] == 0xa8 ||
+		    p[2] == 0xa9)) {
+			buf_addstr(b, p[2] == 0xa8 ? "\\L" : "\\P");
+			p += 2;
+		} else
+			buf_addch(b, *p);
+	}
+	buf_addch(b, '"');
+}
+
+/*
+ * The submitter's text as Markdown: line ends as LF, and a line that
+ * Markdown would read as a heading ("# ...", "## Lessons learned", a
+ * "---" or "===" underline) escaped with a backslash, so that the
+ * text cannot move the report's own sections.
+ */
+static void
+md_text(struct buf *b, const char *s)
+{
+	const char	*line, *end, *p;
+	size_t		 n, k;
+	int		 rule;
+
+	for (line = s; *line != '\0'; line = *end == '\0' ? end : end + 1) {
+		end = line + strcspn(line, "\n");
+		n = (size_t)(end - line);
+		if (n > 0 && line[n - 1] == '\r')
+			n--;
+		for (k = 0; k < n && k < 3 && line[k] == ' '; k++)
+			;
+		rule = k < n && (line[k] == '-' || line[k] == '=');
+		for (p = line + k; rule && p < line + n; p++)
+			if (*p != line[k] && *p != ' ' && *p != '\t')
+				rule = 0;
+		if (k < n && (line[k] == '#' || rule))
+			buf_addch(b, '\\');
+		buf_add(b, line, n);
+		buf_addch(b, '\n');
+	}
+}
+
+static int
+term_ok(const struct config *cfg, enum tax_id t, const char *v)
+{
+	return v != NULL && config_term(cfg, t, v) != -1;
+}
+
+/*
+ * "key: value" if the record's value is in the taxonomy; otherwise a
+ * TODO if the field is required, nothing if not.
+ */
+static void
+add_term(struct buf *b, const struct config *cfg, enum tax_id t,
+    const char *indent, const char *key, const char *v, int required)
+{
+	if (term_ok(cfg, t, v))
+		buf_printf(b, "%s%s: %s\n", indent, key, v);
+	else if (required)
+		buf_printf(b, "%s%s: " DRAFT_TODO "  # one of [%s] in "
+		    "nearmiss.ini\n", indent, key, config_tax_name(t));
+}
+
+/* The submitter's factors (comma-separated), those the taxonomy knows. */
+static void
+add_factors(struct buf *b, const struct config *cfg, const char *v)
+{
+	char		 w[64];
+	const char	*p = v, *seen[REPORT_FACTORS_MAX];
+	size_t		 n;
+	int		 i, t, nseen = 0;
+
+	buf_addstr(b, "contributing_factors: [");
+	while (v != NULL && *p != '\0' && nseen < REPORT_FACTORS_MAX) {
+		p += strspn(p, ", \t");
+		n = strcspn(p, ", \t");
+		if (n == 0)
+			break;
+		if (n < sizeof(w)) {
+			memcpy(w, p, n);
+			w[n] = '\0';
+			if ((t = config_term(cfg, TAX_FACTORS, w)) != -1) {
+				for (i = 0; i < nseen; i++)
+					if (strcmp(seen[i],
+					    cfg->tax[TAX_FACTORS].terms[t].slug)
+					    == 0)
+						break;
+				if (i == nseen) {
+					seen[nseen++] =
+					    cfg->tax[TAX_FACTORS].terms[t].slug;
+					buf_printf(b, "%s%s", nseen > 1 ?
+					    ", " : "", w);
+				}
+			}
+		}
+		p += n;
+	}
+	if (nseen == 0)
+		buf_addstr(b, DRAFT_TODO "]  # one to five of "
+		    "[contributing_factors] in nearmiss.ini\n");
+	else
+		buf_addstr(b, "]\n");
+}
+
+/*
+ * The highest number NNNN of the names YEAR-NNNN<suffix> in dir (a
+ * missing folder has none) into *max.  0, or -1 (logged).
+ */
+static int
+scan_ids(const char *dir, const char *year, const char *suffix, long *max)
+{
+	struct dirent	*de;
+	DIR		*d;
+	const char	*p;
+	char		*end;
+	long		 v;
+	size_t		 n;
+
+	if ((d = opendir(dir)) == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		log_warn("%s", dir);
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		p = de->d_name;
+		if (strncmp(p, year, 4) != 0 || p[4] != '-')
+			continue;
+		p += 5;
+		if ((n = strspn(p, "0123456789")) < 4 || n > 9)
+			continue;
+		if (strcmp(p + n, suffix) != 0)
+			continue;
+		v = strtol(p, &end, 10);
+		if (v > *max)
+			*max = v;
+	}
+	closedir(d);
+	return 0;
+}
+
+/*
+ * The next report id of year: one past the highest YEAR-NNNN among the
+ * reports (reports/YEAR/), the approvals (approvals/YEAR/) and the draft
+ * entries of the receipts file, so that no id is given twice even when
+ * a draft was deleted.  0, or -1 (logged).
+ */
+static int
+next_id(char *out, size_t outsz, const struct queue *q, const char *year)
+{
+	const struct receipt_entry	*e;
+	char				 rel[64], dir[PATH_MAX], y[5];
+	const char			*p;
+	long				 max = 0;
+	size_t				 i, n;
+
+	memcpy(y, year, 4);
+	y[4] = '\0';
+	snprintf(rel, sizeof(rel), "reports/%s", y);
+	if (rv_content_path(dir, sizeof(dir), q->workdir, q->cpath,
+	    rel) == -1 || scan_ids(dir, y, ".md", &max) == -1)
+		return -1;
+	snprintf(rel, sizeof(rel), "approvals/%s", y);
+	if (rv_content_path(dir, sizeof(dir), q->workdir, q->cpath,
+	    rel) == -1 || scan_ids(dir, y, "", &max) == -1)
+		return -1;
+	for (i = 0; i < receipts_count(q->rc); i++) {
+		e = receipts_at(q->rc, i);
+		if (e->state != RECEIPT_DRAFT || e->arg == NULL ||
+		    strncmp(e->arg, y, 4) != 0 || e->arg[4] != '-')
+			continue;
+		p = e->arg + 5;
+		if ((n = strspn(p, "0123456789")) >= 4 && n <= 9 &&
+		    p[n] == '\0' && strtol(p, NULL, 10) > max)
+			max = strtol(p, NULL, 10);
+	}
+	if (max >= 999999999L) {
+		log_warnx("no report id left for %s", y);
+		return -1;
+	}
+	if ((size_t)snprintf(out, outsz, "%s-%04ld", y, max + 1) >= outsz) {
+		log_warnx("report id too long");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+load_config(struct config *cfg, const struct queue *q)
+{
+	struct buf	 b = BUF_INIT;
+	char		 p[PATH_MAX];
+	int		 r, rc = -1;
+
+	if (rv_content_path(p, sizeof(p), q->workdir, q->cpath,
+	    "nearmiss.ini") == -1)
+		goto out;
+	if ((r = file_read(&b, p, DRAFT_INI_MAX)) != 0) {
+		if (r == NM_ENOTFOUND)
+			log_warnx("%s: missing: the draft needs the taxonomy "
+			    "of the content folder (-p)", p);
+		goto out;
+	}
+	if (config_parse(cfg, p, b.data, b.len) != 0)
+		goto out;
+	rc = 0;
+out:
+	buf_free(&b);
+	return rc;
+}
+
+/* 1 if s is a month YYYY-MM, 1900 or later (a day, if any, dropped). */
+static int
+month_ok(const char *s)
+{
+	return s != NULL && strlen(s) >= 7 && strspn(s, "0123456789") == 4 &&
+	    s[4] == '-' && isdigit((unsigned char)s[5]) &&
+	    isdigit((unsigned char)s[6]) && (s[7] == '\0' || s[7] == '-') &&
+	    strncmp(s, "1900", 4) >= 0 && strncmp(s + 5, "01", 2) >= 0 &&
+	    strncmp(s + 5, "12", 2) <= 0;
+}
+
+/* A title report_parse() accepts: one line of 1 to 200 bytes. */
+static int
+title_ok(const char *s)
+{
+	size_t	 n;
+
+	if (s == NULL || (n = strlen(s)) == 0 || n > REPORT_TITLE_MAX)
+		return 0;
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 0;
+	return 1;
+}
+
+/* The report file: front matter, the narrative, the lessons. */
+static void
+compose(struct buf *b, const struct record *r, const struct config *cfg,
+    const char *id)
+{
+	const char	*v;
+	char		*end;
+	long		 l;
+	int		 env;
+
+	buf_addstr(b, "---\n");
+	buf_printf(b, "id: %s\n", id);
+	v = r->field[RECORD_TITLE];
+	if (title_ok(v)) {
+		buf_addstr(b, "title: ");
+		yaml_str(b, v);
+		buf_addch(b, '\n');
+	} else
+		buf_addstr(b, "title: \"\"  # " DRAFT_TODO ": one line, "
+		    "at most 200 bytes\n");
+	v = r->field[RECORD_EVENT_DATE];
+	if (month_ok(v))
+		buf_printf(b, "event_date: %.7s\n", v);
+	else
+		buf_addstr(b, "event_date: " DRAFT_TODO "  # YYYY-MM, never "
+		    "a day\n");
+	/* Set by the reviewer when the text is final: see draft(1). */
+	buf_addstr(b, "published: " DRAFT_TODO "  # YYYY-MM-DD, the day "
+	    "it is published\n");
+	add_term(b, cfg, TAX_INCIDENT_TYPE, "", "incident_type",
+	    r->field[RECORD_INCIDENT_TYPE], 1);
+	add_factors(b, cfg, r->field[RECORD_CONTRIBUTING_FACTORS]);
+	add_term(b, cfg, TAX_LOSS, "", "loss_potential",
+	    r->field[RECORD_LOSS_POTENTIAL], 1);
+	if ((v = r->field[RECORD_OFFICERS_ON_SCENE]) != NULL) {
+		errno = 0;
+		l = strtol(v, &end, 10);
+		if (*v >= '0' && *v <= '9' && *end == '\0' && errno == 0 &&
+		    l >= 1 && l <= 999)
+			buf_printf(b, "officers_on_scene: %ld\n", l);
+	}
+	env = term_ok(cfg, TAX_TIME_OF_DAY, r->field[RECORD_TIME_OF_DAY]) ||
+	    term_ok(cfg, TAX_LIGHTING, r->field[RECORD_LIGHTING]) ||
+	    term_ok(cfg, TAX_WEATHER, r->field[RECORD_WEATHER]);
+	if (env) {
+		buf_addstr(b, "environment:\n");
+		add_term(b, cfg, TAX_TIME_OF_DAY, "  ", "time_of_day",
+		    r->field[RECORD_TIME_OF_DAY], 0);
+		add_term(b, cfg, TAX_LIGHTING, "  ", "lighting",
+		    r->field[RECORD_LIGHTING], 0);
+		add_term(b, cfg, TAX_WEATHER, "  ", "weather",
+		    r->field[RECORD_WEATHER], 0);
+	}
+	add_term(b, cfg, TAX_AGENCY, "", "agency_type",
+	    r->field[RECORD_AGENCY_TYPE], 0);
+	add_term(b, cfg, TAX_REGION, "", "region", r->field[RECORD_REGION],
+	    0);
+	v = r->field[RECORD_SUMMARY];
+	if (v != NULL && *v != '\0' && strlen(v) <= REPORT_SCALAR_MAX) {
+		buf_addstr(b, "summary: ");
+		yaml_str(b, v);
+		buf_addch(b, '\n');
+	} else
+		buf_addstr(b, "summary: \"\"  # " DRAFT_TODO ": two or three "
+		    "sentences\n");
+	buf_addstr(b, "---\n");
+	if (r->narrative != NULL && r->narrative[strspn(r->narrative,
+	    " \t\r\n")] != '\0')
+		md_text(b, r->narrative);
+	else
+		buf_addstr(b, DRAFT_TODO ": the narrative (the submission "
+		    "has none).\n");
+	buf_addstr(b, "\n## Lessons learned\n\n");
+	if (r->lessons != NULL && r->lessons[strspn(r->lessons,
+	    " \t\r\n")] != '\0')
+		md_text(b, r->lessons);
+	else
+		buf_addstr(b, "- " DRAFT_TODO ": the lessons learned.\n");
+}
+
+/* What stays out of the draft, shown to the reviewer on stderr. */
+static void
+reminders(const struct record *r)
+{
+	size_t	 i;
+
+	if (r->contact != NULL) {
+		fprintf(stderr, "\nContact details the submitter gave (NOT in "
+		    "the draft; never publish them):\n");
+		rv_puttext(stderr, r->contact, 0);
+		fputc('\n', stderr);
+	}
+	if (r->signature != NULL) {
+		fprintf(stderr, "\nSignature cut from the e-mail (NOT in the "
+		    "draft):\n");
+		rv_puttext(stderr, r->signature, 0);
+		fputc('\n', stderr);
+	}
+	if (r->quarantined)
+		fprintf(stderr, "\nThe e-mail could not be read safely: its "
+		    "text is the attachment message.eml\n(nearmiss-review "
+		    "show --attachments DIR); copy what belongs into the "
+		    "draft.\n");
+	else if (r->nattach > 0) {
+		fprintf(stderr, "\n%zu attachment%s (NOT in the draft; "
+		    "nearmiss-review show --attachments DIR):\n", r->nattach,
+		    r->nattach == 1 ? "" : "s");
+		for (i = 0; i < r->nattach; i++) {
+			fputs("  ", stderr);
+			rv_puttext(stderr, r->attach[i].name, 1);
+			fprintf(stderr, " (%s, %zu bytes)\n",
+			    r->attach[i].type, r->attach[i].len);
+		}
+	}
+}
+
+int
+review_draft(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct queue		 q;
+	struct queue_item	 qi;
+	struct record		 r;
+	struct config		 cfg;
+	struct keypair		*kp = NULL;
+	struct buf		 text = BUF_INIT;
+	struct stat		 st;
+	const char		*keyfile = NULL, *inbox = NULL, *repo = ".";
+	const char		*cpath = "content", *item;
+	char			 id[REPORT_ID_MAX + 1], rel[64];
+	char			 full[PATH_MAX];
+	static const unsigned char zero[RECORD_RECEIPT_BYTES];
+	size_t			 found;
+	int			 ch, rc = 2, qopen = 0;
+
+	memset(&q, 0, sizeof(q));
+	memset(&r, 0, sizeof(r));
+	memset(&cfg, 0, sizeof(cfg));
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "hK:i:r:p:", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'K':
+			keyfile = optarg;
+			break;
+		case 'i':
+			inbox = optarg;
+			break;
+		case 'r':
+			repo = optarg;
+			break;
+		case 'p':
+			cpath = optarg;
+			break;
+		case 'h':
+			draft_usage(stdout);
+			rc = 0;
+			goto out;
+		default:
+			draft_usage(stderr);
+			goto out;
+		}
+	}
+	if (argc - optind != 1 || inbox == NULL) {
+		draft_usage(stderr);
+		goto out;
+	}
+	item = argv[optind];
+	if (!rv_id_ok(item)) {
+		log_warnx("%s: not an item id (32 lowercase hexadecimal "
+		    "characters, as list shows them)", item);
+		goto out;
+	}
+	rc = 1;
+	if (rv_key_load(&kp, keyfile) != 0)
+		goto out;
+	if (rv_item_load(&r, inbox, item, kp) != 0)
+		goto out;
+	qopen = 1;
+	if (queue_open(&q, repo, cpath, 1) != 0)
+		goto out;
+	if (load_config(&cfg, &q) != 0)
+		goto out;
+	if (strspn(r.received, "0123456789") != 4 || r.received[4] != '-') {
+		log_warnx("item %s: no day received in the record", item);
+		goto out;
+	}
+
+	/* A drafted item keeps its id; a decided one is not drafted. */
+	queue_state(&qi, &q, &r);
+	switch (qi.state) {
+	case Q_REJECTED:
+		log_warnx("item %s: rejected; not drafted", item);
+		goto out;
+	case Q_APPROVED:
+	case Q_PUBLISHED:
+		log_warnx("item %s: already approved as %s%s%s", item,
+		    qi.report, qi.file[0] != '\0' ? " in " : "", qi.file);
+		goto out;
+	case Q_DRAFT:
+		if (qi.file[0] != '\0') {
+			log_warnx("item %s: already drafted as %s in %s; not "
+			    "overwritten", item, qi.report, qi.file);
+			goto out;
+		}
+		if (!report_id_valid(qi.report) || strncmp(qi.report,
+		    r.received, 4) != 0) {
+			log_warnx("item %s: the receipts file names a bad "
+			    "draft id", item);
+			goto out;
+		}
+		snprintf(id, sizeof(id), "%s", qi.report);
+		break;
+	default:
+		if (next_id(id, sizeof(id), &q, r.received) != 0)
+			goto out;
+		break;
+	}
+	snprintf(rel, sizeof(rel), "reports/%.4s/%s.md", r.received, id);
+	if (rv_content_path(full, sizeof(full), q.workdir, q.cpath,
+	    rel) == -1)
+		goto out;
+	if (lstat(full, &st) == 0) {
+		log_warnx("%s: already exists; not overwritten", full);
+		goto out;
+	}
+
+	compose(&text, &r, &cfg, id);
+	if (file_write(full, text.data, text.len, 0644, FILE_ATOMIC |
+	    FILE_SYNC | FILE_MKDIRS) != 0)
+		goto out;
+	if (sodium_memcmp(r.receipt, zero, sizeof(zero)) == 0)
+		log_warnx("item %s: no receipt hash; the status page will "
+		    "not show this draft", item);
+	else if (receipts_set(q.rc, r.receipt, RECEIPT_DRAFT, id) != 0 ||
+	    receipts_write(q.rc, q.receipts) != 0) {
+		log_warnx("%s was written, but the receipts file was not "
+		    "updated", full);
+		goto out;
+	}
+	printf("%s: draft of item %s as report %s (not committed)\n", full,
+	    item, id);
+	reminders(&r);
+	fflush(stdout);
+	if (lint_file(full, NULL, 0, stdout, &found) != 0)
+		log_warnx("the lint could not run: run nearmiss-review lint "
+		    "%s", full);
+	else
+		fprintf(stderr, "\n%zu likely identifier%s flagged above. "
+		    "Replace each with a [bracketed]\ndescription, fill in "
+		    "every " DRAFT_TODO " (published last), then approve.\n",
+		    found, found == 1 ? "" : "s");
+	rc = 0;
+out:
+	/* The draft is decrypted text: wipe it. */
+	if (text.cap > 0)
+		sodium_memzero(text.data, text.len);
+	buf_free(&text);
+	config_free(&cfg);
+	if (qopen)
+		queue_close(&q);
+	record_free(&r);
+	keypair_free(kp);
+	return rc;
+}

@@ -1,0 +1,243 @@
+/*
+ * Copyright (c) 2026 The nearmiss authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * nearmiss-review status: the review queue at a glance.  Counts by
+ * state, then the undecided items oldest first, the drafts waiting for
+ * approvals, and the items at or past the 10-day target.  Titles are
+ * kept, cut short, in guarded memory until the tables are printed.
+ */
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "inbox.h"
+#include "keys.h"
+#include "log.h"
+#include "queue.h"
+#include "record.h"
+#include "report.h"
+#include "review.h"
+#include "rv.h"
+
+#define TITLE_CUT	50	/* bytes of a title in the tables */
+
+struct status_row {
+	char			 id[INBOX_NAME_LEN + 1];
+	char			 day[RECORD_DAY_LEN + 1];
+	char			 report[REPORT_ID_MAX + 1];
+	char			 title[TITLE_CUT + 1];
+	long			 age;
+	size_t			 approvals;
+	enum queue_state	 state;
+};
+
+struct status_ctx {
+	struct queue		 q;
+	struct status_row	*rows;
+	size_t			 n, cap;
+	size_t			 count[Q_STATE_MAX];
+	time_t			 now;
+};
+
+static void	status_usage(FILE *);
+static int	status_one(const char *, struct record *, void *);
+static int	age_cmp(const void *, const void *);
+static void	row(const struct status_row *, int);
+
+static void
+status_usage(FILE *f)
+{
+	fprintf(f, "usage: nearmiss-review status [-K keyfile] -i inbox "
+	    "[-r repo] [-p path]\n");
+}
+
+static int
+status_one(const char *id, struct record *r, void *arg)
+{
+	struct status_ctx	*c = arg;
+	struct status_row	*w, *old;
+	struct queue_item	 qi;
+	const char		*t;
+	size_t			 n;
+
+	if (c->n == c->cap) {
+		old = c->rows;
+		c->cap = c->cap == 0 ? 64 : c->cap * 2;
+		if ((c->rows = sodium_allocarray(c->cap,
+		    sizeof(*c->rows))) == NULL)
+			fatal("sodium_allocarray");
+		if (old != NULL) {
+			memcpy(c->rows, old, c->n * sizeof(*old));
+			sodium_free(old);
+		}
+	}
+	w = &c->rows[c->n++];
+	memset(w, 0, sizeof(*w));
+	queue_state(&qi, &c->q, r);
+	memcpy(w->id, id, sizeof(w->id));
+	snprintf(w->day, sizeof(w->day), "%s", r->received);
+	snprintf(w->report, sizeof(w->report), "%s", qi.report);
+	/* The title, cut at a character boundary. */
+	t = r->field[RECORD_TITLE] != NULL ? r->field[RECORD_TITLE] :
+	    "(no title)";
+	if ((n = strlen(t)) > TITLE_CUT)
+		n = TITLE_CUT;
+	while (n > 0 && ((unsigned char)t[n] & 0xc0) == 0x80)
+		n--;
+	memcpy(w->title, t, n);
+	w->title[n] = '\0';
+	w->age = rv_age(r->received, c->now);
+	w->approvals = qi.approvals;
+	w->state = qi.state;
+	c->count[qi.state]++;
+	return 0;
+}
+
+/* Oldest first, then by id. */
+static int
+age_cmp(const void *a, const void *b)
+{
+	const struct status_row	*x = a, *y = b;
+
+	if (x->age != y->age)
+		return x->age > y->age ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
+static void
+row(const struct status_row *w, int min)
+{
+	printf("  %s  %s %4ld%c  ", w->id, w->day, w->age,
+	    w->age >= RV_TARGET_DAYS ? '!' : ' ');
+	if (w->state == Q_DRAFT || w->state == Q_APPROVED)
+		printf("%-12s %zu/%d  ", w->report, w->approvals, min);
+	else
+		printf("%-9s  ", queue_state_name(w->state));
+	rv_puttext(stdout, w->title, 1);
+	putchar('\n');
+}
+
+int
+review_status(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct status_ctx c;
+	struct keypair	*kp = NULL;
+	const char	*keyfile = NULL, *inbox = NULL, *repo = ".";
+	const char	*cpath = "content";
+	size_t		 i, k;
+	unsigned long	 nw;
+	int		 ch, rc = 2, repo_given = 0, s;
+
+	memset(&c, 0, sizeof(c));
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "hK:i:r:p:", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'K':
+			keyfile = optarg;
+			break;
+		case 'i':
+			inbox = optarg;
+			break;
+		case 'r':
+			repo = optarg;
+			repo_given = 1;
+			break;
+		case 'p':
+			cpath = optarg;
+			break;
+		case 'h':
+			status_usage(stdout);
+			rc = 0;
+			goto out;
+		default:
+			status_usage(stderr);
+			goto out;
+		}
+	}
+	if (optind != argc || inbox == NULL) {
+		status_usage(stderr);
+		goto out;
+	}
+	rc = 1;
+	if (rv_key_load(&kp, keyfile) != 0)
+		goto out;
+	if (queue_open(&c.q, repo, cpath, repo_given) != 0)
+		goto out;
+	c.now = time(NULL);
+	nw = log_nwarnings();
+	if (rv_items(inbox, kp, status_one, &c) != 0)
+		goto out;
+	if (c.n > 0)
+		qsort(c.rows, c.n, sizeof(*c.rows), age_cmp);
+
+	printf("%zu item%s for %s", c.n, c.n == 1 ? "" : "s", kp->name);
+	for (s = 0, k = 0; s < Q_STATE_MAX; s++)
+		if (c.count[s] > 0)
+			printf("%s%zu %s", k++ == 0 ? ": " : ", ", c.count[s],
+			    queue_state_name(s));
+	putchar('\n');
+	if (c.q.rc == NULL)
+		printf("(no content repository: decisions unknown; give "
+		    "-r REPO)\n");
+
+	k = c.count[Q_NEW] + c.count[Q_RECEIVED] + c.count[Q_UNKNOWN];
+	printf("\nUndecided, oldest first (%zu):\n", k);
+	for (i = 0; i < c.n; i++)
+		if (c.rows[i].state == Q_NEW || c.rows[i].state ==
+		    Q_RECEIVED || c.rows[i].state == Q_UNKNOWN)
+			row(&c.rows[i], c.q.min_approvals);
+
+	k = c.count[Q_DRAFT] + c.count[Q_APPROVED];
+	printf("\nDrafts waiting for approval (%zu; %d needed):\n", k,
+	    c.q.min_approvals);
+	for (i = 0; i < c.n; i++)
+		if (c.rows[i].state == Q_DRAFT ||
+		    c.rows[i].state == Q_APPROVED)
+			row(&c.rows[i], c.q.min_approvals);
+
+	for (i = 0, k = 0; i < c.n; i++)
+		if (c.rows[i].age >= RV_TARGET_DAYS &&
+		    !queue_decided(c.rows[i].state))
+			k++;
+	printf("\nAt or past the %d-day target (%zu):\n", RV_TARGET_DAYS,
+	    k);
+	for (i = 0; i < c.n; i++)
+		if (c.rows[i].age >= RV_TARGET_DAYS &&
+		    !queue_decided(c.rows[i].state))
+			row(&c.rows[i], c.q.min_approvals);
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		log_warn("stdout");
+		goto out;
+	}
+	if (log_nwarnings() == nw)
+		rc = 0;
+out:
+	queue_close(&c.q);
+	sodium_free(c.rows);
+	keypair_free(kp);
+	return rc;
+}

@@ -1,0 +1,254 @@
+#!/bin/sh
+# nearmiss-review draft: the report file it writes into the work tree
+# (front matter from the record, only taxonomy values, TODOs the report
+# check rejects, narrative and lessons, never the contact or signature),
+# the lint findings it prints, the receipts entry, report id numbering,
+# refusing to overwrite, decided items, and path and id checks.
+# Env: NMREVIEW (the program), TOP (the source tree).
+set -eu
+. "$TOP/tests/lib.sh"
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export TZ=UTC LC_ALL=C NEARMISS_DATA="$TOP/data"
+unset NEARMISS_PASSPHRASE NEARMISS_KEY || :
+B=$(dirname "$(dirname "$NMREVIEW")")
+MKITEM=$B/tests/nm-mkitem
+CHECK=$B/tests/nm-reportcheck
+
+run() {
+	rc=0
+	"$NMREVIEW" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null || rc=$?
+}
+
+# h C: a receipt hash of 64 times the hex digit C.
+h() {
+	printf "%064d" 0 | tr 0 "$1"
+}
+
+"$NMREVIEW" keygen --no-passphrase alice -o "$tmp/alice.key" \
+    >"$tmp/alice.pub" 2>/dev/null
+mkdir "$tmp/inbox"
+repo=$tmp/repo
+C=$repo/content
+mkdir -p "$C"
+cp "$TOP/content/nearmiss.ini" "$C/"
+git -C "$repo" init -q
+git -C "$repo" add content
+git -C "$repo" -c user.name=t -c user.email=t@t commit -qm init
+head=$(git -C "$repo" rev-parse HEAD)
+K="-K $tmp/alice.key -i $tmp/inbox -r $repo"
+
+mk() {
+	"$MKITEM" -i "$tmp/inbox" -R "$tmp/alice.pub" "$@"
+}
+
+# --- A full record ------------------------------------------------------
+A=$(mk -d 2026-03-05 -H "$(h a)" \
+    -f title='Officer Dana Whitfield nearly hit on I-70' \
+    -f event_date=2026-01 -f incident_type=traffic-stop \
+    -f contributing_factors=communication,training \
+    -f loss_potential=death -f officers_on_scene=2 -f time_of_day=night \
+    -f lighting=dark -f weather=snow-or-ice -f agency_type=state-police \
+    -f region=midwest \
+    -f summary='A trooper "nearly" hit by a truck.
+The driver was asleep.' \
+    -n 'I stopped a pickup with plate KTR-4471 at night.
+## Lessons learned
+# Not a heading either
+Sgt. Alvarez called me at 785-555-0142 afterwards.
+---' \
+    -l '- Park offset; stand on the passenger side.' \
+    -c 'Call me: 555-0100 (Zebulon Quackenbush)' \
+    -s '-- 
+Xavier Signatureline')
+run draft $K "$A"
+f=$C/reports/2026/2026-0001.md
+check "draft: exit 0 (got $rc)" [ "$rc" -eq 0 ]
+check "the first report of 2026 is 2026-0001" [ -f "$f" ]
+check "stdout names the file and the report id" \
+    grep -q "2026-0001.md: draft of item $A as report 2026-0001" "$tmp/out"
+for x in 'name: Officer Dana Whitfield' 'address: I-70' 'plate: KTR-4471' \
+    'name: Sgt. Alvarez' 'phone: 785-555-0142'; do
+	check "the lint finding \"$x\" is printed" \
+	    grep -q "^$f:[0-9]*:[0-9]*: $x\$" "$tmp/out"
+done
+check "stderr counts the findings" \
+    grep -q '^5 likely identifiers flagged above' "$tmp/err"
+check "stderr shows the contact, as a reminder" \
+    grep -q 'Zebulon Quackenbush' "$tmp/err"
+check "stderr shows the signature, as a reminder" \
+    grep -q 'Xavier Signatureline' "$tmp/err"
+check_not "the draft has no contact details" \
+    grep -q 'Quackenbush\|555-0100' "$f"
+check_not "the draft has no signature" grep -q 'Signatureline' "$f"
+check "the front matter has the id" grep -q '^id: 2026-0001$' "$f"
+check "the title is quoted" \
+    grep -qx 'title: "Officer Dana Whitfield nearly hit on I-70"' "$f"
+check "the summary is escaped" grep -qF \
+    'summary: "A trooper \"nearly\" hit by a truck.\nThe driver was asleep."' \
+    "$f"
+check "the factors are a list" \
+    grep -qx 'contributing_factors: \[communication, training\]' "$f"
+for x in 'event_date: 2026-01' 'incident_type: traffic-stop' \
+    'loss_potential: death' 'officers_on_scene: 2' '  time_of_day: night' \
+    '  lighting: dark' '  weather: snow-or-ice' 'agency_type: state-police' \
+    'region: midwest'; do
+	check "the front matter has \"$x\"" grep -qx "$x" "$f"
+done
+check "published is left TODO" grep -q '^published: TODO' "$f"
+check "the narrative's heading lines are escaped" \
+    grep -qx '\\## Lessons learned' "$f"
+check "... all of them" grep -qx '\\# Not a heading either' "$f"
+check "... and a setext underline" grep -qx '\\---' "$f"
+check "one real Lessons learned section" \
+    [ "$(grep -cx '## Lessons learned' "$f")" -eq 1 ]
+check "the lessons follow it" \
+    grep -qx -- '- Park offset; stand on the passenger side.' "$f"
+check "the receipts file records the draft" \
+    grep -qx "$(h a) draft 2026-0001" "$C/receipts"
+check "nothing is committed" \
+    [ "$(git -C "$repo" rev-parse HEAD)" = "$head" ]
+check "the draft is untracked" \
+    sh -c 'git -C "$1" status --porcelain | grep -q "?? content/"' sh \
+    "$repo"
+
+# The report check rejects the unedited draft, and passes it once the
+# reviewer has set the day of publication.
+"$CHECK" "$C/nearmiss.ini" "$f" 2>"$tmp/check" && rc=0 || rc=$?
+check "the unedited draft fails the report check" [ "$rc" -eq 1 ]
+check "... because of published: TODO" grep -q 'published:' "$tmp/check"
+cp "$f" "$tmp/edited.md"
+sed -i 's/^published: TODO.*/published: 2026-03-10/' "$tmp/edited.md"
+"$CHECK" "$C/nearmiss.ini" "$tmp/edited.md" 2>"$tmp/check" && rc=0 ||
+    rc=$?
+check "with published filled in it passes the report check ($rc)" \
+    [ "$rc" -eq 0 ]
+cat "$tmp/check"
+
+# --- Drafting again: refused, or the same id when the file is gone ------
+cp "$f" "$tmp/before"
+run draft $K "$A"
+check "drafting again: exit 1 (got $rc)" [ "$rc" -eq 1 ]
+check "... says it is drafted already" grep -q 'already drafted as 2026-0001' \
+    "$tmp/err"
+check "... and leaves the draft alone" cmp -s "$f" "$tmp/before"
+rm "$f"
+run draft $K "$A"
+check "a deleted draft is drafted again under its id" \
+    sh -c '[ "$1" -eq 0 ] && [ -f "$2" ]' sh "$rc" "$f"
+check "... still one receipts line" \
+    [ "$(grep -c "^$(h a) " "$C/receipts")" -eq 1 ]
+
+# --- A record with nothing usable: TODOs the check rejects -------------
+Bi=$(mk -d 2026-04-01 -H "$(h b)" -f incident_type=not-a-type \
+    -f contributing_factors=bogus -f event_date=1899-13 -n '')
+run draft $K "$Bi"
+g=$C/reports/2026/2026-0002.md
+check "an empty record is drafted as 2026-0002 (exit $rc)" \
+    sh -c '[ "$1" -eq 0 ] && [ -f "$2" ]' sh "$rc" "$g"
+for x in 'title: ""' 'event_date: TODO' 'incident_type: TODO' \
+    'contributing_factors: \[TODO\]' 'loss_potential: TODO' 'summary: ""'; do
+	check "placeholder \"$x\"" grep -q "^$x" "$g"
+done
+check "a TODO narrative" grep -q '^TODO: the narrative' "$g"
+check "a TODO lesson" grep -q '^- TODO: the lessons learned' "$g"
+check_not "values outside the taxonomy are left out" \
+    grep -q 'not-a-type\|bogus\|1899' "$g"
+"$CHECK" "$C/nearmiss.ini" "$g" 2>"$tmp/check" && rc=0 || rc=$?
+check "the report check rejects it" [ "$rc" -eq 1 ]
+for x in 'title:' 'event_date:' 'published:' 'incident_type:' \
+    'contributing_factors:' 'loss_potential:' 'summary:'; do
+	check "... naming $x" grep -q "$x" "$tmp/check"
+done
+# The reviewer fills in every TODO.
+sed -e 's/^title: .*/title: "A stop on a dark highway"/' \
+    -e 's/^event_date: .*/event_date: 2026-02/' \
+    -e 's/^published: .*/published: 2026-04-03/' \
+    -e 's/^incident_type: .*/incident_type: traffic-stop/' \
+    -e 's/^contributing_factors: .*/contributing_factors: [fatigue]/' \
+    -e 's/^loss_potential: .*/loss_potential: death/' \
+    -e 's/^summary: .*/summary: "A short summary."/' \
+    -e 's/^TODO: the narrative.*/What happened, de-identified./' \
+    -e 's/^- TODO: the lessons.*/- One lesson./' "$g" >"$tmp/filled.md"
+"$CHECK" "$C/nearmiss.ini" "$tmp/filled.md" 2>"$tmp/check" && rc=0 ||
+    rc=$?
+check "filled in, it passes the report check ($rc)" [ "$rc" -eq 0 ]
+cat "$tmp/check"
+"$NMREVIEW" lint "$tmp/filled.md" >/dev/null 2>&1 && rc=0 || rc=$?
+check "... and the lint ($rc)" [ "$rc" -eq 0 ]
+
+# --- Report id numbering -----------------------------------------------
+mkdir -p "$C/reports/2026" "$C/approvals/2026"
+: >"$C/reports/2026/2026-0007.md"
+: >"$C/approvals/2026/2026-0009"
+: >"$C/reports/2026/notes.md"
+: >"$C/reports/2026/2026-99.md"
+Ci=$(mk -d 2026-05-01 -H "$(h c)" -n 'Text.')
+run draft $K "$Ci"
+check "after 2026-0007.md and approvals 2026-0009 comes 2026-0010 ($rc)" \
+    [ -f "$C/reports/2026/2026-0010.md" ]
+# A draft entry in the receipts file whose file is gone keeps its number.
+printf '%s draft 2026-0012\n' "$(h 0)" >"$tmp/r"
+cat "$tmp/r" "$C/receipts" >"$tmp/r2"
+sort "$tmp/r2" >"$C/receipts"
+Di=$(mk -d 2026-06-01 -H "$(h d)" -n 'Text.')
+run draft $K "$Di"
+check "a number the receipts file holds is not given again (2026-0013)" \
+    [ -f "$C/reports/2026/2026-0013.md" ]
+Ei=$(mk -d 2025-12-31 -H "$(h e)" -n 'Text.')
+run draft $K "$Ei"
+check "the year is the day received's: 2025-0001" \
+    [ -f "$C/reports/2025/2025-0001.md" ]
+check "receipts: one line per drafted item" \
+    [ "$(grep -c ' draft ' "$C/receipts")" -eq 6 ]
+
+# --- Refusals -----------------------------------------------------------
+# A rejected item is not drafted.
+Fi=$(mk -d 2026-06-02 -H "$(h f)" -n 'Text.')
+printf '%s rejected\n' "$(h f)" >>"$C/receipts"
+sort "$C/receipts" >"$tmp/r3" && cp "$tmp/r3" "$C/receipts"
+run draft $K "$Fi"
+check "a rejected item: exit 1 (got $rc)" [ "$rc" -eq 1 ]
+check "... says so" grep -q 'rejected' "$tmp/err"
+# A file in the way (a dangling link where the receipts file says the
+# item's draft is) is not overwritten.
+Gi=$(mk -d 2026-06-03 -H "$(h 1)" -n 'Text.')
+printf '%s draft 2026-0020\n' "$(h 1)" >>"$C/receipts"
+sort "$C/receipts" >"$tmp/r3" && cp "$tmp/r3" "$C/receipts"
+ln -s "$tmp/nowhere" "$C/reports/2026/2026-0020.md"
+run draft $K "$Gi"
+check "a link at the target: exit 1 (got $rc)" [ "$rc" -eq 1 ]
+check "... says why" grep -q "symbolic link; refused" "$tmp/err"
+check "... not followed" [ ! -e "$tmp/nowhere" ]
+rm "$C/reports/2026/2026-0020.md"
+
+# Ids and paths are checked before anything is opened.
+run draft $K '../../etc/passwd'
+check "a bad item id: exit 2 (got $rc)" [ "$rc" -eq 2 ]
+run draft $K 0123456789abcdef0123456789abcdef
+check "an unknown item: exit 1 (got $rc)" [ "$rc" -eq 1 ]
+for p in ../outside /abs .git content/../.. 'con/.git/x'; do
+	run draft $K -p "$p" "$Gi"
+	check "-p $p is refused (exit $rc)" [ "$rc" -eq 1 ]
+done
+check_not "nothing was written outside" [ -e "$tmp/outside" ]
+mkdir "$tmp/plain"
+run draft -K "$tmp/alice.key" -i "$tmp/inbox" -r "$tmp/plain" "$Gi"
+check "not a repository: exit 1 (got $rc)" [ "$rc" -eq 1 ]
+mkdir -p "$repo/other"
+run draft $K -p other "$Gi"
+check "a content folder without nearmiss.ini: exit 1 (got $rc)" \
+    [ "$rc" -eq 1 ]
+check "... says so" grep -q 'nearmiss.ini' "$tmp/err"
+run draft -K "$tmp/alice.key" -r "$repo" "$Gi"
+check "no inbox: usage, exit 2 (got $rc)" [ "$rc" -eq 2 ]
+run draft $K
+check "no item: usage, exit 2 (got $rc)" [ "$rc" -eq 2 ]
+run draft -h
+check "-h: exit 0" [ "$rc" -eq 0 ]
+check "the item is drafted in the end, under its id" sh -c \
+    '"$1" draft $2 "$3" >/dev/null 2>&1 && [ -f "$4" ]' sh "$NMREVIEW" \
+    "$K" "$Gi" "$C/reports/2026/2026-0020.md"
+
+finish draft
