@@ -26,10 +26,10 @@ SAN_CFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
 
 LIB_OBJ = $(O)/lib/approval.o $(O)/lib/buf.o $(O)/lib/config.o \
-	$(O)/lib/file.o \
-	$(O)/lib/form.o $(O)/lib/html.o $(O)/lib/inbox.o $(O)/lib/keys.o \
-	$(O)/lib/log.o $(O)/lib/md.o $(O)/lib/recipients.o \
-	$(O)/lib/receipt.o $(O)/lib/receipts.o $(O)/lib/record.o $(O)/lib/report.o
+	$(O)/lib/file.o $(O)/lib/form.o $(O)/lib/gitlog.o $(O)/lib/html.o \
+	$(O)/lib/inbox.o $(O)/lib/keys.o $(O)/lib/log.o $(O)/lib/md.o \
+	$(O)/lib/recipients.o $(O)/lib/receipt.o $(O)/lib/receipts.o \
+	$(O)/lib/record.o $(O)/lib/report.o $(O)/lib/utf8.o
 GEN_OBJ = $(O)/gen/main.o $(O)/gen/approvals.o $(O)/gen/build.o \
 	$(O)/gen/pages.o \
 	$(O)/gen/repo.o $(O)/gen/state.o $(O)/gen/status.o $(O)/gen/tmpl.o
@@ -56,7 +56,7 @@ TESTS_LIB = $(O)/tests/test_approval $(O)/tests/test_buf \
 	$(O)/tests/test_config $(O)/tests/test_report $(O)/tests/test_md \
 	$(O)/tests/test_form $(O)/tests/test_inbox $(O)/tests/test_keys \
 	$(O)/tests/test_recipients $(O)/tests/test_record \
-	$(O)/tests/test_receipts $(O)/tests/test_receipt
+	$(O)/tests/test_receipts $(O)/tests/test_receipt $(O)/tests/test_utf8
 TESTS_GEN = $(O)/tests/test_tmpl $(O)/tests/golden
 TESTS_REVIEW = $(O)/tests/test_open $(O)/tests/test_rv $(O)/tests/test_commit
 TESTS_INTAKE = $(O)/tests/test_mime $(O)/tests/nm-mailx
@@ -69,11 +69,12 @@ FUZZ = $(O)/tests/fuzz_frontmatter $(O)/tests/fuzz_markdown \
 	$(O)/tests/fuzz_receipts $(O)/tests/fuzz_approvals
 TEST_LIBS = $(GEN_LIBS) $(ETPAN_LIBS)
 
-HDRS = lib/buf.h lib/config.h lib/file.h lib/form.h lib/html.h \
-	lib/approval.h lib/inbox.h lib/keys.h lib/log.h lib/md.h lib/nm.h lib/recipients.h \
-	lib/receipt.h lib/receipts.h lib/record.h lib/report.h gen/gen.h gen/tmpl.h review/commit.h review/open.h \
-	review/queue.h review/review.h review/rv.h review/lint.h intake/intake.h \
-	intake/mime.h intake/mimeint.h tests/harness.h
+HDRS = lib/buf.h lib/config.h lib/file.h lib/form.h lib/gitlog.h \
+	lib/html.h lib/approval.h lib/inbox.h lib/keys.h lib/log.h lib/md.h \
+	lib/nm.h lib/recipients.h lib/receipt.h lib/receipts.h lib/record.h \
+	lib/report.h lib/utf8.h gen/gen.h gen/tmpl.h review/commit.h \
+	review/open.h review/queue.h review/review.h review/rv.h review/lint.h \
+	intake/intake.h intake/mime.h intake/mimeint.h tests/harness.h
 
 all:
 	@test -f config.mk || ./configure
@@ -148,11 +149,11 @@ $(O)/tests/test_open: tests/review/test_open.c $(O)/review/open.o \
 	    $(TEST_LIBS)
 
 $(O)/tests/test_rv: tests/review/test_rv.c $(O)/review/rv.o \
-    $(O)/review/open.o $(O)/lib/libnm.a $(HDRS)
+    $(O)/review/open.o $(O)/review/queue.o $(O)/lib/libnm.a $(HDRS)
 	@mkdir -p $(O)/tests
 	$(CC) $(NM_CFLAGS) -Itests -Ireview $(NM_LDFLAGS) -o $@ \
 	    tests/review/test_rv.c $(O)/review/rv.o $(O)/review/open.o \
-	    $(O)/lib/libnm.a $(TEST_LIBS)
+	    $(O)/review/queue.o $(O)/lib/libnm.a $(TEST_LIBS)
 
 $(O)/tests/nm-reportcheck: tests/review/reportcheck.c $(O)/lib/libnm.a \
     $(HDRS)

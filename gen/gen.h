@@ -28,6 +28,7 @@
 #include <git2.h>
 
 #include "config.h"
+#include "gitlog.h"
 #include "md.h"
 #include "report.h"
 
@@ -122,8 +123,6 @@ void	srcfiles_free(struct srcfile *, size_t);
 /* Reads blob oid into out; NM_ETOOBIG if larger than max (logged). */
 int	repo_read(struct buf *out, git_repository *, const git_oid *,
 	    size_t max, const char *path);
-/* Logs the last libgit2 error with a context prefix; returns -1. */
-int	git_fail(const char *);
 /*
  * Paths (relative to the content path) that differ between the content
  * tree old and the current one.  Returns NM_ENOTFOUND if old is not in

@@ -56,16 +56,6 @@ struct walk {
 };
 
 int
-git_fail(const char *what)
-{
-	const git_error	*e = git_error_last();
-
-	log_warnx("%s: %s", what, e != NULL && e->message != NULL ?
-	    e->message : "unknown libgit2 error");
-	return -1;
-}
-
-int
 report_path_ok(const char *path, char *id, size_t idsz)
 {
 	const char	*file;

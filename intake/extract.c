@@ -37,6 +37,7 @@
 
 #include "buf.h"
 #include "config.h"
+#include "form.h"
 #include "mime.h"
 #include "mimeint.h"
 #include "record.h"
@@ -94,7 +95,6 @@ static void	type_of(struct buf *, const struct mailmime_content *);
 static struct mailmime_disposition *disposition(const struct mailmime *);
 static int	b64_value(int);
 static void	b64_decode(struct buf *, const char *, size_t);
-static int	hex_value(int);
 static void	qp_decode(struct buf *, const char *, size_t);
 static int	decode(const struct mailmime *, char **, size_t *);
 static const char *charset_alias(const char *);
@@ -153,22 +153,6 @@ static const struct {
 	{ "lessons", L_LESSONS },
 	{ "contact", L_CONTACT },
 	{ "consent", L_CONSENT },
-};
-
-/* The taxonomy of each report field, or -1. */
-static const int key_tax[RECORD_KEY_MAX] = {
-	[RECORD_TITLE] = -1,
-	[RECORD_EVENT_DATE] = -1,
-	[RECORD_INCIDENT_TYPE] = TAX_INCIDENT_TYPE,
-	[RECORD_CONTRIBUTING_FACTORS] = TAX_FACTORS,
-	[RECORD_LOSS_POTENTIAL] = TAX_LOSS,
-	[RECORD_OFFICERS_ON_SCENE] = -1,
-	[RECORD_TIME_OF_DAY] = TAX_TIME_OF_DAY,
-	[RECORD_LIGHTING] = TAX_LIGHTING,
-	[RECORD_WEATHER] = TAX_WEATHER,
-	[RECORD_AGENCY_TYPE] = TAX_AGENCY,
-	[RECORD_REGION] = TAX_REGION,
-	[RECORD_SUMMARY] = -1,
 };
 
 static void
@@ -323,19 +307,6 @@ b64_decode(struct buf *out, const char *s, size_t len)
 		buf_addch(out, (int)(acc >> 2 & 0xff));
 }
 
-/* The value of a hexadecimal digit, or -1. */
-static int
-hex_value(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * Decodes quoted-printable leniently (RFC 2045 6.7 note): "=" and a line
  * end, with blanks between, is a soft line break; "=" and two hex
@@ -360,8 +331,9 @@ qp_decode(struct buf *out, const char *s, size_t len)
 			i = j < len && s[j] == '\r' ? j + 1 : j;
 			continue;
 		}
-		if (i + 2 < len && (hi = hex_value((unsigned char)s[i + 1])) >=
-		    0 && (lo = hex_value((unsigned char)s[i + 2])) >= 0) {
+		if (i + 2 < len &&
+		    (hi = form_hexdig((unsigned char)s[i + 1])) >= 0 &&
+		    (lo = form_hexdig((unsigned char)s[i + 2])) >= 0) {
 			buf_addch(out, hi << 4 | lo);
 			i += 2;
 			continue;
@@ -546,8 +518,8 @@ pct_decode(struct buf *b, const char *s)
 
 	for (; *s != '\0'; s++) {
 		if (*s == '%' && s[1] != '\0' && s[2] != '\0') {
-			hi = hex_value((unsigned char)s[1]);
-			lo = hex_value((unsigned char)s[2]);
+			hi = form_hexdig((unsigned char)s[1]);
+			lo = form_hexdig((unsigned char)s[2]);
 			if (hi >= 0 && lo >= 0) {
 				buf_addch(b, hi << 4 | lo);
 				s += 2;
@@ -1107,10 +1079,10 @@ field_value(struct buf *out, const struct config *tax, int k,
 	default:
 		break;
 	}
-	if (tax == NULL || key_tax[k] < 0)
+	if (tax == NULL || record_key_tax(k) < 0)
 		return 0;
 	if (k != RECORD_CONTRIBUTING_FACTORS)
-		return tax_match(out, tax, key_tax[k], v, n);
+		return tax_match(out, tax, record_key_tax(k), v, n);
 	for (p = v, e = v + n; p < e; p = c + 1) {
 		for (c = p; c < e && *c != ',' && *c != ';'; c++)
 			;

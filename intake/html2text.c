@@ -27,6 +27,7 @@
 
 #include "buf.h"
 #include "mimeint.h"
+#include "utf8.h"
 
 #define NAME_MAX_	16	/* longest tag or entity name looked at */
 
@@ -42,7 +43,6 @@ struct out {
 };
 
 static void	put_cp(struct buf *, uint32_t);
-static size_t	utf8_len(const unsigned char *, size_t, uint32_t *);
 static void	emit(struct out *, const char *, size_t);
 static void	brk(struct out *, int);
 static int	entity(const char *, size_t, uint32_t *, size_t *);
@@ -147,62 +147,16 @@ put_cp(struct buf *b, uint32_t cp)
 	}
 }
 
-/*
- * The length of the valid UTF-8 sequence at s (1 to 4), its code point
- * in *cpp; 0 if s does not start one.
- */
-static size_t
-utf8_len(const unsigned char *s, size_t len, uint32_t *cpp)
-{
-	uint32_t	 cp, min;
-	size_t		 n, j;
-
-	if (s[0] < 0x80) {
-		*cpp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		n = 1;
-		cp = s[0] & 0x1f;
-		min = 0x80;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		n = 2;
-		cp = s[0] & 0x0f;
-		min = 0x800;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		n = 3;
-		cp = s[0] & 0x07;
-		min = 0x10000;
-	} else
-		return 0;
-	if (len - 1 < n)
-		return 0;
-	for (j = 1; j <= n; j++) {
-		if ((s[j] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[j] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	*cpp = cp;
-	return n + 1;
-}
-
 int
 utf8_valid(const char *s, size_t len)
 {
-	const unsigned char	*p = (const unsigned char *)s;
-	uint32_t		 cp;
-	size_t			 i = 0, n;
+	size_t	 i = 0;
+	int	 n;
 
 	while (i < len) {
-		if (p[i] < 0x80) {
-			i++;
-			continue;
-		}
-		if ((n = utf8_len(p + i, len - i, &cp)) == 0)
+		if ((n = utf8_decode(NULL, s + i, len - i)) == -1)
 			return 0;
-		i += n;
+		i += (size_t)n;
 	}
 	return 1;
 }
@@ -212,7 +166,8 @@ utf8_append(struct buf *out, const char *s, size_t len)
 {
 	const unsigned char	*p = (const unsigned char *)s;
 	uint32_t		 cp;
-	size_t			 i = 0, n, run;
+	size_t			 i = 0, run;
+	int			 n;
 
 	buf_grow(out, len);
 	while (i < len) {
@@ -239,18 +194,18 @@ utf8_append(struct buf *out, const char *s, size_t len)
 			i++;
 			continue;
 		}
-		if ((n = utf8_len(p + i, len - i, &cp)) == 0) {
+		if ((n = utf8_decode(&cp, s + i, len - i)) == -1) {
 			put_cp(out, 0xfffd);
 			i++;
 			continue;
 		}
 		/* C1 controls are dropped too. */
 		if (cp >= 0x80 && cp < 0xa0) {
-			i += n;
+			i += (size_t)n;
 			continue;
 		}
-		buf_add(out, s + i, n);
-		i += n;
+		buf_add(out, s + i, (size_t)n);
+		i += (size_t)n;
 	}
 }
 

@@ -214,22 +214,6 @@ static const char *const stat_names[ST_MAX] = {
 	"too-big", "rate-limited", "honeypot", "tempfail", "error",
 };
 
-/* The taxonomy of each record key that has one, else -1. */
-static const int key_tax[RECORD_KEY_MAX] = {
-	[RECORD_TITLE] = -1,
-	[RECORD_EVENT_DATE] = -1,
-	[RECORD_INCIDENT_TYPE] = TAX_INCIDENT_TYPE,
-	[RECORD_CONTRIBUTING_FACTORS] = TAX_FACTORS,
-	[RECORD_LOSS_POTENTIAL] = TAX_LOSS,
-	[RECORD_OFFICERS_ON_SCENE] = -1,
-	[RECORD_TIME_OF_DAY] = TAX_TIME_OF_DAY,
-	[RECORD_LIGHTING] = TAX_LIGHTING,
-	[RECORD_WEATHER] = TAX_WEATHER,
-	[RECORD_AGENCY_TYPE] = TAX_AGENCY,
-	[RECORD_REGION] = TAX_REGION,
-	[RECORD_SUMMARY] = -1,
-};
-
 static const char *const key_label[RECORD_KEY_MAX] = {
 	"Title", "Month of the event", "Type of incident",
 	"Contributing factors", "Loss potential", "Officers on scene",
@@ -642,8 +626,8 @@ form_render(struct buf *b, struct serve *s, const struct form *f,
 		help(b, name, key_help[k]);
 		err = errs != NULL ? errs[k] : NULL;
 		field_error(b, name, err);
-		if (key_tax[k] >= 0) {
-			t = &s->cfg.tax[key_tax[k]];
+		if (record_key_tax(k) >= 0) {
+			t = &s->cfg.tax[record_key_tax(k)];
 			v = value(f, name);
 			buf_printf(b, "<select id=\"%s\" name=\"%s\"", name,
 			    name);
@@ -857,8 +841,8 @@ validate(struct serve *s, const struct form *f, struct record *r,
 			bad++;
 			continue;
 		}
-		if (key_tax[k] >= 0) {
-			if (config_term(&s->cfg, key_tax[k], v) < 0) {
+		if (record_key_tax(k) >= 0) {
+			if (config_term(&s->cfg, record_key_tax(k), v) < 0) {
 				errs[k] = "Choose one of the listed values.";
 				bad++;
 				continue;

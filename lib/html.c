@@ -25,6 +25,7 @@
 
 #include "buf.h"
 #include "html.h"
+#include "utf8.h"
 
 /* Index into html_ent for each byte; 0 means "copy as is". */
 static const unsigned char html_esc[256] = {
@@ -121,54 +122,25 @@ xml_text(struct buf *b, const char *s, size_t len)
 	buf_add(b, s + start, len - start);
 }
 
-/* Length of the valid UTF-8 sequence at s, or 0 if invalid. */
-static size_t
-utf8_len(const unsigned char *s, size_t len)
-{
-	unsigned int	 cp;
-	size_t		 n, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (n > len)
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 ||
-	    cp > 0x10ffff)) || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
-
 void
 json_str(struct buf *b, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s;
-	size_t	 i = 0, n;
+	size_t	 i = 0;
+	int	 n;
 
 	buf_grow(b, len + 2);
 	buf_addch(b, '"');
 	while (i < len) {
-		if ((n = utf8_len(p + i, len - i)) == 0) {
+		if ((n = utf8_decode(NULL, s + i, len - i)) == -1) {
 			buf_addstr(b, "\\ufffd");
 			i++;
 			continue;
 		}
 		if (n > 1) {
-			buf_add(b, p + i, n);
-			i += n;
+			buf_add(b, p + i, (size_t)n);
+			i += (size_t)n;
 			continue;
 		}
 		switch (p[i]) {

@@ -30,6 +30,7 @@
 #include "nm.h"
 #include "receipts.h"
 #include "report.h"
+#include "utf8.h"
 
 struct receipts {
 	struct receipt_entry	*e;
@@ -107,8 +108,9 @@ static const char *
 reason_check(const char *str, size_t len)
 {
 	const unsigned char	*s = (const unsigned char *)str;
-	uint32_t		 cp, min;
-	size_t			 i = 0, j, n;
+	uint32_t		 cp;
+	size_t			 i = 0;
+	int			 n;
 
 	if (len == 0)
 		return "empty reason";
@@ -123,33 +125,11 @@ reason_check(const char *str, size_t len)
 			i++;
 			continue;
 		}
-		if (s[i] >= 0xc2 && s[i] <= 0xdf) {
-			n = 1;
-			cp = s[i] & 0x1f;
-			min = 0x80;
-		} else if ((s[i] & 0xf0) == 0xe0) {
-			n = 2;
-			cp = s[i] & 0x0f;
-			min = 0x800;
-		} else if (s[i] >= 0xf0 && s[i] <= 0xf4) {
-			n = 3;
-			cp = s[i] & 0x07;
-			min = 0x10000;
-		} else
-			return "reason is not valid UTF-8";
-		if (len - i - 1 < n)
-			return "reason is not valid UTF-8";
-		for (j = 1; j <= n; j++) {
-			if ((s[i + j] & 0xc0) != 0x80)
-				return "reason is not valid UTF-8";
-			cp = cp << 6 | (s[i + j] & 0x3f);
-		}
-		if (cp < min || cp > 0x10ffff ||
-		    (cp >= 0xd800 && cp <= 0xdfff))
+		if ((n = utf8_decode(&cp, str + i, len - i)) == -1)
 			return "reason is not valid UTF-8";
 		if (cp <= 0x9f || cp == 0x2028 || cp == 0x2029)
 			return "control character in the reason";
-		i += n + 1;
+		i += (size_t)n;
 	}
 	return NULL;
 }

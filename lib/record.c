@@ -30,8 +30,10 @@
 #include <sodium.h>
 
 #include "buf.h"
+#include "config.h"
 #include "log.h"
 #include "record.h"
+#include "utf8.h"
 
 /* Tags, in the order they must appear. */
 #define T_CHANNEL	0x01
@@ -77,6 +79,22 @@ static const char *const key_names[RECORD_KEY_MAX] = {
 	"weather", "agency_type", "region", "summary",
 };
 
+/* The taxonomy each key's value comes from, or -1 (free text). */
+static const int key_tax[RECORD_KEY_MAX] = {
+	[RECORD_TITLE] = -1,
+	[RECORD_EVENT_DATE] = -1,
+	[RECORD_INCIDENT_TYPE] = TAX_INCIDENT_TYPE,
+	[RECORD_CONTRIBUTING_FACTORS] = TAX_FACTORS,
+	[RECORD_LOSS_POTENTIAL] = TAX_LOSS,
+	[RECORD_OFFICERS_ON_SCENE] = -1,
+	[RECORD_TIME_OF_DAY] = TAX_TIME_OF_DAY,
+	[RECORD_LIGHTING] = TAX_LIGHTING,
+	[RECORD_WEATHER] = TAX_WEATHER,
+	[RECORD_AGENCY_TYPE] = TAX_AGENCY,
+	[RECORD_REGION] = TAX_REGION,
+	[RECORD_SUMMARY] = -1,
+};
+
 static const char *const channel_names[RECORD_CHANNEL_MAX] = {
 	"form", "email",
 };
@@ -108,41 +126,14 @@ rec_err(const char *name, const char *fmt, ...)
 static size_t
 utf8_check(const unsigned char *s, size_t len)
 {
-	uint32_t	 cp, min;
-	size_t		 i = 0, j, n;
+	size_t	 i = 0;
+	int	 n;
 
 	while (i < len) {
-		if (s[i] == 0)
+		if (s[i] == 0 || (n = utf8_decode(NULL, (const char *)s + i,
+		    len - i)) == -1)
 			return i;
-		if (s[i] < 0x80) {
-			i++;
-			continue;
-		}
-		if (s[i] >= 0xc2 && s[i] <= 0xdf) {
-			n = 1;
-			cp = s[i] & 0x1f;
-			min = 0x80;
-		} else if ((s[i] & 0xf0) == 0xe0) {
-			n = 2;
-			cp = s[i] & 0x0f;
-			min = 0x800;
-		} else if (s[i] >= 0xf0 && s[i] <= 0xf4) {
-			n = 3;
-			cp = s[i] & 0x07;
-			min = 0x10000;
-		} else
-			return i;
-		if (len - i - 1 < n)
-			return i;
-		for (j = 1; j <= n; j++) {
-			if ((s[i + j] & 0xc0) != 0x80)
-				return i;
-			cp = cp << 6 | (s[i + j] & 0x3f);
-		}
-		if (cp < min || cp > 0x10ffff ||
-		    (cp >= 0xd800 && cp <= 0xdfff))
-			return i;
-		i += n + 1;
+		i += (size_t)n;
 	}
 	return len;
 }
@@ -780,6 +771,14 @@ record_key_name(enum record_key k)
 	if ((unsigned int)k >= RECORD_KEY_MAX)
 		return NULL;
 	return key_names[k];
+}
+
+int
+record_key_tax(enum record_key k)
+{
+	if ((unsigned int)k >= RECORD_KEY_MAX)
+		return -1;
+	return key_tax[k];
 }
 
 int

@@ -154,6 +154,11 @@ int		 record_decode(struct record *out, const char *name,
 void		 record_free(struct record *r);
 /* The key's name ("title", ...), or NULL if k is out of range. */
 const char	*record_key_name(enum record_key k);
+/*
+ * The taxonomy (an enum tax_id of config.h) that key k's value must be
+ * a term of, or -1 if the value is free text or k is out of range.
+ */
+int		 record_key_tax(enum record_key k);
 /* The key called name, or -1 if there is none. */
 int		 record_key_lookup(const char *name);
 /* The longest value of key k, in bytes (0 if k is out of range). */

@@ -41,6 +41,7 @@
 #include "file.h"
 #include "keys.h"
 #include "lint.h"
+#include "gitlog.h"
 #include "log.h"
 #include "md.h"
 #include "nm.h"
@@ -67,7 +68,6 @@ struct item {
 };
 
 static void	approve_usage(FILE *);
-static int	gitfail(const char *);
 static int	locate(struct item *, const char *, const char *,
 		    const char *);
 static int	check_report(struct item *, const struct config *,
@@ -82,16 +82,6 @@ approve_usage(FILE *f)
 	    "[-p path]\n"
 	    "                               [--accept kind:text ...] "
 	    "file ...\n");
-}
-
-static int
-gitfail(const char *what)
-{
-	const git_error	*e = git_error_last();
-
-	log_warnx("%s: %s", what, e != NULL && e->message != NULL ?
-	    e->message : "unknown libgit2 error");
-	return -1;
 }
 
 /*
@@ -293,7 +283,7 @@ review_approve(int argc, char *argv[])
 	git_oid		 oid;
 	git_object	*obj = NULL;
 	const char	**paths = NULL;
-	const char	*keyfile = NULL, *repodir = ".", *cpath = "content";
+	struct rv_args	 args = RV_ARGS_INIT;
 	char		 workdir[PATH_MAX], cp[PATH_MAX], p[PATH_MAX];
 	char		 hex[GIT_OID_HEXSZ + 1];
 	char		*colon;
@@ -306,16 +296,10 @@ review_approve(int argc, char *argv[])
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "hK:r:p:", longopts,
 	    NULL)) != -1) {
+		/* No 'i' in the option string: there is no inbox here. */
+		if (rv_args_opt(&args, ch, optarg))
+			continue;
 		switch (ch) {
-		case 'K':
-			keyfile = optarg;
-			break;
-		case 'r':
-			repodir = optarg;
-			break;
-		case 'p':
-			cpath = optarg;
-			break;
 		case OPT_ACCEPT:
 			if ((colon = strchr(optarg, ':')) == NULL ||
 			    colon == optarg || colon[1] == '\0') {
@@ -346,18 +330,18 @@ review_approve(int argc, char *argv[])
 		goto out;
 	}
 	/* The content folder: "." or a relative path we could commit. */
-	n = strlen(cpath);
+	n = strlen(args.cpath);
 	if (n == 0 || n >= sizeof(cp)) {
 		log_warnx("-p: bad content path");
 		goto out;
 	}
-	memcpy(cp, cpath, n + 1);
+	memcpy(cp, args.cpath, n + 1);
 	while (n > 1 && cp[n - 1] == '/')
 		cp[--n] = '\0';
 	if (strcmp(cp, ".") != 0 && !rv_path_ok(cp)) {
 		log_warnx("-p %s: refused: the content folder must be a "
 		    "relative path inside the repository, without \".\", "
-		    "\"..\" or \".git\" components", cpath);
+		    "\"..\" or \".git\" components", args.cpath);
 		goto out;
 	}
 	rc = 1;
@@ -367,16 +351,16 @@ review_approve(int argc, char *argv[])
 	git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, GIT_CONFIG_LEVEL_SYSTEM, "");
 	git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, GIT_CONFIG_LEVEL_GLOBAL, "");
 	git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, GIT_CONFIG_LEVEL_XDG, "");
-	if (git_repository_open_ext(&repo, repodir,
+	if (git_repository_open_ext(&repo, args.repo,
 	    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) != 0) {
-		gitfail(repodir);
+		git_fail(args.repo);
 		goto out;
 	}
 	if (git_repository_workdir(repo) == NULL ||
 	    realpath(git_repository_workdir(repo), p) == NULL ||
 	    file_path(workdir, sizeof(workdir), "%s%s", p,
 	    strcmp(p, "/") == 0 ? "" : "/") != 0) {
-		log_warnx("%s: no work tree (a bare repository?)", repodir);
+		log_warnx("%s: no work tree (a bare repository?)", args.repo);
 		goto out;
 	}
 
@@ -399,7 +383,7 @@ review_approve(int argc, char *argv[])
 	else if (recipients_load(&rv, &nrv, p) != 0)
 		goto out;
 
-	if (rv_key_load(&kp, keyfile) != 0)
+	if (rv_key_load(&kp, args.keyfile) != 0)
 		goto out;
 	keypair_public(&me, kp);
 	for (i = 0; i < nrv; i++)
@@ -440,7 +424,7 @@ review_approve(int argc, char *argv[])
 		/* Hashed as git will store it (attributes applied). */
 		if (git_repository_hashfile(&oid, repo, it->rel,
 		    GIT_OBJECT_BLOB, NULL) != 0) {
-			gitfail(it->arg);
+			git_fail(it->arg);
 			errors++;
 			continue;
 		}
@@ -514,7 +498,7 @@ review_approve(int argc, char *argv[])
 		buf_reset(&b);
 		buf_printf(&b, "HEAD:%s", items[i].rel);
 		if (git_revparse_single(&obj, repo, b.data) != 0) {
-			gitfail(b.data);
+			git_fail(b.data);
 			goto out;
 		}
 		git_oid_tostr(hex, sizeof(hex), git_object_id(obj));

@@ -35,24 +35,14 @@
 #include "buf.h"
 #include "commit.h"
 #include "file.h"
+#include "gitlog.h"
 #include "log.h"
 #include "nm.h"
 
 #define COMMIT_PATHS_MAX	4096
 
-static int	 gitfail(const char *);
 static int	 cmp_str(const void *, const void *);
 static int	 workdir_check(const char *, const char *, struct stat *);
-
-static int
-gitfail(const char *what)
-{
-	const git_error	*e = git_error_last();
-
-	log_warnx("%s: %s", what, e != NULL && e->message != NULL ?
-	    e->message : "unknown libgit2 error");
-	return -1;
-}
 
 int
 rv_path_ok(const char *path)
@@ -185,7 +175,7 @@ rv_commit(const char *repo, const char *const *paths, size_t n,
 	git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, GIT_CONFIG_LEVEL_XDG, "");
 	if (git_repository_open_ext(&r, repo, GIT_REPOSITORY_OPEN_NO_SEARCH,
 	    NULL) != 0) {
-		gitfail(repo);
+		git_fail(repo);
 		goto out;
 	}
 	if ((workdir = git_repository_workdir(r)) == NULL) {
@@ -194,7 +184,7 @@ rv_commit(const char *repo, const char *const *paths, size_t n,
 		goto out;
 	}
 	if ((unborn = git_repository_head_unborn(r)) < 0) {
-		gitfail("HEAD");
+		git_fail("HEAD");
 		goto out;
 	}
 	if (!unborn) {
@@ -202,7 +192,7 @@ rv_commit(const char *repo, const char *const *paths, size_t n,
 		    git_reference_peel((git_object **)&parent, head,
 		    GIT_OBJECT_COMMIT) != 0 ||
 		    git_commit_tree(&base, parent) != 0) {
-			gitfail("HEAD");
+			git_fail("HEAD");
 			goto out;
 		}
 	}
@@ -225,7 +215,7 @@ rv_commit(const char *repo, const char *const *paths, size_t n,
 		}
 		/* The blob as git would store it (filters applied). */
 		if (git_blob_create_from_workdir(&up[nup].id, r, v[i]) != 0) {
-			gitfail(v[i]);
+			git_fail(v[i]);
 			goto out;
 		}
 		up[nup].action = GIT_TREE_UPDATE_UPSERT;
@@ -235,7 +225,7 @@ rv_commit(const char *repo, const char *const *paths, size_t n,
 		nup++;
 	}
 	if (git_tree_create_updated(&tree_id, r, base, nup, up) != 0) {
-		gitfail("new tree");
+		git_fail("new tree");
 		goto out;
 	}
 	if (base != NULL && git_oid_equal(&tree_id, git_tree_id(base))) {
@@ -244,7 +234,7 @@ rv_commit(const char *repo, const char *const *paths, size_t n,
 		goto out;
 	}
 	if (git_tree_lookup(&tree, r, &tree_id) != 0) {
-		gitfail("new tree");
+		git_fail("new tree");
 		goto out;
 	}
 
@@ -252,7 +242,7 @@ rv_commit(const char *repo, const char *const *paths, size_t n,
 	now = time(NULL);
 	if (git_signature_new(&sig, RV_COMMIT_NAME, RV_COMMIT_EMAIL,
 	    (git_time_t)(now - now % 86400), 0) != 0) {
-		gitfail("signature");
+		git_fail("signature");
 		goto out;
 	}
 	buf_addstr(&msg, message);
@@ -261,7 +251,7 @@ rv_commit(const char *repo, const char *const *paths, size_t n,
 	parents[0] = parent;
 	if (git_commit_create(&commit_id, r, "HEAD", sig, sig, NULL,
 	    msg.data, tree, parent != NULL ? 1 : 0, parents) != 0) {
-		gitfail("commit");
+		git_fail("commit");
 		goto out;
 	}
 
@@ -271,7 +261,7 @@ rv_commit(const char *repo, const char *const *paths, size_t n,
 	 */
 	if (git_repository_index(&index, r) != 0 ||
 	    git_index_read(index, 0) != 0) {
-		gitfail("index");
+		git_fail("index");
 		goto out;
 	}
 	for (i = 0; i < nup; i++) {
@@ -280,12 +270,12 @@ rv_commit(const char *repo, const char *const *paths, size_t n,
 		else
 			err = git_index_add_bypath(index, up[i].path);
 		if (err != 0) {
-			gitfail(up[i].path);
+			git_fail(up[i].path);
 			goto out;
 		}
 	}
 	if (git_index_write(index) != 0) {
-		gitfail("index");
+		git_fail("index");
 		goto out;
 	}
 	rc = 0;

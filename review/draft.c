@@ -463,16 +463,16 @@ review_draft(int argc, char *argv[])
 	struct queue_item	 qi;
 	struct record		 r;
 	struct config		 cfg;
+	struct rv_args		 a = RV_ARGS_INIT;
 	struct keypair		*kp = NULL;
 	struct buf		 text = BUF_INIT;
 	struct stat		 st;
-	const char		*keyfile = NULL, *inbox = NULL, *repo = ".";
-	const char		*cpath = "content", *item;
+	const char		*item;
 	char			 id[REPORT_ID_MAX + 1], rel[64];
 	char			 full[PATH_MAX];
 	static const unsigned char zero[RECORD_RECEIPT_BYTES];
 	size_t			 found;
-	int			 ch, rc = 2, qopen = 0;
+	int			 ch, rc = 2;
 
 	memset(&q, 0, sizeof(q));
 	memset(&r, 0, sizeof(r));
@@ -480,19 +480,9 @@ review_draft(int argc, char *argv[])
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "hK:i:r:p:", longopts,
 	    NULL)) != -1) {
+		if (rv_args_opt(&a, ch, optarg))
+			continue;
 		switch (ch) {
-		case 'K':
-			keyfile = optarg;
-			break;
-		case 'i':
-			inbox = optarg;
-			break;
-		case 'r':
-			repo = optarg;
-			break;
-		case 'p':
-			cpath = optarg;
-			break;
 		case 'h':
 			draft_usage(stdout);
 			rc = 0;
@@ -502,23 +492,15 @@ review_draft(int argc, char *argv[])
 			goto out;
 		}
 	}
-	if (argc - optind != 1 || inbox == NULL) {
+	if (argc - optind != 1 || a.inbox == NULL) {
 		draft_usage(stderr);
 		goto out;
 	}
 	item = argv[optind];
-	if (!rv_id_ok(item)) {
-		log_warnx("%s: not an item id (32 lowercase hexadecimal "
-		    "characters, as list shows them)", item);
+	if (rv_id_arg(item) != 0)
 		goto out;
-	}
 	rc = 1;
-	if (rv_key_load(&kp, keyfile) != 0)
-		goto out;
-	if (rv_item_load(&r, inbox, item, kp) != 0)
-		goto out;
-	qopen = 1;
-	if (queue_open(&q, repo, cpath, 1) != 0)
+	if (rv_start(&kp, &r, &q, &a, item, 1) != 0)
 		goto out;
 	if (load_config(&cfg, &q) != 0)
 		goto out;
@@ -598,8 +580,7 @@ out:
 		sodium_memzero(text.data, text.len);
 	buf_free(&text);
 	config_free(&cfg);
-	if (qopen)
-		queue_close(&q);
+	queue_close(&q);
 	record_free(&r);
 	keypair_free(kp);
 	return rc;

@@ -199,30 +199,18 @@ review_list(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	struct list_ctx	 c;
+	struct rv_args	 a = RV_ARGS_INIT;
 	struct keypair	*kp = NULL;
-	const char	*keyfile = NULL, *inbox = NULL, *repo = ".";
-	const char	*cpath = "content";
 	unsigned long	 nw;
-	int		 ch, rc = 2, repo_given = 0;
+	int		 ch, rc = 2;
 
 	memset(&c, 0, sizeof(c));
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "hK:i:r:p:", longopts,
 	    NULL)) != -1) {
+		if (rv_args_opt(&a, ch, optarg))
+			continue;
 		switch (ch) {
-		case 'K':
-			keyfile = optarg;
-			break;
-		case 'i':
-			inbox = optarg;
-			break;
-		case 'r':
-			repo = optarg;
-			repo_given = 1;
-			break;
-		case 'p':
-			cpath = optarg;
-			break;
 		case OPT_JSON:
 			c.json = 1;
 			break;
@@ -235,25 +223,23 @@ review_list(int argc, char *argv[])
 			goto out;
 		}
 	}
-	if (optind != argc || inbox == NULL) {
+	if (optind != argc || a.inbox == NULL) {
 		list_usage(stderr);
 		goto out;
 	}
 	rc = 1;
-	if (rv_key_load(&kp, keyfile) != 0)
-		goto out;
-	if (queue_open(&c.q, repo, cpath, repo_given) != 0)
+	if (rv_start(&kp, NULL, &c.q, &a, NULL, a.repo_given) != 0)
 		goto out;
 	c.now = time(NULL);
 	nw = log_nwarnings();
 	if (c.json)
 		fputs("[", stdout);
-	if (rv_items(inbox, kp, list_one, &c) != 0)
+	if (rv_items(a.inbox, kp, list_one, &c) != 0)
 		goto out;
 	if (c.json)
 		fputs(c.n > 0 ? "\n]\n" : "]\n", stdout);
 	else if (c.n == 0)
-		log_info("no item in %s/new for this key (%s)", inbox,
+		log_info("no item in %s/new for this key (%s)", a.inbox,
 		    kp->name);
 	if (fflush(stdout) == EOF || ferror(stdout)) {
 		log_warn("stdout");

@@ -98,8 +98,8 @@ review_purge(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	struct purge_ctx c;
+	struct rv_args	 a = RV_ARGS_INIT;
 	struct keypair	*kp = NULL;
-	const char	*keyfile = NULL, *repo = ".", *cpath = "content";
 	char		 dir[PATH_MAX];
 	unsigned long	 nw;
 	int		 ch, rc = 2, wrc;
@@ -108,19 +108,9 @@ review_purge(int argc, char *argv[])
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "hK:i:r:p:n", longopts,
 	    NULL)) != -1) {
+		if (rv_args_opt(&a, ch, optarg))
+			continue;
 		switch (ch) {
-		case 'K':
-			keyfile = optarg;
-			break;
-		case 'i':
-			c.inbox = optarg;
-			break;
-		case 'r':
-			repo = optarg;
-			break;
-		case 'p':
-			cpath = optarg;
-			break;
 		case 'n':
 		case OPT_DRY:
 			c.dry = 1;
@@ -134,14 +124,13 @@ review_purge(int argc, char *argv[])
 			goto out;
 		}
 	}
-	if (optind != argc || c.inbox == NULL) {
+	if (optind != argc || a.inbox == NULL) {
 		purge_usage(stderr);
 		goto out;
 	}
+	c.inbox = a.inbox;
 	rc = 1;
-	if (rv_key_load(&kp, keyfile) != 0)
-		goto out;
-	if (queue_open(&c.q, repo, cpath, 1) != 0)
+	if (rv_start(&kp, NULL, &c.q, &a, NULL, 1) != 0)
 		goto out;
 	nw = log_nwarnings();
 	wrc = rv_items(c.inbox, kp, purge_one, &c);

@@ -37,6 +37,7 @@
 #include "buf.h"
 #include "config.h"
 #include "file.h"
+#include "gitlog.h"
 #include "log.h"
 #include "nm.h"
 #include "queue.h"
@@ -52,19 +53,8 @@ static const char *const state_names[Q_STATE_MAX] = {
 	"unknown", "new", "received", "draft", "approved", "published", "rejected"
 };
 
-static int	gitfail(const char *);
 static int	find_report(struct queue_item *, const struct queue *,
 		    char *, size_t);
-
-static int
-gitfail(const char *what)
-{
-	const git_error	*e = git_error_last();
-
-	log_warnx("%s: %s", what, e != NULL && e->message != NULL ?
-	    e->message : "unknown libgit2 error");
-	return -1;
-}
 
 int
 queue_open(struct queue *q, const char *repo, const char *path,
@@ -100,7 +90,7 @@ queue_open(struct queue *q, const char *repo, const char *path,
 			    "shown (give -r REPO)", repo);
 			return 0;
 		}
-		return gitfail(repo);
+		return git_fail(repo);
 	}
 	q->repo = r;
 	if (git_repository_workdir(r) == NULL ||
@@ -238,7 +228,7 @@ queue_state(struct queue_item *out, const struct queue *q,
 		return;
 	if (git_repository_hashfile(&oid, q->repo, out->file,
 	    GIT_OBJECT_BLOB, NULL) != 0) {
-		gitfail(out->file);
+		git_fail(out->file);
 		return;
 	}
 	git_oid_tostr(hex, sizeof(hex), &oid);

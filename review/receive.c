@@ -76,9 +76,8 @@ review_receive(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	struct receive_ctx c;
+	struct rv_args	 a = RV_ARGS_INIT;
 	struct keypair	*kp = NULL;
-	const char	*keyfile = NULL, *inbox = NULL, *repo = ".";
-	const char	*cpath = "content";
 	const char	*paths[1];
 	char		 rel[PATH_MAX], msg[128];
 	unsigned long	 nw;
@@ -88,19 +87,9 @@ review_receive(int argc, char *argv[])
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "hK:i:r:p:", longopts,
 	    NULL)) != -1) {
+		if (rv_args_opt(&a, ch, optarg))
+			continue;
 		switch (ch) {
-		case 'K':
-			keyfile = optarg;
-			break;
-		case 'i':
-			inbox = optarg;
-			break;
-		case 'r':
-			repo = optarg;
-			break;
-		case 'p':
-			cpath = optarg;
-			break;
 		case 'h':
 			receive_usage(stdout);
 			rc = 0;
@@ -110,17 +99,15 @@ review_receive(int argc, char *argv[])
 			goto out;
 		}
 	}
-	if (optind != argc || inbox == NULL) {
+	if (optind != argc || a.inbox == NULL) {
 		receive_usage(stderr);
 		goto out;
 	}
 	rc = 1;
-	if (rv_key_load(&kp, keyfile) != 0)
-		goto out;
-	if (queue_open(&c.q, repo, cpath, 1) != 0)
+	if (rv_start(&kp, NULL, &c.q, &a, NULL, 1) != 0)
 		goto out;
 	nw = log_nwarnings();
-	if (rv_items(inbox, kp, receive_one, &c) != 0)
+	if (rv_items(a.inbox, kp, receive_one, &c) != 0)
 		goto out;
 	if (c.added > 0) {
 		if (receipts_write(c.q.rc, c.q.receipts) != 0 ||

@@ -58,9 +58,9 @@ review_reject(int argc, char *argv[])
 	struct queue	 q;
 	struct queue_item qi;
 	struct record	 r;
+	struct rv_args	 a = RV_ARGS_INIT;
 	struct keypair	*kp = NULL;
-	const char	*keyfile = NULL, *inbox = NULL, *repo = ".";
-	const char	*cpath = "content", *reason = NULL, *id;
+	const char	*reason = NULL, *id;
 	const char	*paths[1];
 	char		 rel[PATH_MAX];
 	int		 ch, rc = 2;
@@ -70,19 +70,9 @@ review_reject(int argc, char *argv[])
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "hK:i:r:p:", longopts,
 	    NULL)) != -1) {
+		if (rv_args_opt(&a, ch, optarg))
+			continue;
 		switch (ch) {
-		case 'K':
-			keyfile = optarg;
-			break;
-		case 'i':
-			inbox = optarg;
-			break;
-		case 'r':
-			repo = optarg;
-			break;
-		case 'p':
-			cpath = optarg;
-			break;
 		case OPT_REASON:
 			reason = optarg;
 			break;
@@ -95,22 +85,15 @@ review_reject(int argc, char *argv[])
 			goto out;
 		}
 	}
-	if (argc - optind != 1 || inbox == NULL) {
+	if (argc - optind != 1 || a.inbox == NULL) {
 		reject_usage(stderr);
 		goto out;
 	}
 	id = argv[optind];
-	if (!rv_id_ok(id)) {
-		log_warnx("%s: not an item id (32 lowercase hexadecimal "
-		    "characters, as list shows them)", id);
+	if (rv_id_arg(id) != 0)
 		goto out;
-	}
 	rc = 1;
-	if (rv_key_load(&kp, keyfile) != 0)
-		goto out;
-	if (rv_item_load(&r, inbox, id, kp) != 0)
-		goto out;
-	if (queue_open(&q, repo, cpath, 1) != 0)
+	if (rv_start(&kp, &r, &q, &a, id, 1) != 0)
 		goto out;
 	queue_state(&qi, &q, &r);
 	if (qi.state == Q_PUBLISHED) {

@@ -15,11 +15,12 @@
  */
 
 /*
- * The helpers of review/rv.h: the reviewer's key and its passphrase
- * (asked on /dev/tty with echo off, as readpassphrase(3) does), inbox
- * items read without following links and with every size checked before
- * a byte is read, the walk over the inbox, the content-folder paths and
- * the duplicate digest of a record.
+ * The helpers of review/rv.h: the options and start-up the commands
+ * share, the reviewer's key and its passphrase (asked on /dev/tty with
+ * echo off, as readpassphrase(3) does), inbox items read without
+ * following links and with every size checked before a byte is read,
+ * the walk over the inbox, the content-folder paths and the duplicate
+ * digest of a record.
  */
 
 #include <sys/stat.h>
@@ -48,6 +49,7 @@
 #include "log.h"
 #include "nm.h"
 #include "open.h"
+#include "queue.h"
 #include "record.h"
 #include "rv.h"
 
@@ -270,6 +272,41 @@ rv_key_load(struct keypair **out, const char *path)
 }
 
 int
+rv_args_opt(struct rv_args *out, int ch, const char *arg)
+{
+	switch (ch) {
+	case 'K':
+		out->keyfile = arg;
+		return 1;
+	case 'i':
+		out->inbox = arg;
+		return 1;
+	case 'r':
+		out->repo = arg;
+		out->repo_given = 1;
+		return 1;
+	case 'p':
+		out->cpath = arg;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+int
+rv_start(struct keypair **kp, struct record *r, struct queue *q,
+    const struct rv_args *args, const char *id, int required)
+{
+	if (rv_key_load(kp, args->keyfile) != 0)
+		return -1;
+	if (id != NULL && rv_item_load(r, args->inbox, id, *kp) != 0)
+		return -1;
+	if (queue_open(q, args->repo, args->cpath, required) != 0)
+		return -1;
+	return 0;
+}
+
+int
 rv_id_ok(const char *id)
 {
 	size_t	 i;
@@ -279,6 +316,16 @@ rv_id_ok(const char *id)
 		    (id[i] >= 'a' && id[i] <= 'f')))
 			return 0;
 	return id[i] == '\0';
+}
+
+int
+rv_id_arg(const char *id)
+{
+	if (rv_id_ok(id))
+		return 0;
+	log_warnx("%s: not an item id (32 lowercase hexadecimal characters, "
+	    "as list shows them)", id);
+	return -1;
 }
 
 /*

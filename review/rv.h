@@ -31,7 +31,23 @@
 #define RV_TARGET_DAYS	10	/* the promise: published within 10 days */
 
 struct keypair;
+struct queue;
 struct record;
+
+/*
+ * The options that the commands reading the inbox share: -K keyfile,
+ * -i inbox, -r repo, -p path.  Each command keeps its own option
+ * string, long options and usage; RV_ARGS_INIT sets the defaults.
+ */
+struct rv_args {
+	const char	*keyfile;	/* -K; NULL: $NEARMISS_KEY */
+	const char	*inbox;		/* -i; NULL if not given */
+	const char	*repo;		/* -r; "." if not given */
+	const char	*cpath;		/* -p; "content" if not given */
+	int		 repo_given;	/* 1 if -r was given */
+};
+
+#define RV_ARGS_INIT	{ NULL, NULL, ".", "content", 0 }
 
 /*
  * Loads the secret key: path, else $NEARMISS_KEY; passphrase from
@@ -39,8 +55,30 @@ struct record;
  * protected.  Caller frees *out with keypair_free().  0 or -1 (logged).
  */
 int	rv_key_load(struct keypair **out, const char *path);
+/*
+ * Takes ch, a value getopt_long() returned, with its argument arg, into
+ * out if it is one of the shared options 'K', 'i', 'r' or 'p'.  1 if it
+ * was, else 0 (the command handles ch itself).
+ */
+int	rv_args_opt(struct rv_args *out, int ch, const char *arg);
+/*
+ * The start of a command that reads the inbox: loads the key
+ * (args->keyfile, see rv_key_load()) into *kp; if id is not NULL, loads
+ * item id of args->inbox into r (see rv_item_load()); then opens the
+ * queue of args->repo and args->cpath, which must be a repository if
+ * required is set (see queue_open()).  0 or -1 (logged).  In both cases
+ * the caller frees *kp with keypair_free(), r (if id was given) with
+ * record_free() and q with queue_close().
+ */
+int	rv_start(struct keypair **kp, struct record *r, struct queue *q,
+	    const struct rv_args *args, const char *id, int required);
 /* 1 if id is a well-formed inbox item id (32 lowercase hex), else 0 */
 int	rv_id_ok(const char *id);
+/*
+ * rv_id_ok() for an id given on the command line: 0, or -1 with a
+ * message that says what an id looks like.
+ */
+int	rv_id_arg(const char *id);
 /*
  * Opens item id of inbox dir (the item INBOX/new/ID) with kp and decodes
  * its record (caller record_free()s, also on failure).  The day received

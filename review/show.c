@@ -343,31 +343,20 @@ review_show(int argc, char *argv[])
 	struct queue	 q;
 	struct queue_item qi;
 	struct record	 r;
+	struct rv_args	 a = RV_ARGS_INIT;
 	struct keypair	*kp = NULL;
-	const char	*keyfile = NULL, *inbox = NULL, *repo = ".";
-	const char	*cpath = "content", *attdir = NULL, *id;
+	const char	*attdir = NULL, *id;
 	long		 age;
-	int		 ch, rc = 2, json = 0, repo_given = 0;
+	int		 ch, rc = 2, json = 0;
 
 	memset(&q, 0, sizeof(q));
 	memset(&r, 0, sizeof(r));
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "hK:i:r:p:", longopts,
 	    NULL)) != -1) {
+		if (rv_args_opt(&a, ch, optarg))
+			continue;
 		switch (ch) {
-		case 'K':
-			keyfile = optarg;
-			break;
-		case 'i':
-			inbox = optarg;
-			break;
-		case 'r':
-			repo = optarg;
-			repo_given = 1;
-			break;
-		case 'p':
-			cpath = optarg;
-			break;
 		case OPT_JSON:
 			json = 1;
 			break;
@@ -383,23 +372,16 @@ review_show(int argc, char *argv[])
 			goto out;
 		}
 	}
-	if (argc - optind != 1 || inbox == NULL ||
+	if (argc - optind != 1 || a.inbox == NULL ||
 	    (attdir != NULL && *attdir == '\0')) {
 		show_usage(stderr);
 		goto out;
 	}
 	id = argv[optind];
-	if (!rv_id_ok(id)) {
-		log_warnx("%s: not an item id (32 lowercase hexadecimal "
-		    "characters, as list shows them)", id);
+	if (rv_id_arg(id) != 0)
 		goto out;
-	}
 	rc = 1;
-	if (rv_key_load(&kp, keyfile) != 0)
-		goto out;
-	if (rv_item_load(&r, inbox, id, kp) != 0)
-		goto out;
-	if (queue_open(&q, repo, cpath, repo_given) != 0)
+	if (rv_start(&kp, &r, &q, &a, id, a.repo_given) != 0)
 		goto out;
 	queue_state(&qi, &q, &r);
 	age = rv_age(r.received, time(NULL));

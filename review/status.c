@@ -144,31 +144,19 @@ review_status(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	struct status_ctx c;
+	struct rv_args	 a = RV_ARGS_INIT;
 	struct keypair	*kp = NULL;
-	const char	*keyfile = NULL, *inbox = NULL, *repo = ".";
-	const char	*cpath = "content";
 	size_t		 i, k;
 	unsigned long	 nw;
-	int		 ch, rc = 2, repo_given = 0, s;
+	int		 ch, rc = 2, s;
 
 	memset(&c, 0, sizeof(c));
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "hK:i:r:p:", longopts,
 	    NULL)) != -1) {
+		if (rv_args_opt(&a, ch, optarg))
+			continue;
 		switch (ch) {
-		case 'K':
-			keyfile = optarg;
-			break;
-		case 'i':
-			inbox = optarg;
-			break;
-		case 'r':
-			repo = optarg;
-			repo_given = 1;
-			break;
-		case 'p':
-			cpath = optarg;
-			break;
 		case 'h':
 			status_usage(stdout);
 			rc = 0;
@@ -178,18 +166,16 @@ review_status(int argc, char *argv[])
 			goto out;
 		}
 	}
-	if (optind != argc || inbox == NULL) {
+	if (optind != argc || a.inbox == NULL) {
 		status_usage(stderr);
 		goto out;
 	}
 	rc = 1;
-	if (rv_key_load(&kp, keyfile) != 0)
-		goto out;
-	if (queue_open(&c.q, repo, cpath, repo_given) != 0)
+	if (rv_start(&kp, NULL, &c.q, &a, NULL, a.repo_given) != 0)
 		goto out;
 	c.now = time(NULL);
 	nw = log_nwarnings();
-	if (rv_items(inbox, kp, status_one, &c) != 0)
+	if (rv_items(a.inbox, kp, status_one, &c) != 0)
 		goto out;
 	if (c.n > 0)
 		qsort(c.rows, c.n, sizeof(*c.rows), age_cmp);

@@ -29,6 +29,7 @@
 #include <sodium.h>
 
 #include "buf.h"
+#include "config.h"
 #include "harness.h"
 #include "nm.h"
 #include "record.h"
@@ -952,6 +953,16 @@ test_keys(void)
 	INT_EQ(record_key_max(RECORD_SUMMARY), 1024);
 	INT_EQ(record_key_max(RECORD_LIGHTING), 256);
 	INT_EQ(record_key_max(RECORD_KEY_MAX), 0);
+	INT_EQ(record_key_tax(RECORD_TITLE), -1);
+	INT_EQ(record_key_tax(RECORD_EVENT_DATE), -1);
+	INT_EQ(record_key_tax(RECORD_INCIDENT_TYPE), TAX_INCIDENT_TYPE);
+	INT_EQ(record_key_tax(RECORD_CONTRIBUTING_FACTORS), TAX_FACTORS);
+	INT_EQ(record_key_tax(RECORD_OFFICERS_ON_SCENE), -1);
+	INT_EQ(record_key_tax(RECORD_WEATHER), TAX_WEATHER);
+	INT_EQ(record_key_tax(RECORD_AGENCY_TYPE), TAX_AGENCY);
+	INT_EQ(record_key_tax(RECORD_REGION), TAX_REGION);
+	INT_EQ(record_key_tax(RECORD_SUMMARY), -1);
+	INT_EQ(record_key_tax(RECORD_KEY_MAX), -1);
 	INT_EQ(record_day(day, 1773446400 + 86399), 0);
 	STR_EQ(day, "2026-03-14");
 	INT_EQ(record_day(day, 951782400), 0);
