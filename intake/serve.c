@@ -589,8 +589,10 @@ form_render(struct buf *b, struct serve *s, const struct form *f,
 	token_make(s, tok, sizeof(tok));
 	buf_printf(b, "<input type=\"hidden\" name=\"token\" "
 	    "value=\"%s\">\n", tok);
-	buf_addstr(b, "<div class=\"hp\">\n<label for=\"website\">Leave this "
-	    "field empty (it is a trap for robots)</label>\n"
+	/* Hidden from sight and from screen readers alike. */
+	buf_addstr(b, "<div class=\"hp\" aria-hidden=\"true\">\n"
+	    "<label for=\"website\">Leave this field empty (it is a trap "
+	    "for robots)</label>\n"
 	    "<input type=\"text\" id=\"website\" name=\"website\" "
 	    "tabindex=\"-1\" value=\"\">\n</div>\n");
 

@@ -183,9 +183,8 @@ export async function formChecks(browser, h) {
 	if (f.hp && f.hp.attr !== null)
 		notes.push(`${n}: the honeypot input#website has tabindex="${f.hp.attr}": ` +
 		    'out of the tab order but still focusable (by click or script)');
-	if (f.hp && !f.hp.ariaHidden)
-		notes.push(`${n}: the honeypot div.hp is not aria-hidden: screen ` +
-		    `readers announce its label "${f.hp.label}" and the field`);
+	check(`${n}: honeypot hidden from screen readers (aria-hidden)`,
+	    f.hp !== null && f.hp.ariaHidden, JSON.stringify(f.hp));
 
 	// Tab through the whole form: every stop shows its focus, and the
 	// honeypot is never one of them.
