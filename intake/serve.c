@@ -253,7 +253,13 @@ static const char css[] =
     ".receipt{font-family:monospace;font-size:1.6em;letter-spacing:.1em}\n"
     ".hp{position:absolute;left:-10000px;width:1px;height:1px;"
     "overflow:hidden}\n"
-    "button{margin-top:1.5em;font:inherit;padding:.4em 1.2em}\n";
+    "button{margin-top:1.5em;font:inherit;padding:.4em 1.2em}\n"
+    ":root{color-scheme:light dark}\n"
+    "@media (prefers-color-scheme:dark){"
+    "body{color:#eee;background:#121212}"
+    ".help{color:#bbb}"
+    ".error{color:#ff8a80}"
+    ".notice{border-color:#d98c1a;background:#2a2113}}\n";
 
 static void
 stat_add(struct serve *s, enum stat_id id)
