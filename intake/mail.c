@@ -19,14 +19,16 @@
  * mail_deliver() takes one message through the pre-check, the sandboxed
  * parser (intake/sandbox.c) or the quarantine record, a receipt code
  * and the durable inbox_put(), then the optional auto-reply; the imap
- * puller (intake/imap.c) shares it.  Neither the envelope nor the
- * sender nor any of the message is ever logged.
+ * puller (intake/imap.c) shares it.  maildir prepares messages the same
+ * way but stores them in batches with inbox_put_many().  Neither the
+ * envelope nor the sender nor any of the message is ever logged.
  */
 
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include <assert.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -64,6 +66,17 @@
 /* Standard input read past MAIL_MAX is thrown away up to this. */
 #define DRAIN_MAX	((size_t)1024 * 1024 * 1024)
 #define WHY_MAX		256
+/*
+ * A maildir batch: at most BATCH_MAX messages, and no more once the
+ * encoded reports it holds reach BATCH_BYTES, so it holds less than
+ * BATCH_BYTES + INBOX_PLAIN_MAX of plaintext.
+ */
+#define BATCH_MAX	64
+#define BATCH_BYTES	((size_t)16 * 1024 * 1024)
+/* The guarded bytes of one batch entry: its receipt code and address. */
+#define SLOT_BYTES	(RECEIPT_BUFSZ + REPLY_ADDR_MAX + 1)
+#define STORE_TEMP	"temporary failure: the report could not be " \
+			"stored; try again later"
 
 _Static_assert(RECEIPT_HASH_BYTES == RECORD_RECEIPT_BYTES,
     "a receipt hash is what a record holds");
@@ -92,16 +105,37 @@ struct ini_state {
 struct mdir {
 	int		 dfd;		/* new/ or cur/ */
 	int		 curfd;
+	const char	*dir;		/* the Maildir, for messages */
 	const char	*sub;		/* "new" or "cur" */
+	int		 dirty;		/* removals or renames not synced */
 	size_t		 stored, rejected, skipped;
+};
+
+/*
+ * Messages of one Maildir directory prepared and waiting for one
+ * inbox_put_many().  enc[i] is the plaintext report of file[i] (a name
+ * that drain() owns); secret holds, for each, the receipt code and the
+ * address to answer ("" if none), SLOT_BYTES apiece, in guarded memory.
+ */
+struct batch {
+	struct inbox_msg	 msgs[BATCH_MAX];
+	struct buf		 enc[BATCH_MAX];
+	const char		*file[BATCH_MAX];
+	char			*secret;
+	size_t			 n, bytes;
 };
 
 static const char	*own(struct mail_ctx *, const char *);
 static int		 ini_key(void *, const char *, const char *,
 			    const char *);
+static int		 prepare(struct buf *, char *, struct mail_ctx *,
+			    const char *, size_t, char *, size_t);
 static int		 deliver(struct mail_ctx *, const char *, size_t,
 			    char [INBOX_NAME_LEN + 1], char *, char *,
 			    size_t);
+static void		 answer(struct mail_ctx *, const char *,
+			    const char *);
+static void		 enc_wipe(struct buf *);
 static void		 ignore_signals(void);
 static char		*msgbuf_new(void);
 static void		 msgbuf_free(char *, size_t);
@@ -109,9 +143,14 @@ static int		 read_stdin(char *, size_t *);
 static int		 trashed(const char *);
 static int		 trash_name(char *, size_t, const char *);
 static int		 name_cmp(const void *, const void *);
+static struct batch	*batch_new(void);
+static void		 batch_free(struct batch *);
+static int		 flush(struct mail_ctx *, struct mdir *,
+			    struct batch *);
 static int		 drain_one(struct mail_ctx *, struct mdir *,
-			    const char *, char *);
-static int		 drain(struct mail_ctx *, struct mdir *, char *);
+			    struct batch *, const char *, char *);
+static int		 drain(struct mail_ctx *, struct mdir *,
+			    struct batch *, char *);
 static int		 parse_opts(int, char *[], struct mail_opts *,
 			    const char **, int *);
 
@@ -259,16 +298,27 @@ mail_ctx_close(struct mail_ctx *c)
 	free(c);
 }
 
+/* Wipes and frees the plaintext report of enc. */
+static void
+enc_wipe(struct buf *enc)
+{
+	sodium_memzero(enc->data, enc->len);
+	buf_free(enc);
+}
+
 /*
- * mail_deliver() without the auto-reply; code (RECEIPT_BUFSZ bytes)
- * gets the receipt code.
+ * Everything of a delivery up to the store: the pre-check, the parse or
+ * the quarantine record, a new receipt code written to code
+ * (RECEIPT_BUFSZ bytes) and the encoded report appended to enc (empty on
+ * entry).  Returns 0 (enc to be stored, then wiped by the caller with
+ * enc_wipe()), 65 or 75 (why set, enc wiped).
  */
 static int
-deliver(struct mail_ctx *c, const char *msg, size_t len,
-    char name[INBOX_NAME_LEN + 1], char *code, char *why, size_t whysz)
+prepare(struct buf *enc, char *code, struct mail_ctx *c, const char *msg,
+    size_t len, char *why, size_t whysz)
 {
 	struct record	 r;
-	struct buf	 enc = BUF_INIT, q = BUF_INIT;
+	struct buf	 q = BUF_INIT;
 	int		 prc, rc = EX_TEMPFAIL_;
 
 	memset(&r, 0, sizeof(r));
@@ -306,32 +356,60 @@ deliver(struct mail_ctx *c, const char *msg, size_t len,
 	r.channel = RECORD_EMAIL;
 	receipt_make(code, r.receipt);
 	if (record_day(r.received, time(NULL)) != 0 ||
-	    record_encode(&enc, &r) != 0) {
+	    record_encode(enc, &r) != 0) {
 		snprintf(why, whysz, "temporary failure: the report could "
 		    "not be encoded");
 		goto out;
 	}
-	if (enc.len > INBOX_PLAIN_MAX) {
+	if (enc->len > INBOX_PLAIN_MAX) {
 		snprintf(why, whysz, "the message holds more than the inbox "
 		    "takes in one report");
 		rc = EX_DATAERR_;
 		goto out;
 	}
-	prc = inbox_put(c->ib, c->rcpt, c->nrcpt, enc.data, enc.len,
-	    time(NULL), name);
-	if (prc != 0) {
-		snprintf(why, whysz, "temporary failure: the report could "
-		    "not be stored; try again later");
-		goto out;
-	}
 	rc = EX_OK_;
 out:
-	sodium_memzero(enc.data, enc.len);
-	buf_free(&enc);
+	if (rc != EX_OK_)
+		enc_wipe(enc);
 	sodium_memzero(q.data, q.len);
 	buf_free(&q);
 	record_free(&r);
 	return rc;
+}
+
+/*
+ * mail_deliver() without the auto-reply; code (RECEIPT_BUFSZ bytes)
+ * gets the receipt code.
+ */
+static int
+deliver(struct mail_ctx *c, const char *msg, size_t len,
+    char name[INBOX_NAME_LEN + 1], char *code, char *why, size_t whysz)
+{
+	struct buf	 enc = BUF_INIT;
+	int		 rc;
+
+	rc = prepare(&enc, code, c, msg, len, why, whysz);
+	if (rc == EX_OK_ && inbox_put(c->ib, c->rcpt, c->nrcpt, enc.data,
+	    enc.len, time(NULL), name) != 0) {
+		snprintf(why, whysz, "%s", STORE_TEMP);
+		rc = EX_TEMPFAIL_;
+	}
+	enc_wipe(&enc);
+	return rc;
+}
+
+/*
+ * The auto-reply of a stored message: code to addr, the address that
+ * reply_address() found, or "" if it found none.
+ */
+static void
+answer(struct mail_ctx *c, const char *addr, const char *code)
+{
+	if (addr[0] == '\0')
+		log_warnx("auto-reply: the message gives no address "
+		    "to answer; no reply sent");
+	else
+		(void)reply_send(&c->rc, addr, code);
 }
 
 int
@@ -350,10 +428,8 @@ mail_deliver(struct mail_ctx *c, const char *msg, size_t len,
 	snprintf(why, whysz, "%s", space + RECEIPT_BUFSZ);
 	if (rc == EX_OK_ && c->reply) {
 		if (reply_address(addr, sizeof(addr), msg, len) != 0)
-			log_warnx("auto-reply: the message gives no address "
-			    "to answer; no reply sent");
-		else
-			(void)reply_send(&c->rc, addr, space);
+			addr[0] = '\0';
+		answer(c, addr, space);
 		sodium_memzero(addr, sizeof(addr));
 	}
 	sodium_free(space);
@@ -593,20 +669,112 @@ name_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static struct batch *
+batch_new(void)
+{
+	struct batch	*b;
+	size_t		 i;
+
+	b = xcalloc(1, sizeof(*b));
+	for (i = 0; i < BATCH_MAX; i++)
+		buf_init(&b->enc[i]);
+	if ((b->secret = sodium_malloc(BATCH_MAX * SLOT_BYTES)) == NULL)
+		fatalx("sodium_malloc: out of memory");
+	return b;
+}
+
+/* Wipes what b still holds.  NULL is a no-op. */
+static void
+batch_free(struct batch *b)
+{
+	size_t	 i;
+
+	if (b == NULL)
+		return;
+	for (i = 0; i < BATCH_MAX; i++)
+		enc_wipe(&b->enc[i]);
+	sodium_free(b->secret);	/* wipes it */
+	free(b);
+}
+
 /*
- * One file of new/ or cur/ (msg: MAIL_MAX + 1 bytes of room).  Returns
- * 0 (stored and removed, rejected and trashed, or skipped) or 75 (stop).
+ * Stores the messages of b with one inbox_put_many(), removes from
+ * m->dfd those whose items are durable, syncs m's directories if a
+ * message was removed or renamed since the last sync, then sends the
+ * auto-replies.  b is emptied and wiped.  Returns 0, or 75 if a message
+ * could not be stored (it stays where it is) or a removal or a sync
+ * failed.
  */
 static int
-drain_one(struct mail_ctx *c, struct mdir *m, const char *name, char *msg)
+flush(struct mail_ctx *c, struct mdir *m, struct batch *b)
+{
+	size_t	 i;
+	int	 rc = 0;
+
+	for (i = 0; i < b->n; i++) {
+		b->msgs[i].plain = b->enc[i].data;
+		b->msgs[i].len = b->enc[i].len;
+	}
+	if (b->n > 0)
+		(void)inbox_put_many(c->ib, c->rcpt, c->nrcpt, b->msgs, b->n,
+		    time(NULL));
+	for (i = 0; i < b->n; i++) {
+		enc_wipe(&b->enc[i]);
+		if (b->msgs[i].rc != 0) {
+			/* inbox_put_many() logged why; once is enough. */
+			if (rc == 0)
+				log_warnx("%s/%s: %s", m->sub, b->file[i],
+				    STORE_TEMP);
+			rc = EX_TEMPFAIL_;
+			continue;
+		}
+		/* The item is durable: only now may the message go. */
+		if (unlinkat(m->dfd, b->file[i], 0) == -1 && errno != ENOENT) {
+			log_warn("%s/%s: stored, but not removed", m->sub,
+			    b->file[i]);
+			rc = EX_TEMPFAIL_;
+			continue;
+		}
+		m->stored++;
+		m->dirty = 1;
+	}
+	/* Make the removals and renames durable (else: duplicates). */
+	if (m->dirty) {
+		if (fsync(m->dfd) == -1) {
+			log_warn("%s/%s", m->dir, m->sub);
+			rc = EX_TEMPFAIL_;
+		}
+		if (m->curfd != m->dfd && fsync(m->curfd) == -1) {
+			log_warn("%s/cur", m->dir);
+			rc = EX_TEMPFAIL_;
+		}
+		m->dirty = 0;
+	}
+	for (i = 0; i < b->n; i++)
+		if (c->reply && b->msgs[i].rc == 0)
+			answer(c, b->secret + i * SLOT_BYTES + RECEIPT_BUFSZ,
+			    b->secret + i * SLOT_BYTES);
+	sodium_memzero(b->secret, b->n * SLOT_BYTES);
+	b->n = b->bytes = 0;
+	return rc;
+}
+
+/*
+ * One file of new/ or cur/ (msg: MAIL_MAX + 1 bytes of room), added to
+ * b if it is to be stored (b must have room).  Returns 0 (added,
+ * rejected and trashed, or skipped) or 75 (stop).
+ */
+static int
+drain_one(struct mail_ctx *c, struct mdir *m, struct batch *b,
+    const char *name, char *msg)
 {
 	struct stat	 sb;
-	char		 item[INBOX_NAME_LEN + 1], why[WHY_MAX];
-	char		 to[NAME_MAX + 1];
+	char		 why[WHY_MAX], to[NAME_MAX + 1], *code;
 	size_t		 len = 0;
 	ssize_t		 r;
 	int		 fd, rc = EX_TEMPFAIL_, drc;
 
+	assert(b->n < BATCH_MAX);
 	/* Device nodes and the like are not even opened. */
 	if (fstatat(m->dfd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
 	    !S_ISREG(sb.st_mode)) {
@@ -651,22 +819,26 @@ drain_one(struct mail_ctx *c, struct mdir *m, const char *name, char *msg)
 				continue;
 			if (r == -1) {
 				log_warn("%s/%s", m->sub, name);
+				sodium_memzero(msg, len);
 				goto out;
 			}
 			if (r == 0 || (len += (size_t)r) > MAIL_MAX)
 				break;
 		}
-		drc = mail_deliver(c, msg, len, item, why, sizeof(why));
+		code = b->secret + b->n * SLOT_BYTES;
+		drc = prepare(&b->enc[b->n], code, c, msg, len, why,
+		    sizeof(why));
+		/* The address to answer, found while the message is here. */
+		if (drc == EX_OK_ && c->reply &&
+		    reply_address(code + RECEIPT_BUFSZ, REPLY_ADDR_MAX + 1,
+		    msg, len) != 0)
+			code[RECEIPT_BUFSZ] = '\0';
 		sodium_memzero(msg, len);
 	}
 	if (drc == EX_OK_) {
-		/* The item is durable: only now may the message go. */
-		if (unlinkat(m->dfd, name, 0) == -1 && errno != ENOENT) {
-			log_warn("%s/%s: stored, but not removed", m->sub,
-			    name);
-			goto out;
-		}
-		m->stored++;
+		b->file[b->n] = name;
+		b->bytes += b->enc[b->n].len;
+		b->n++;
 		rc = 0;
 	} else if (drc == EX_DATAERR_) {
 		log_warnx("%s/%s: rejected: %s", m->sub, name, why);
@@ -681,6 +853,7 @@ drain_one(struct mail_ctx *c, struct mdir *m, const char *name, char *msg)
 			goto out;
 		}
 		m->rejected++;
+		m->dirty = 1;
 		rc = 0;
 	} else
 		log_warnx("%s/%s: %s", m->sub, name, why);
@@ -689,9 +862,12 @@ out:
 	return rc;
 }
 
-/* Every message of m->dfd in name order.  Returns 0 or 75. */
+/*
+ * Every message of m->dfd in name order, in batches (b is empty on entry
+ * and on return).  Returns 0 or 75.
+ */
 static int
-drain(struct mail_ctx *c, struct mdir *m, char *msg)
+drain(struct mail_ctx *c, struct mdir *m, struct batch *b, char *msg)
 {
 	DIR		*d;
 	struct dirent	*de;
@@ -723,11 +899,21 @@ drain(struct mail_ctx *c, struct mdir *m, char *msg)
 	}
 	if (n > 1)
 		qsort(names, n, sizeof(*names), name_cmp);
-	for (i = 0; i < n; i++)
-		if (drain_one(c, m, names[i], msg) != 0)
+	for (i = 0; i < n; i++) {
+		if (drain_one(c, m, b, names[i], msg) != 0)
 			goto out;
+		if ((b->n == BATCH_MAX || b->bytes >= BATCH_BYTES) &&
+		    flush(c, m, b) != 0)
+			goto out;
+	}
 	rc = 0;
 out:
+	/*
+	 * What is prepared is stored even after a failure: the messages
+	 * were good, and the names still exist.
+	 */
+	if (flush(c, m, b) != 0)
+		rc = EX_TEMPFAIL_;
 	closedir(d);
 	for (i = 0; i < n; i++)
 		free(names[i]);
@@ -742,6 +928,7 @@ cmd_maildir(int argc, char *argv[])
 	struct mail_opts	 o;
 	struct mail_ctx		*c = NULL;
 	struct mdir		 m[2];
+	struct batch		*b = NULL;
 	const char		*user, *dir;
 	char			*msg = NULL;
 	size_t			 i, stored = 0, rejected = 0, skipped = 0;
@@ -774,6 +961,7 @@ cmd_maildir(int argc, char *argv[])
 		goto out;
 	}
 	for (i = 0; i < NM_NELEM(subs); i++) {
+		m[i].dir = dir;
 		m[i].sub = subs[i];
 		if ((m[i].dfd = openat(top, subs[i], O_RDONLY | O_DIRECTORY |
 		    O_NOFOLLOW | O_CLOEXEC)) == -1) {
@@ -785,14 +973,10 @@ cmd_maildir(int argc, char *argv[])
 	if (user != NULL && intake_drop(user) != 0)
 		goto out;
 	msg = msgbuf_new();
+	b = batch_new();
 	for (i = 0; i < NM_NELEM(m) && drc == 0; i++)
-		drc = drain(c, &m[i], msg);
-	/* Make the removals and renames durable (else: duplicates). */
+		drc = drain(c, &m[i], b, msg);
 	for (i = 0; i < NM_NELEM(m); i++) {
-		if (fsync(m[i].dfd) == -1) {
-			log_warn("%s/%s", dir, m[i].sub);
-			drc = EX_TEMPFAIL_;
-		}
 		stored += m[i].stored;
 		rejected += m[i].rejected;
 		skipped += m[i].skipped;
@@ -802,6 +986,7 @@ cmd_maildir(int argc, char *argv[])
 	rc = drc != 0 ? EX_TEMPFAIL_ : rejected > 0 ? EX_DATAERR_ : EX_OK_;
 out:
 	msgbuf_free(msg, 0);	/* drain_one() wipes each message */
+	batch_free(b);
 	for (i = 0; i < NM_NELEM(m); i++)
 		if (m[i].dfd != -1)
 			close(m[i].dfd);
