@@ -66,7 +66,8 @@ TESTS_TOOLS = $(O)/tests/nm-decrypt $(O)/tests/nm-receipt $(O)/tests/nm-sign \
 FUZZ = $(O)/tests/fuzz_frontmatter $(O)/tests/fuzz_markdown \
 	$(O)/tests/fuzz_form $(O)/tests/fuzz_record \
 	$(O)/tests/fuzz_recipients $(O)/tests/fuzz_item $(O)/tests/fuzz_mail \
-	$(O)/tests/fuzz_receipts $(O)/tests/fuzz_approvals
+	$(O)/tests/fuzz_receipts $(O)/tests/fuzz_approvals \
+	$(O)/tests/fuzz_lint
 TEST_LIBS = $(GEN_LIBS) $(ETPAN_LIBS)
 
 HDRS = lib/buf.h lib/config.h lib/file.h lib/form.h lib/gitlog.h \
@@ -201,6 +202,15 @@ $(O)/tests/fuzz_mail: tests/fuzz/fuzz_mail.c tests/fuzz/driver.c \
 	@mkdir -p $(O)/tests
 	$(CC) $(NM_CFLAGS) -Iintake $(NM_LDFLAGS) -o $@ tests/fuzz/fuzz_mail.c \
 	    tests/fuzz/driver.c $(MIME_OBJ) $(O)/lib/libnm.a $(TEST_LIBS)
+
+# The lint reads its word lists from ../data beside the binary.
+$(O)/tests/fuzz_lint: tests/fuzz/fuzz_lint.c tests/fuzz/driver.c \
+    $(O)/review/lint.o $(O)/lib/libnm.a $(LINT_DATA) $(HDRS)
+	@mkdir -p $(O)/tests $(O)/data
+	cp $(LINT_DATA) $(O)/data/
+	$(CC) $(NM_CFLAGS) -Ireview $(NM_LDFLAGS) -o $@ tests/fuzz/fuzz_lint.c \
+	    tests/fuzz/driver.c $(O)/review/lint.o $(O)/lib/libnm.a \
+	    $(TEST_LIBS)
 
 $(O)/tests/fuzz_item: tests/fuzz/fuzz_item.c tests/fuzz/driver.c \
     $(O)/review/open.o $(O)/lib/libnm.a $(HDRS)

@@ -45,6 +45,8 @@
 #include "nm.h"
 #include "review.h"
 
+/* The longest row of titles before a name ("Deputy Chief ..."). */
+#define TITLE_ROW	8
 #define LINT_FILE_MAX	(4 * 1024 * 1024)	/* a report is far smaller */
 #define LINT_DATA_MAX	(4 * 1024 * 1024)	/* one data file */
 #define LINT_KEY_MAX	128	/* bytes of a normalised dictionary key */
@@ -870,34 +872,57 @@ static void
 mask_brackets(struct lint *L)
 {
 	char	*m = L->m;
-	size_t	 i, j;
-	int	 depth;
+	size_t	*open = NULL, *pend = NULL;	/* pend: pairs, 2 each */
+	size_t	 nopen = 0, npend = 0, cap = 0, i, k, o;
 
-	for (i = 0; i < L->len; i++) {
-		if (m[i] != '[' || (i > 0 && m[i - 1] == '\\'))
+	/*
+	 * One pass, linear even for runs of unmatched or deeply nested
+	 * brackets: open holds the "[" still open in this paragraph; pend
+	 * the pairs that closed inside one of them, outermost only (a new
+	 * pair swallows the pending pairs it contains).  A pair that closes
+	 * the last open bracket, and at the end of a paragraph (a blank
+	 * line) every pending pair, is blanked inside, once.
+	 */
+	if ((open = reallocarray(NULL, L->len + 1, sizeof(*open))) == NULL ||
+	    (pend = reallocarray(NULL, L->len + 1, sizeof(*pend))) == NULL)
+		fatal("reallocarray");
+	cap = L->len + 1;
+	for (i = 0; i <= L->len; i++) {
+		if (i < L->len && m[i] == '[' && (i == 0 ||
+		    m[i - 1] != '\\')) {
+			open[nopen++] = i;
 			continue;
-		depth = 0;
-		for (j = i; j < L->len; j++) {
-			if (m[j] == '[' && (j == 0 || m[j - 1] != '\\'))
-				depth++;
-			else if (m[j] == ']' && m[j - 1] != '\\') {
-				if (--depth == 0)
-					break;
-			} else if (m[j] == '\n') {
-				size_t k = j + 1;
-
-				while (k < L->len && (m[k] == ' ' ||
-				    m[k] == '\t' || m[k] == '\r'))
-					k++;
-				if (k >= L->len || m[k] == '\n')
-					break;
-			}
 		}
-		if (j >= L->len || m[j] != ']')
+		if (i < L->len && m[i] == ']' && i > 0 &&
+		    m[i - 1] != '\\' && nopen > 0) {
+			o = open[--nopen];
+			while (npend >= 2 && pend[npend - 2] > o)
+				npend -= 2;
+			if (nopen == 0)
+				blank(m, o + 1, i);
+			else if (npend + 2 <= cap) {
+				pend[npend++] = o;
+				pend[npend++] = i;
+			}
 			continue;
-		blank(m, i + 1, j);
-		i = j;
+		}
+		if (i < L->len && m[i] != '\n')
+			continue;
+		if (i < L->len) {
+			k = i + 1;
+			while (k < L->len && (m[k] == ' ' || m[k] == '\t' ||
+			    m[k] == '\r'))
+				k++;
+			if (k < L->len && m[k] != '\n')
+				continue;
+		}
+		/* The end of a paragraph, or of the text. */
+		for (k = 0; k + 1 < npend; k += 2)
+			blank(m, pend[k] + 1, pend[k + 1]);
+		nopen = npend = 0;
 	}
+	free(open);
+	free(pend);
 }
 
 /* 1 if the word at off starts a sentence, a paragraph or an item. */
@@ -1805,7 +1830,7 @@ rule_titles(struct lint *L)
 {
 	const struct entry	*e, *last;
 	size_t			 i, j, k;
-	int			 nw, lower;
+	int			 nw, lower, row;
 
 	for (i = 0; i < L->nt; i++) {
 		if (!(TFL(L, i) & (TF_CAP | TF_LOWER)))
@@ -1815,8 +1840,14 @@ rule_titles(struct lint *L)
 		lower = (TFL(L, i) & TF_LOWER) != 0;
 		j = i + (size_t)nw;
 		last = e;
-		/* Titles in a row: "Deputy Chief", "Sgt. Maj.". */
-		while (j < L->nt && adjacent(L, j - 1, j, last->abbrev) &&
+		/*
+		 * Titles in a row: "Deputy Chief", "Sgt. Maj.".  At most
+		 * TITLE_ROW of them, so that a long run of titles costs linear
+		 * time (each start would otherwise scan to its end).
+		 */
+		row = 1;
+		while (row++ < TITLE_ROW && j < L->nt &&
+		    adjacent(L, j - 1, j, last->abbrev) &&
 		    (e = dict_match(L, &L->d->titles, j, &nw)) != NULL &&
 		    (TFL(L, j) & TF_CAP)) {
 			last = e;
