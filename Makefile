@@ -67,7 +67,7 @@ FUZZ = $(O)/tests/fuzz_frontmatter $(O)/tests/fuzz_markdown \
 	$(O)/tests/fuzz_form $(O)/tests/fuzz_record \
 	$(O)/tests/fuzz_recipients $(O)/tests/fuzz_item $(O)/tests/fuzz_mail \
 	$(O)/tests/fuzz_receipts $(O)/tests/fuzz_approvals \
-	$(O)/tests/fuzz_lint
+	$(O)/tests/fuzz_lint $(O)/tests/fuzz_keys
 TEST_LIBS = $(GEN_LIBS) $(ETPAN_LIBS)
 
 HDRS = lib/buf.h lib/config.h lib/file.h lib/form.h lib/gitlog.h \
