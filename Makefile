@@ -25,14 +25,17 @@ NM_LDFLAGS = -pie -Wl,-z,relro,-z,now $(LDFLAGS)
 SAN_CFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
 
-LIB_OBJ = $(O)/lib/approval.o $(O)/lib/buf.o $(O)/lib/config.o \
-	$(O)/lib/file.o $(O)/lib/form.o $(O)/lib/gitlog.o $(O)/lib/html.o \
+LIB_OBJ = $(O)/lib/approval.o $(O)/lib/buf.o $(O)/lib/cmd.o \
+	$(O)/lib/config.o \
+	$(O)/lib/field.o $(O)/lib/file.o $(O)/lib/form.o $(O)/lib/gitlog.o \
+	$(O)/lib/html.o \
 	$(O)/lib/inbox.o $(O)/lib/keys.o $(O)/lib/log.o $(O)/lib/md.o \
 	$(O)/lib/recipients.o $(O)/lib/receipt.o $(O)/lib/receipts.o \
-	$(O)/lib/record.o $(O)/lib/report.o $(O)/lib/utf8.o
+	$(O)/lib/record.o $(O)/lib/render.o $(O)/lib/report.o $(O)/lib/utf8.o
 GEN_OBJ = $(O)/gen/main.o $(O)/gen/approvals.o $(O)/gen/build.o \
-	$(O)/gen/pages.o \
-	$(O)/gen/repo.o $(O)/gen/state.o $(O)/gen/status.o $(O)/gen/tmpl.o
+	$(O)/gen/full.o $(O)/gen/incr.o $(O)/gen/pages.o $(O)/gen/pool.o \
+	$(O)/gen/publish.o $(O)/gen/repo.o $(O)/gen/state.o \
+	$(O)/gen/status.o $(O)/gen/tmpl.o
 GEN_LIBS = $(GIT_LIBS) $(CMARK_LIBS) $(YAML_LIBS) $(INIH_LIBS) \
 	$(SODIUM_LIBS) -lpthread
 # review/open.o decrypts: only nearmiss-review links it.
@@ -43,7 +46,8 @@ REVIEW_OBJ = $(O)/review/main.o $(O)/review/keygen.o $(O)/review/open.o \
 	$(O)/review/lint.o $(O)/review/draft.o $(O)/review/approve.o
 REVIEW_LIBS = $(GIT_LIBS) $(YAML_LIBS) $(INIH_LIBS) $(CMARK_LIBS) $(SODIUM_LIBS)
 # intake links neither libgit2 nor cmark, nor anything that decrypts.
-INTAKE_OBJ = $(O)/intake/main.o $(O)/intake/imap.o $(O)/intake/mail.o \
+INTAKE_OBJ = $(O)/intake/main.o $(O)/intake/check.o $(O)/intake/conf.o \
+	$(O)/intake/imap.o $(O)/intake/mail.o \
 	$(O)/intake/purge.o $(O)/intake/reply.o $(O)/intake/serve.o \
 	$(MIME_OBJ)
 # The e-mail parser (libetpan), also linked into test_mime and fuzz_mail.
@@ -52,17 +56,19 @@ MIME_OBJ = $(O)/intake/precheck.o $(O)/intake/extract.o \
 INTAKE_LIBS = $(MHD_LIBS) $(ETPAN_LIBS) $(INIH_LIBS) $(SODIUM_LIBS) -lpthread
 
 TESTS_LIB = $(O)/tests/test_approval $(O)/tests/test_buf \
-	$(O)/tests/test_html $(O)/tests/test_file \
+	$(O)/tests/test_cmd \
+	$(O)/tests/test_html $(O)/tests/test_field $(O)/tests/test_file \
 	$(O)/tests/test_config $(O)/tests/test_report $(O)/tests/test_md \
 	$(O)/tests/test_form $(O)/tests/test_inbox $(O)/tests/test_keys \
 	$(O)/tests/test_recipients $(O)/tests/test_record \
-	$(O)/tests/test_receipts $(O)/tests/test_receipt $(O)/tests/test_utf8
+	$(O)/tests/test_render $(O)/tests/test_receipts \
+	$(O)/tests/test_receipt $(O)/tests/test_utf8
 TESTS_GEN = $(O)/tests/test_tmpl $(O)/tests/golden
 TESTS_REVIEW = $(O)/tests/test_open $(O)/tests/test_rv $(O)/tests/test_commit
-TESTS_INTAKE = $(O)/tests/test_mime $(O)/tests/nm-mailx
+TESTS_INTAKE = $(O)/tests/test_conf $(O)/tests/test_mime $(O)/tests/nm-mailx
 # Tools the shell suites call (not named test_*, so run.sh skips them).
 TESTS_TOOLS = $(O)/tests/nm-decrypt $(O)/tests/nm-receipt $(O)/tests/nm-sign \
-	$(O)/tests/nm-mkitem $(O)/tests/nm-reportcheck
+	$(O)/tests/nm-mkitem $(O)/tests/nm-reportcheck $(O)/tests/nm-slowclients
 FUZZ = $(O)/tests/fuzz_frontmatter $(O)/tests/fuzz_markdown \
 	$(O)/tests/fuzz_form $(O)/tests/fuzz_record \
 	$(O)/tests/fuzz_recipients $(O)/tests/fuzz_item $(O)/tests/fuzz_mail \
@@ -70,12 +76,13 @@ FUZZ = $(O)/tests/fuzz_frontmatter $(O)/tests/fuzz_markdown \
 	$(O)/tests/fuzz_lint $(O)/tests/fuzz_keys
 TEST_LIBS = $(GEN_LIBS) $(ETPAN_LIBS)
 
-HDRS = lib/buf.h lib/config.h lib/file.h lib/form.h lib/gitlog.h \
+HDRS = lib/buf.h lib/cmd.h lib/config.h lib/field.h lib/file.h lib/form.h lib/gitlog.h \
 	lib/html.h lib/approval.h lib/inbox.h lib/keys.h lib/log.h lib/md.h \
 	lib/nm.h lib/recipients.h lib/receipt.h lib/receipts.h lib/record.h \
-	lib/report.h lib/utf8.h gen/gen.h gen/tmpl.h review/commit.h \
+	lib/render.h lib/report.h lib/utf8.h gen/build.h gen/gen.h gen/tmpl.h \
+	review/commit.h \
 	review/open.h review/queue.h review/review.h review/rv.h review/lint.h \
-	intake/intake.h intake/mime.h intake/mimeint.h tests/harness.h
+	intake/conf.h intake/intake.h intake/mime.h intake/mimeint.h tests/harness.h
 
 all:
 	@test -f config.mk || ./configure
@@ -191,6 +198,18 @@ $(O)/tests/test_mime: tests/intake/test_mime.c $(MIME_OBJ) \
 	    tests/intake/test_mime.c $(MIME_OBJ) $(O)/lib/libnm.a \
 	    $(TEST_LIBS)
 
+# The slow-client attack of tests/intake/slow.sh and bench/slow.sh.
+$(O)/tests/nm-slowclients: tests/intake/slowclients.c
+	@mkdir -p $(O)/tests
+	$(CC) $(NM_CFLAGS) $(NM_LDFLAGS) -o $@ tests/intake/slowclients.c
+
+$(O)/tests/test_conf: tests/intake/test_conf.c $(O)/intake/conf.o \
+    $(O)/lib/libnm.a $(HDRS)
+	@mkdir -p $(O)/tests
+	$(CC) $(NM_CFLAGS) -Itests -Iintake $(NM_LDFLAGS) -o $@ \
+	    tests/intake/test_conf.c $(O)/intake/conf.o $(O)/lib/libnm.a \
+	    $(TEST_LIBS)
+
 $(O)/tests/nm-mailx: tests/intake/mailx.c $(MIME_OBJ) $(O)/lib/libnm.a \
     $(HDRS)
 	@mkdir -p $(O)/tests
@@ -233,9 +252,10 @@ $(O)/tests/golden: tests/gen/golden.c $(GEN_OBJ) $(O)/lib/libnm.a
 	@mkdir -p $(O)/tests
 	$(CC) $(NM_CFLAGS) -Itests -Igen $(NM_LDFLAGS) -o $@ \
 	    tests/gen/golden.c $(O)/gen/approvals.o $(O)/gen/build.o \
-	    $(O)/gen/pages.o \
-	    $(O)/gen/repo.o $(O)/gen/state.o $(O)/gen/status.o \
-	    $(O)/gen/tmpl.o $(O)/lib/libnm.a $(TEST_LIBS)
+	    $(O)/gen/full.o $(O)/gen/incr.o $(O)/gen/pages.o \
+	    $(O)/gen/pool.o $(O)/gen/publish.o $(O)/gen/repo.o \
+	    $(O)/gen/state.o $(O)/gen/status.o $(O)/gen/tmpl.o \
+	    $(O)/lib/libnm.a $(TEST_LIBS)
 
 $(O)/tests/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/driver.c $(O)/lib/libnm.a
 	@mkdir -p $(O)/tests

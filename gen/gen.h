@@ -17,7 +17,8 @@
 /*
  * nearmiss-gen's internal interfaces: the git source (repo.c), the build
  * state kept beside the output for incremental builds (state.c), the
- * page and feed renderers (pages.c) and the build driver (build.c).
+ * page and feed renderers (pages.c) and the build driver (build.c; its
+ * own pieces are in build.h).
  */
 
 #ifndef NM_GEN_H
@@ -283,6 +284,8 @@ int	rule_check(const struct rule *, git_repository *, const char *rel,
  * logged as "PATH: not published: WHAT IT LACKS" and counted in
  * rule->skipped; in drafts mode keeps them and records a mark instead.
  * Checks on jobs threads.  0, or -1 (logged) on a repository error.
+ * A full build calls it for --drafts only; otherwise its report workers
+ * call rule_check() before rendering each report (full.c).
  */
 int	rule_filter(struct rule *, struct srcfile *files, size_t *n,
 	    const struct gitsrc *, int jobs);

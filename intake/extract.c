@@ -37,16 +37,21 @@
 
 #include "buf.h"
 #include "config.h"
+#include "field.h"
 #include "form.h"
 #include "mime.h"
 #include "mimeint.h"
 #include "record.h"
+#include "utf8.h"
 
-#define FACTORS_MAX	5	/* as the web form */
 #define SIG_LINES_MAX	30	/* a "-- " block longer than this is text */
 #define SENT_FROM_MAX	120	/* a "Sent from my ..." line, in bytes */
 #define LABEL_MAX	40	/* bytes before the ':' of a template line */
 #define FILENAME_SEGS	64	/* RFC 2231 continuations looked at */
+#define RAW_NAMES_MAX	8	/* names of kept parts listed in the note */
+#define RAW_NOTE	"[Not all of the text could be read (a bad " \
+			"transfer encoding, invalid bytes or a charset " \
+			"that does not convert)."
 #define OVERFLOW_NAME	"message-text.txt"
 #define OVERFLOW_NOTE	"\n[The text is longer than this field allows " \
 			"and was cut here; the whole text is attached as " \
@@ -77,6 +82,12 @@ struct ex {
 	struct att	 att[RECORD_ATTACH_COUNT];
 	size_t		 natt;
 	size_t		 total;
+	/* Parts kept as they came, their text not read in full. */
+	struct att	*raw;
+	size_t		 nraw;
+	size_t		 rawcap;
+	int		 partno;	/* parts seen so far, as part-N names */
+	size_t		 sent;		/* attachments the sender sent */
 	int		 rejected;	/* why is set */
 	char		*why;
 	size_t		 whysz;
@@ -94,22 +105,36 @@ static void	lower_token(struct buf *, const char *);
 static void	type_of(struct buf *, const struct mailmime_content *);
 static struct mailmime_disposition *disposition(const struct mailmime *);
 static int	b64_value(int);
-static void	b64_decode(struct buf *, const char *, size_t);
-static void	qp_decode(struct buf *, const char *, size_t);
-static int	decode(const struct mailmime *, char **, size_t *);
+static int	b64_decode(struct buf *, const char *, size_t);
+static int	qp_decode(struct buf *, const char *, size_t);
+static int	body_of(const struct mailmime *, const char **, size_t *,
+		    int *);
+static int	decode(const struct mailmime *, char **, size_t *, int *);
 static const char *charset_alias(const char *);
-static void	to_utf8(struct buf *, const char *, size_t, const char *);
+static int	is_ascii(const char *, size_t);
+static int	to_utf8(struct buf *, const char *, size_t, const char *);
+static const char *encoded_word(const char *, const char *, char *, size_t,
+		    int *, const char **, size_t *);
 static void	phrase(struct buf *, const char *, size_t);
 static const char *kv_get(const char *const (*)[2], size_t, const char *);
 static void	pct_decode(struct buf *, const char *);
 static int	rfc2231(struct buf *, const char *const (*)[2], size_t,
 		    const char *);
+static int	raw_param(struct buf *, const char *, size_t, const char *,
+		    const char *);
 static void	part_name(struct buf *, const struct mailmime *);
-static void	clean_name(char *);
+static void	base_name(struct buf *);
+static void	clean_name(struct buf *);
+static void	gen_name(struct buf *, int, const char *);
+static void	keep_raw(struct ex *, const char *, size_t, const char *,
+		    const char *);
+static void	keep_encoded(struct ex *, const struct mailmime *);
 static int	add_att(struct ex *, const struct mailmime *, const char *,
 		    const char *);
 static int	is_body(const struct mailmime *, int *);
 static int	alt_score(const struct mailmime *);
+static int	blank(const char *, size_t);
+static void	body_text(struct ex *, const struct mailmime *, int);
 static void	walk(struct ex *, const struct mailmime *, enum mode, int);
 static int	parse(struct ex *, const char *, size_t, struct buf *);
 static void	subject(struct buf *, const struct mailmime *);
@@ -125,6 +150,11 @@ static int	is_sig_sep(const struct line *);
 static int	is_sent_from(const struct line *);
 static size_t	utf8_cut(const char *, size_t);
 static void	cap_text(struct buf *, size_t, int);
+static int	field_put(struct buf *, const struct config *, int,
+		    const char *, size_t);
+static int	consent_word(const char *, size_t);
+static int	consent(struct line *, size_t);
+static void	attach_raw(struct ex *, struct buf *);
 static int	compose(struct buf *, struct ex *, struct buf *,
 		    const struct config *);
 
@@ -166,6 +196,14 @@ ex_free(struct ex *ex)
 		free(ex->att[i].data);
 	}
 	ex->natt = 0;
+	for (i = 0; i < ex->nraw; i++) {
+		free(ex->raw[i].name);
+		free(ex->raw[i].type);
+		free(ex->raw[i].data);
+	}
+	free(ex->raw);
+	ex->raw = NULL;
+	ex->nraw = ex->rawcap = 0;
 	buf_free(&ex->text);
 }
 
@@ -277,21 +315,43 @@ b64_value(int c)
 }
 
 /*
- * Decodes base64 leniently: characters outside the alphabet are
- * skipped, the first '=' ends the data, and a last incomplete group
- * gives the bytes it holds.
+ * Decodes base64 as mailers send it: white space (line ends included)
+ * may stand anywhere, padding ends a quantum but not the data (some
+ * mailers and gateways send each line as its own padded quantum), and
+ * the final padding may be missing or doubled.  Returns 0, or -1 if
+ * something could not be decoded (a character outside the alphabet, a
+ * lone character before padding or at the end, whose 6 bits make no
+ * byte): the rest is decoded all the same.
  */
-static void
+static int
 b64_decode(struct buf *out, const char *s, size_t len)
 {
 	uint32_t	 acc = 0;
 	size_t		 i;
-	int		 v, n = 0;
+	int		 v, n = 0, bad = 0;
 
 	buf_grow(out, len / 4 * 3 + 3);
-	for (i = 0; i < len && s[i] != '='; i++) {
-		if ((v = b64_value((unsigned char)s[i])) < 0)
+	for (i = 0; i <= len; i++) {
+		if (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' ||
+		    s[i] == '\n'))
 			continue;
+		if (i == len || s[i] == '=') {
+			/* The end of a quantum: "xx==" or "xxx=". */
+			if (n == 1)
+				bad = 1;
+			if (n >= 2)
+				buf_addch(out, (int)(acc >> (6 * n - 8) &
+				    0xff));
+			if (n == 3)
+				buf_addch(out, (int)(acc >> 2 & 0xff));
+			acc = 0;
+			n = 0;
+			continue;
+		}
+		if ((v = b64_value((unsigned char)s[i])) < 0) {
+			bad = 1;
+			continue;
+		}
 		acc = acc << 6 | (uint32_t)v;
 		if (++n == 4) {
 			buf_addch(out, (int)(acc >> 16 & 0xff));
@@ -301,22 +361,20 @@ b64_decode(struct buf *out, const char *s, size_t len)
 			n = 0;
 		}
 	}
-	if (n >= 2)
-		buf_addch(out, (int)(acc >> (6 * n - 8) & 0xff));
-	if (n == 3)
-		buf_addch(out, (int)(acc >> 2 & 0xff));
+	return bad ? -1 : 0;
 }
 
 /*
  * Decodes quoted-printable leniently (RFC 2045 6.7 note): "=" and a line
  * end, with blanks between, is a soft line break; "=" and two hex
- * digits a byte; any other "=" is kept as it is.
+ * digits a byte; any other "=" is kept as it is, and then -1 is
+ * returned (0 if there was none).
  */
-static void
+static int
 qp_decode(struct buf *out, const char *s, size_t len)
 {
 	size_t	 i, j;
-	int	 hi, lo;
+	int	 hi, lo, bad = 0;
 
 	buf_grow(out, len);
 	for (i = 0; i < len; i++) {
@@ -339,36 +397,60 @@ qp_decode(struct buf *out, const char *s, size_t len)
 			continue;
 		}
 		buf_addch(out, '=');
+		bad = 1;
 	}
+	return bad ? -1 : 0;
+}
+
+/*
+ * The part's body as it came: *sp and *lenp, and in *encp the transfer
+ * encoding to undo (MAILMIME_MECHANISM_BASE64, _QUOTED_PRINTABLE, or 0
+ * for none).  Returns 0 or -1 (no body).
+ */
+static int
+body_of(const struct mailmime *m, const char **sp, size_t *lenp, int *encp)
+{
+	const struct mailmime_data	*d;
+
+	d = m->mm_type == MAILMIME_SINGLE ? m->mm_data.mm_single : m->mm_body;
+	if (d == NULL || d->dt_type != MAILMIME_DATA_TEXT)
+		return -1;
+	*sp = d->dt_data.dt_text.dt_data;
+	*lenp = d->dt_data.dt_text.dt_length;
+	*encp = 0;
+	if (d->dt_encoded && (d->dt_encoding == MAILMIME_MECHANISM_BASE64 ||
+	    d->dt_encoding == MAILMIME_MECHANISM_QUOTED_PRINTABLE))
+		*encp = d->dt_encoding;
+	return 0;
 }
 
 /*
  * The part's body with its transfer encoding undone (base64 and
  * quoted-printable; anything else is taken as it is).  Caller frees
- * *out.  Returns 0 or -1 (no body).
+ * *out.  *badp is 1 if the encoding could not be undone in full (the
+ * part as it came is then kept too: keep_raw()), else 0.  Returns 0 or
+ * -1 (no body).
  */
 static int
-decode(const struct mailmime *m, char **out, size_t *lenp)
+decode(const struct mailmime *m, char **out, size_t *lenp, int *badp)
 {
-	const struct mailmime_data	*d;
-	struct buf			 b = BUF_INIT;
-	const char			*s;
-	size_t				 len;
+	struct buf	 b = BUF_INIT;
+	const char	*s;
+	size_t		 len;
+	int		 enc, rc = 0;
 
 	*out = NULL;
 	*lenp = 0;
-	d = m->mm_type == MAILMIME_SINGLE ? m->mm_data.mm_single : m->mm_body;
-	if (d == NULL || d->dt_type != MAILMIME_DATA_TEXT)
+	*badp = 0;
+	if (body_of(m, &s, &len, &enc) == -1)
 		return -1;
-	s = d->dt_data.dt_text.dt_data;
-	len = d->dt_data.dt_text.dt_length;
-	if (d->dt_encoded && d->dt_encoding == MAILMIME_MECHANISM_BASE64)
-		b64_decode(&b, s, len);
-	else if (d->dt_encoded &&
-	    d->dt_encoding == MAILMIME_MECHANISM_QUOTED_PRINTABLE)
-		qp_decode(&b, s, len);
+	if (enc == MAILMIME_MECHANISM_BASE64)
+		rc = b64_decode(&b, s, len);
+	else if (enc == MAILMIME_MECHANISM_QUOTED_PRINTABLE)
+		rc = qp_decode(&b, s, len);
 	else
 		buf_add(&b, s, len);
+	*badp = rc == -1;
 	*out = buf_detach(&b, lenp);
 	return 0;
 }
@@ -414,43 +496,53 @@ charset_alias(const char *cs)
 	return cs;
 }
 
+/* 1 if the len bytes at s are all ASCII, else 0. */
+static int
+is_ascii(const char *s, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i < len; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return 0;
+	return 1;
+}
+
 /*
  * Appends len bytes in charset cs (NULL: none given) to out as UTF-8.
- * Text labelled UTF-8 is taken as such, its invalid sequences replaced.
- * Text labelled ASCII or Latin-1, or not labelled, is taken as UTF-8 if
- * it is valid UTF-8 (a common lie), else as windows-1252; a charset
- * iconv does not know is read as UTF-8.  Bytes that do not convert
- * become U+FFFD: nothing invalid is passed through.
+ * Text labelled UTF-8 is taken as such, each maximal invalid subpart
+ * replaced by one U+FFFD.  Text labelled ASCII or Latin-1, or not
+ * labelled, is taken as UTF-8 if it is valid UTF-8 (a common lie), else
+ * as windows-1252; a charset iconv does not know is read as UTF-8.
+ * Bytes that do not convert become U+FFFD: nothing invalid is passed
+ * through.  Returns 1 if the text may not read as it was written (a
+ * byte replaced or dropped, or 8-bit text in a charset iconv does not
+ * know), else 0.
  */
-static void
+static int
 to_utf8(struct buf *out, const char *s, size_t len, const char *cs)
 {
 	struct buf	 tmp = BUF_INIT;
 	iconv_t		 cd;
 	char		*in, *o, chunk[4096];
 	size_t		 inleft, oleft;
+	int		 lossy = 0;
 
 	if (cs != NULL && (strcasecmp(cs, "utf-8") == 0 ||
-	    strcasecmp(cs, "utf8") == 0)) {
-		utf8_append(out, s, len);
-		return;
-	}
+	    strcasecmp(cs, "utf8") == 0))
+		return utf8_append(out, s, len);
 	if (cs != NULL && (cs[0] == '\0' || strcasecmp(cs, "unknown-8bit") ==
 	    0 || strcasecmp(cs, "x-unknown") == 0))
 		cs = NULL;
 	if (cs == NULL || strcasecmp(charset_alias(cs), "WINDOWS-1252") ==
 	    0) {
-		if (utf8_valid(s, len)) {
-			utf8_append(out, s, len);
-			return;
-		}
+		if (utf8_valid(s, len))
+			return utf8_append(out, s, len);
 		cs = "WINDOWS-1252";
 	}
 	cd = iconv_open("UTF-8", charset_alias(cs));
-	if (cd == (iconv_t)-1) {
-		utf8_append(out, s, len);
-		return;
-	}
+	if (cd == (iconv_t)-1)
+		return utf8_append(out, s, len) || !is_ascii(s, len);
 	in = (char *)s;
 	inleft = len;
 	while (inleft > 0) {
@@ -465,6 +557,7 @@ to_utf8(struct buf *out, const char *s, size_t len, const char *cs)
 			continue;
 		/* EILSEQ or EINVAL: one byte replaced, then on. */
 		buf_addstr(&tmp, "\xef\xbf\xbd");
+		lossy = 1;
 		in++;
 		inleft--;
 		iconv(cd, NULL, NULL, NULL, NULL);
@@ -474,28 +567,107 @@ to_utf8(struct buf *out, const char *s, size_t len, const char *cs)
 	iconv(cd, NULL, NULL, &o, &oleft);
 	buf_add(&tmp, chunk, sizeof(chunk) - oleft);
 	iconv_close(cd);
-	utf8_append(out, tmp.data, tmp.len);
+	if (utf8_append(out, tmp.data, tmp.len))
+		lossy = 1;
 	buf_free(&tmp);
+	return lossy;
 }
 
 /*
- * Appends a header phrase (a subject, a file name) decoded from RFC 2047
- * encoded words to UTF-8.  Raw 8-bit text is read as UTF-8 if it is
- * valid, else as windows-1252.
+ * Reads the RFC 2047 encoded word at p (before e): "=?charset?B?text?="
+ * or Q, the charset's RFC 2231 "*language" dropped.  Returns the end of
+ * the word and sets cs (of size cssz), *encp ('B' or 'Q') and the text
+ * in *tp and *tlenp; NULL if p does not start a well-formed word.
+ */
+static const char *
+encoded_word(const char *p, const char *e, char *cs, size_t cssz, int *encp,
+    const char **tp, size_t *tlenp)
+{
+	const char	*c, *t;
+	size_t		 n;
+
+	if (e - p < 8 || p[0] != '=' || p[1] != '?')
+		return NULL;
+	for (c = p + 2; c < e && *c != '?' && (unsigned char)*c > ' ' &&
+	    *c != 0x7f; c++)
+		;
+	n = (size_t)(c - (p + 2));
+	if (c == e || *c != '?' || n == 0 || n >= cssz)
+		return NULL;
+	memcpy(cs, p + 2, n);
+	cs[n] = '\0';
+	cs[strcspn(cs, "*")] = '\0';
+	if (e - c < 4 || strchr("BbQq", c[1]) == NULL || c[2] != '?')
+		return NULL;
+	*encp = c[1] == 'B' || c[1] == 'b' ? 'B' : 'Q';
+	for (t = c + 3; t < e && *t != '?' && (unsigned char)*t > ' ' &&
+	    *t != 0x7f; t++)
+		;
+	if (e - t < 2 || t[0] != '?' || t[1] != '=')
+		return NULL;
+	*tp = c + 3;
+	*tlenp = (size_t)(t - (c + 3));
+	return t + 2;
+}
+
+/*
+ * Appends a header phrase (a subject, a file name) to out as UTF-8, its
+ * RFC 2047 encoded words decoded, in their charsets as to_utf8() reads
+ * a body (UTF-8 with U+FFFD for what is invalid, and so on).  White
+ * space between two encoded words goes, and the bytes of adjacent words
+ * in one charset are converted together, so that a character split
+ * between two words stays whole.  Text outside encoded words is read as
+ * UTF-8 if it is valid, else as windows-1252; a word that is not well
+ * formed is text.
  */
 static void
 phrase(struct buf *out, const char *s, size_t len)
 {
-	char	*res = NULL;
-	size_t	 idx = 0;
+	struct buf	 raw = BUF_INIT;
+	char		 cs[64], pcs[64];
+	const char	*p, *e = s + len, *lit = s, *end, *t, *q;
+	size_t		 tlen, i;
+	int		 enc, hi, lo, prev = 0;
 
-	if (mailmime_encoded_phrase_parse(utf8_valid(s, len) ? "utf-8" :
-	    "windows-1252", s, len, &idx, "utf-8", &res) ==
-	    MAILIMF_NO_ERROR && res != NULL)
-		utf8_append(out, res, strlen(res));
-	else
-		utf8_append(out, s, len);
-	free(res);
+	pcs[0] = '\0';
+	for (p = s; p < e; ) {
+		if ((end = encoded_word(p, e, cs, sizeof(cs), &enc, &t,
+		    &tlen)) == NULL) {
+			p++;
+			continue;
+		}
+		/* The text before this word, unless blanks between words. */
+		for (q = lit; q < p && (*q == ' ' || *q == '\t' ||
+		    *q == '\r' || *q == '\n'); q++)
+			;
+		if (!prev || q < p || strcasecmp(cs, pcs) != 0) {
+			to_utf8(out, raw.data, raw.len, pcs);
+			buf_reset(&raw);
+		}
+		if (!prev || q < p)
+			to_utf8(out, lit, (size_t)(p - lit), NULL);
+		if (enc == 'B')
+			(void)b64_decode(&raw, t, tlen);
+		else
+			for (i = 0; i < tlen; i++) {
+				if (t[i] == '_')
+					buf_addch(&raw, ' ');
+				else if (t[i] == '=' && i + 2 < tlen &&
+				    (hi = form_hexdig((unsigned char)t[i + 1]))
+				    >= 0 && (lo = form_hexdig((unsigned char)
+				    t[i + 2])) >= 0) {
+					buf_addch(&raw, hi << 4 | lo);
+					i += 2;
+				} else
+					buf_addch(&raw, t[i]);
+			}
+		memcpy(pcs, cs, sizeof(pcs));
+		prev = 1;
+		p = lit = end;
+	}
+	to_utf8(out, raw.data, raw.len, pcs);
+	to_utf8(out, lit, (size_t)(e - lit), NULL);
+	buf_free(&raw);
 }
 
 /* The value of the parameter name in the n pairs of kv, or NULL. */
@@ -592,19 +764,116 @@ rfc2231(struct buf *out, const char *const (*kv)[2], size_t n,
 }
 
 /*
+ * The value of parameter param of the first header field called field
+ * (Content-Type, Content-Disposition) in the header section h (hlen
+ * bytes, as it came), appended to out.  A quoted value is unquoted as
+ * mailers write it rather than as RFC 2045 says: a backslash escapes
+ * only a quote or a backslash, and any other is kept, because a
+ * Windows path ("C:\Users\x.pdf") is often sent unescaped and its
+ * separators must survive to be cut off (base_name()).  Returns 1, or 0
+ * if there is no such parameter (or its quotes do not close).
+ */
+static int
+raw_param(struct buf *out, const char *h, size_t hlen, const char *field,
+    const char *param)
+{
+	const char	*p, *e = h + hlen, *nl, *v, *ve, *a;
+	size_t		 fl = strlen(field), pl = strlen(param), start;
+	int		 q = 0;
+
+	/* The field: its name at the start of a line, then ':'. */
+	for (p = h; p < e; p = nl + 1) {
+		if ((size_t)(e - p) > fl && strncasecmp(p, field, fl) == 0) {
+			for (v = p + fl; v < e && (*v == ' ' ||
+			    *v == '\t'); v++)
+				;
+			if (v < e && *v == ':')
+				break;
+		}
+		if ((nl = memchr(p, '\n', (size_t)(e - p))) == NULL)
+			return 0;
+	}
+	if (p >= e)
+		return 0;
+	/* Its value, folded lines and all. */
+	for (ve = ++v; ve < e; ve = nl + 1) {
+		if ((nl = memchr(ve, '\n', (size_t)(e - ve))) == NULL) {
+			ve = e;
+			break;
+		}
+		if (nl + 1 == e || (nl[1] != ' ' && nl[1] != '\t')) {
+			ve = nl;
+			break;
+		}
+	}
+	/* The parameters, from each ';' outside quotes. */
+	for (p = v; p < ve; p++) {
+		if (*p == '"')
+			q = !q;
+		else if (*p == '\\' && q && p + 1 < ve)
+			p++;
+		if (q || *p != ';')
+			continue;
+		for (a = p + 1; a < ve && strchr(" \t\r\n", *a) != NULL; a++)
+			;
+		if ((size_t)(ve - a) <= pl || strncasecmp(a, param, pl) != 0)
+			continue;
+		for (a += pl; a < ve && strchr(" \t\r\n", *a) != NULL; a++)
+			;
+		if (a == ve || *a != '=')
+			continue;
+		for (a++; a < ve && strchr(" \t\r\n", *a) != NULL; a++)
+			;
+		start = out->len;
+		if (a < ve && *a == '"') {
+			for (a++; a < ve && *a != '"'; a++) {
+				if (*a == '\r' || *a == '\n')
+					continue;
+				if (*a == '\\' && a + 1 < ve && (a[1] == '"' ||
+				    a[1] == '\\'))
+					a++;
+				buf_addch(out, *a);
+			}
+			if (a == ve) {
+				buf_truncate(out, start);
+				return 0;
+			}
+			return 1;
+		}
+		for (; a < ve && strchr(" \t\r\n;", *a) == NULL; a++)
+			buf_addch(out, *a);
+		return 1;
+	}
+	return 0;
+}
+
+/*
  * Appends the file name the sender gave the part: the disposition's
- * filename, else the content type's name; "" if neither.
+ * filename, else the content type's name; "" if neither.  The values
+ * are read from the part's own header (raw_param()) where they can be,
+ * else as libetpan gives them.
  */
 static void
 part_name(struct buf *out, const struct mailmime *m)
 {
 	const char			*kv[128][2];
+	char				*own[128];
+	struct buf			 v = BUF_INIT;
 	struct mailmime_disposition	*d;
 	struct mailmime_disposition_parm *dp;
 	struct mailmime_parameter	*p;
 	clistiter			*it;
-	size_t				 n = 0;
+	const char			*h = NULL, *body;
+	size_t				 n = 0, ndisp, i, hlen = 0, blen;
+	int				 enc;
 
+	/* The part's header: from its start to its body. */
+	if (body_of(m, &body, &blen, &enc) == 0 && m->mm_mime_start != NULL &&
+	    body >= m->mm_mime_start &&
+	    (size_t)(body - m->mm_mime_start) <= m->mm_length) {
+		h = m->mm_mime_start;
+		hlen = (size_t)(body - m->mm_mime_start);
+	}
 	if ((d = disposition(m)) != NULL && d->dsp_parms != NULL)
 		for (it = clist_begin(d->dsp_parms); it != NULL &&
 		    n < 64; it = clist_next(it)) {
@@ -621,6 +890,7 @@ part_name(struct buf *out, const struct mailmime *m)
 				kv[n++][1] = p->pa_value;
 			}
 		}
+	ndisp = n;
 	if (m->mm_content_type != NULL &&
 	    m->mm_content_type->ct_parameters != NULL)
 		for (it = clist_begin(m->mm_content_type->ct_parameters);
@@ -631,42 +901,140 @@ part_name(struct buf *out, const struct mailmime *m)
 				kv[n++][1] = p->pa_value;
 			}
 		}
+	/* The names as the sender wrote them, backslashes kept. */
+	for (i = 0; i < n; i++) {
+		own[i] = NULL;
+		if (h == NULL || (strncasecmp(kv[i][0], "filename", 8) != 0 &&
+		    strncasecmp(kv[i][0], "name", 4) != 0))
+			continue;
+		buf_reset(&v);
+		if (raw_param(&v, h, hlen, i < ndisp ? "Content-Disposition" :
+		    "Content-Type", kv[i][0]) && strlen(v.data) == v.len)
+			kv[i][1] = own[i] = buf_detach(&v, NULL);
+	}
 	if (!rfc2231(out, kv, n, "filename"))
 		rfc2231(out, kv, n, "name");
+	for (i = 0; i < n; i++)
+		free(own[i]);
+	buf_free(&v);
 }
 
 /*
- * Makes a file name fit the record: white space and control characters
- * become one space or "_", the name is trimmed and cut to
- * RECORD_ATTACH_NAME_MAX bytes on a character boundary.
+ * Keeps only the last component of a path in the file name b: after
+ * the last '/' or '\\', and without a drive ("C:").
  */
 static void
-clean_name(char *s)
+base_name(struct buf *b)
+{
+	size_t	 i, cut = 0;
+
+	for (i = 0; i < b->len; i++)
+		if (b->data[i] == '/' || b->data[i] == '\\')
+			cut = i + 1;
+	if (b->len - cut >= 2 && ((b->data[cut] >= 'A' && b->data[cut] <= 'Z')
+	    || (b->data[cut] >= 'a' && b->data[cut] <= 'z')) &&
+	    b->data[cut + 1] == ':')
+		cut += 2;
+	memmove(b->data, b->data + cut, b->len - cut + 1);
+	b->len -= cut;
+}
+
+/*
+ * Makes a file name fit the record: bidirectional controls go, white
+ * space and control characters become one space or "_", the name is
+ * trimmed and cut to RECORD_ATTACH_NAME_MAX bytes on a character
+ * boundary.
+ */
+static void
+clean_name(struct buf *b)
 {
 	size_t	 i, n;
 
-	for (i = 0; s[i] != '\0'; i++)
-		if (s[i] == '\t' || s[i] == '\n')
-			s[i] = ' ';
-		else if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			s[i] = '_';
-	n = strlen(s);
-	while (n > 0 && s[n - 1] == ' ')
+	buf_truncate(b, utf8_strip_bidi(b->data, b->len));
+	for (i = 0; i < b->len; i++)
+		if (b->data[i] == '\t' || b->data[i] == '\n')
+			b->data[i] = ' ';
+		else if ((unsigned char)b->data[i] < 0x20 ||
+		    b->data[i] == 0x7f)
+			b->data[i] = '_';
+	n = b->len;
+	while (n > 0 && b->data[n - 1] == ' ')
 		n--;
-	n = utf8_cut(s, n < RECORD_ATTACH_NAME_MAX ? n :
-	    RECORD_ATTACH_NAME_MAX);
-	s[n] = '\0';
-	for (i = 0; s[i] == ' '; i++)
+	buf_truncate(b, utf8_cut(b->data, n < RECORD_ATTACH_NAME_MAX ? n :
+	    RECORD_ATTACH_NAME_MAX));
+	for (i = 0; i < b->len && b->data[i] == ' '; i++)
 		;
-	memmove(s, s + i, n - i + 1);
+	memmove(b->data, b->data + i, b->len - i + 1);
+	b->len -= i;
+}
+
+/* Appends "part-N.ext" for part n of the given type. */
+static void
+gen_name(struct buf *b, int n, const char *type)
+{
+	static const char *const ext[][2] = {
+		{ "text/plain", "txt" }, { "text/html", "html" },
+		{ "image/jpeg", "jpg" }, { "image/png", "png" },
+		{ "image/gif", "gif" }, { "application/pdf", "pdf" },
+		{ "message/rfc822", "eml" },
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof(ext) / sizeof(ext[0]); i++)
+		if (strcmp(type, ext[i][0]) == 0)
+			break;
+	buf_printf(b, "part-%d.%s", n, i < sizeof(ext) / sizeof(ext[0]) ?
+	    ext[i][1] : "bin");
+}
+
+/*
+ * Keeps len bytes of part n as it came, for the reviewers, because its
+ * text could not be read in full: under the name "part-N.suffix" and
+ * the given type.  compose() attaches them if the caps leave room.
+ */
+static void
+keep_raw(struct ex *ex, const char *data, size_t len, const char *type,
+    const char *suffix)
+{
+	struct buf	 name = BUF_INIT;
+	struct att	*a;
+
+	if (ex->nraw == ex->rawcap) {
+		ex->rawcap = ex->rawcap ? ex->rawcap * 2 : 4;
+		ex->raw = xreallocarray(ex->raw, ex->rawcap, sizeof(*ex->raw));
+	}
+	buf_printf(&name, "part-%d.%s", ex->partno, suffix);
+	a = &ex->raw[ex->nraw++];
+	a->name = buf_detach(&name, NULL);
+	a->type = xstrdup(type);
+	a->data = xmalloc(len + 1);
+	memcpy(a->data, data, len);
+	a->len = len;
+}
+
+/* keep_raw() of part m's body as it came, still transfer-encoded. */
+static void
+keep_encoded(struct ex *ex, const struct mailmime *m)
+{
+	const char	*s;
+	size_t		 len;
+	int		 enc;
+
+	if (body_of(m, &s, &len, &enc) == 0)
+		keep_raw(ex, s, len, "text/plain",
+		    enc == MAILMIME_MECHANISM_BASE64 ? "base64.txt" :
+		    "qp.txt");
 }
 
 /*
  * Keeps part m as an attachment of the given type, under the file name
- * the sender gave it, or else under name (may be NULL).  Over the caps the
- * message is refused (ex->rejected, why set): the sender is told to
- * send less, rather than a reviewer getting a report without its
- * evidence.  Returns 0 or -1 (rejected, or the part does not decode).
+ * the sender gave it (its last path component), or else under name
+ * (may be NULL).  A name that is nothing but a path, dots or blanks
+ * becomes "part-N.ext".  Over the caps the message is refused
+ * (ex->rejected, why set): the sender is told to send less, rather than
+ * a reviewer getting a report without its evidence.  A body whose
+ * transfer encoding does not decode in full is kept as it came too.
+ * Returns 0 or -1 (rejected, or the part has no body).
  */
 static int
 add_att(struct ex *ex, const struct mailmime *m, const char *type,
@@ -674,11 +1042,12 @@ add_att(struct ex *ex, const struct mailmime *m, const char *type,
 {
 	struct buf	 name = BUF_INIT;
 	char		*data;
-	size_t		 len;
+	size_t		 len, i;
+	int		 bad, given;
 
 	if (ex->rejected)
 		return -1;
-	if (decode(m, &data, &len) == -1)
+	if (decode(m, &data, &len, &bad) == -1)
 		return -1;
 	if (ex->natt == RECORD_ATTACH_COUNT) {
 		snprintf(ex->why, ex->whysz, "more than %d attachments; "
@@ -696,11 +1065,20 @@ add_att(struct ex *ex, const struct mailmime *m, const char *type,
 		    "than 10 MiB in all; send fewer or smaller files");
 		goto reject;
 	}
+	if (bad)
+		keep_encoded(ex, m);
 	part_name(&name, m);
-	if (name.len == 0 && fallback != NULL)
+	given = name.len > 0;
+	base_name(&name);
+	clean_name(&name);
+	for (i = 0; i < name.len && name.data[i] == '.'; i++)
+		;
+	if (given && i == name.len) {
+		buf_reset(&name);
+		gen_name(&name, ex->partno, type);
+	} else if (name.len == 0 && fallback != NULL)
 		buf_addstr(&name, fallback);
 	ex->att[ex->natt].name = buf_detach(&name, NULL);
-	clean_name(ex->att[ex->natt].name);
 	ex->att[ex->natt].type = xstrdup(type);
 	ex->att[ex->natt].data = (unsigned char *)data;
 	ex->att[ex->natt].len = len;
@@ -710,6 +1088,7 @@ add_att(struct ex *ex, const struct mailmime *m, const char *type,
 reject:
 	ex->rejected = 1;
 	free(data);
+	buf_free(&name);
 	return -1;
 }
 
@@ -767,6 +1146,56 @@ alt_score(const struct mailmime *m)
 	return best;
 }
 
+/* 1 if the len bytes at s are white space only (or none), else 0. */
+static int
+blank(const char *s, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i < len; i++)
+		if (strchr(" \t\r\n\f\v", s[i]) == NULL || s[i] == '\0')
+			return 0;
+	return 1;
+}
+
+/*
+ * Appends the text of body part m (HTML converted if html) to
+ * ex->text.  If that text holds less than the part (its transfer
+ * encoding or its charset did not decode in full, or a part with text
+ * in it gave none), the part as it came is kept too (keep_raw()).
+ */
+static void
+body_text(struct ex *ex, const struct mailmime *m, int html)
+{
+	struct buf	 u = BUF_INIT;
+	char		*data, *cs;
+	size_t		 len, start;
+	int		 bad, lossy;
+
+	if (decode(m, &data, &len, &bad) == -1)
+		return;
+	cs = m->mm_content_type == NULL ? NULL :
+	    mailmime_content_param_get(m->mm_content_type, "charset");
+	if (ex->text.len > 0 && ex->text.data[ex->text.len - 1] != '\n')
+		buf_addch(&ex->text, '\n');
+	start = ex->text.len;
+	if (html) {
+		lossy = to_utf8(&u, data, len, cs);
+		html_to_text(&ex->text, u.data, u.len);
+	} else
+		lossy = to_utf8(&ex->text, data, len, cs);
+	if (!blank(data, len) && blank(ex->text.data + start,
+	    ex->text.len - start))
+		lossy = 1;
+	if (bad)
+		keep_encoded(ex, m);
+	else if (lossy)
+		keep_raw(ex, data, len, html ? "text/html" : "text/plain",
+		    html ? "html" : "txt");
+	free(data);
+	buf_free(&u);
+}
+
 /*
  * Collects the body text and the attachments of m, in order.  Of a
  * multipart/alternative, the best alternative gives the text; the
@@ -776,37 +1205,25 @@ alt_score(const struct mailmime *m)
 static void
 walk(struct ex *ex, const struct mailmime *m, enum mode mode, int depth)
 {
-	struct buf	 t = BUF_INIT, u = BUF_INIT;
+	struct buf	 t = BUF_INIT;
 	clistiter	*it;
 	clist		*list;
 	const struct mailmime *c, *best = NULL;
-	char		*data, *cs;
-	size_t		 len;
 	int		 html, s, bs = -1, alt;
 
 	if (m == NULL || ex->rejected || depth > 2 * MAIL_DEPTH_MAX + 2)
 		return;
 	switch (m->mm_type) {
 	case MAILMIME_SINGLE:
+		ex->partno++;
 		if (is_body(m, &html)) {
-			if (mode == MODE_ATTACH || decode(m, &data, &len) == -1)
-				break;
-			cs = m->mm_content_type == NULL ? NULL :
-			    mailmime_content_param_get(m->mm_content_type,
-			    "charset");
-			if (ex->text.len > 0 &&
-			    ex->text.data[ex->text.len - 1] != '\n')
-				buf_addch(&ex->text, '\n');
-			if (html) {
-				to_utf8(&u, data, len, cs);
-				html_to_text(&ex->text, u.data, u.len);
-			} else
-				to_utf8(&ex->text, data, len, cs);
-			free(data);
+			if (mode == MODE_ALL)
+				body_text(ex, m, html);
 			break;
 		}
 		type_of(&t, m->mm_content_type);
-		add_att(ex, m, t.data, NULL);
+		if (add_att(ex, m, t.data, NULL) == 0)
+			ex->sent++;
 		break;
 	case MAILMIME_MULTIPLE:
 		if (m->mm_data.mm_multipart.mm_mp_list == NULL ||
@@ -815,6 +1232,7 @@ walk(struct ex *ex, const struct mailmime *m, enum mode mode, int depth)
 			 * libetpan could not split it (a missing delimiter,
 			 * say): its raw body is kept for the reviewer.
 			 */
+			ex->partno++;
 			if (mode == MODE_ALL && m->mm_body != NULL &&
 			    m->mm_body->dt_data.dt_text.dt_length > 0)
 				add_att(ex, m, "text/plain",
@@ -842,13 +1260,14 @@ walk(struct ex *ex, const struct mailmime *m, enum mode mode, int depth)
 		}
 		break;
 	case MAILMIME_MESSAGE:
-		add_att(ex, m, "message/rfc822", "message.eml");
+		ex->partno++;
+		if (add_att(ex, m, "message/rfc822", "message.eml") == 0)
+			ex->sent++;
 		break;
 	default:
 		break;
 	}
 	buf_free(&t);
-	buf_free(&u);
 }
 
 /*
@@ -859,12 +1278,16 @@ walk(struct ex *ex, const struct mailmime *m, enum mode mode, int depth)
 static int
 parse(struct ex *ex, const char *msg, size_t len, struct buf *title)
 {
-	struct buf	 red = BUF_INIT;
+	struct buf	 red = BUF_INIT, eol = BUF_INIT;
 	struct mailmime	*mime = NULL;
 	size_t		 idx = 0;
 	int		 rc = -1;
 
+	/* The lines mail_precheck() saw. */
+	if (mail_eol(&eol, msg, len))
+		msg = eol.data;
 	mail_header_reduce(&red, msg, len);
+	buf_free(&eol);
 	if (mailmime_parse(red.data, red.len, &idx, &mime) !=
 	    MAILIMF_NO_ERROR || mime == NULL)
 		goto out;
@@ -910,13 +1333,14 @@ subject(struct buf *out, const struct mailmime *mime)
 	if (v == NULL)
 		return;
 	phrase(out, v, strlen(v));
+	buf_truncate(out, utf8_strip_bidi(out->data, out->len));
 	one_line(out, RECORD_TITLE_MAX);
 }
 
 /*
  * Makes b one line: white space runs (newlines and tabs included)
- * become one space, the ends are trimmed, and it is cut to max bytes on
- * a character boundary.
+ * become one space, the ends are trimmed, and it is cut to max
+ * characters (the title's limit is in characters, lib/field.h).
  */
 static void
 one_line(struct buf *b, size_t max)
@@ -935,7 +1359,7 @@ one_line(struct buf *b, size_t max)
 		sp = 0;
 		b->data[j++] = b->data[i];
 	}
-	buf_truncate(b, utf8_cut(b->data, j < max ? j : max));
+	buf_truncate(b, utf8_prefix(b->data, j, max));
 	while (b->len > 0 && b->data[b->len - 1] == ' ')
 		buf_truncate(b, b->len - 1);
 }
@@ -1032,82 +1456,76 @@ tax_match(struct buf *out, const struct config *tax, enum tax_id t,
 
 /*
  * Checks the value v (n bytes) of template field k and appends it, as
- * the record keeps it, to out.  The rules are the web form's: a title
- * of one line, a month YYYY-MM, 1 to 999 officers, terms of the
- * taxonomy (1 to 5 distinct contributing factors, comma-separated).
- * Returns 1, or 0 if the value is not valid (the line then stays in
- * the narrative).
+ * the record keeps it, to out.  The rules are lib/field's, as for the
+ * web form and the report reader; terms may be given by slug or label
+ * (tax_match()), officers as "007" (kept as 7).  Returns 1, or 0 if the
+ * value is not valid (the line then stays in the narrative).
  */
 static int
 field_value(struct buf *out, const struct config *tax, int k,
     const char *v, size_t n)
 {
-	struct buf	 one = BUF_INIT;
-	char		 got[FACTORS_MAX][64];
-	const char	*p, *e, *c;
-	size_t		 cnt = 0, i, start = out->len;
-	long		 l;
+	const struct field	*f = field_get(k);
+	struct buf		 one = BUF_INIT;
+	char			 got[FIELD_TERMS_MAX + 1][64];
+	const char		*term[FIELD_TERMS_MAX + 1];
+	const char		*p, *e, *c;
+	size_t			 cnt = 0, start = out->len;
+	int			 l, ok = 0;
 
 	while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t'))
 		n--;
 	if (n == 0)
 		return 0;
-	switch (k) {
-	case RECORD_TITLE:
-	case RECORD_SUMMARY:
-		if (n > record_key_max(k))
+	switch (f->kind) {
+	case FIELD_LINE:
+	case FIELD_PARA:
+		if (field_text(v, n, f->max, f->kind == FIELD_PARA) != 0)
 			return 0;
 		buf_add(out, v, n);
 		return 1;
-	case RECORD_EVENT_DATE:
-		if (n != 7 || v[4] != '-' || strspn(v, "0123456789") != 4 ||
-		    strspn(v + 5, "0123456789") < 2 ||
-		    strncmp(v, "1900", 4) < 0 || strncmp(v + 5, "01", 2) < 0 ||
-		    strncmp(v + 5, "12", 2) > 0)
+	case FIELD_MONTH:
+		if (field_month(v, n, NULL, NULL) != 0)
 			return 0;
 		buf_add(out, v, n);
 		return 1;
-	case RECORD_OFFICERS_ON_SCENE:
-		if (n > 3 || strspn(v, "0123456789") < n || v[0] == '0')
+	case FIELD_COUNT:
+		if (field_count(v, n, &l) != 0)
 			return 0;
-		for (l = 0, p = v; p < v + n; p++)
-			l = l * 10 + (*p - '0');
-		if (l < 1 || l > 999)
-			return 0;
-		buf_add(out, v, n);
+		buf_printf(out, "%d", l);
 		return 1;
-	default:
+	case FIELD_TERM:
+		return tax != NULL && tax_match(out, tax, f->tax, v, n);
+	case FIELD_TERMS:
 		break;
-	}
-	if (tax == NULL || record_key_tax(k) < 0)
+	default:
 		return 0;
-	if (k != RECORD_CONTRIBUTING_FACTORS)
-		return tax_match(out, tax, record_key_tax(k), v, n);
-	for (p = v, e = v + n; p < e; p = c + 1) {
+	}
+	if (tax == NULL)
+		return 0;
+	for (p = v, e = v + n; p < e && cnt <= FIELD_TERMS_MAX; p = c + 1) {
 		for (c = p; c < e && *c != ',' && *c != ';'; c++)
 			;
 		buf_reset(&one);
-		if (cnt == FACTORS_MAX || !tax_match(&one, tax, TAX_FACTORS,
-		    p, (size_t)(c - p)) || one.len >= sizeof(got[0]))
-			goto bad;
-		for (i = 0; i < cnt; i++)
-			if (strcmp(got[i], one.data) == 0)
-				goto bad;
-		memcpy(got[cnt++], one.data, one.len + 1);
-		if (out->len > start)
-			buf_addch(out, ',');
-		buf_add(out, one.data, one.len);
+		if (!tax_match(&one, tax, f->tax, p, (size_t)(c - p)) ||
+		    one.len >= sizeof(got[0]))
+			goto out;
+		memcpy(got[cnt], one.data, one.len + 1);
+		term[cnt] = got[cnt];
+		cnt++;
 		if (c == e)
 			break;
 	}
-	if (cnt == 0)
-		goto bad;
+	if (field_terms(tax, f->tax, term, cnt, NULL) != 0)
+		goto out;
+	for (l = 0; (size_t)l < cnt; l++)
+		buf_printf(out, "%s%s", l ? "," : "", term[l]);
+	ok = 1;
+out:
+	if (!ok)
+		buf_truncate(out, start);
 	buf_free(&one);
-	return 1;
-bad:
-	buf_truncate(out, start);
-	buf_free(&one);
-	return 0;
+	return ok;
 }
 
 /*
@@ -1193,12 +1611,137 @@ cap_text(struct buf *b, size_t max, int attached)
 }
 
 /*
+ * field_value() of the value v (n bytes) without its bidirectional
+ * controls, which could make a one-line field read otherwise than it
+ * is.  Returns what field_value() returns.
+ */
+static int
+field_put(struct buf *out, const struct config *tax, int k, const char *v,
+    size_t n)
+{
+	struct buf	 t = BUF_INIT;
+	int		 rc;
+
+	buf_add(&t, v, n);
+	buf_truncate(&t, utf8_strip_bidi(t.data, t.len));
+	rc = field_value(out, tax, k, t.data, t.len);
+	buf_free(&t);
+	return rc;
+}
+
+/*
+ * The answer of a Consent: line's value v (n bytes): 1 yes, 0 no, -1
+ * for anything else (nothing, or a word that is not a clear yes or no).
+ */
+static int
+consent_word(const char *v, size_t n)
+{
+	static const char *const yes[] = { "yes", "y" }, *const no[] = {
+		"no", "n" };
+	size_t	 i;
+
+	while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t' ||
+	    v[n - 1] == '.' || v[n - 1] == '!'))
+		n--;
+	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+		if (strlen(yes[i]) == n && strncasecmp(v, yes[i], n) == 0)
+			return 1;
+	for (i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		if (strlen(no[i]) == n && strncasecmp(v, no[i], n) == 0)
+			return 0;
+	return -1;
+}
+
+/*
+ * The consent of the n lines of l.  No Consent: line gives consent (the
+ * submit page says so).  Lines that all give one clear answer give it,
+ * and leave the narrative (used 1).  Otherwise (a yes and a no, an
+ * empty value, a value on the next line, any other word) there is no
+ * consent, and the lines stay where they are, for the reviewers.  A
+ * line in the signature counts too, and stays there.
+ */
+static int
+consent(struct line *l, size_t n)
+{
+	size_t	 i, v;
+	int	 a, yes = 0, no = 0, unclear = 0;
+
+	for (i = 0; i < n; i++) {
+		if (l[i].used == 1 || label_of(l[i].s, l[i].n, &v) !=
+		    L_CONSENT)
+			continue;
+		if ((a = consent_word(l[i].s + v, l[i].n - v)) == 1)
+			yes++;
+		else if (a == 0)
+			no++;
+		else
+			unclear++;
+	}
+	if (yes + no + unclear == 0)
+		return 1;
+	if (unclear > 0 || (yes > 0 && no > 0))
+		return 0;
+	for (i = 0; i < n; i++)
+		if (l[i].used == 0 && label_of(l[i].s, l[i].n, &v) ==
+		    L_CONSENT)
+			l[i].used = 1;
+	return yes > 0;
+}
+
+/*
+ * Attaches the parts kept as they came (keep_raw()) while the caps
+ * leave room, and writes the note that tells the reviewers, "" if there
+ * are none.
+ */
+static void
+attach_raw(struct ex *ex, struct buf *note)
+{
+	struct buf	 t = BUF_INIT;
+	size_t		 i, kept = 0, lost = 0;
+
+	for (i = 0; i < ex->nraw; i++) {
+		if (ex->natt == RECORD_ATTACH_COUNT ||
+		    ex->raw[i].len > RECORD_ATTACH_MAX ||
+		    ex->total + ex->raw[i].len > RECORD_ATTACH_TOTAL) {
+			lost++;
+			continue;
+		}
+		if (kept < RAW_NAMES_MAX)
+			buf_printf(&t, "%s%s", kept > 0 ? ", " : "",
+			    ex->raw[i].name);
+		kept++;
+		ex->total += ex->raw[i].len;
+		ex->att[ex->natt++] = ex->raw[i];
+		memset(&ex->raw[i], 0, sizeof(ex->raw[i]));
+	}
+	if (kept > RAW_NAMES_MAX)
+		buf_printf(&t, " and %zu more", kept - RAW_NAMES_MAX);
+	if (kept + lost > 0)
+		buf_addstr(note, RAW_NOTE);
+	if (kept > 0)
+		buf_printf(note, " %s attached as %s.", kept == 1 ?
+		    "The part as it came is" : "The parts as they came are",
+		    t.data);
+	if (lost > 0)
+		buf_printf(note, " %zu %s could not be attached as %s came: "
+		    "over the attachment caps.", lost, lost == 1 ? "part" :
+		    "parts", lost == 1 ? "it" : "they");
+	if (kept + lost > 0)
+		buf_addch(note, ']');
+	buf_free(&t);
+}
+
+/*
  * Splits the body text into the record's fields and encodes the record
  * to enc: signature blocks and "Sent from my" lines to the signature;
- * template lines to the report fields, lessons, contact and consent;
- * everything else, in order, to the narrative.  A text over its cap is
- * cut with a note, and the whole body text is then attached as
- * message-text.txt if the attachment caps leave room.  Returns 0 or -1.
+ * template lines to the report fields (without bidirectional
+ * controls), lessons, contact and consent; everything else, in order,
+ * to the narrative.  The parts kept as they came are attached, with a
+ * note at the end of the narrative.  A text over its cap is cut with a
+ * note, and the whole body text is then attached as message-text.txt
+ * if the attachment caps leave room.  Returns 0, MAIL_EEMPTY if there
+ * is nothing at all (no narrative, lessons, contact nor field, the
+ * title included, and no file the sender attached), or -1.
  */
 static int
 compose(struct buf *enc, struct ex *ex, struct buf *title,
@@ -1208,16 +1751,15 @@ compose(struct buf *enc, struct ex *ex, struct buf *title,
 	struct record_attachment ra[RECORD_ATTACH_COUNT];
 	struct buf		 fld[RECORD_KEY_MAX], narr = BUF_INIT;
 	struct buf		 less = BUF_INIT, cont = BUF_INIT;
-	struct buf		 sig = BUF_INIT;
+	struct buf		 sig = BUF_INIT, note = BUF_INIT;
 	struct line		*l = NULL;
 	const char		*p, *e, *nl;
-	size_t			 n = 0, cap = 0, i, j, v, sep = SIZE_MAX;
+	size_t			 n = 0, cap = 0, i, j, v, sep = SIZE_MAX, room;
 	int			 k, w, kk, over = 0, attached = 0, rc = -1;
 
 	memset(&r, 0, sizeof(r));
 	for (k = 0; k < RECORD_KEY_MAX; k++)
 		buf_init(&fld[k]);
-	r.consent = 1;
 
 	/* Lines, without trailing blanks. */
 	for (p = ex->text.data, e = p + ex->text.len; p < e; p = nl + 1) {
@@ -1274,22 +1816,11 @@ compose(struct buf *enc, struct ex *ex, struct buf *title,
 			t->len -= j;
 			continue;
 		}
-		if (w == L_CONSENT) {
-			if (l[i].n - v == 3 && strncasecmp(l[i].s + v, "yes",
-			    3) == 0)
-				r.consent = 1;
-			else if (l[i].n - v == 2 && strncasecmp(l[i].s + v,
-			    "no", 2) == 0)
-				r.consent = 0;
-			else
-				continue;
-			l[i].used = 1;
-			continue;
-		}
-		if (fld[w].len > 0)
+		/* Consent lines are weighed together, below. */
+		if (w == L_CONSENT || fld[w].len > 0)
 			continue;
 		if (l[i].n > v) {
-			if (field_value(&fld[w], tax, w, l[i].s + v,
+			if (field_put(&fld[w], tax, w, l[i].s + v,
 			    l[i].n - v))
 				l[i].used = 1;
 			continue;
@@ -1297,16 +1828,33 @@ compose(struct buf *enc, struct ex *ex, struct buf *title,
 		/* "Label:" alone: the value may be on the next line. */
 		if (i + 1 < n && l[i + 1].used == 0 && l[i + 1].n > 0 &&
 		    label_of(l[i + 1].s, l[i + 1].n, &v) < 0 &&
-		    field_value(&fld[w], tax, w, l[i + 1].s, l[i + 1].n)) {
+		    field_put(&fld[w], tax, w, l[i + 1].s, l[i + 1].n)) {
 			l[i].used = 1;
 			l[i + 1].used = 1;
 		}
 	}
+	r.consent = consent(l, n);
 	join(&narr, l, 0, n, 0);
 	join(&sig, l, 0, n, 2);
 
+	/*
+	 * Nothing to report, not even a file: the caller quarantines the
+	 * message.  A multipart kept raw (unparsed-part.txt) and the parts
+	 * keep_raw() kept are no files of the sender's.
+	 */
+	for (kk = 0; kk < RECORD_KEY_MAX && fld[kk].len == 0; kk++)
+		;
+	if (narr.len == 0 && less.len == 0 && cont.len == 0 &&
+	    title->len == 0 && kk == RECORD_KEY_MAX && ex->sent == 0) {
+		rc = MAIL_EEMPTY;
+		goto out;
+	}
+
+	/* Parts not read in full, kept as they came, and a note. */
+	attach_raw(ex, &note);
 	/* Caps; the whole text attached if anything had to be cut. */
-	over = narr.len > RECORD_TEXT_MAX || less.len > RECORD_LESSONS_MAX ||
+	room = RECORD_TEXT_MAX - (note.len > 0 ? note.len + 2 : 0);
+	over = narr.len > room || less.len > RECORD_LESSONS_MAX ||
 	    cont.len > RECORD_CONTACT_MAX;
 	if (over && ex->natt < RECORD_ATTACH_COUNT &&
 	    ex->text.len <= RECORD_ATTACH_MAX &&
@@ -1320,7 +1868,12 @@ compose(struct buf *enc, struct ex *ex, struct buf *title,
 		ex->natt++;
 		attached = 1;
 	}
-	cap_text(&narr, RECORD_TEXT_MAX, attached);
+	cap_text(&narr, room, attached);
+	if (note.len > 0) {
+		if (narr.len > 0)
+			buf_addstr(&narr, "\n\n");
+		buf_add(&narr, note.data, note.len);
+	}
 	cap_text(&less, RECORD_LESSONS_MAX, attached);
 	cap_text(&cont, RECORD_CONTACT_MAX, attached);
 	cap_text(&sig, RECORD_SIGNATURE_MAX, 0);
@@ -1353,6 +1906,7 @@ out:
 	buf_free(&less);
 	buf_free(&cont);
 	buf_free(&sig);
+	buf_free(&note);
 	free(l);
 	return rc;
 }

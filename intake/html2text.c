@@ -43,6 +43,7 @@ struct out {
 };
 
 static void	put_cp(struct buf *, uint32_t);
+static size_t	bad_len(const unsigned char *, size_t);
 static void	emit(struct out *, const char *, size_t);
 static void	brk(struct out *, int);
 static int	entity(const char *, size_t, uint32_t *, size_t *);
@@ -161,13 +162,50 @@ utf8_valid(const char *s, size_t len)
 	return 1;
 }
 
-void
+/*
+ * The length of the maximal subpart of an ill-formed sequence at p
+ * (len > 0 bytes, utf8_decode() refused it): the lead byte and as many
+ * of the bytes after it as could still start a valid sequence, at
+ * least 1 (Unicode 15, table 3-7).
+ */
+static size_t
+bad_len(const unsigned char *p, size_t len)
+{
+	unsigned char	 lo = 0x80, hi = 0xbf;
+	size_t		 need, i;
+
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		need = 1;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		need = 2;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		need = 3;
+	else
+		return 1;
+	if (p[0] == 0xe0)
+		lo = 0xa0;
+	else if (p[0] == 0xed)
+		hi = 0x9f;
+	else if (p[0] == 0xf0)
+		lo = 0x90;
+	else if (p[0] == 0xf4)
+		hi = 0x8f;
+	for (i = 1; i <= need && i < len; i++) {
+		if (p[i] < lo || p[i] > hi)
+			break;
+		lo = 0x80;
+		hi = 0xbf;
+	}
+	return i;
+}
+
+int
 utf8_append(struct buf *out, const char *s, size_t len)
 {
 	const unsigned char	*p = (const unsigned char *)s;
 	uint32_t		 cp;
 	size_t			 i = 0, run;
-	int			 n;
+	int			 n, lossy = 0;
 
 	buf_grow(out, len);
 	while (i < len) {
@@ -191,22 +229,26 @@ utf8_append(struct buf *out, const char *s, size_t len)
 			continue;
 		}
 		if (p[i] < 0x20 || p[i] == 0x7f) {
+			lossy = 1;
 			i++;
 			continue;
 		}
 		if ((n = utf8_decode(&cp, s + i, len - i)) == -1) {
 			put_cp(out, 0xfffd);
-			i++;
+			lossy = 1;
+			i += bad_len(p + i, len - i);
 			continue;
 		}
 		/* C1 controls are dropped too. */
 		if (cp >= 0x80 && cp < 0xa0) {
+			lossy = 1;
 			i += (size_t)n;
 			continue;
 		}
 		buf_add(out, s + i, (size_t)n);
 		i += (size_t)n;
 	}
+	return lossy;
 }
 
 /* Text: white space collapses to one pending space, except in <pre>. */

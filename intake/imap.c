@@ -43,11 +43,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <ini.h>
 #include <libetpan/libetpan.h>
 #include <sodium.h>
 
 #include "buf.h"
+#include "cmd.h"
+#include "conf.h"
 #include "file.h"
 #include "intake.h"
 #include "log.h"
@@ -56,11 +57,6 @@
 #define IMAP_PORT		993
 /* Plain IMAP and STARTTLS: refused. */
 #define IMAP_PLAIN_PORT		143
-#define IMAP_MAILBOX		"INBOX"
-/* Seconds between polls when the server has no IDLE. */
-#define IMAP_POLL		60
-#define IMAP_POLL_MIN		5
-#define IMAP_POLL_MAX		86400
 /* Seconds for the connect, the TLS handshake and each read. */
 #define IMAP_TIMEOUT		60
 /* RFC 2177: a client re-IDLEs before the server's 29-minute limit. */
@@ -72,7 +68,6 @@
 #define IMAP_QUIT_WAIT		30
 #define IMAP_PINS_MAX		8
 #define IMAP_PASS_MAX		1024
-#define IMAP_NAME_MAX		255	/* host, user, mailbox */
 #define IMAP_NOFILE		32
 /* The keyword that marks a message left on the server for good. */
 #define IMAP_KW_REJECTED	"$NearmissRejected"
@@ -158,10 +153,10 @@ struct sess {
 	size_t		 nleft;
 };
 
-static int	 conf_pins(struct imap_conf *, const char *);
-static int	 conf_key(void *, const char *, const char *, const char *);
-static int	 conf_check(struct imap_conf *);
-static void	 conf_free(struct imap_conf *);
+static int	 cf_pins(struct imap_conf *, const char *);
+static int	 cf_fill(struct imap_conf *, const struct conf *);
+static int	 cf_check(struct imap_conf *);
+static void	 cf_free(struct imap_conf *);
 static char	*password_read(const char *);
 static int	 tcp_connect(const char *, long);
 static void	 tls_sni(struct mailstream_ssl_context *, void *);
@@ -190,7 +185,6 @@ static int	 parent_session(const struct imap_conf *, struct mail_ctx *,
 static void	 on_signal(int);
 static int	 signals_init(void);
 static int	 sleep_ms(long);
-static void	 usage(FILE *);
 
 /* Set by SIGTERM or SIGINT; the self-pipe wakes the parent's poll(). */
 static volatile sig_atomic_t	 imap_stop;
@@ -202,7 +196,7 @@ static int			 imap_sigpipe[2] = { -1, -1 };
  * The hash is of the server's certificate in DER.
  */
 static int
-conf_pins(struct imap_conf *cf, const char *v)
+cf_pins(struct imap_conf *cf, const char *v)
 {
 	const char	*p = v, *end;
 	size_t		 len, binlen;
@@ -245,77 +239,35 @@ conf_pins(struct imap_conf *cf, const char *v)
 }
 
 /*
- * inih handler for the -c file: the [imap] section is ours; [intake] and
- * [mail] belong to mail_ctx_open(), [serve] to serve.  A problem is kept
- * in cf->err and ends the parse at that line.
+ * The [imap] values that conf_read() kept (checked there: lengths,
+ * ranges, the pin's form, tls) into cf.  0, or -1 (logged).
  */
 static int
-conf_key(void *user, const char *section, const char *name, const char *v)
+cf_fill(struct imap_conf *cf, const struct conf *c)
 {
-	struct imap_conf	*cf = user;
-	char			**sp = NULL;
-	char			*end;
-	long			 l, lo, hi;
+	const char	*v;
 
-	if (strcmp(section, "imap") != 0)
-		return 1;
-	if (cf->err[0] != '\0')
-		return 0;
-	if (strcmp(name, "host") == 0)
-		sp = &cf->host;
-	else if (strcmp(name, "user") == 0)
-		sp = &cf->user;
-	else if (strcmp(name, "password_file") == 0)
-		sp = &cf->password_file;
-	else if (strcmp(name, "mailbox") == 0)
-		sp = &cf->mailbox;
-	if (sp != NULL) {
-		if (*v == '\0' || strlen(v) > IMAP_NAME_MAX) {
-			snprintf(cf->err, sizeof(cf->err), "%s: empty or "
-			    "longer than %d bytes", name, IMAP_NAME_MAX);
-			return 0;
-		}
-		free(*sp);
-		*sp = xstrdup(v);
-		return 1;
+	cf->path = c->path;
+	if ((v = conf_str(c, CONF_IMAP_HOST)) != NULL)
+		cf->host = xstrdup(v);
+	if ((v = conf_str(c, CONF_IMAP_USER)) != NULL)
+		cf->user = xstrdup(v);
+	if ((v = conf_str(c, CONF_IMAP_PASSWORD_FILE)) != NULL)
+		cf->password_file = xstrdup(v);
+	cf->mailbox = xstrdup(conf_str(c, CONF_IMAP_MAILBOX));
+	cf->port = conf_num(c, CONF_IMAP_PORT);
+	cf->poll = conf_num(c, CONF_IMAP_POLL);
+	if ((v = conf_str(c, CONF_IMAP_PIN)) != NULL &&
+	    cf_pins(cf, v) != 0) {
+		conf_warn(c, CONF_IMAP_PIN, "%s", cf->err);
+		return -1;
 	}
-	if (strcmp(name, "port") == 0 || strcmp(name, "poll") == 0) {
-		errno = 0;
-		l = strtol(v, &end, 10);
-		lo = strcmp(name, "port") == 0 ? 1 : IMAP_POLL_MIN;
-		hi = strcmp(name, "port") == 0 ? 65535 : IMAP_POLL_MAX;
-		if (*v == '\0' || *end != '\0' || errno != 0 || l < lo ||
-		    l > hi) {
-			snprintf(cf->err, sizeof(cf->err), "%s: expected a "
-			    "number from %ld to %ld", name, lo, hi);
-			return 0;
-		}
-		if (strcmp(name, "port") == 0)
-			cf->port = l;
-		else
-			cf->poll = l;
-		return 1;
-	}
-	if (strcmp(name, "pin") == 0)
-		return conf_pins(cf, v) == 0;
-	if (strcmp(name, "tls") == 0 || strcmp(name, "starttls") == 0 ||
-	    strcmp(name, "ssl") == 0) {
-		/* Only "tls = implicit" is accepted; say why for the rest. */
-		if (strcmp(name, "tls") == 0 && strcmp(v, "implicit") == 0)
-			return 1;
-		snprintf(cf->err, sizeof(cf->err), "%s = %s: only implicit "
-		    "TLS (tls = implicit, port 993) is supported; plain IMAP "
-		    "and STARTTLS are refused", name, v);
-		return 0;
-	}
-	snprintf(cf->err, sizeof(cf->err), "unknown key \"%s\" in [imap]",
-	    name);
 	return 0;
 }
 
 /* The settings a session cannot go without.  0 or -1 (logged). */
 static int
-conf_check(struct imap_conf *cf)
+cf_check(struct imap_conf *cf)
 {
 	const char	*p, *what = cf->path != NULL ? cf->path : "imap";
 	const char	*miss = NULL;
@@ -359,7 +311,7 @@ conf_check(struct imap_conf *cf)
 }
 
 static void
-conf_free(struct imap_conf *cf)
+cf_free(struct imap_conf *cf)
 {
 	free(cf->host);
 	free(cf->user);
@@ -1195,9 +1147,7 @@ child_limits(void)
 {
 	struct rlimit	 rl;
 
-	rl.rlim_cur = rl.rlim_max = 0;
-	if (setrlimit(RLIMIT_CORE, &rl) == -1)
-		fatal("setrlimit RLIMIT_CORE");
+	nm_no_core_dumps();
 	if (IMAP_CHILD_AS != 0) {
 		rl.rlim_cur = rl.rlim_max = IMAP_CHILD_AS;
 		if (setrlimit(RLIMIT_AS, &rl) == -1)
@@ -1526,14 +1476,6 @@ sleep_ms(long ms)
 	return imap_stop ? -1 : 0;
 }
 
-static void
-usage(FILE *f)
-{
-	fprintf(f, "usage: nearmiss-intake imap -c config [-i inbox] "
-	    "[-k recipients]\n"
-	    "           [-t taxonomy] [-u user] [--watch]\n");
-}
-
 int
 cmd_imap(int argc, char *argv[])
 {
@@ -1543,77 +1485,80 @@ cmd_imap(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	struct imap_conf	 cf;
-	struct mail_opts	 mo;
+	struct conf		 c;
 	struct mail_ctx		*ctx = NULL;
-	const char		*user = NULL;
 	long			 backoff = 1, ms;
-	int			 ch, e, watch = 0, good, rc = 1;
+	int			 ch, e = 0, watch = 0, good, rc = 1;
 
 	memset(&cf, 0, sizeof(cf));
-	memset(&mo, 0, sizeof(mo));
-	cf.port = IMAP_PORT;
-	cf.poll = IMAP_POLL;
-	mo.reply = -1;
+	conf_init(&c);
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "c:hi:k:t:u:", longopts,
-	    NULL)) != -1) {
+	while (e == 0 && (ch = getopt_long(argc, argv, "c:hi:k:t:u:",
+	    longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
-			cf.path = mo.config = optarg;
+			c.path = optarg;
 			break;
 		case 'h':
-			usage(stdout);
-			return 0;
+			intake_help("imap");
+			rc = 0;
+			goto out;
 		case 'i':
-			mo.inbox = optarg;
+			e = conf_arg(&c, CONF_INBOX, optarg, "-i");
 			break;
 		case 'k':
-			mo.recipients = optarg;
+			e = conf_arg(&c, CONF_RECIPIENTS, optarg, "-k");
 			break;
 		case 't':
-			mo.taxonomy = optarg;
+			e = conf_arg(&c, CONF_TAXONOMY, optarg, "-t");
 			break;
 		case 'u':
-			user = optarg;
+			e = conf_arg(&c, CONF_USER, optarg, "-u");
 			break;
 		case 'w':
 			watch = 1;
 			break;
 		default:
-			usage(stderr);
-			return 2;
+			e = -1;
+			break;
 		}
 	}
-	if (optind != argc) {
-		usage(stderr);
-		return 2;
+	if (e != 0 || optind != argc) {
+		intake_usage_of("imap");
+		rc = 2;
+		goto out;
 	}
-	if (geteuid() == 0 && user == NULL) {
+	if (c.path == NULL) {
+		log_warnx("imap: the [imap] settings come from a -c file");
+		intake_usage_of("imap");
+		rc = 2;
+		goto out;
+	}
+	/* The auto-reply is for mail and maildir only. */
+	(void)conf_arg(&c, CONF_REPLY, "off", "imap");
+	if (conf_read(&c, c.path, CONF_S_INTAKE | CONF_S_MAIL |
+	    CONF_S_IMAP) != 0)
+		goto out;
+	if (geteuid() == 0 && conf_str(&c, CONF_USER) == NULL) {
 		log_warnx("imap: refusing to run as root; give -u USER or run "
 		    "it as the intake user");
-		return 1;
-	}
-	if (cf.path == NULL) {
-		log_warnx("imap: the [imap] settings come from a -c file");
-		usage(stderr);
-		return 2;
-	}
-	if ((e = ini_parse(cf.path, conf_key, &cf)) != 0) {
-		if (e < 0)
-			log_warn("%s", cf.path);
-		else
-			log_at(cf.path, (unsigned long)e, "%s",
-			    cf.err[0] != '\0' ? cf.err : "bad line");
 		goto out;
 	}
-	if (cf.mailbox == NULL)
-		cf.mailbox = xstrdup(IMAP_MAILBOX);
-	if (conf_check(&cf) == -1)
+	if (cf_fill(&cf, &c) == -1 || cf_check(&cf) == -1)
 		goto out;
-	if (mail_ctx_open(&ctx, &mo) == -1)
+	/*
+	 * As the user from here on (the session child reads the password
+	 * file as the user too).  An inbox the user cannot write is a
+	 * set-up to fix, and mail waits on the server meanwhile: 75.
+	 */
+	if (intake_start(conf_str(&c, CONF_USER), conf_str(&c, CONF_INBOX),
+	    conf_str(&c, CONF_RECIPIENTS), conf_str(&c, CONF_TAXONOMY)) != 0) {
+		log_warnx("imap: the intake is not set up right; the mail "
+		    "stays on the server");
+		rc = IMAP_EXIT_TEMP;
 		goto out;
-	/* The password file is read by the session child, as user. */
-	if (user != NULL && intake_drop(user) == -1)
+	}
+	if (mail_ctx_open(&ctx, &c) == -1)
 		goto out;
 	if (signals_init() == -1)
 		goto out;
@@ -1639,7 +1584,8 @@ cmd_imap(int argc, char *argv[])
 		rc = 1;
 out:
 	mail_ctx_close(ctx);
-	conf_free(&cf);
+	cf_free(&cf);
+	conf_free(&c);
 	if (imap_sigpipe[0] != -1) {
 		close(imap_sigpipe[0]);
 		close(imap_sigpipe[1]);

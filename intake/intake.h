@@ -24,6 +24,8 @@
 
 #include <stddef.h>
 
+struct conf;
+
 /* intake/purge.c: nearmiss-intake purge -i INBOX --days N */
 int	cmd_purge(int argc, char *argv[]);
 
@@ -41,28 +43,13 @@ int	cmd_serve(int argc, char *argv[]);
 struct mail_ctx;
 
 /*
- * Where things are; NULL leaves a key to the -c file (config), which
- * gives [intake] inbox, recipients, taxonomy and [mail] reply (on|off),
- * sendmail and reply_from.  A non-NULL member wins over the file.
- * reply: 0 leaves it to the file (where it is off by default), 1 turns
- * the auto-reply on, -1 off; so a zeroed struct means "as configured".
+ * Reads the configuration (what conf_read() kept of [intake] and [mail]
+ * and the options: inbox, recipients, taxonomy, reply, sendmail,
+ * reply_from), loads the recipients and the taxonomy and opens the
+ * inbox.  Caller frees *out with mail_ctx_close().  Returns 0 or -1
+ * (logged).
  */
-struct mail_opts {
-	const char	*config;
-	const char	*inbox;
-	const char	*recipients;
-	const char	*taxonomy;
-	int		 reply;
-	const char	*sendmail;
-	const char	*reply_from;
-};
-
-/*
- * Reads the configuration, loads the recipients and the taxonomy and
- * opens the inbox.  Caller frees *out with mail_ctx_close().  Returns 0
- * or -1 (logged).
- */
-int	mail_ctx_open(struct mail_ctx **out, const struct mail_opts *);
+int	mail_ctx_open(struct mail_ctx **out, const struct conf *);
 /* NULL is a no-op. */
 void	mail_ctx_close(struct mail_ctx *);
 /*
@@ -133,7 +120,31 @@ int	reply_send(const struct reply_cfg *, const char *addr,
  */
 int	intake_drop(const char *user);
 
-/* intake/main.c */
+/*
+ * intake/check.c: the start-up of serve, mail, maildir and imap, once
+ * the options and the config are read (and serve's socket is bound):
+ * switches to user if given (only root may name another user), then
+ * checks, as the user the process now runs as, that inbox is a
+ * directory whose new/ and tmp/ it can write (or create) and that it
+ * can create a file in tmp/, and that recipients (at least one key)
+ * and taxonomy (may be NULL) are readable and parse.  Each problem is
+ * logged once, with the command that fixes it.  Returns 0 or -1.
+ */
+int	intake_start(const char *user, const char *inbox,
+	    const char *recipients, const char *taxonomy);
+
+/*
+ * intake/check.c: nearmiss-intake check [serve's options]: the whole
+ * set-up, as root or as the user; 0 if every path will work, 1 if not,
+ * 2 on a usage error.
+ */
+int	cmd_check(int argc, char *argv[]);
+
+/* intake/main.c: the usage of every command, on standard error. */
 void	intake_usage(void);
+/* intake/main.c: the usage of the command name, on standard error. */
+void	intake_usage_of(const char *name);
+/* intake/main.c: the help of the command name, on standard output. */
+void	intake_help(const char *name);
 
 #endif /* NM_INTAKE_H */

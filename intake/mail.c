@@ -41,10 +41,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <ini.h>
 #include <sodium.h>
 
 #include "buf.h"
+#include "conf.h"
 #include "config.h"
 #include "file.h"
 #include "inbox.h"
@@ -61,7 +61,6 @@
 #define EX_DATAERR_	65
 #define EX_TEMPFAIL_	75
 
-#define SENDMAIL	"/usr/sbin/sendmail"
 #define TAXONOMY_MAX	(1024 * 1024)
 /* Standard input read past MAIL_MAX is thrown away up to this. */
 #define DRAIN_MAX	((size_t)1024 * 1024 * 1024)
@@ -89,16 +88,7 @@ struct mail_ctx {
 	int			 have_tax;
 	int			 reply;
 	struct reply_cfg	 rc;
-	char			*own[8];	/* strings of the -c file */
-	size_t			 nown;
-};
-
-/* What the -c file says, before the options override it. */
-struct ini_state {
-	struct mail_ctx	*ctx;
-	const char	*inbox, *recipients, *taxonomy, *sendmail, *from;
-	int		 reply;
-	char		 err[128];
+	char			*own[2];	/* the strings of rc */
 };
 
 /* One file of a Maildir being drained. */
@@ -125,9 +115,6 @@ struct batch {
 	size_t			 n, bytes;
 };
 
-static const char	*own(struct mail_ctx *, const char *);
-static int		 ini_key(void *, const char *, const char *,
-			    const char *);
 static int		 prepare(struct buf *, char *, struct mail_ctx *,
 			    const char *, size_t, char *, size_t);
 static int		 deliver(struct mail_ctx *, const char *, size_t,
@@ -151,97 +138,26 @@ static int		 drain_one(struct mail_ctx *, struct mdir *,
 			    struct batch *, const char *, char *);
 static int		 drain(struct mail_ctx *, struct mdir *,
 			    struct batch *, char *);
-static int		 parse_opts(int, char *[], struct mail_opts *,
-			    const char **, int *);
-
-static const char *
-own(struct mail_ctx *c, const char *v)
-{
-	if (c->nown == NM_NELEM(c->own))
-		fatalx("config: too many keys");
-	return c->own[c->nown++] = xstrdup(v);
-}
-
-/*
- * The keys of a -c file: [intake] inbox, recipients, taxonomy; [mail]
- * reply, sendmail, reply_from.  [imap] belongs to the imap command and
- * [serve] to serve: skipped here, so one file can serve them all.
- */
-static int
-ini_key(void *user, const char *section, const char *name, const char *v)
-{
-	struct ini_state	*st = user;
-
-	if (strcmp(section, "imap") == 0 || strcmp(section, "serve") == 0)
-		return 1;
-	if (strcmp(section, "intake") == 0) {
-		if (strcmp(name, "inbox") == 0)
-			st->inbox = own(st->ctx, v);
-		else if (strcmp(name, "recipients") == 0)
-			st->recipients = own(st->ctx, v);
-		else if (strcmp(name, "taxonomy") == 0)
-			st->taxonomy = own(st->ctx, v);
-		else
-			goto unknown;
-		return 1;
-	}
-	if (strcmp(section, "mail") == 0) {
-		if (strcmp(name, "reply") == 0) {
-			if (strcmp(v, "on") == 0)
-				st->reply = 1;
-			else if (strcmp(v, "off") == 0)
-				st->reply = 0;
-			else {
-				snprintf(st->err, sizeof(st->err),
-				    "reply: expected on or off");
-				return 0;
-			}
-		} else if (strcmp(name, "sendmail") == 0)
-			st->sendmail = own(st->ctx, v);
-		else if (strcmp(name, "reply_from") == 0)
-			st->from = own(st->ctx, v);
-		else
-			goto unknown;
-		return 1;
-	}
-	snprintf(st->err, sizeof(st->err), "unknown section [%.64s]",
-	    section);
-	return 0;
-unknown:
-	snprintf(st->err, sizeof(st->err), "unknown key %.48s in [%.16s]",
-	    name, section);
-	return 0;
-}
+static int		 parse_opts(int, char *[], struct conf *, int *);
+static int		 setup(struct conf *, int, char *[], int, int *);
 
 int
-mail_ctx_open(struct mail_ctx **out, const struct mail_opts *o)
+mail_ctx_open(struct mail_ctx **out, const struct conf *cf)
 {
 	struct mail_ctx		*c;
-	struct ini_state	 st;
 	struct buf		 text = BUF_INIT;
-	const char		*inbox, *rcpt, *tax;
+	const char		*inbox, *rcpt, *tax, *v;
 	int			 e, rc = -1;
 
 	*out = NULL;
 	c = xcalloc(1, sizeof(*c));
-	memset(&st, 0, sizeof(st));
-	st.ctx = c;
-	if (o->config != NULL &&
-	    (e = ini_parse(o->config, ini_key, &st)) != 0) {
-		if (e < 0)
-			log_warn("%s", o->config);
-		else
-			log_at(o->config, (unsigned long)e, "%s",
-			    st.err[0] != '\0' ? st.err : "bad line");
-		goto out;
-	}
-	inbox = o->inbox != NULL ? o->inbox : st.inbox;
-	rcpt = o->recipients != NULL ? o->recipients : st.recipients;
-	tax = o->taxonomy != NULL ? o->taxonomy : st.taxonomy;
-	c->reply = o->reply > 0 ? 1 : o->reply < 0 ? 0 : st.reply;
-	c->rc.sendmail = o->sendmail != NULL ? o->sendmail :
-	    st.sendmail != NULL ? st.sendmail : SENDMAIL;
-	c->rc.from = o->reply_from != NULL ? o->reply_from : st.from;
+	inbox = conf_str(cf, CONF_INBOX);
+	rcpt = conf_str(cf, CONF_RECIPIENTS);
+	tax = conf_str(cf, CONF_TAXONOMY);
+	c->reply = conf_num(cf, CONF_REPLY) != 0;
+	c->rc.sendmail = c->own[0] = xstrdup(conf_str(cf, CONF_SENDMAIL));
+	if ((v = conf_str(cf, CONF_REPLY_FROM)) != NULL)
+		c->rc.from = c->own[1] = xstrdup(v);
 	if (inbox == NULL || rcpt == NULL) {
 		log_warnx("no %s: give %s or set it in the [intake] section "
 		    "of a -c file", inbox == NULL ? "inbox" : "recipients",
@@ -249,13 +165,12 @@ mail_ctx_open(struct mail_ctx **out, const struct mail_opts *o)
 		goto out;
 	}
 	if (c->reply && c->rc.sendmail[0] != '/') {
-		log_warnx("sendmail: %s: expected an absolute path",
-		    c->rc.sendmail);
+		conf_warn(cf, CONF_SENDMAIL, "expected an absolute path");
 		goto out;
 	}
 	if (c->reply && c->rc.from != NULL && !reply_addr_ok(c->rc.from)) {
-		log_warnx("reply_from: %s: expected a plain address such as "
-		    "intake@example.org", c->rc.from);
+		conf_warn(cf, CONF_REPLY_FROM, "expected a plain address "
+		    "such as intake@example.org");
 		goto out;
 	}
 	if (tax != NULL) {
@@ -293,8 +208,8 @@ mail_ctx_close(struct mail_ctx *c)
 	free(c->rcpt);
 	if (c->have_tax)
 		config_free(&c->tax);
-	while (c->nown > 0)
-		free(c->own[--c->nown]);
+	free(c->own[0]);
+	free(c->own[1]);
 	free(c);
 }
 
@@ -514,38 +429,39 @@ read_stdin(char *msg, size_t *len)
 	return 0;
 }
 
-/* -c -i -k -t -u, shared by mail and maildir; 0, or -1 (usage). */
+/*
+ * -c -i -k -t -u and -h, shared by mail and maildir, into cf; the -c
+ * file is read by setup().  0, or -1 (usage).
+ */
 static int
-parse_opts(int argc, char *argv[], struct mail_opts *o, const char **user,
-    int *help)
+parse_opts(int argc, char *argv[], struct conf *cf, int *help)
 {
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	int	 ch;
+	int	 ch, e;
 
-	memset(o, 0, sizeof(*o));
-	*user = NULL;
 	*help = 0;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "c:i:k:t:u:h", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'c':
-			o->config = optarg;
+			cf->path = optarg;
+			e = 0;
 			break;
 		case 'i':
-			o->inbox = optarg;
+			e = conf_arg(cf, CONF_INBOX, optarg, "-i");
 			break;
 		case 'k':
-			o->recipients = optarg;
+			e = conf_arg(cf, CONF_RECIPIENTS, optarg, "-k");
 			break;
 		case 't':
-			o->taxonomy = optarg;
+			e = conf_arg(cf, CONF_TAXONOMY, optarg, "-t");
 			break;
 		case 'u':
-			*user = optarg;
+			e = conf_arg(cf, CONF_USER, optarg, "-u");
 			break;
 		case 'h':
 			*help = 1;
@@ -553,49 +469,91 @@ parse_opts(int argc, char *argv[], struct mail_opts *o, const char **user,
 		default:
 			return -1;
 		}
+		if (e != 0)
+			return -1;
 	}
 	return 0;
+}
+
+/*
+ * The start of mail and maildir: the options (nargs operands), the -c
+ * file, the user, intake_start().  Returns 0 to go on, else sets *rc
+ * to the exit status: 0 after -h, 2 on a usage error (tempfail for
+ * mail), 1 or 75 (failrc) for a set-up that will not work.
+ */
+static int
+setup(struct conf *cf, int argc, char *argv[], int nargs, int *rc)
+{
+	int	 help, mail = strcmp(argv[0], "mail") == 0;
+	int	 failrc = mail ? EX_TEMPFAIL_ : 1;
+
+	if (parse_opts(argc, argv, cf, &help) != 0 ||
+	    (!help && optind != argc - nargs)) {
+		intake_usage_of(argv[0]);
+		if (mail)
+			log_warnx("temporary failure: bad command line");
+		*rc = mail ? EX_TEMPFAIL_ : 2;
+		return -1;
+	}
+	if (help) {
+		intake_help(argv[0]);
+		*rc = 0;
+		return -1;
+	}
+	*rc = failrc;
+	if (cf->path != NULL &&
+	    conf_read(cf, cf->path, CONF_S_INTAKE | CONF_S_MAIL) != 0) {
+		if (mail)
+			log_warnx("temporary failure: the intake is not set "
+			    "up right; the message is kept for a later try");
+		return -1;
+	}
+	if (geteuid() == 0 && conf_str(cf, CONF_USER) == NULL) {
+		log_warnx("%srefusing to run as root; give -u USER%s",
+		    mail ? "temporary failure: " : "", mail ? " or run the "
+		    "transport as another user" : "");
+		return -1;
+	}
+	/* As the user from here on: what it creates is its own. */
+	if (intake_start(conf_str(cf, CONF_USER), conf_str(cf, CONF_INBOX),
+	    conf_str(cf, CONF_RECIPIENTS), conf_str(cf, CONF_TAXONOMY)) != 0)
+		goto bad;
+	return 0;
+bad:
+	/* maildir keeps every message too: a later run takes them. */
+	log_warnx("temporary failure: the intake is not set up right; "
+	    "%s", mail ? "the message is kept for a later try" :
+	    "the messages stay where they are");
+	*rc = EX_TEMPFAIL_;
+	return -1;
 }
 
 int
 cmd_mail(int argc, char *argv[])
 {
-	struct mail_opts	 o;
+	struct conf		 cf;
 	struct mail_ctx		*c = NULL;
-	const char		*user;
 	char			*msg = NULL, name[INBOX_NAME_LEN + 1];
 	char			 why[WHY_MAX];
 	size_t			 len = 0;
-	int			 help, rc = EX_TEMPFAIL_;
+	int			 rc = EX_TEMPFAIL_;
 
 	ignore_signals();
+	conf_init(&cf);
 	/*
 	 * Every failure that is not the message's fault, a usage error
 	 * included, is temporary: the MTA keeps the mail until the
-	 * operator has fixed it, rather than bounce it.
+	 * operator has fixed it, rather than bounce it.  setup() says
+	 * so on standard error, which the MTA logs.
 	 */
-	if (parse_opts(argc, argv, &o, &user, &help) != 0 ||
-	    optind != argc) {
-		intake_usage();
-		log_warnx("temporary failure: bad command line");
-		return EX_TEMPFAIL_;
-	}
-	if (help) {
-		intake_usage();
-		return 0;
-	}
-	if (geteuid() == 0 && user == NULL) {
-		log_warnx("temporary failure: refusing to run as root; give "
-		    "-u USER or run the transport as another user");
-		return EX_TEMPFAIL_;
-	}
-	if (mail_ctx_open(&c, &o) != 0) {
+	if (setup(&cf, argc, argv, 0, &rc) != 0)
+		goto out;
+	rc = EX_TEMPFAIL_;
+	if (mail_ctx_open(&c, &cf) != 0) {
 		log_warnx("temporary failure: the intake is not set up "
 		    "right; the message is kept for a later try");
 		goto out;
 	}
-	if (user != NULL && intake_drop(user) != 0)
-		goto out;
 	msg = msgbuf_new();
 	if (read_stdin(msg, &len) != 0) {
 		log_warnx("temporary failure: the message could not be "
@@ -616,6 +574,7 @@ cmd_mail(int argc, char *argv[])
 out:
 	msgbuf_free(msg, len);
 	mail_ctx_close(c);
+	conf_free(&cf);
 	return rc;
 }
 
@@ -925,36 +884,26 @@ int
 cmd_maildir(int argc, char *argv[])
 {
 	static const char *const subs[] = { "new", "cur" };
-	struct mail_opts	 o;
+	struct conf		 cf;
 	struct mail_ctx		*c = NULL;
 	struct mdir		 m[2];
 	struct batch		*b = NULL;
-	const char		*user, *dir;
+	const char		*dir;
 	char			*msg = NULL;
 	size_t			 i, stored = 0, rejected = 0, skipped = 0;
-	int			 help, top = -1, rc = 1, drc = 0;
+	int			 top = -1, rc = 1, drc = 0;
 
 	ignore_signals();
-	if (parse_opts(argc, argv, &o, &user, &help) != 0 ||
-	    optind != argc - 1) {
-		if (!help) {
-			intake_usage();
-			return 2;
-		}
-	}
-	if (help) {
-		intake_usage();
-		return 0;
-	}
-	dir = argv[optind];
+	conf_init(&cf);
 	memset(m, 0, sizeof(m));
 	for (i = 0; i < NM_NELEM(m); i++)
 		m[i].dfd = m[i].curfd = -1;
-	if (geteuid() == 0 && user == NULL) {
-		log_warnx("refusing to run as root; give -u USER");
-		return 1;
-	}
-	if (mail_ctx_open(&c, &o) != 0)
+	/* The Maildir is opened as the user, who must own it. */
+	if (setup(&cf, argc, argv, 1, &rc) != 0)
+		goto out;
+	rc = 1;
+	dir = argv[optind];
+	if (mail_ctx_open(&c, &cf) != 0)
 		goto out;
 	if ((top = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
 		log_warn("%s", dir);
@@ -970,8 +919,6 @@ cmd_maildir(int argc, char *argv[])
 		}
 	}
 	m[0].curfd = m[1].curfd = m[1].dfd;
-	if (user != NULL && intake_drop(user) != 0)
-		goto out;
 	msg = msgbuf_new();
 	b = batch_new();
 	for (i = 0; i < NM_NELEM(m) && drc == 0; i++)
@@ -993,5 +940,6 @@ out:
 	if (top != -1)
 		close(top);
 	mail_ctx_close(c);
+	conf_free(&cf);
 	return rc;
 }

@@ -17,71 +17,118 @@
 /*
  * nearmiss-intake: the internet-facing side.  It holds the reviewers'
  * public keys and the encrypted inbox, never a secret key or plaintext at
- * rest.  This file picks the sub-command; each lives in its own file.
+ * rest.  This file holds the table of sub-commands (lib/cmd.c dispatches
+ * and prints the help from it); each lives in its own file.
  */
 
-#include <sys/prctl.h>
-#include <sys/resource.h>
-
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
 
+#include "cmd.h"
 #include "intake.h"
 #include "log.h"
 #include "nm.h"
 
-static const struct {
-	const char	*name;
-	int		(*fn)(int, char *[]);
-} cmds[] = {
-	{ "imap", cmd_imap },
-	{ "mail", cmd_mail },
-	{ "maildir", cmd_maildir },
-	{ "purge", cmd_purge },
-	{ "serve", cmd_serve },
+/*
+ * The options of serve, one string so that a new option is one more
+ * bracket group here (the help wraps the line).
+ */
+#define SERVE_SYNOPSIS \
+	"[-c CONFIG] [-l ADDR:PORT] -i INBOX -k RECIPIENTS -t TAXONOMY " \
+	"[-T THEME] [-u USER] [-o ORIGIN] [--rate N] " \
+	"[--rate-window SECONDS] [--rate-burst N] [--no-rate-limit] " \
+	"[--bucket-rate N] [--bucket-burst N] [--no-bucket-limit] " \
+	"[--page-rate N] [--page-burst N] [--page-bucket-rate N] " \
+	"[--page-bucket-burst N] [--conn-per-source N] " \
+	"[--max-connections N] [--spent-tokens N] [--log-stderr]"
+#define MAIL_SYNOPSIS \
+	"[-c CONFIG] [-i INBOX] [-k RECIPIENTS] [-t TAXONOMY] [-u USER]"
+
+static const struct cmd cmds[] = {
+	{ "check", cmd_check,
+	    SERVE_SYNOPSIS,
+	    "Checks a whole set-up before it is started, as the USER it "
+	    "will run as: the inbox (its new/ and tmp/, owner, mode, and "
+	    "that USER can create a file there), the recipients and the "
+	    "taxonomy, every key of CONFIG, the origin, the user and the "
+	    "listen address, and the [mail] and [imap] settings if given. "
+	    " Each problem is printed on its own line with the command "
+	    "that fixes it; exits 0 only when everything will work, 1 "
+	    "otherwise.  It takes the options of serve; one -c file may hold "
+	    "[intake], [serve], [mail] and [imap]." },
+	{ "imap", cmd_imap,
+	    "-c CONFIG [-i INBOX] [-k RECIPIENTS] [-t TAXONOMY] [-u USER] "
+	    "[--watch]",
+	    "Pulls the mailbox of CONFIG's [imap] section over TLS (port "
+	    "993, the server certificate pinned by its SHA-256), seals "
+	    "each message and only then expunges it; --watch keeps "
+	    "running (IDLE or polling)." },
+	{ "mail", cmd_mail,
+	    MAIL_SYNOPSIS " < message",
+	    "Seals one e-mail from standard input into INBOX, as an MTA's "
+	    "pipe transport runs it; exits 0 (stored), 65 (rejected: the "
+	    "reason is on standard error) or 75 (temporary failure: try "
+	    "again).  CONFIG is an INI file: [intake] inbox, recipients, "
+	    "taxonomy; [mail] reply = on|off (the receipt code mailed "
+	    "back; off by default), sendmail, reply_from." },
+	{ "maildir", cmd_maildir,
+	    MAIL_SYNOPSIS " DIR",
+	    "Seals the messages of the Maildir DIR (new/ and cur/) and "
+	    "removes each once its item is durable; a rejected one is kept "
+	    "with the T flag.  The options are those of mail." },
+	{ "purge", cmd_purge,
+	    "-i INBOX --days N",
+	    "Deletes inbox items received N or more days ago." },
+	{ "serve", cmd_serve,
+	    SERVE_SYNOPSIS,
+	    "Serves the anonymous report form (default 127.0.0.1:8025) and "
+	    "seals submissions into INBOX for the reviewers in RECIPIENTS; "
+	    "TAXONOMY is a nearmiss.ini.  CONFIG is an INI file with a "
+	    "[serve] section of the same keys (listen, inbox, recipients, "
+	    "taxonomy, user, origin, rate, rate_window, rate_burst, "
+	    "rate_limit = on|off, bucket_rate, bucket_burst, bucket_limit, "
+	    "page_rate, page_burst, page_bucket_rate, page_bucket_burst, "
+	    "conn_per_source, max_connections, spent_tokens, theme); its "
+	    "[intake], [mail] and [imap] sections are checked and "
+	    "otherwise left to the e-mail commands." },
+};
+
+static const struct cmd_prog prog = {
+	"nearmiss-intake", NM_VERSION,
+	"The internet-facing side of nearmiss: seals reports from the web "
+	"form and from e-mail into the encrypted inbox.",
+	cmds, NM_NELEM(cmds),
+	"See nearmiss-intake(8) and nearmiss-inbox(5).",
 };
 
 void
 intake_usage(void)
 {
-	fprintf(stderr, "usage: nearmiss-intake imap -c config [-i inbox] "
-	    "[-k recipients]\n"
-	    "           [-t taxonomy] [-u user] [--watch]\n"
-	    "       nearmiss-intake mail [-c config] [-i inbox] "
-	    "[-k recipients]\n"
-	    "           [-t taxonomy] [-u user] < message\n"
-	    "       nearmiss-intake maildir [-c config] [-i inbox] "
-	    "[-k recipients]\n"
-	    "           [-t taxonomy] [-u user] dir\n"
-	    "       nearmiss-intake purge -i inbox --days n\n"
-	    "       nearmiss-intake serve [-c config] [-l addr:port] "
-	    "-i inbox -k recipients\n"
-	    "           -t taxonomy [-u user] [-o origin] [--rate n] "
-	    "[--rate-window s]\n"
-	    "           [--rate-burst n] [--no-rate-limit] [--log-stderr]\n"
-	    "       nearmiss-intake -h | --version\n");
+	cmd_usage(&prog, stderr);
 }
 
-/* Submissions pass through this process: no core dumps, not ever. */
-static void
-no_core_dumps(void)
+void
+intake_usage_of(const char *name)
 {
-	struct rlimit	 rl = { 0, 0 };
+	cmd_usage_of(&prog, name, stderr);
+}
 
-	if (setrlimit(RLIMIT_CORE, &rl) == -1)
-		fatal("setrlimit RLIMIT_CORE");
-	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1)
-		fatal("prctl PR_SET_DUMPABLE");
+void
+intake_help(const char *name)
+{
+	const struct cmd	*c;
+
+	if ((c = cmd_find(&prog, name)) != NULL)
+		cmd_help(&prog, c, stdout);
+	else
+		cmd_usage(&prog, stdout);
 }
 
 int
 main(int argc, char *argv[])
 {
-	size_t	 i;
-
 	log_init("nearmiss-intake", LOG_TO_STDERR);
 	/*
 	 * As an MTA's delivery agent, any failure that is not the
@@ -90,71 +137,9 @@ main(int argc, char *argv[])
 	 */
 	if (argc >= 2 && strcmp(argv[1], "mail") == 0)
 		log_fatal_status(75);
-	no_core_dumps();
-	if (argc < 2) {
-		intake_usage();
-		return 2;
-	}
-	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
-		printf("nearmiss-intake imap -c CONFIG [-i INBOX] "
-		    "[-k RECIPIENTS] [-t TAXONOMY] [-u USER]\n"
-		    "    [--watch]\n"
-		    "  Pulls the mailbox of CONFIG's [imap] section over "
-		    "TLS (port 993, the\n"
-		    "  server certificate pinned by its SHA-256), seals each "
-		    "message and only\n"
-		    "  then expunges it; --watch keeps running (IDLE or "
-		    "polling).\n"
-		    "nearmiss-intake mail [-c CONFIG] [-i INBOX] "
-		    "[-k RECIPIENTS] [-t TAXONOMY] [-u USER]\n"
-		    "  Seals one e-mail from standard input into INBOX, as "
-		    "an MTA's pipe\n"
-		    "  transport runs it; exits 0 (stored), 65 (rejected: "
-		    "the reason is on\n"
-		    "  standard error) or 75 (temporary failure: try "
-		    "again).\n"
-		    "nearmiss-intake maildir [-c CONFIG] [-i INBOX] "
-		    "[-k RECIPIENTS] [-t TAXONOMY]\n"
-		    "    [-u USER] DIR\n"
-		    "  Seals the messages of the Maildir DIR (new/ and cur/) "
-		    "and removes each\n"
-		    "  once its item is durable; a rejected one is kept "
-		    "with the T flag.\n"
-		    "  CONFIG is an INI file: [intake] inbox, recipients, "
-		    "taxonomy; [mail]\n"
-		    "  reply = on|off (the receipt code mailed back; off by "
-		    "default),\n"
-		    "  sendmail, reply_from.\n"
-		    "nearmiss-intake purge -i INBOX --days N\n"
-		    "  Deletes inbox items received N or more days ago.\n"
-		    "nearmiss-intake serve [-c CONFIG] [-l ADDR:PORT] "
-		    "-i INBOX -k RECIPIENTS -t TAXONOMY\n"
-		    "    [-u USER] [-o ORIGIN] [--rate N] [--rate-window SECONDS] "
-		    "[--rate-burst N]\n"
-		    "    [--no-rate-limit] [--log-stderr]\n"
-		    "  Serves the anonymous report form (default "
-		    "127.0.0.1:8025) and seals\n"
-		    "  submissions into INBOX for the reviewers in "
-		    "RECIPIENTS; TAXONOMY is a\n"
-		    "  nearmiss.ini. CONFIG is an INI file with a [serve] "
-		    "section of the same\n"
-		    "  keys (listen, inbox, recipients, taxonomy, user, "
-		    "origin, rate, rate_window,\n"
-		    "  rate_burst, rate_limit = on|off).\n\n"
-		    "See nearmiss-intake(8) and "
-		    "nearmiss-inbox(5).\n");
-		return 0;
-	}
-	if (strcmp(argv[1], "--version") == 0) {
-		printf("nearmiss-intake %s\n", NM_VERSION);
-		return 0;
-	}
+	/* Submissions pass through this process: no core dumps, ever. */
+	nm_no_core_dumps();
 	if (sodium_init() < 0)
 		fatalx("sodium_init failed");
-	for (i = 0; i < NM_NELEM(cmds); i++)
-		if (strcmp(argv[1], cmds[i].name) == 0)
-			return cmds[i].fn(argc - 1, argv + 1);
-	log_warnx("unknown command \"%s\"", argv[1]);
-	intake_usage();
-	return 2;
+	return cmd_main(&prog, argc, argv);
 }

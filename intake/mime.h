@@ -34,6 +34,8 @@
 #define MAIL_EREJECT	(-65)
 /* mail_parse(): the parser child died, hit a limit or sent garbage. */
 #define MAIL_ECHILD	(-66)
+/* mail_extract(): nothing to report in the message (quarantine it). */
+#define MAIL_EEMPTY	(-67)
 
 struct buf;
 struct config;	/* lib/config.h taxonomy, for the Key: value template */
@@ -43,24 +45,33 @@ struct record;
  * Pre-check before libetpan sees a byte: size, header/line caps, NUL in
  * headers, MIME boundary grammar (RFC 2046 bchars, 1-70, our own
  * unquoting), multipart nesting depth <= MAIL_DEPTH_MAX, part count cap.
- * Returns 0, or -1 with a one-line reason (English, suitable for an MTA
- * bounce, no message content) in why.
+ * It checks the lines libetpan will be given: a lone CR is a line end
+ * (mail_eol() in mimeint.h).  Returns 0, or -1 with a one-line reason
+ * (English, suitable for an MTA bounce, no message content) in why.
  */
 int	mail_precheck(const char *msg, size_t len, char *why, size_t whysz);
 
 /*
  * In-process extraction (used by the sandboxed child and by fuzz_mail):
- * libetpan parse, text/plain preferred else HTML->text, decodings,
- * charsets->UTF-8, RFC 2047 subject->title, signature split, template
- * lines (Incident type:, Event date:, Lessons learned:, ... and
- * Contact:) -> fields/lessons/contact, attachments (<= 5 MiB each,
- * <= 10 MiB total).  Header allowlist: nothing identifying survives.
- * tax may be NULL (no taxonomy: list fields are then never filled).
- * Appends the encoded record (record_encode; channel RECORD_EMAIL,
- * received is today's UTC day, receipt all zero bytes: the caller sets
- * both in the decoded record and encodes it again) to enc.  Returns 0,
- * or MAIL_EREJECT (why set) for a message to refuse for good.  It does
- * not run mail_precheck(); call that first.
+ * line ends made LF or CR LF (mail_eol()), libetpan parse, text/plain
+ * preferred else HTML->text, decodings, charsets->UTF-8, RFC 2047
+ * subject->title, signature split, template lines (Incident type:,
+ * Event date:, Lessons learned:, ..., Contact: and Consent:) ->
+ * fields/lessons/contact/consent, attachments (<= 5 MiB each, <= 10 MiB
+ * total; file names cut to their last path component).  A text part
+ * that did not decode in full is attached as it came too ("part-N.txt"
+ * and the like), with a note in the narrative.  Header allowlist:
+ * nothing identifying survives.  tax may be NULL (no taxonomy: list
+ * fields are then never filled).  Appends the encoded record
+ * (record_encode; channel RECORD_EMAIL, received is today's UTC day,
+ * receipt all zero bytes: the caller sets both in the decoded record
+ * and encodes it again) to enc.  Returns 0; MAIL_EREJECT (why set) for
+ * a message to refuse for good; MAIL_EEMPTY (enc untouched) if the
+ * message holds nothing to report: no narrative, lessons, contact nor
+ * field, no subject either, and no file the sender attached
+ * (mail_parse() then quarantines it); -1 if
+ * libetpan cannot parse it.  It does not run mail_precheck(); call that
+ * first.
  */
 int	mail_extract(struct buf *enc, const char *msg, size_t len,
 	    const struct config *tax, char *why, size_t whysz);
@@ -70,24 +81,26 @@ int	mail_extract(struct buf *enc, const char *msg, size_t len,
  * RLIMIT_AS 256 MiB, RLIMIT_CPU 5 s, RLIMIT_FSIZE 0, RLIMIT_CORE 0,
  * RLIMIT_NOFILE small, no new privileges, the network unshared when
  * permitted; result sent over a pipe), decoded in the parent with
- * record_decode() into *out (free with record_free()).  Returns 0;
- * MAIL_EREJECT (why set); MAIL_ECHILD if the child died, was killed,
- * went over a limit or sent garbage (the caller quarantines);
- * INBOX_ETEMP if fork or pipe failed (the caller tempfails).
+ * record_decode() into *out (free with record_free()).  A message with
+ * nothing to report (MAIL_EEMPTY from the child) gives the quarantine
+ * record of mail_quarantine() in *out, and 0.  Returns 0; MAIL_EREJECT
+ * (why set); MAIL_ECHILD if the child died, was killed, went over a
+ * limit or sent garbage (the caller quarantines); INBOX_ETEMP if fork
+ * or pipe failed (the caller tempfails).
  */
 int	mail_parse(struct record *out, const char *msg, size_t len,
 	    const struct config *tax, char *why, size_t whysz);
 
 /*
- * The quarantine record for a message the child could not parse:
- * channel e-mail, quarantined = 1, empty narrative, one attachment
- * "message.eml" (message/rfc822): the top-level header reduced to the
- * allowlist (Subject, MIME-Version, Content-Type,
- * Content-Transfer-Encoding, Content-Disposition...; never From,
- * Received, Date, Message-ID, X-*) and the body as it is.  As for
- * mail_extract(), received is today and the receipt is zero: decode,
- * set both, encode again.  Appends the encoding to enc.  Returns 0 or
- * -1 (logged; a message over MAIL_MAX).
+ * The quarantine record for a message the child could not parse, or
+ * that holds nothing to report: channel e-mail, quarantined = 1, empty
+ * narrative, one attachment "message.eml" (message/rfc822): the
+ * top-level header reduced to the allowlist (Subject, MIME-Version,
+ * Content-Type, Content-Transfer-Encoding, Content-Disposition...;
+ * never From, Received, Date, Message-ID, X-*) and the body as it is,
+ * line ends and all.  As for mail_extract(), received is today and the
+ * receipt is zero: decode, set both, encode again.  Appends the
+ * encoding to enc.  Returns 0 or -1 (logged; a message over MAIL_MAX).
  */
 int	mail_quarantine(struct buf *enc, const char *msg, size_t len);
 

@@ -27,6 +27,18 @@
 struct buf;
 
 /*
+ * Line ends as both parsers read them: if msg (len bytes) holds a lone
+ * CR (one not followed by LF, as in old Macintosh mail and from some
+ * gateways), appends msg to out with every lone CR made LF and returns
+ * 1; else returns 0 and leaves out alone.  CR LF and LF are kept as
+ * they are (mail_precheck() and libetpan read both as a line end), so
+ * a part sent as binary keeps its CR LF pairs.  The length does not
+ * change: every cap holds as it did.  mail_precheck() and
+ * mail_extract() call it themselves.
+ */
+int	mail_eol(struct buf *out, const char *msg, size_t len);
+
+/*
  * Appends to out the message's own header section reduced to the
  * allowlist (Subject, MIME-Version, Content-Type,
  * Content-Transfer-Encoding, Content-Disposition, with their folded
@@ -47,11 +59,13 @@ void	mail_header_reduce(struct buf *out, const char *msg, size_t len);
 void	html_to_text(struct buf *out, const char *html, size_t len);
 
 /*
- * Appends s (len bytes) to out as valid UTF-8: a byte that does not
- * start a valid sequence becomes U+FFFD; NUL and the C0 controls but
- * TAB and LF are dropped, CR LF becomes LF and a lone CR LF too.
+ * Appends s (len bytes) to out as valid UTF-8: each maximal subpart of
+ * an invalid sequence (Unicode 15, 3.9, U+FFFD substitution) becomes
+ * one U+FFFD; NUL, the C0 controls but TAB and LF, DEL and the C1
+ * controls are dropped; CR LF becomes LF and a lone CR LF too.  Returns
+ * 1 if anything was replaced or dropped (line ends aside), else 0.
  */
-void	utf8_append(struct buf *out, const char *s, size_t len);
+int	utf8_append(struct buf *out, const char *s, size_t len);
 
 /* 1 if s (len bytes) is valid UTF-8 (NUL and controls allowed), else 0. */
 int	utf8_valid(const char *s, size_t len);

@@ -102,6 +102,7 @@ static void	transfer_encoding(struct hdr *, const char *, const char *);
 static int	header(struct scan *, struct hdr *, int, int);
 static int	push(struct scan *, const char *, int);
 static int	delimiter(struct scan *, const char *, size_t);
+static int	scan_msg(const char *, size_t, char *, size_t);
 
 /* Sets the one-line reason and returns -1. */
 static int
@@ -530,8 +531,9 @@ delimiter(struct scan *s, const char *l, size_t n)
 	return 0;
 }
 
-int
-mail_precheck(const char *msg, size_t len, char *why, size_t whysz)
+/* mail_precheck() of a message whose line ends are LF or CR LF. */
+static int
+scan_msg(const char *msg, size_t len, char *why, size_t whysz)
 {
 	static struct scan	 zero;
 	struct scan		 s = zero;
@@ -543,8 +545,6 @@ mail_precheck(const char *msg, size_t len, char *why, size_t whysz)
 	s.len = len;
 	s.why = why;
 	s.whysz = whysz;
-	if (whysz > 0)
-		why[0] = '\0';
 	if (len == 0)
 		return reject(&s, "empty message");
 	if (len > MAIL_MAX)
@@ -581,6 +581,44 @@ mail_precheck(const char *msg, size_t len, char *why, size_t whysz)
 		s.pos = next;
 	}
 	return 0;
+}
+
+int
+mail_eol(struct buf *out, const char *msg, size_t len)
+{
+	const char	*p, *e = msg + len;
+	char		*q, *qe;
+
+	for (p = msg; p < e && (p = memchr(p, '\r', (size_t)(e - p))) !=
+	    NULL; p++)
+		if (p + 1 == e || p[1] != '\n')
+			break;
+	if (p == NULL || p >= e)
+		return 0;
+	/* Copied once; there is no lone CR before p. */
+	buf_add(out, msg, len);
+	q = out->data + (out->len - len) + (p - msg);
+	for (qe = out->data + out->len; q < qe &&
+	    (q = memchr(q, '\r', (size_t)(qe - q))) != NULL; q++)
+		if (q + 1 == qe || q[1] != '\n')
+			*q = '\n';
+	return 1;
+}
+
+int
+mail_precheck(const char *msg, size_t len, char *why, size_t whysz)
+{
+	struct buf	 eol = BUF_INIT;
+	int		 rc;
+
+	if (whysz > 0)
+		why[0] = '\0';
+	/* The lines libetpan will see (mail_extract() does the same). */
+	if (len > 0 && len <= MAIL_MAX && mail_eol(&eol, msg, len))
+		msg = eol.data;
+	rc = scan_msg(msg, len, why, whysz);
+	buf_free(&eol);
+	return rc;
 }
 
 void

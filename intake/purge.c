@@ -58,12 +58,12 @@ cmd_purge(int argc, char *argv[])
 			}
 			break;
 		default:
-			intake_usage();
+			intake_usage_of("purge");
 			return 2;
 		}
 	}
 	if (dir == NULL || days < 0 || optind != argc) {
-		intake_usage();
+		intake_usage_of("purge");
 		return 2;
 	}
 	if (inbox_purge(dir, (int)days, time(NULL), &removed) != 0)

@@ -59,6 +59,7 @@
 /* The child's answer: one status byte, then a record or a reason. */
 #define ANSWER_OK	0
 #define ANSWER_REJECT	1
+#define ANSWER_EMPTY	2	/* nothing to report: quarantine (1 byte) */
 
 #if defined(__SANITIZE_ADDRESS__)
 #define NM_ASAN	1
@@ -165,6 +166,10 @@ child(int fd, const char *msg, size_t len, const struct config *tax)
 		if (write_all(FD_RESULT, &st, 1) == -1 ||
 		    write_all(FD_RESULT, enc.data, enc.len) == -1)
 			_exit(3);
+	} else if (rc == MAIL_EEMPTY) {
+		st = ANSWER_EMPTY;
+		if (write_all(FD_RESULT, &st, 1) == -1)
+			_exit(3);
 	} else if (rc == MAIL_EREJECT) {
 		st = ANSWER_REJECT;
 		if (write_all(FD_RESULT, &st, 1) == -1 ||
@@ -256,7 +261,7 @@ int
 mail_parse(struct record *out, const char *msg, size_t len,
     const struct config *tax, char *why, size_t whysz)
 {
-	struct buf	 ans = BUF_INIT;
+	struct buf	 ans = BUF_INIT, q = BUF_INIT;
 	pid_t		 pid;
 	size_t		 i, n;
 	int		 p[2] = { -1, -1 }, status, got, rc = MAIL_ECHILD;
@@ -316,6 +321,14 @@ mail_parse(struct record *out, const char *msg, size_t len,
 			snprintf(why, whysz, "message refused by the parser");
 		goto out;
 	}
+	if ((unsigned char)ans.data[0] == ANSWER_EMPTY && ans.len == 1) {
+		/* Nothing to report: kept, opaque, for the reviewers. */
+		if (mail_quarantine(&q, msg, len) == -1 ||
+		    record_decode(out, NULL, q.data, q.len) == -1)
+			goto out;
+		rc = 0;
+		goto out;
+	}
 	if ((unsigned char)ans.data[0] != ANSWER_OK ||
 	    record_decode(out, NULL, ans.data + 1, ans.len - 1) == -1) {
 		log_warnx("mail: parser sent an answer that does not decode");
@@ -331,6 +344,8 @@ mail_parse(struct record *out, const char *msg, size_t len,
 out:
 	sodium_memzero(ans.data, ans.len);
 	buf_free(&ans);
+	sodium_memzero(q.data, q.len);
+	buf_free(&q);
 	return rc;
 }
 

@@ -336,7 +336,7 @@ form_strerror(int code)
 	case 0:
 		return "No error.";
 	case FORM_ETOOBIG:
-		return "The form is larger than 64 KiB.";
+		return "The form is larger than 256 KiB.";
 	case FORM_EFIELDS:
 		return "The form has more than 64 fields.";
 	case FORM_ENONAME:

@@ -32,7 +32,12 @@
 #include "buf.h"
 #include "nm.h"
 
-#define FORM_BODY_MAX	(64 * 1024)	/* bytes of the encoded body */
+/*
+ * Bytes of the encoded body: the intake form's texts at their limits in
+ * characters (16,384 + 4,096 + 512), URL-encoded at up to 9 bytes a
+ * character, fit.
+ */
+#define FORM_BODY_MAX	(256 * 1024)
 #define FORM_FIELDS_MAX	64		/* name=value pairs */
 #define FORM_NAME_MAX	64		/* bytes of a name */
 

@@ -19,6 +19,7 @@
  * prefixed fields.  Encoder and decoder share one set of rules, so what
  * intake writes always decodes, and the decoder accepts exactly one
  * encoding of each record (decode then encode gives the input back).
+ * The report fields' names, limits and checks are lib/field.c's.
  */
 
 #include <stdarg.h>
@@ -31,6 +32,7 @@
 
 #include "buf.h"
 #include "config.h"
+#include "field.h"
 #include "log.h"
 #include "record.h"
 #include "utf8.h"
@@ -72,28 +74,6 @@ static int	decode_attach(const char *, struct record_attachment *, char *,
 		    int);
 static void	put_field(struct buf *, unsigned int, const void *, size_t);
 static void	put_attach(struct buf *, const struct record_attachment *);
-
-static const char *const key_names[RECORD_KEY_MAX] = {
-	"title", "event_date", "incident_type", "contributing_factors",
-	"loss_potential", "officers_on_scene", "time_of_day", "lighting",
-	"weather", "agency_type", "region", "summary",
-};
-
-/* The taxonomy each key's value comes from, or -1 (free text). */
-static const int key_tax[RECORD_KEY_MAX] = {
-	[RECORD_TITLE] = -1,
-	[RECORD_EVENT_DATE] = -1,
-	[RECORD_INCIDENT_TYPE] = TAX_INCIDENT_TYPE,
-	[RECORD_CONTRIBUTING_FACTORS] = TAX_FACTORS,
-	[RECORD_LOSS_POTENTIAL] = TAX_LOSS,
-	[RECORD_OFFICERS_ON_SCENE] = -1,
-	[RECORD_TIME_OF_DAY] = TAX_TIME_OF_DAY,
-	[RECORD_LIGHTING] = TAX_LIGHTING,
-	[RECORD_WEATHER] = TAX_WEATHER,
-	[RECORD_AGENCY_TYPE] = TAX_AGENCY,
-	[RECORD_REGION] = TAX_REGION,
-	[RECORD_SUMMARY] = -1,
-};
 
 static const char *const channel_names[RECORD_CHANNEL_MAX] = {
 	"form", "email",
@@ -189,7 +169,8 @@ tag_name(unsigned int tag)
 		return "attachment";
 	default:
 		if (tag >= T_FIELD && tag < T_FIELD + RECORD_KEY_MAX)
-			return key_names[tag - T_FIELD];
+			return field_get((enum record_key)(tag -
+			    T_FIELD))->key;
 		return NULL;
 	}
 }
@@ -227,7 +208,9 @@ tag_max(unsigned int tag)
 }
 
 /*
- * Checks a text value: min to the tag's cap bytes of UTF-8.  name is the
+ * Checks a text value: min to the tag's cap bytes of UTF-8, and a
+ * report field's value as field_check() without a taxonomy, so that
+ * what a record holds every reader of the field accepts.  name is the
  * item's (NULL when encoding).  Returns 0 or -1 (logged).
  */
 static int
@@ -235,6 +218,7 @@ check_text(const char *name, unsigned int tag, const char *s, size_t len,
     size_t min)
 {
 	size_t	 bad;
+	int	 e;
 
 	if (len < min) {
 		rec_err(name, "%s is empty", tag_name(tag));
@@ -248,6 +232,13 @@ check_text(const char *name, unsigned int tag, const char *s, size_t len,
 	if ((bad = utf8_check((const unsigned char *)s, len)) != len) {
 		rec_err(name, "%s: invalid UTF-8 at byte %zu", tag_name(tag),
 		    bad);
+		return -1;
+	}
+	if (tag >= T_FIELD && tag < T_FIELD + RECORD_KEY_MAX &&
+	    (e = field_check((enum record_key)(tag - T_FIELD), NULL, s,
+	    len)) != 0) {
+		/* The phrase names no content. */
+		rec_err(name, "%s %s", tag_name(tag), field_strerror(e));
 		return -1;
 	}
 	return 0;
@@ -770,7 +761,7 @@ record_key_name(enum record_key k)
 {
 	if ((unsigned int)k >= RECORD_KEY_MAX)
 		return NULL;
-	return key_names[k];
+	return field_get(k)->key;
 }
 
 int
@@ -778,33 +769,21 @@ record_key_tax(enum record_key k)
 {
 	if ((unsigned int)k >= RECORD_KEY_MAX)
 		return -1;
-	return key_tax[k];
+	return field_get(k)->tax;
 }
 
 int
 record_key_lookup(const char *name)
 {
-	int	 k;
-
-	for (k = 0; k < RECORD_KEY_MAX; k++)
-		if (strcmp(key_names[k], name) == 0)
-			return k;
-	return -1;
+	return field_lookup(name);
 }
 
 size_t
 record_key_max(enum record_key k)
 {
-	switch (k) {
-	case RECORD_TITLE:
-		return RECORD_TITLE_MAX;
-	case RECORD_SUMMARY:
-		return RECORD_SUMMARY_MAX;
-	default:
-		if ((unsigned int)k >= RECORD_KEY_MAX)
-			return 0;
-		return RECORD_VALUE_MAX;
-	}
+	if ((unsigned int)k >= RECORD_KEY_MAX)
+		return 0;
+	return FIELD_BYTES(field_get(k)->max);
 }
 
 int

@@ -51,9 +51,13 @@ struct buf;
 #define RECORD_ATTACH_NAME_MAX	255
 #define RECORD_ATTACH_TYPE_MAX	127
 #define RECORD_CONTACT_MAX	2048
-#define RECORD_TITLE_MAX	200		/* as REPORT_TITLE_MAX */
-#define RECORD_SUMMARY_MAX	1024		/* as REPORT_SCALAR_MAX */
-#define RECORD_VALUE_MAX	256		/* every other field */
+/*
+ * Characters (code points), not bytes: the "max" of the title and
+ * summary in lib/field.c's table, for intake's messages and caps.  The
+ * bytes of a field's value are capped at record_key_max().
+ */
+#define RECORD_TITLE_MAX	200
+#define RECORD_SUMMARY_MAX	1024
 #define RECORD_RECEIPT_BYTES	32		/* SHA-256 */
 #define RECORD_DAY_LEN		10		/* YYYY-MM-DD */
 
@@ -95,7 +99,10 @@ struct record_attachment {
 };
 
 struct record {
-	/* Filled fields: 1 to the key's cap bytes; NULL if not filled. */
+	/*
+	 * Filled fields, each passing field_check() without a taxonomy
+	 * (terms as slugs only); NULL if not filled.
+	 */
 	const char		*field[RECORD_KEY_MAX];
 	/* The free text, 0 to RECORD_TEXT_MAX bytes; never NULL. */
 	const char		*narrative;
@@ -129,7 +136,8 @@ struct record {
 };
 
 /*
- * Checks r (same rules as record_decode()) and appends its encoding to
+ * Checks r (same rules as record_decode(); the report fields as
+ * field_check() without a taxonomy) and appends its encoding to
  * out.  The strings of r are borrowed.  out is grown once, to the exact
  * size, so no reallocation leaves copies of the text behind; the caller
  * should sodium_memzero() out->data before buf_free().  Returns 0, or -1
@@ -152,6 +160,10 @@ int		 record_decode(struct record *out, const char *name,
  * strings of a record filled by the caller are not freed.
  */
 void		 record_free(struct record *r);
+/*
+ * The next four read lib/field.c's table (field_get()), for callers
+ * that predate it.
+ */
 /* The key's name ("title", ...), or NULL if k is out of range. */
 const char	*record_key_name(enum record_key k);
 /*
@@ -161,7 +173,11 @@ const char	*record_key_name(enum record_key k);
 int		 record_key_tax(enum record_key k);
 /* The key called name, or -1 if there is none. */
 int		 record_key_lookup(const char *name);
-/* The longest value of key k, in bytes (0 if k is out of range). */
+/*
+ * The longest value of key k in bytes, FIELD_BYTES() of its maximum in
+ * characters (a 200-character title may take 800 bytes), or 0 if k is
+ * out of range.  field_check() then counts the characters.
+ */
 size_t		 record_key_max(enum record_key k);
 /* Writes the UTC day of t as YYYY-MM-DD.  Returns 0, or -1 (logged). */
 int		 record_day(char out[RECORD_DAY_LEN + 1], time_t t);

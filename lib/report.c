@@ -18,9 +18,11 @@
  * Front-matter reader and report validation.  libyaml is driven through
  * its event API only (never yaml_parser_load), and every event passes the
  * same checks: no alias, no anchor, no explicit tag, depth and size caps.
+ * The values of the report fields go through lib/field.c's checks, and
+ * its table says which are required.
  */
 
-#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,8 +31,10 @@
 
 #include "buf.h"
 #include "config.h"
+#include "field.h"
 #include "log.h"
 #include "report.h"
+#include "utf8.h"
 
 enum fm_key {
 	K_ID, K_TITLE, K_EVENT_DATE, K_PUBLISHED, K_INCIDENT_TYPE,
@@ -38,16 +42,29 @@ enum fm_key {
 	K_SUMMARY, K__MAX
 };
 
+/* The keys that are not report fields; the others are field_get()'s. */
 static const char *const fm_keys[K__MAX] = {
-	"id", "title", "event_date", "published", "incident_type",
-	"contributing_factors", "loss_potential", "officers_on_scene",
-	"environment", "agency_type", "region", "summary",
+	[K_ID] = "id", [K_PUBLISHED] = "published",
+	[K_ENVIRONMENT] = "environment",
 };
 
-/* Keys that must be present. */
-static const int fm_required[K__MAX] = {
-	[K_ID] = 1, [K_TITLE] = 1, [K_EVENT_DATE] = 1, [K_PUBLISHED] = 1,
-	[K_INCIDENT_TYPE] = 1, [K_FACTORS] = 1, [K_LOSS] = 1, [K_SUMMARY] = 1,
+/*
+ * The report field (lib/field.h) of each key, or -1: id and published
+ * are set by reviewers, environment holds three fields.
+ */
+static const int fm_field[K__MAX] = {
+	[K_ID] = -1,
+	[K_TITLE] = RECORD_TITLE,
+	[K_EVENT_DATE] = RECORD_EVENT_DATE,
+	[K_PUBLISHED] = -1,
+	[K_INCIDENT_TYPE] = RECORD_INCIDENT_TYPE,
+	[K_FACTORS] = RECORD_CONTRIBUTING_FACTORS,
+	[K_LOSS] = RECORD_LOSS_POTENTIAL,
+	[K_OFFICERS] = RECORD_OFFICERS_ON_SCENE,
+	[K_ENVIRONMENT] = -1,
+	[K_AGENCY] = RECORD_AGENCY_TYPE,
+	[K_REGION] = RECORD_REGION,
+	[K_SUMMARY] = RECORD_SUMMARY,
 };
 
 struct fm {
@@ -73,6 +90,9 @@ static void	fm_seq(struct fm *, enum fm_key, const yaml_event_t *);
 static void	fm_map(struct fm *, enum fm_key, const yaml_event_t *);
 static void	fm_skip(struct fm *, const yaml_event_t *);
 static int	fm_parse(struct fm *);
+static const char *fm_name(enum fm_key);
+static int	fm_required(enum fm_key);
+static int	find_bidi(const char *, const char *, size_t);
 
 /* Newlines in the first n bytes of s. */
 static unsigned long
@@ -185,14 +205,22 @@ scalar(const yaml_event_t *ev)
 	return (const char *)ev->data.scalar.value;
 }
 
-static int
-has_ctl(const char *s, int allow_nl)
+static const char *
+fm_name(enum fm_key k)
 {
-	for (; *s != '\0'; s++)
-		if (((unsigned char)*s < 0x20 && !(allow_nl && *s == '\n')) ||
-		    *s == 0x7f)
-			return 1;
-	return 0;
+	if (fm_field[k] < 0)
+		return fm_keys[k];
+	return field_get((enum record_key)fm_field[k])->key;
+}
+
+/* 1 if key k must be present: id, published and the table's required. */
+static int
+fm_required(enum fm_key k)
+{
+	if (k == K_ID || k == K_PUBLISHED)
+		return 1;
+	return fm_field[k] >= 0 &&
+	    field_get((enum record_key)fm_field[k])->required;
 }
 
 static int
@@ -230,11 +258,31 @@ term(struct fm *f, const yaml_event_t *ev, enum tax_id t, const char *key)
 	const char	*v = scalar(ev);
 	int		 i;
 
-	if ((i = config_term(f->cfg, t, v)) == -1)
+	if ((i = field_term(f->cfg, t, v, ev->data.scalar.length)) < 0)
 		fm_err(f, ev, "%s: unknown value \"%.64s\" (allowed values "
 		    "are listed in [%s] of nearmiss.ini)", key, v,
 		    config_tax_name(t));
-	return i;
+	return i < 0 ? -1 : i;
+}
+
+/*
+ * Logs what is wrong with the text of title or summary (e, a FIELD_E*
+ * code of field_text()).
+ */
+static void
+text_err(struct fm *f, const yaml_event_t *ev, enum fm_key k, int e)
+{
+	const struct field *fd = field_get((enum record_key)fm_field[k]);
+
+	if (e == FIELD_EBIDI)
+		fm_err(f, ev, "%s: %s; remove it", fm_name(k),
+		    field_strerror(e));
+	else if (fd->kind == FIELD_LINE)
+		fm_err(f, ev, "%s: must be 1 to %zu characters on one line",
+		    fm_name(k), fd->max);
+	else
+		fm_err(f, ev, "%s: must be non-empty text of at most %zu "
+		    "characters", fm_name(k), fd->max);
 }
 
 static void
@@ -243,11 +291,10 @@ fm_value(struct fm *f, enum fm_key k, const yaml_event_t *ev)
 	struct report	*r = f->r;
 	const char	*v = scalar(ev);
 	size_t		 len = ev->data.scalar.length;
-	char		*end;
-	long		 l;
+	int		 e;
 
 	if (strlen(v) != len) {
-		fm_err(f, ev, "%s: contains a NUL byte", fm_keys[k]);
+		fm_err(f, ev, "%s: contains a NUL byte", fm_name(k));
 		return;
 	}
 	switch (k) {
@@ -264,35 +311,30 @@ fm_value(struct fm *f, enum fm_key k, const yaml_event_t *ev)
 		r->id_line = ev_line(f, ev);
 		break;
 	case K_TITLE:
-		if (len == 0 || len > REPORT_TITLE_MAX || has_ctl(v, 0)) {
-			fm_err(f, ev, "title: must be 1 to %d characters on "
-			    "one line", REPORT_TITLE_MAX);
-			return;
-		}
-		r->title = xstrdup(v);
-		break;
 	case K_SUMMARY:
-		if (len == 0 || has_ctl(v, 1)) {
-			fm_err(f, ev, "summary: must be non-empty text");
+		if ((e = field_check((enum record_key)fm_field[k], NULL, v,
+		    len)) != 0) {
+			text_err(f, ev, k, e);
 			return;
 		}
-		r->summary = xstrdup(v);
+		if (k == K_TITLE)
+			r->title = xstrdup(v);
+		else
+			r->summary = xstrdup(v);
 		break;
 	case K_EVENT_DATE:
-		if (len == 10 && v[4] == '-' && v[7] == '-') {
+		e = field_month(v, len, &r->event_year, &r->event_month);
+		if (e == FIELD_EDAY) {
 			fm_err(f, ev, "event_date: \"%s\" gives a day; give "
 			    "the year and month only (YYYY-MM), never a day",
 			    v);
 			return;
 		}
-		if (len != 7 || v[4] != '-' || year4(v) < 1900 ||
-		    two(v + 5) < 1 || two(v + 5) > 12) {
+		if (e != 0) {
 			fm_err(f, ev, "event_date: \"%.32s\" is not a month "
 			    "(YYYY-MM)", v);
 			return;
 		}
-		r->event_year = year4(v);
-		r->event_month = two(v + 5);
 		break;
 	case K_PUBLISHED:
 		if (len != 10 || v[4] != '-' || v[7] != '-' ||
@@ -308,27 +350,23 @@ fm_value(struct fm *f, enum fm_key k, const yaml_event_t *ev)
 		r->pub_day = two(v + 8);
 		break;
 	case K_INCIDENT_TYPE:
-		r->incident_type = term(f, ev, TAX_INCIDENT_TYPE, fm_keys[k]);
+		r->incident_type = term(f, ev, TAX_INCIDENT_TYPE, fm_name(k));
 		break;
 	case K_LOSS:
-		r->loss = term(f, ev, TAX_LOSS, fm_keys[k]);
+		r->loss = term(f, ev, TAX_LOSS, fm_name(k));
 		break;
 	case K_AGENCY:
-		r->agency = term(f, ev, TAX_AGENCY, fm_keys[k]);
+		r->agency = term(f, ev, TAX_AGENCY, fm_name(k));
 		break;
 	case K_REGION:
-		r->region = term(f, ev, TAX_REGION, fm_keys[k]);
+		r->region = term(f, ev, TAX_REGION, fm_name(k));
 		break;
 	case K_OFFICERS:
-		errno = 0;
-		l = strtol(v, &end, 10);
-		if (len == 0 || *end != '\0' || errno != 0 || l < 1 ||
-		    l > 999 || v[0] == '+' || v[0] == ' ') {
+		if (field_count(v, len, &r->officers) != 0) {
 			fm_err(f, ev, "officers_on_scene: expected a number "
-			    "from 1 to 999, got \"%.32s\"", v);
+			    "from 1 to %d, got \"%.32s\"", FIELD_COUNT_MAX, v);
 			return;
 		}
-		r->officers = (int)l;
 		break;
 	case K_FACTORS:
 		fm_err(f, ev, "contributing_factors: expected a list, e.g. "
@@ -352,7 +390,7 @@ fm_seq(struct fm *f, enum fm_key k, const yaml_event_t *start)
 
 	if (k != K_FACTORS) {
 		fm_err(f, start, "%s: expected a single value, not a list",
-		    fm_keys[k]);
+		    fm_name(k));
 		bad = 1;
 	}
 	for (;;) {
@@ -364,19 +402,19 @@ fm_seq(struct fm *f, enum fm_key k, const yaml_event_t *start)
 		}
 		if (ev.type != YAML_SCALAR_EVENT) {
 			fm_err(f, &ev, "%s: expected a list of values",
-			    fm_keys[k]);
+			    fm_name(k));
 			yaml_event_delete(&ev);
 			f->fatal = 1;
 			return;
 		}
 		n++;
-		if (!bad && n > REPORT_FACTORS_MAX) {
+		if (!bad && n > FIELD_TERMS_MAX) {
 			fm_err(f, &ev, "contributing_factors: at most %d "
-			    "values", REPORT_FACTORS_MAX);
+			    "values", FIELD_TERMS_MAX);
 			bad = 1;
 		}
 		if (!bad && (t = term(f, &ev, TAX_FACTORS,
-		    fm_keys[k])) != -1) {
+		    fm_name(k))) != -1) {
 			for (i = 0; i < r->nfactors; i++)
 				if (r->factors[i] == t)
 					break;
@@ -396,22 +434,22 @@ fm_seq(struct fm *f, enum fm_key k, const yaml_event_t *start)
 static void
 fm_map(struct fm *f, enum fm_key k, const yaml_event_t *start)
 {
-	static const char *const sub[] = { "time_of_day", "lighting",
-	    "weather" };
-	static const enum tax_id subtax[] = { TAX_TIME_OF_DAY, TAX_LIGHTING,
-	    TAX_WEATHER };
+	/* The three fields of the table from RECORD_TIME_OF_DAY on. */
+	const struct field *sub[3];
 	struct report	*r = f->r;
 	yaml_event_t	 key, val;
 	unsigned int	 seen = 0;
 	size_t		 i;
 	int		*slot[3];
 
+	for (i = 0; i < 3; i++)
+		sub[i] = field_get((enum record_key)(RECORD_TIME_OF_DAY + i));
 	slot[0] = &r->time_of_day;
 	slot[1] = &r->lighting;
 	slot[2] = &r->weather;
 	if (k != K_ENVIRONMENT) {
 		fm_err(f, start, "%s: expected a single value, not a mapping",
-		    fm_keys[k]);
+		    fm_name(k));
 		f->fatal = 1;
 		return;
 	}
@@ -430,7 +468,7 @@ fm_map(struct fm *f, enum fm_key k, const yaml_event_t *start)
 			return;
 		}
 		for (i = 0; i < 3; i++)
-			if (strcmp(scalar(&key), sub[i]) == 0)
+			if (strcmp(scalar(&key), sub[i]->key) == 0)
 				break;
 		if (fm_next(f, &val) == -1) {
 			yaml_event_delete(&key);
@@ -445,10 +483,12 @@ fm_map(struct fm *f, enum fm_key k, const yaml_event_t *start)
 			    "(expected time_of_day, lighting or weather)",
 			    scalar(&key));
 		else if (seen & (1u << i))
-			fm_err(f, &key, "environment: %s given twice", sub[i]);
+			fm_err(f, &key, "environment: %s given twice",
+			    sub[i]->key);
 		else {
 			seen |= 1u << i;
-			*slot[i] = term(f, &val, subtax[i], sub[i]);
+			*slot[i] = term(f, &val, (enum tax_id)sub[i]->tax,
+			    sub[i]->key);
 		}
 		yaml_event_delete(&key);
 		yaml_event_delete(&val);
@@ -526,7 +566,8 @@ fm_parse(struct fm *f)
 				break;
 			}
 			for (k = 0; k < K__MAX; k++)
-				if (strcmp(scalar(&ev), fm_keys[k]) == 0)
+				if (strcmp(scalar(&ev),
+				    fm_name((enum fm_key)k)) == 0)
 					break;
 			if (fm_next(f, &val) == -1)
 				break;
@@ -536,7 +577,8 @@ fm_parse(struct fm *f)
 				    scalar(&ev));
 			else if (f->seen & (1u << k))
 				fm_err(f, &ev, "%s: given twice (first on "
-				    "line %lu)", fm_keys[k], f->line_of[k]);
+				    "line %lu)", fm_name((enum fm_key)k),
+				    f->line_of[k]);
 			else {
 				f->seen |= 1u << k;
 				f->line_of[k] = ev_line(f, &ev);
@@ -605,6 +647,31 @@ fence(const char *p, const char *end, int closing)
 	return 0;
 }
 
+/*
+ * Logs the first bidirectional control in text (len bytes) at its line
+ * and column (in characters), if there is one.  Returns -1 if there was,
+ * else 0.
+ */
+static int
+find_bidi(const char *path, const char *text, size_t len)
+{
+	const char	*bol;
+	uint32_t	 cp = 0;
+	long		 off;
+
+	if ((off = utf8_find_bidi(text, len)) < 0)
+		return 0;
+	for (bol = text + off; bol > text && bol[-1] != '\n'; bol--)
+		;
+	utf8_decode(&cp, text + off, len - (size_t)off);
+	log_at(path, 1 + count_lines(text, (size_t)off), "column %zu: U+%04X "
+	    "%s: bidirectional controls are not allowed in a report (they "
+	    "can make text read differently from what it is); remove it",
+	    1 + utf8_chars(bol, (size_t)(text + off - bol)), (unsigned int)cp,
+	    field_bidi_name(cp));
+	return -1;
+}
+
 int
 report_parse(struct report *out, const struct config *cfg, const char *path,
     const char *text, size_t len)
@@ -622,6 +689,8 @@ report_parse(struct report *out, const struct config *cfg, const char *path,
 	out->agency = out->region = -1;
 	memset(&f, 0, sizeof(f));
 
+	if (find_bidi(path, text, len) != 0)
+		return -1;
 	if ((n = fence(text, end, 0)) == 0) {
 		log_at(path, 1, "expected front matter: the first line must "
 		    "be \"---\"");
@@ -677,9 +746,10 @@ report_parse(struct report *out, const struct config *cfg, const char *path,
 	yaml_parser_delete(&f.parser);
 	if (!f.fatal)
 		for (k = 0; k < K__MAX; k++)
-			if (fm_required[k] && !(f.seen & (1u << k))) {
+			if (fm_required((enum fm_key)k) &&
+			    !(f.seen & (1u << k))) {
 				log_at(path, 1, "%s: required field is "
-				    "missing", fm_keys[k]);
+				    "missing", fm_name((enum fm_key)k));
 				f.errors++;
 			}
 	if (f.errors == 0 && out->event_year > 0 && out->pub_year > 0 &&

@@ -18,9 +18,11 @@
  * The report schema: a report file is YAML front matter between "---"
  * lines, then Markdown (narrative, "## Lessons learned", optional
  * "## Reviewer comments").  The front matter is read with libyaml's event
- * API under hard limits (block <= 8 KiB, depth <= 4, scalars <= 1 KiB, no
- * anchors, aliases or tags, known keys only) and checked against the
- * taxonomy of the content repository's nearmiss.ini.
+ * API under hard limits (block <= 16 KiB, depth <= 4, scalars <= 4 KiB, no
+ * anchors, aliases or tags, known keys only); the report fields are
+ * checked as lib/field.h says, against the taxonomy of the content
+ * repository's nearmiss.ini.  No bidirectional control may appear
+ * anywhere in the file.
  */
 
 #ifndef NM_REPORT_H
@@ -29,12 +31,18 @@
 #include <stddef.h>
 
 #include "config.h"
+#include "field.h"
 
-#define REPORT_FM_MAX		(8 * 1024)
-#define REPORT_SCALAR_MAX	1024
+/*
+ * Bytes.  A scalar may hold the longest field, the summary of 1024
+ * characters, in 4-byte characters; the block that and the title (800
+ * bytes) with YAML escapes and the other fields.  Lengths shown to people
+ * are field.h's, in characters.
+ */
+#define REPORT_FM_MAX		(16 * 1024)
+#define REPORT_SCALAR_MAX	FIELD_BYTES(1024)
 #define REPORT_DEPTH_MAX	4
-#define REPORT_FACTORS_MAX	5
-#define REPORT_TITLE_MAX	200
+#define REPORT_FACTORS_MAX	FIELD_TERMS_MAX
 #define REPORT_ID_MAX		32
 
 struct report {
@@ -61,7 +69,9 @@ struct report {
 /*
  * Parses and validates the report in text (len bytes).  Every problem is
  * logged as "path:line: what is wrong"; returns 0 if there was none, -1
- * otherwise.  out must be released with report_free() in both cases.
+ * otherwise.  A bidirectional control anywhere (utf8_is_bidi()) is one
+ * problem, logged at the first one's line and column, and nothing else
+ * is checked.  out must be released with report_free() in both cases.
  * out->body points into text.
  */
 int	report_parse(struct report *out, const struct config *,

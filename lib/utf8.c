@@ -17,12 +17,14 @@
 /*
  * utf8_decode(): a lead byte in C2-DF, E0-EF or F0-F4, then continuation
  * bytes, with the code point checked against the shortest form, the
- * surrogates and U+10FFFF.
+ * surrogates and U+10FFFF; and the few questions asked of whole strings
+ * (bidirectional controls, length in code points).
  */
 
 #include <assert.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "utf8.h"
 
@@ -65,4 +67,77 @@ utf8_decode(uint32_t *out, const char *s, size_t len)
 	if (out != NULL)
 		*out = cp;
 	return (int)n;
+}
+
+int
+utf8_is_bidi(uint32_t cp)
+{
+	return (cp >= 0x202a && cp <= 0x202e) ||
+	    (cp >= 0x2066 && cp <= 0x2069);
+}
+
+long
+utf8_find_bidi(const char *s, size_t len)
+{
+	uint32_t	 cp;
+	size_t		 i;
+	int		 n;
+
+	for (i = 0; i < len; i += (size_t)n) {
+		/* Every bidi control is E2 80 AA-AE or E2 81 A6-A9. */
+		if ((unsigned char)s[i] != 0xe2) {
+			n = 1;
+			continue;
+		}
+		if ((n = utf8_decode(&cp, s + i, len - i)) < 0)
+			n = 1;
+		else if (utf8_is_bidi(cp))
+			return (long)i;
+	}
+	return -1;
+}
+
+size_t
+utf8_strip_bidi(char *s, size_t len)
+{
+	uint32_t	 cp;
+	size_t		 r, w;
+	int		 n;
+
+	for (r = w = 0; r < len; ) {
+		if ((unsigned char)s[r] == 0xe2 &&
+		    (n = utf8_decode(&cp, s + r, len - r)) == 3 &&
+		    utf8_is_bidi(cp)) {
+			r += 3;
+			continue;
+		}
+		s[w++] = s[r++];
+	}
+	if (w < len)
+		s[w] = '\0';
+	return w;
+}
+
+size_t
+utf8_chars(const char *s, size_t len)
+{
+	size_t	 i, count = 0;
+	int	 n;
+
+	for (i = 0; i < len; i += (size_t)n, count++)
+		if ((n = utf8_decode(NULL, s + i, len - i)) < 0)
+			n = 1;
+	return count;
+}
+
+size_t
+utf8_prefix(const char *s, size_t len, size_t max)
+{
+	size_t	 i, count = 0;
+	int	 n;
+
+	for (i = 0; i < len && count < max; i += (size_t)n, count++)
+		if ((n = utf8_decode(NULL, s + i, len - i)) < 0)
+			n = 1;
+	return i;
 }

@@ -36,4 +36,35 @@
  */
 int	utf8_decode(uint32_t *out, const char *s, size_t len);
 
+/*
+ * 1 if cp is a bidirectional embedding, override or isolate control
+ * (U+202A to U+202E, U+2066 to U+2069), which can make text read
+ * differently from what it is ("Trojan Source"); else 0.
+ */
+int	utf8_is_bidi(uint32_t cp);
+/*
+ * The offset of the first bidirectional control (see utf8_is_bidi()) in
+ * the len bytes at s, or -1 if there is none.  Invalid sequences are
+ * stepped over a byte at a time, never reported.
+ */
+long	utf8_find_bidi(const char *s, size_t len);
+/*
+ * Removes every bidirectional control from the len bytes at s, in place,
+ * and returns the new length; NUL-terminates if it removed anything and
+ * the new length is below len.  Other bytes, valid or not, are kept.
+ */
+size_t	utf8_strip_bidi(char *s, size_t len);
+/*
+ * The number of code points in the len bytes at s, an invalid byte
+ * counting as one: the "characters" of every length limit shown to
+ * people.
+ */
+size_t	utf8_chars(const char *s, size_t len);
+/*
+ * The number of bytes of the first max code points of the len bytes at
+ * s (all len if there are fewer), counted as utf8_chars() counts: the
+ * place to cut a text to a limit in characters.
+ */
+size_t	utf8_prefix(const char *s, size_t len, size_t max);
+
 #endif /* NM_UTF8_H */

@@ -47,6 +47,7 @@
 #include "nm.h"
 #include "receipts.h"
 #include "recipients.h"
+#include "render.h"
 #include "report.h"
 #include "review.h"
 #include "rv.h"
@@ -188,27 +189,27 @@ static int
 check_report(struct item *it, const struct config *cfg,
     const struct lint_accept *acc, size_t nacc)
 {
-	struct buf	 text = BUF_INIT;
-	struct buf	 nb = BUF_INIT, lb = BUF_INIT, cb = BUF_INIT;
-	struct md_report md = { &nb, &lb, &cb };
+	struct render	 ctx;
 	struct report	 r;
 	size_t		 found = 0;
 	int		 rc = -1, err;
 
+	/* The checks render no page: no arena. */
+	render_init(&ctx, NULL);
 	memset(&r, 0, sizeof(r));
-	if ((err = file_read(&text, it->full, REPORT_BYTES_MAX)) != 0) {
+	if ((err = file_read(&ctx.text, it->full, REPORT_BYTES_MAX)) != 0) {
 		if (err == NM_ENOTFOUND)
 			log_warnx("%s: not found", it->arg);
 		goto out;
 	}
-	if (report_parse(&r, cfg, it->rel, text.data, text.len) != 0)
+	if (report_parse(&r, cfg, it->rel, ctx.text.data, ctx.text.len) != 0)
 		goto out;
 	if (strcmp(r.id, it->id) != 0) {
 		log_at(it->rel, r.id_line, "id: \"%s\" does not match the "
 		    "file name (reports/<yyyy>/%s.md)", r.id, r.id);
 		goto out;
 	}
-	if (md_render_report(&md, it->rel, r.body_line, r.body,
+	if (md_render_report(&ctx.md, it->rel, r.body_line, r.body,
 	    r.body_len) != 0)
 		goto out;
 	if (lint_file(it->full, acc, nacc, stderr, &found) != 0)
@@ -223,10 +224,7 @@ check_report(struct item *it, const struct config *cfg,
 	rc = 0;
 out:
 	report_free(&r);
-	buf_free(&text);
-	buf_free(&nb);
-	buf_free(&lb);
-	buf_free(&cb);
+	render_free(&ctx);
 	return rc;
 }
 
@@ -309,6 +307,11 @@ review_approve(int argc, char *argv[])
 			}
 			if (nacc == ACCEPT_MAX) {
 				log_warnx("--accept: at most %d", ACCEPT_MAX);
+				goto out;
+			}
+			if (strncmp(optarg, "bidi:", 5) == 0) {
+				log_warnx("--accept %s: %s", optarg,
+				    LINT_BIDI_NOACCEPT);
 				goto out;
 			}
 			*colon = '\0';

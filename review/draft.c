@@ -23,12 +23,13 @@
  * values that nearmiss.ini's taxonomy allows; a required field the
  * record cannot fill, and "published" always, get a TODO that the report
  * check rejects, so an unedited draft can be neither approved nor
- * published.  The contact details and signature never go into the file.
+ * published.  The fields, their kinds and which are required come from
+ * lib/field.c's table.  The contact details and signature never go into
+ * the file.
  */
 
 #include <sys/stat.h>
 
-#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
@@ -41,6 +42,7 @@
 
 #include "buf.h"
 #include "config.h"
+#include "field.h"
 #include "file.h"
 #include "keys.h"
 #include "lint.h"
@@ -59,11 +61,12 @@
 static void	draft_usage(FILE *);
 static void	yaml_str(struct buf *, const char *);
 static void	md_text(struct buf *, const char *);
-static int	term_ok(const struct config *, enum tax_id, const char *);
-static void	add_term(struct buf *, const struct config *, enum tax_id,
-		    const char *, const char *, const char *, int);
-static void	add_factors(struct buf *, const struct config *,
-		    const char *);
+static int	field_ok(const struct record *, const struct config *,
+		    enum record_key);
+static size_t	add_terms(struct buf *, const struct config *,
+		    enum tax_id, const char *);
+static void	add_field(struct buf *, const struct record *,
+		    const struct config *, enum record_key, const char *);
 static int	scan_ids(const char *, const char *, const char *, long *);
 static int	next_id(char *, size_t, const struct queue *, const char *);
 static int	load_config(struct config *, const struct queue *);
@@ -142,66 +145,114 @@ md_text(struct buf *b, const char *s)
 	}
 }
 
+/* 1 if the record has field k and its value passes field_check(). */
 static int
-term_ok(const struct config *cfg, enum tax_id t, const char *v)
+field_ok(const struct record *r, const struct config *cfg,
+    enum record_key k)
 {
-	return v != NULL && config_term(cfg, t, v) != -1;
+	const char	*v = r->field[k];
+
+	return v != NULL && field_check(k, cfg, v, strlen(v)) == 0;
 }
 
 /*
- * "key: value" if the record's value is in the taxonomy; otherwise a
- * TODO if the field is required, nothing if not.
+ * Appends "a, b" of the comma-separated terms v that taxonomy t knows,
+ * each once, at most FIELD_TERMS_MAX.  Returns how many.
  */
-static void
-add_term(struct buf *b, const struct config *cfg, enum tax_id t,
-    const char *indent, const char *key, const char *v, int required)
+static size_t
+add_terms(struct buf *b, const struct config *cfg, enum tax_id t,
+    const char *v)
 {
-	if (term_ok(cfg, t, v))
-		buf_printf(b, "%s%s: %s\n", indent, key, v);
-	else if (required)
-		buf_printf(b, "%s%s: " DRAFT_TODO "  # one of [%s] in "
-		    "nearmiss.ini\n", indent, key, config_tax_name(t));
-}
+	const char	*p = v, *seen[FIELD_TERMS_MAX];
+	size_t		 n, i, nseen = 0;
+	int		 k;
 
-/* The submitter's factors (comma-separated), those the taxonomy knows. */
-static void
-add_factors(struct buf *b, const struct config *cfg, const char *v)
-{
-	char		 w[64];
-	const char	*p = v, *seen[REPORT_FACTORS_MAX];
-	size_t		 n;
-	int		 i, t, nseen = 0;
-
-	buf_addstr(b, "contributing_factors: [");
-	while (v != NULL && *p != '\0' && nseen < REPORT_FACTORS_MAX) {
-		p += strspn(p, ", \t");
-		n = strcspn(p, ", \t");
-		if (n == 0)
-			break;
-		if (n < sizeof(w)) {
-			memcpy(w, p, n);
-			w[n] = '\0';
-			if ((t = config_term(cfg, TAX_FACTORS, w)) != -1) {
-				for (i = 0; i < nseen; i++)
-					if (strcmp(seen[i],
-					    cfg->tax[TAX_FACTORS].terms[t].slug)
-					    == 0)
-						break;
-				if (i == nseen) {
-					seen[nseen++] =
-					    cfg->tax[TAX_FACTORS].terms[t].slug;
-					buf_printf(b, "%s%s", nseen > 1 ?
-					    ", " : "", w);
-				}
+	while (*p != '\0' && nseen < FIELD_TERMS_MAX) {
+		n = strcspn(p, ",");
+		if ((k = field_term(cfg, t, p, n)) >= 0) {
+			for (i = 0; i < nseen; i++)
+				if (strcmp(seen[i],
+				    cfg->tax[t].terms[k].slug) == 0)
+					break;
+			if (i == nseen) {
+				seen[nseen++] = cfg->tax[t].terms[k].slug;
+				buf_printf(b, "%s%.*s", nseen > 1 ? ", " : "",
+				    (int)n, p);
 			}
 		}
 		p += n;
+		p += *p == ',';
 	}
-	if (nseen == 0)
-		buf_addstr(b, DRAFT_TODO "]  # one to five of "
-		    "[contributing_factors] in nearmiss.ini\n");
-	else
-		buf_addstr(b, "]\n");
+	return nseen;
+}
+
+/*
+ * "key: value" for field k if the record's value passes the field's
+ * check against the taxonomy (a list keeps the terms the taxonomy
+ * knows); otherwise, if the field is required, a placeholder that the
+ * report check rejects, with what to write in a comment; else nothing.
+ */
+static void
+add_field(struct buf *b, const struct record *r, const struct config *cfg,
+    enum record_key k, const char *indent)
+{
+	const struct field	*f = field_get(k);
+	const char		*v = r->field[k];
+	struct buf		 terms = BUF_INIT;
+	int			 n;
+
+	if (f->kind == FIELD_TERMS) {
+		if (v != NULL && add_terms(&terms, cfg, f->tax, v) > 0)
+			buf_printf(b, "%s%s: [%s]\n", indent, f->key,
+			    terms.data);
+		else if (f->required)
+			buf_printf(b, "%s%s: [" DRAFT_TODO "]  # one to %d of "
+			    "[%s] in nearmiss.ini\n", indent, f->key,
+			    FIELD_TERMS_MAX, config_tax_name(f->tax));
+		buf_free(&terms);
+		return;
+	}
+	if (field_ok(r, cfg, k)) {
+		buf_printf(b, "%s%s: ", indent, f->key);
+		switch (f->kind) {
+		case FIELD_LINE:
+		case FIELD_PARA:
+			yaml_str(b, v);
+			break;
+		case FIELD_COUNT:
+			/* "007" is 7, as every reader sees it. */
+			field_count(v, strlen(v), &n);
+			buf_printf(b, "%d", n);
+			break;
+		default:
+			buf_addstr(b, v);
+			break;
+		}
+		buf_addch(b, '\n');
+		return;
+	}
+	if (!f->required)
+		return;
+	switch (f->kind) {
+	case FIELD_LINE:
+	case FIELD_PARA:
+		buf_printf(b, "%s%s: \"\"  # " DRAFT_TODO ": %s, %sat most %zu "
+		    "characters\n", indent, f->key, f->label,
+		    f->kind == FIELD_LINE ? "one line, " : "", f->max);
+		break;
+	case FIELD_MONTH:
+		buf_printf(b, "%s%s: " DRAFT_TODO "  # %s, YYYY-MM, never a "
+		    "day\n", indent, f->key, f->label);
+		break;
+	case FIELD_TERM:
+		buf_printf(b, "%s%s: " DRAFT_TODO "  # one of [%s] in "
+		    "nearmiss.ini\n", indent, f->key, config_tax_name(f->tax));
+		break;
+	default:
+		buf_printf(b, "%s%s: " DRAFT_TODO "  # %s\n", indent, f->key,
+		    f->label);
+		break;
+	}
 }
 
 /*
@@ -311,96 +362,31 @@ out:
 	return rc;
 }
 
-/* 1 if s is a month YYYY-MM, 1900 or later (a day, if any, dropped). */
-static int
-month_ok(const char *s)
-{
-	return s != NULL && strlen(s) >= 7 && strspn(s, "0123456789") == 4 &&
-	    s[4] == '-' && isdigit((unsigned char)s[5]) &&
-	    isdigit((unsigned char)s[6]) && (s[7] == '\0' || s[7] == '-') &&
-	    strncmp(s, "1900", 4) >= 0 && strncmp(s + 5, "01", 2) >= 0 &&
-	    strncmp(s + 5, "12", 2) <= 0;
-}
-
-/* A title report_parse() accepts: one line of 1 to 200 bytes. */
-static int
-title_ok(const char *s)
-{
-	size_t	 n;
-
-	if (s == NULL || (n = strlen(s)) == 0 || n > REPORT_TITLE_MAX)
-		return 0;
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return 0;
-	return 1;
-}
-
-/* The report file: front matter, the narrative, the lessons. */
+/*
+ * The report file: front matter, the narrative, the lessons.  The
+ * fields in the table's order, with published after event_date (the
+ * reviewer sets it) and the three of the environment in its mapping.
+ */
 static void
 compose(struct buf *b, const struct record *r, const struct config *cfg,
     const char *id)
 {
-	const char	*v;
-	char		*end;
-	long		 l;
-	int		 env;
+	int	 k;
 
 	buf_addstr(b, "---\n");
 	buf_printf(b, "id: %s\n", id);
-	v = r->field[RECORD_TITLE];
-	if (title_ok(v)) {
-		buf_addstr(b, "title: ");
-		yaml_str(b, v);
-		buf_addch(b, '\n');
-	} else
-		buf_addstr(b, "title: \"\"  # " DRAFT_TODO ": one line, "
-		    "at most 200 bytes\n");
-	v = r->field[RECORD_EVENT_DATE];
-	if (month_ok(v))
-		buf_printf(b, "event_date: %.7s\n", v);
-	else
-		buf_addstr(b, "event_date: " DRAFT_TODO "  # YYYY-MM, never "
-		    "a day\n");
-	/* Set by the reviewer when the text is final: see draft(1). */
-	buf_addstr(b, "published: " DRAFT_TODO "  # YYYY-MM-DD, the day "
-	    "it is published\n");
-	add_term(b, cfg, TAX_INCIDENT_TYPE, "", "incident_type",
-	    r->field[RECORD_INCIDENT_TYPE], 1);
-	add_factors(b, cfg, r->field[RECORD_CONTRIBUTING_FACTORS]);
-	add_term(b, cfg, TAX_LOSS, "", "loss_potential",
-	    r->field[RECORD_LOSS_POTENTIAL], 1);
-	if ((v = r->field[RECORD_OFFICERS_ON_SCENE]) != NULL) {
-		errno = 0;
-		l = strtol(v, &end, 10);
-		if (*v >= '0' && *v <= '9' && *end == '\0' && errno == 0 &&
-		    l >= 1 && l <= 999)
-			buf_printf(b, "officers_on_scene: %ld\n", l);
+	for (k = 0; k < RECORD_KEY_MAX; k++) {
+		if (k == RECORD_TIME_OF_DAY && (field_ok(r, cfg, k) ||
+		    field_ok(r, cfg, RECORD_LIGHTING) ||
+		    field_ok(r, cfg, RECORD_WEATHER)))
+			buf_addstr(b, "environment:\n");
+		add_field(b, r, cfg, (enum record_key)k,
+		    k >= RECORD_TIME_OF_DAY && k <= RECORD_WEATHER ? "  " : "");
+		/* Set by the reviewer when the text is final: see draft(1). */
+		if (k == RECORD_EVENT_DATE)
+			buf_addstr(b, "published: " DRAFT_TODO "  # "
+			    "YYYY-MM-DD, the day it is published\n");
 	}
-	env = term_ok(cfg, TAX_TIME_OF_DAY, r->field[RECORD_TIME_OF_DAY]) ||
-	    term_ok(cfg, TAX_LIGHTING, r->field[RECORD_LIGHTING]) ||
-	    term_ok(cfg, TAX_WEATHER, r->field[RECORD_WEATHER]);
-	if (env) {
-		buf_addstr(b, "environment:\n");
-		add_term(b, cfg, TAX_TIME_OF_DAY, "  ", "time_of_day",
-		    r->field[RECORD_TIME_OF_DAY], 0);
-		add_term(b, cfg, TAX_LIGHTING, "  ", "lighting",
-		    r->field[RECORD_LIGHTING], 0);
-		add_term(b, cfg, TAX_WEATHER, "  ", "weather",
-		    r->field[RECORD_WEATHER], 0);
-	}
-	add_term(b, cfg, TAX_AGENCY, "", "agency_type",
-	    r->field[RECORD_AGENCY_TYPE], 0);
-	add_term(b, cfg, TAX_REGION, "", "region", r->field[RECORD_REGION],
-	    0);
-	v = r->field[RECORD_SUMMARY];
-	if (v != NULL && *v != '\0' && strlen(v) <= REPORT_SCALAR_MAX) {
-		buf_addstr(b, "summary: ");
-		yaml_str(b, v);
-		buf_addch(b, '\n');
-	} else
-		buf_addstr(b, "summary: \"\"  # " DRAFT_TODO ": two or three "
-		    "sentences\n");
 	buf_addstr(b, "---\n");
 	if (r->narrative != NULL && r->narrative[strspn(r->narrative,
 	    " \t\r\n")] != '\0')

@@ -24,7 +24,9 @@
  * numeric dates, long numbers) and word rules backed by the data files
  * (names, titles, places, agencies, addresses, dates, badge and case
  * numbers, plates, signature lines).  Findings inside a longer finding
- * are dropped; the rest are printed in file order.
+ * are dropped; the rest are printed in file order.  Bidirectional
+ * controls are found in the file itself, front matter and brackets
+ * included, and always printed: no --accept takes them.
  */
 
 #include <arpa/inet.h>
@@ -39,11 +41,13 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "field.h"
 #include "file.h"
 #include "lint.h"
 #include "log.h"
 #include "nm.h"
 #include "review.h"
+#include "utf8.h"
 
 /* The longest row of titles before a name ("Deputy Chief ..."). */
 #define TITLE_ROW	8
@@ -59,12 +63,12 @@
 
 enum kind {
 	K_EMAIL, K_URL, K_IP, K_PHONE, K_DATE, K_NUMBER, K_PLATE,
-	K_ADDRESS, K_AGENCY, K_PLACE, K_NAME, K_SIGNATURE, K__MAX
+	K_ADDRESS, K_AGENCY, K_PLACE, K_NAME, K_SIGNATURE, K_BIDI, K__MAX
 };
 
 static const char *const kind_names[K__MAX] = {
 	"email", "url", "ip", "phone", "date", "number", "plate",
-	"address", "agency", "place", "name", "signature",
+	"address", "agency", "place", "name", "signature", "bidi",
 };
 
 /* The marks of dictionary entries (see the data files' headers). */
@@ -160,6 +164,7 @@ static int	 dict_load(struct dict *, const char *, const char *, int);
 static int	 data_dir(char *, size_t);
 static int	 data_load(struct ldata *);
 static void	 data_free(struct ldata *);
+static int	 fm_prose(const char *, size_t);
 static void	 mask_front_matter(struct lint *);
 static void	 mask_brackets(struct lint *);
 static int	 sent_start(const char *, size_t);
@@ -183,8 +188,9 @@ static void	 rule_dates(struct lint *);
 static void	 rule_numbers(struct lint *);
 static void	 rule_plates(struct lint *);
 static void	 rule_signatures(struct lint *);
+static void	 rule_bidi(struct lint *);
 static int	 fcmp(const void *, const void *);
-static void	 show(struct buf *, const char *, size_t, size_t);
+static void	 show(struct buf *, const char *, size_t, size_t, enum kind);
 static void	 lint_usage(FILE *);
 
 /*
@@ -456,11 +462,12 @@ static const char *const tlds[] = {
 	"mx", "local", "news", "email", "police",
 };
 
-/* Front-matter keys whose values are not prose (taxonomy and dates). */
+/*
+ * Front-matter keys of the report that are not report fields
+ * (lib/field.h), and whose values are not prose.
+ */
 static const char *const fm_skip[] = {
-	"id", "event_date", "published", "incident_type",
-	"contributing_factors", "loss_potential", "officers_on_scene",
-	"environment", "agency_type", "region",
+	"id", "published", "environment",
 };
 
 /*
@@ -805,9 +812,36 @@ blank(char *m, size_t from, size_t to)
 }
 
 /*
+ * 1 if the value of the front-matter key (n bytes) is prose to check:
+ * a text field of lib/field.c's table (title, summary), or a key the
+ * report does not know; 0 for fm_skip and the other fields (months,
+ * counts, terms).
+ */
+static int
+fm_prose(const char *key, size_t n)
+{
+	char	 k[64];
+	size_t	 j;
+	int	 f;
+
+	for (j = 0; j < NM_NELEM(fm_skip); j++)
+		if (strlen(fm_skip[j]) == n && memcmp(key, fm_skip[j], n) == 0)
+			return 0;
+	if (n >= sizeof(k))
+		return 1;
+	memcpy(k, key, n);
+	k[n] = '\0';
+	if ((f = field_lookup(k)) < 0)
+		return 1;
+	return field_get((enum record_key)f)->kind == FIELD_LINE ||
+	    field_get((enum record_key)f)->kind == FIELD_PARA;
+}
+
+/*
  * The front matter: its fences and keys become boundaries, and the
- * values of the keys in fm_skip (with their continuation lines) blanks.
- * Only title, summary and any other key's value remain to check.
+ * values of the keys that are not prose (fm_prose(), with their
+ * continuation lines) blanks.  Only title, summary and any other key's
+ * value remain to check.
  */
 static void
 mask_front_matter(struct lint *L)
@@ -844,13 +878,7 @@ mask_front_matter(struct lint *L)
 			;
 		if (i > p && i < k && m[i] == ':' && isalpha((unsigned char)
 		    m[p])) {
-			size_t	 j;
-
-			skip = 0;
-			for (j = 0; j < NM_NELEM(fm_skip); j++)
-				if (strlen(fm_skip[j]) == i - p &&
-				    memcmp(m + p, fm_skip[j], i - p) == 0)
-					skip = 1;
+			skip = !fm_prose(m + p, i - p);
 			blank(m, p, skip ? eol : i + 1);
 			m[p] = BOUNDARY;
 			continue;
@@ -2657,6 +2685,24 @@ rule_signatures(struct lint *L)
 	}
 }
 
+/*
+ * Every bidirectional control in the file itself (not the mask: the
+ * front matter and brackets too), one finding each.
+ */
+static void
+rule_bidi(struct lint *L)
+{
+	long	 off;
+	size_t	 p = 0;
+
+	while (p < L->len && (off = utf8_find_bidi(L->text + p,
+	    L->len - p)) >= 0) {
+		p += (size_t)off;
+		add(L, K_BIDI, p, p + 3);	/* each is 3 bytes */
+		p += 3;
+	}
+}
+
 static int
 fcmp(const void *a, const void *b)
 {
@@ -2671,17 +2717,32 @@ fcmp(const void *a, const void *b)
 
 /*
  * The text of a finding as printed: blanks (newlines too) as one space,
- * control characters as '?', at most LINT_SHOW_MAX bytes.
+ * control characters and bidirectional controls as '?', at most
+ * LINT_SHOW_MAX bytes.  A bidi finding is the control's code point and
+ * name.
  */
 static void
-show(struct buf *out, const char *s, size_t off, size_t end)
+show(struct buf *out, const char *s, size_t off, size_t end, enum kind k)
 {
-	size_t	 i;
-	int	 space = 0;
+	uint32_t	 cp;
+	size_t		 i;
+	int		 space = 0;
 
 	buf_reset(out);
+	if (k == K_BIDI) {
+		if (utf8_decode(&cp, s + off, end - off) > 0)
+			buf_printf(out, "U+%04X %s", (unsigned int)cp,
+			    field_bidi_name(cp));
+		return;
+	}
 	for (i = off; i < end; i++) {
 		unsigned char c = (unsigned char)s[i];
+
+		if (c == 0xe2 && end - i >= 3 && utf8_decode(&cp, s + i,
+		    end - i) == 3 && utf8_is_bidi(cp)) {
+			c = '?';
+			i += 2;
+		}
 
 		if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
 			space = 1;
@@ -2752,13 +2813,19 @@ lint_file(const char *path, const struct lint_accept *acc, size_t nacc,
 	rule_names(&L);
 	rule_name_memory(&L);
 	rule_signatures(&L);
+	rule_bidi(&L);
 	if (L.nf > 0)
 		qsort(L.f, L.nf, sizeof(*L.f), fcmp);
 	for (i = 0; i < L.nf; i++) {
-		/* Inside a longer finding already printed: skip. */
-		if (L.f[i].end <= maxend)
-			continue;
-		maxend = L.f[i].end;
+		/*
+		 * Inside a longer finding already printed: skip; but never
+		 * a bidi control, wherever it is.
+		 */
+		if (L.f[i].kind != K_BIDI) {
+			if (L.f[i].end <= maxend)
+				continue;
+			maxend = L.f[i].end;
+		}
 		for (; pos < L.f[i].off; pos++) {
 			if (L.text[pos] == '\n') {
 				line++;
@@ -2766,12 +2833,12 @@ lint_file(const char *path, const struct lint_accept *acc, size_t nacc,
 			} else if (((unsigned char)L.text[pos] & 0xc0) != 0x80)
 				col++;
 		}
-		show(&s, L.text, L.f[i].off, L.f[i].end);
-		for (k = 0; k < nacc; k++)
+		show(&s, L.text, L.f[i].off, L.f[i].end, L.f[i].kind);
+		for (k = 0; k < nacc && L.f[i].kind != K_BIDI; k++)
 			if (strcmp(acc[k].kind, kind_names[L.f[i].kind]) == 0 &&
 			    strcmp(acc[k].text, s.data) == 0)
 				break;
-		if (k < nacc)
+		if (k < nacc && L.f[i].kind != K_BIDI)
 			continue;
 		(*found)++;
 		fprintf(out, "%s:%lu:%lu: %s: %s\n", path, line, col,
@@ -2833,6 +2900,11 @@ review_lint(int argc, char *argv[])
 				    "url, ip, phone, date, number, plate, "
 				    "address, agency, place, name, signature)",
 				    optarg);
+				goto out;
+			}
+			if (k == K_BIDI) {
+				log_warnx("--accept %s: %s", optarg,
+				    LINT_BIDI_NOACCEPT);
 				goto out;
 			}
 			acc = xreallocarray(acc, nacc + 1, sizeof(*acc));

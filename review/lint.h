@@ -24,7 +24,8 @@
  *
  * The kinds of finding: email, phone, ip, url, number (badge, unit,
  * case, report numbers), plate, address, date, name, agency, place,
- * signature.
+ * signature; and bidi, a bidirectional control anywhere in the file
+ * (printed "U+202E RIGHT-TO-LEFT OVERRIDE"), which no acceptance covers.
  */
 
 #ifndef NM_LINT_H
@@ -33,10 +34,14 @@
 #include <stddef.h>
 #include <stdio.h>
 
+/* Why "--accept bidi:..." is refused, for lint and approve. */
+#define LINT_BIDI_NOACCEPT	"bidirectional controls cannot be accepted: " \
+	"they make text read differently from what it is; remove them"
+
 /*
  * A finding the reviewer accepted (--accept KIND:TEXT): a finding whose
  * kind equals kind and whose text equals text (exactly, case included)
- * is not counted and not printed.
+ * is not counted and not printed.  A bidi finding is always counted.
  */
 struct lint_accept {
 	const char	*kind;

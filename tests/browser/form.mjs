@@ -91,7 +91,7 @@ function probeValues() {
 	for (const el of document.querySelectorAll('form input, form select, form textarea')) {
 		if (el.type === 'hidden' || el.name === 'website')
 			continue;
-		if (el.type === 'checkbox')
+		if (el.type === 'checkbox' || el.type === 'radio')
 			v[el.id] = el.checked;
 		else
 			v[el.id] = el.value;
@@ -108,26 +108,57 @@ function newFiles(inbox) {
 	}
 }
 
-// fill PAGE: fills the form the way a person would, by mouse and keyboard.
-// TITLE false leaves the title empty.
-async function fill(page, title) {
-	if (title) {
-		await page.getByLabel('Title (required)').click();
-		await page.keyboard.type(title);
-	}
-	await page.getByLabel('Month of the event (required)').click();
-	await page.keyboard.type('2026-01');
-	await page.getByLabel('Type of incident (required)')
-	    .selectOption('traffic-stop');
-	await page.getByLabel('Communication', { exact: true }).check();
-	await page.getByLabel('Loss potential (required)')
-	    .selectOption('serious-injury');
-	await page.getByLabel('Summary (required)').click();
-	await page.keyboard.type('A stop on a dark road nearly went wrong.');
-	await page.getByLabel('What happened').click();
+// fill PAGE TITLE MONTH: fills the form the way a person would, by mouse
+// and keyboard.  MONTH is typed into "Month of the event".
+async function fill(page, title, month) {
+	await page.getByLabel('What happened (required)').click();
 	await page.keyboard.type('The car stopped on the shoulder. Backup was ' +
 	    'far away. A second occupant got out before I was ready.');
+	await page.getByLabel('Title', { exact: true }).click();
+	await page.keyboard.type(title);
+	await page.getByLabel('Month of the event').click();
+	await page.keyboard.type(month);
+	await page.getByLabel('Type of incident').selectOption('traffic-stop');
+	await page.getByLabel('Communication', { exact: true }).check();
+	await page.getByLabel('Loss potential').selectOption('serious-injury');
+	await page.getByLabel('Summary').click();
+	await page.keyboard.type('A stop on a dark road nearly went wrong.');
 	await page.getByLabel(/de-identified version/).check();
+}
+
+// What the page says about its required controls and its header.
+function probeRequired() {
+	const req = [...document.querySelectorAll('form [required]')]
+	    .map((e) => `${e.tagName.toLowerCase()}#${e.id}`);
+	const aria = [...document.querySelectorAll('[aria-required="true"]')]
+	    .map((e) => `${e.tagName.toLowerCase()}#${e.id || e.getAttribute('role')}`);
+	const radios = [...document.querySelectorAll('input[name="consent"]')]
+	    .map((e) => `${e.type}:${e.value}`);
+	const a = document.querySelector('header.site-header .site-title a');
+	const meta = document.querySelector('meta[name="referrer"]');
+	return { req, aria, radios, home: a ? a.getAttribute('href') : null,
+	    homeText: a ? a.textContent.trim() : '',
+	    referrer: meta ? meta.getAttribute('content') : null };
+}
+
+// The colours of the hints and of the notice box, to check contrast.
+function probeHelp() {
+	const bgOf = (el) => {
+		for (let e = el; e; e = e.parentElement) {
+			const bg = getComputedStyle(e).backgroundColor;
+			if (bg !== 'rgba(0, 0, 0, 0)' && bg !== 'transparent')
+				return bg;
+		}
+		return 'rgb(255, 255, 255)';
+	};
+	const out = [];
+	for (const sel of ['.help', '.notice li', '.site-title a', 'legend']) {
+		const el = document.querySelector(sel);
+		if (el)
+			out.push({ sel, color: getComputedStyle(el).color,
+			    bg: bgOf(el) });
+	}
+	return out;
 }
 
 async function submit(page) {
@@ -161,6 +192,23 @@ export async function formChecks(browser, h) {
 	}
 	check(`${n}: status 200`, resp && resp.status() === 200,
 	    `got ${resp ? resp.status() : 'no response'}`);
+	const rph = resp ? resp.headers()['referrer-policy'] || '' : '';
+	check(`${n}: Referrer-Policy same-origin`, rph === 'same-origin',
+	    `got "${rph}"`);
+	const rq = await page.evaluate(probeRequired);
+	check(`${n}: referrer meta same-origin`, rq.referrer === 'same-origin',
+	    `got ${rq.referrer}`);
+	check(`${n}: required: the narrative and the consent radios only`,
+	    JSON.stringify(rq.req) === JSON.stringify(['textarea#narrative',
+	    'input#consent_yes', 'input#consent_no']), rq.req.join(', '));
+	check(`${n}: aria-required on the narrative and the consent group`,
+	    rq.aria.length === 2, rq.aria.join(', '));
+	check(`${n}: consent is two radio buttons`,
+	    JSON.stringify(rq.radios) === '["radio:yes","radio:no"]',
+	    rq.radios.join(', '));
+	check(`${n}: the site's header links back to the archive`,
+	    rq.home !== null && /^https?:\/\//.test(rq.home) && rq.homeText !== '',
+	    `href ${rq.home}, text "${rq.homeText}"`);
 	const csph = resp ? resp.headers()['content-security-policy'] || '' : '';
 	check(`${n}: sends a Content-Security-Policy header`, csph !== '',
 	    'no CSP header');
@@ -245,6 +293,12 @@ export async function formChecks(browser, h) {
 		const cr = contrast(parseColor(c.body.color), bg);
 		check(`${n}: ${scheme} scheme body text contrast >= 4.5`, cr >= 4.5,
 		    `${c.body.color} on ${opaque(c.body.bg)}: ${cr.toFixed(2)}`);
+		for (const x of await sp.evaluate(probeHelp)) {
+			const xr = contrast(parseColor(x.color),
+			    blend([x.bg]));
+			check(`${n}: ${scheme} scheme ${x.sel} contrast >= 4.5`,
+			    xr >= 4.5, `${x.color} on ${x.bg}: ${xr.toFixed(2)}`);
+		}
 		await sc.close();
 	}
 
@@ -256,7 +310,7 @@ export async function formChecks(browser, h) {
 	let sresp = null;
 	let detail = '';
 	try {
-		await fill(fp, 'Dark road stop');
+		await fill(fp, 'Dark road stop', '2026-01');
 		sresp = await submit(fp);
 	} catch (e) {
 		detail = e.message.split('\n')[0];
@@ -264,6 +318,9 @@ export async function formChecks(browser, h) {
 	let origin = '?';
 	if (sresp)
 		origin = (await sresp.request().allHeaders()).origin;
+	check(`${n}: the browser sends the form's real Origin`,
+	    origin === new URL(URL0).origin,
+	    `sent ${origin}, the form is at ${new URL(URL0).origin}`);
 	const real = sresp !== null && sresp.status() === 200;
 	check(`${n}: valid submission, as the browser sends it, answers 200`, real,
 	    detail || `got ${sresp ? sresp.status() : 'nothing'} ` +
@@ -297,7 +354,7 @@ export async function formChecks(browser, h) {
 		await fp.goto(URL0, { waitUntil: 'load' });
 		detail = '';
 		try {
-			await fill(fp, 'Dark road stop');
+			await fill(fp, 'Dark road stop', '2026-01');
 			sresp = await submit(fp);
 		} catch (e) {
 			detail = e.message.split('\n')[0];
@@ -331,32 +388,48 @@ export async function formChecks(browser, h) {
 	}
 	await fp.close();
 
-	// The same without a title: the message by the field, tied to it, and
-	// the other values kept.
+	// An empty narrative: the browser itself holds the form back.
+	const np2 = await ctx2.newPage();
+	await np2.goto(URL0, { waitUntil: 'load' });
+	let posted = false;
+	np2.on('request', (rr) => {
+		if (rr.method() === 'POST')
+			posted = true;
+	});
+	await np2.getByLabel(/de-identified version/).check();
+	await np2.getByRole('button', { name: /send/i }).click();
+	await np2.waitForTimeout(500);
+	const blocked = await np2.evaluate(() =>
+	    document.getElementById('narrative').matches(':invalid'));
+	check(`${n}: empty narrative: the browser does not send the form`,
+	    !posted && blocked, `posted ${posted}, :invalid ${blocked}`);
+	await np2.close();
+
+	// An impossible month (13): the message by the field, tied to it, and the
+	// other values kept.
 	const ip = await ctx2.newPage();
 	await ip.goto(URL0, { waitUntil: 'load' });
 	let iresp = null;
 	let sent = null;
 	detail = '';
 	try {
-		await fill(ip, false);
+		await fill(ip, 'Dark road stop', '2026-13');
 		sent = await ip.evaluate(probeValues);
 		iresp = await submit(ip);
 	} catch (e) {
 		detail = e.message.split('\n')[0];
 	}
-	const e = iresp ? await ip.evaluate(probeError, 'title') : null;
-	check(`${n}: missing title: the error message is shown next to the field`,
+	const e = iresp ? await ip.evaluate(probeError, 'event_date') : null;
+	check(`${n}: an impossible month: the error message is shown next to the field`,
 	    e !== null && e.near !== null && await ip.locator('form .error')
 	    .first().isVisible(), detail || JSON.stringify(e));
-	check(`${n}: missing title: the message is tied to the field ` +
+	check(`${n}: an impossible month: the message is tied to the field ` +
 	    '(aria-describedby or inside the label)', e !== null && e.associated,
-	    e ? `input#title aria-describedby=${JSON.stringify(e.describedby)}, ` +
-	    `message "${e.near}" is a p.error between label and input with no id` :
-	    detail);
+	    e ? `input#event_date aria-describedby=${JSON.stringify(e.describedby)}, ` +
+	    `message "${e.near}"` : detail);
 	if (e && e.invalid !== 'true')
-		notes.push(`${n}: after the failed submission input#title has no ` +
-		    'aria-invalid="true"');
+		notes.push(`${n}: after the failed submission input#event_date ` +
+		    'has no aria-invalid="true"');
 	if (e && !e.helpTied)
 		notes.push(`${n}: the p.help hints are not tied to their controls ` +
 		    '(no aria-describedby on any input/select/textarea)');
@@ -364,10 +437,10 @@ export async function formChecks(browser, h) {
 	const lost = sent && got ? Object.keys(sent).filter((k) =>
 	    sent[k] !== got[k]).map((k) => `${k}: ${JSON.stringify(sent[k])} -> ` +
 	    JSON.stringify(got[k])) : ['no round trip'];
-	check(`${n}: missing title: the other values are kept`,
+	check(`${n}: an impossible month: the other values are kept`,
 	    lost.length === 0, lost.join(', '));
 	const after2 = newFiles(INBOX);
-	check(`${n}: missing title: nothing stored`, after2 !== null && after &&
+	check(`${n}: an impossible month: nothing stored`, after2 !== null && after &&
 	    after2.length === after.length,
 	    `${after ? after.length : '?'} -> ${after2 ? after2.length : '?'}`);
 	await ip.close();

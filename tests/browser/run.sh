@@ -81,6 +81,8 @@ mkdir -m 700 "$inbox" "$inbox/new" "$inbox/tmp" || bail "cannot make $inbox"
 asuser=
 if [ "$(id -u)" -eq 0 ]; then
 	chown -R nobody "$inbox" || bail "cannot chown $inbox to nobody"
+	# nobody must reach the inbox and the recipients file through $tmp.
+	chmod 711 "$tmp"
 	asuser="-u nobody"
 fi
 iport=
@@ -91,6 +93,7 @@ s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})') ||
 	# $asuser is empty or two words on purpose.
 	"$NMINTAKE" serve --log-stderr -l "127.0.0.1:$p" -i "$inbox" \
 	    -k "$tmp/recipients" -t "$TOP/content/nearmiss.ini" \
+	    -T "$TOP/themes/default" \
 	    -o "http://127.0.0.1:$p" $asuser 2>"$tmp/intake.log" &
 	isrv=$!
 	i=0

@@ -17,11 +17,12 @@
 /*
  * Fuzz target for the e-mail parser: mail_precheck(), then, for what it
  * accepts, mail_extract() in this process (the path the sandboxed child
- * runs), whose record must decode; and mail_quarantine(), whose record
- * must decode too.  The taxonomy is a small fixed one, so that template
- * lines are exercised.  A differential check keeps the pre-check honest:
- * for a message it accepts, the nesting libetpan itself builds must not
- * be deeper than MAIL_DEPTH_MAX.
+ * runs), whose record must decode (or which finds nothing to report);
+ * and mail_quarantine(), whose record must decode too.  The taxonomy is
+ * a small fixed one, so that template lines are exercised.  A
+ * differential check keeps the pre-check honest: for a message it
+ * accepts, the nesting libetpan itself builds (from the line ends
+ * mail_eol() gives it) must not be deeper than MAIL_DEPTH_MAX.
  */
 
 #include <stdint.h>
@@ -90,9 +91,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (mail_precheck(msg, size, why, sizeof(why)) == 0) {
 		struct mailmime	*mime = NULL;
+		struct buf	 eol = BUF_INIT;
 		size_t		 idx = 0;
 
-		mail_header_reduce(&enc, msg, size);
+		/* What mail_extract() hands libetpan. */
+		if (mail_eol(&eol, msg, size))
+			mail_header_reduce(&enc, eol.data, eol.len);
+		else
+			mail_header_reduce(&enc, msg, size);
+		buf_free(&eol);
 		if (mailmime_parse(enc.data, enc.len, &idx, &mime) ==
 		    MAILIMF_NO_ERROR && mime != NULL) {
 			if (mime->mm_type == MAILMIME_MESSAGE && depth(
@@ -109,6 +116,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			record_free(&r);
 		} else if (rc == MAIL_EREJECT) {
 			if (why[0] == '\0' || strchr(why, '\n') != NULL)
+				abort();
+		} else if (rc == MAIL_EEMPTY) {
+			/* Nothing to report: nothing encoded. */
+			if (enc.len != 0)
 				abort();
 		} else if (rc != -1)
 			abort();

@@ -665,6 +665,17 @@ bad_case "officers_on_scene not a number" $R \
     "$X:10: .*officers_on_scene" incremental
 mk "s/^title: .*/title: \"$(printf '%0210d' 0 | tr 0 a)\"/"
 bad_case "title of 210 characters" $R "$X:3: .*title" incremental
+# Bidirectional controls, anywhere in a report: the first one's line and
+# column; written as a YAML escape, the field's error.
+mk "s/^title: .*/title: \"Left $(printf '\342\200\256')thgir\"/"
+bad_case "U+202E in the title" $R \
+    "$X:3: column 14: U\+202E RIGHT-TO-LEFT OVERRIDE: bidirectional"
+mk "s/^Narrative\.\$/Narrative $(printf '\342\201\246')here./"
+bad_case "U+2066 in the body" $R \
+    "$X:11: column 11: U\+2066 LEFT-TO-RIGHT ISOLATE: bidirectional"
+mk 's/^title: .*/title: "Left \\u202Ethgir"/'
+bad_case "U+202E as a YAML escape in the title" $R \
+    "$X:3: title: .*bidirectional control" incremental
 mk_ini 's/^per_page = 2$/per_page = two/'
 bad_case "nearmiss.ini: bad number" nearmiss.ini \
     '^content/nearmiss\.ini:12: .*per_page'

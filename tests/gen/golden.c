@@ -38,34 +38,35 @@
 #include "harness.h"
 #include "log.h"
 #include "md.h"
+#include "render.h"
 #include "report.h"
 #include "tmpl.h"
 
-/* Renders one case into out; messages go to errpath. */
+/*
+ * Renders one case into ctx->page, with the render context the build's
+ * workers use; messages go to stderr.
+ */
 static int
-render_case(struct buf *out, struct site *s, const char *name,
+render_case(struct render *ctx, struct site *s, const char *name,
     const char *text, size_t len)
 {
-	struct buf	 nb = BUF_INIT, lb = BUF_INIT, cb = BUF_INIT;
-	struct md_report md = { &nb, &lb, &cb };
 	struct report	 r;
-	struct arena	*a = arena_new();
 	int		 rc = -1;
 
+	render_reset(ctx);
+	arena_reset(ctx->arena);
 	if (report_parse(&r, &s->cfg, name, text, len) != 0)
 		goto out;
-	if (md_render_report(&md, name, r.body_line, r.body, r.body_len) != 0)
+	if (md_render_report(&ctx->md, name, r.body_line, r.body,
+	    r.body_len) != 0)
 		goto out;
-	if (page_report(out, s, a, &r, nb.data, nb.len, lb.data, lb.len,
-	    cb.data, cb.len) != 0)
+	if (page_report(&ctx->page, s, ctx->arena, &r, ctx->narrative.data,
+	    ctx->narrative.len, ctx->lessons.data, ctx->lessons.len,
+	    ctx->comments.data, ctx->comments.len) != 0)
 		goto out;
 	rc = 0;
 out:
 	report_free(&r);
-	arena_free(a);
-	buf_free(&nb);
-	buf_free(&lb);
-	buf_free(&cb);
 	return rc;
 }
 
@@ -99,8 +100,8 @@ main(int argc, char *argv[])
 	struct dirent	**ents = NULL;
 	struct site	 s;
 	struct gen_opts	 o;
-	struct buf	 ini = BUF_INIT, text = BUF_INIT, out = BUF_INIT;
-	struct buf	 errs = BUF_INIT;
+	struct render	 ctx;
+	struct buf	 ini = BUF_INIT, text = BUF_INIT, errs = BUF_INIT;
 	char		 dir[PATH_MAX], path[PATH_MAX], errpath[PATH_MAX];
 	char		 tmperr[] = "/tmp/golden-err-XXXXXX";
 	size_t		 len;
@@ -133,13 +134,13 @@ main(int argc, char *argv[])
 		return 1;
 	if ((n = scandir(dir, &ents, NULL, alphasort)) == -1)
 		return 1;
+	render_init(&ctx, arena_new());
 	for (i = 0; i < n; i++) {
 		len = strlen(ents[i]->d_name);
 		if (len < 4 || strcmp(ents[i]->d_name + len - 3, ".md") != 0)
 			continue;
 		file_path(path, sizeof(path), "%s/%s", dir, ents[i]->d_name);
 		buf_reset(&text);
-		buf_reset(&out);
 		buf_reset(&errs);
 		if (file_read(&text, path, 1 << 20) != 0) {
 			harness_fail++;
@@ -152,7 +153,7 @@ main(int argc, char *argv[])
 			return 1;
 		lseek(fd, 0, SEEK_SET);
 		dup2(fd, 2);
-		rc = render_case(&out, &s, ents[i]->d_name, text.data,
+		rc = render_case(&ctx, &s, ents[i]->d_name, text.data,
 		    text.len);
 		fflush(stderr);
 		dup2(saved, 2);
@@ -170,7 +171,7 @@ main(int argc, char *argv[])
 			fprintf(stderr, "%s", errs.data);
 		file_path(path, sizeof(path), "%s/%.*s.html", dir,
 		    (int)(len - 3), ents[i]->d_name);
-		compare(ents[i]->d_name, path, &out, update);
+		compare(ents[i]->d_name, path, &ctx.page, update);
 	}
 	for (i = 0; i < n; i++)
 		free(ents[i]);
@@ -180,8 +181,9 @@ main(int argc, char *argv[])
 	tmpl_set_free(s.theme);
 	config_free(&s.cfg);
 	buf_free(&ini);
+	arena_free(ctx.arena);
+	render_free(&ctx);
 	buf_free(&text);
-	buf_free(&out);
 	buf_free(&errs);
 	return DONE("golden");
 }

@@ -106,14 +106,23 @@ stop() {
 	wait "$pid" 2>/dev/null || true
 }
 
-# post OUT TITLE [ARGS...]: a valid submission with title TITLE; the
-# page goes to OUT; prints the status (000 if no answer).
+# newtok: a fresh form token (each is good for one stored report).
+newtok() {
+	curl -s -m 20 "$url/" 2>/dev/null |
+	    sed -n 's/.*name="token" value="\([^"]*\)".*/\1/p'
+}
+
+# post OUT TITLE [ARGS...]: a valid submission with title TITLE and a
+# fresh token, or $tok if SAME_TOKEN is set; the page goes to OUT;
+# prints the status (000 if no answer).
 post() {
 	out=$1
 	title=$2
 	shift 2
+	t=$tok
+	[ -n "${SAME_TOKEN:-}" ] || t=$(newtok)
 	curl -s -m 20 -o "$out" -w '%{http_code}' \
-	    --data-urlencode "token=$tok" \
+	    --data-urlencode "token=$t" \
 	    --data-urlencode "title=$title" \
 	    --data-urlencode "event_date=2024-03" \
 	    --data-urlencode "incident_type=traffic-stop" \
@@ -121,6 +130,7 @@ post() {
 	    --data-urlencode "loss_potential=death" \
 	    --data-urlencode "summary=A car nearly hit me." \
 	    --data-urlencode "narrative=It was dark." \
+	    --data-urlencode "consent=no" \
 	    "$@" "$url/submit" 2>/dev/null || true
 }
 
@@ -168,9 +178,13 @@ roundtrip() {
 	done
 	IFS=$oldifs
 	[ -z "$contact" ] || set -- "$@" --data-urlencode "contact=$contact"
-	[ -z "$consent" ] || set -- "$@" --data-urlencode "consent=yes"
+	if [ -n "$consent" ]; then
+		set -- "$@" --data-urlencode "consent=yes"
+	else
+		set -- "$@" --data-urlencode "consent=no"
+	fi
 	code=$(curl -s -o "$tmp/rt$i.html" -w '%{http_code}' \
-	    --data-urlencode "token=$tok" \
+	    --data-urlencode "token=$(newtok)" \
 	    --data-urlencode "title=$title" \
 	    --data-urlencode "event_date=2023-0$i" \
 	    --data-urlencode "loss_potential=serious-injury" \
@@ -318,6 +332,9 @@ else
 	start "$mnt"
 	# Fill it to the last block, outside new/ and tmp/.
 	dd if=/dev/zero of="$mnt/filler" bs=4096 2>/dev/null || true
+	# All with one form token: a 503 gives it back, so "go back and
+	# send it again" works once there is room.
+	SAME_TOKEN=1
 	all=
 	n=0
 	while [ $n -lt 100 ]; do
@@ -333,7 +350,10 @@ else
 	    -w '%{http_code}' "$url/")" = 200 ]
 	rm -f "$mnt/filler"
 	code=$(post "$tmp/full.html" "space again")
-	check "space freed: 200" [ "$code" = 200 ]
+	check "space freed: 200 with the same form token" [ "$code" = 200 ]
+	code=$(post /dev/null "space again, replayed")
+	check "space freed: that token is now spent (409)" [ "$code" = 409 ]
+	SAME_TOKEN=
 	check "space freed: one item" [ "$(count "$mnt/new")" -eq 1 ]
 	rc=0
 	decrypt_all "$mnt" "$tmp/full.out" || rc=$?

@@ -2,10 +2,11 @@
 # nearmiss-intake serve: malformed and abusive HTTP on raw sockets.
 # Each request (oversize lines and headers, conflicting lengths, bad
 # chunking, bad encodings, odd methods and versions, pipelining,
-# slowloris) must get a 4xx, a 5xx where named (501 for an unknown
-# method, 505 for an unknown version), or a closed connection; after each
-# the server still answers GET / with 200 and the inbox stays empty.
-# Then 1,000 idle connections must not stop a real submission.
+# slowloris, headers trickled past their deadline, a foreign Origin
+# or Sec-Fetch-Site) must get a 4xx, a 5xx where named (501 for an
+# unknown method, 505 for an unknown version), or a closed connection;
+# after each the server still answers GET / with 200 and the inbox stays
+# empty.  Then 1,000 idle connections must not stop a real submission.
 # Run by tests/run.sh as: env NMINTAKE=... NMREVIEW=... TOP=... sh http.sh
 # The requests are Perl expressions in single quotes:
 # shellcheck disable=SC2016
@@ -34,7 +35,9 @@ export LC_ALL=C
 # (prints the number of status lines, waits for N of them); slow (sends
 # FILE 4 bytes at a time, a pause between, never finishing, then closes
 # and prints "sent"); hold (sends FILE, reads nothing, waits SECONDS,
-# closes, prints "sent").
+# closes, prints "sent"); trickle (sends FILE's complete headers, if
+# any, then a byte a second for at most SECONDS, and prints "closed" as
+# soon as the server closes, else "open").
 cat >"$tmp/raw.pl" <<'PERL'
 use strict;
 use warnings;
@@ -59,6 +62,27 @@ if ($mode eq 'slow') {
 	}
 	close($s);
 	print "sent\n";
+	exit 0;
+}
+if ($mode eq 'trickle') {
+	my $sel = IO::Select->new($s);
+	# Headers that end in FILE go at once; the rest a byte a second.
+	my $i = index($req, "\r\n\r\n");
+	$i = $i < 0 ? 0 : $i + 4;
+	syswrite($s, substr($req, 0, $i)) if $i > 0;
+	for (my $t = 0; $t < $secs && $i < length($req); $t++, $i++) {
+		defined(syswrite($s, substr($req, $i, 1))) or
+		    do { print "closed\n"; exit 0 };
+		if ($sel->can_read(1)) {
+			my $n = sysread($s, my $chunk, 4096);
+			if (!defined($n) || $n == 0) {
+				print "closed\n";
+				exit 0;
+			}
+		}
+	}
+	close($s);
+	print "open\n";
 	exit 0;
 }
 if ($mode eq 'hold') {
@@ -342,6 +366,23 @@ gen slowloris '"GET / HTTP/1.1\r\n'"$H"'X-Slow: 1\r\nX-Slower: 2\r\n"'
 probe slowloris 'sent' slow 1
 gen half-request '"POST /submit HTTP/1.1\r\n'"$H"'Content-Len"'
 probe half-request 'sent' hold 1
+# A byte a second keeps MHD's idle timeout from ever firing; the header
+# deadline (10 s) closes it anyway.
+gen trickle '"GET / HTTP/1.1\r\n'"$H"'X-Slow: " . "a" x 100'
+probe trickle 'closed' trickle 16
+# The body has its own deadline (30 s): a byte a second of a body that
+# never ends is closed too.
+gen trickle-body "$P"'Content-Length: 1000\r\n\r\n" . "a" x 1000'
+probe trickle-body 'closed' trickle 40
+
+# Another site's form: refused before the token is looked at.
+B2="token=\$ENV{TOK}&narrative=x&consent=yes"
+gen origin-null "$P"'Origin: null\r\nContent-Length: " . length("'"$B2"'") . "\r\n\r\n'"$B2"'"'
+probe origin-null '403'
+gen cross-site "$P"'Sec-Fetch-Site: cross-site\r\nContent-Length: " . length("'"$B2"'") . "\r\n\r\n'"$B2"'"'
+probe cross-site '403'
+gen same-site "$P"'Sec-Fetch-Site: same-site\r\nContent-Length: " . length("'"$B2"'") . "\r\n\r\n'"$B2"'"'
+probe same-site '403'
 
 # 1,000 idle connections, then a real submission.
 perl "$tmp/hold.pl" "$port" 1000 "$tmp/ready" 2>"$tmp/hold.err" &

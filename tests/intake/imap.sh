@@ -307,13 +307,16 @@ check_not "second run: no new warning" grep -q 'over the 10 MiB' "$tmp/err"
 check "second run: counts them" grep -q '2 left on the server' "$tmp/err"
 rm -f "$md"/cur/* "$md"/new/*
 
-# The inbox cannot take the item for now: exit 75, nothing deleted.
+# The inbox cannot take the item for now: exit 75 before any login,
+# with the command that fixes it; nothing deleted.
 drop tempfail "tempfail-marker"
 chmod 500 "$tmp/inbox/tmp"
 pull ok
 chmod 700 "$tmp/inbox/tmp"
 check "inbox unwritable: exit 75" [ "$rc" -eq 75 ]
-check "inbox unwritable: says so" grep -q 'not stored for now' "$tmp/err"
+check "inbox unwritable: says so, with the fix" grep -qF \
+    "$tmp/inbox/tmp: not writable by nobody; run: chown -R nobody: $tmp/inbox && chmod 700 $tmp/inbox" \
+    "$tmp/err"
 check "inbox unwritable: the message stays" [ "$(onserver)" -eq 1 ]
 check "inbox unwritable: no item" [ "$(items)" -eq 6 ]
 pull ok

@@ -40,17 +40,19 @@ pids=$pid
 
 curl -s -o "$tmp/form.html" "$url/"
 check "the form has a lessons textarea" \
-    grep -q '<textarea id="lessons" name="lessons" rows="5" maxlength="16384" aria-describedby="lessons-help">' \
+    grep -q '<textarea id="lessons" name="lessons" rows="5" maxlength="4096" aria-describedby="lessons-help">' \
     "$tmp/form.html"
 check "it is labelled, as optional" \
     grep -q '<label for="lessons">Lessons learned (optional)</label>' \
     "$tmp/form.html"
-tok=$(sed -n 's/.*name="token" value="\([^"]*\)".*/\1/p' "$tmp/form.html")
 
-# post OUT ARGS...: a valid report plus ARGS; prints the status.
+# post OUT ARGS...: a valid report plus ARGS, with a fresh token (a
+# token is good for one report); prints the status.
 post() {
 	out=$1
 	shift
+	tok=$(curl -s "$url/" |
+	    sed -n 's/.*name="token" value="\([^"]*\)".*/\1/p')
 	curl -s -o "$out" -w '%{http_code}' \
 	    --data-urlencode "token=$tok" \
 	    --data-urlencode "title=Lessons test" \
@@ -60,6 +62,7 @@ post() {
 	    --data-urlencode "loss_potential=death" \
 	    --data-urlencode "summary=A summary." \
 	    --data-urlencode "narrative=What happened." \
+	    --data-urlencode "consent=yes" \
 	    "$@" "$url/submit"
 }
 
@@ -70,17 +73,18 @@ code=$(post "$tmp/ok2.html")
 check "without lessons: 200" [ "$code" = 200 ]
 code=$(post "$tmp/ok3.html" --data-urlencode "lessons=")
 check "empty lessons: 200" [ "$code" = 200 ]
-head -c 16385 /dev/zero | tr '\0' a >"$tmp/long"
+# The limit is in characters: 4,096 of them, of any width.
+head -c 4097 /dev/zero | tr '\0' a >"$tmp/long"
 code=$(post "$tmp/bad.html" --data-urlencode "lessons@$tmp/long")
-check "16 KiB + 1 of lessons: 400" [ "$code" = 400 ]
-check "16 KiB + 1 of lessons: the message" grep -q 'At most 16 KiB' \
-    "$tmp/bad.html"
-check "16 KiB + 1 of lessons: marked invalid" \
+check "4,097 characters of lessons: 400" [ "$code" = 400 ]
+check "4,097 characters of lessons: the message" \
+    grep -q 'At most 4096 characters' "$tmp/bad.html"
+check "4,097 characters of lessons: marked invalid" \
     grep -q 'aria-describedby="lessons-help lessons-error" aria-invalid="true"' \
     "$tmp/bad.html"
-head -c 16384 /dev/zero | tr '\0' b >"$tmp/long"
+awk 'BEGIN { for (i = 0; i < 4096; i++) printf "\303\251" }' >"$tmp/long"
 code=$(post "$tmp/ok4.html" --data-urlencode "lessons@$tmp/long")
-check "16 KiB of lessons: 200" [ "$code" = 200 ]
+check "4,096 two-byte characters of lessons: 200" [ "$code" = 200 ]
 code=$(post "$tmp/bad2.html" --data-urlencode "lessons=one" \
     --data-urlencode "lessons=two")
 check "lessons twice: 400" [ "$code" = 400 ]
@@ -94,8 +98,8 @@ decrypt_all "$ib" "$tmp/out" || rc=$?
 check "every item decrypts" [ "$rc" -eq 0 ]
 check "the lessons, as typed" \
     grep -qxF 'lessons=Wait for cover & <call> it in.\nSecond line.' "$tmp/out"
-check "16 KiB of lessons kept" \
-    grep -qx "lessons=$(head -c 16384 /dev/zero | tr '\0' b)" "$tmp/out"
+check "4,096 characters of lessons kept" \
+    grep -qxF "lessons=$(cat "$tmp/long")" "$tmp/out"
 check "no lessons line for the two without" \
     [ "$(grep -c '^lessons=' "$tmp/out")" -eq 2 ]
 

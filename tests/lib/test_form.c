@@ -329,7 +329,7 @@ test_body_cap(void)
 	char	*s;
 
 	s = xmalloc(FORM_BODY_MAX + 2);
-	/* Exactly 64 KiB: one value of 64 KiB - 2. */
+	/* Exactly FORM_BODY_MAX: one value of FORM_BODY_MAX - 2. */
 	s[0] = 'a';
 	s[1] = '=';
 	memset(s + 2, 'x', FORM_BODY_MAX - 2);
@@ -351,7 +351,7 @@ test_body_cap(void)
 	INT_EQ(form_parse(&f, s, FORM_BODY_MAX + 1), FORM_ETOOBIG);
 	s[0] = '=';
 	INT_EQ(form_parse(&f, s, FORM_BODY_MAX + 1), FORM_ETOOBIG);
-	/* 64 KiB of escapes, decoded to a third. */
+	/* FORM_BODY_MAX of escapes, decoded to a third. */
 	s[0] = 'a';
 	s[1] = '=';
 	memset(s + 2, 'x', FORM_BODY_MAX - 2);

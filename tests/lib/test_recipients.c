@@ -74,7 +74,14 @@ keys_init(void)
 	size_t		 i;
 
 	for (i = 0; i < NKEYS; i++) {
-		crypto_box_keypair(boxpk[i], sk);
+		/*
+		 * About half of all X25519 public keys also decode as an
+		 * Ed25519 point; the "keys swapped" case needs box keys
+		 * that do not, or it fails one run in two.
+		 */
+		do
+			crypto_box_keypair(boxpk[i], sk);
+		while (crypto_core_ed25519_is_valid_point(boxpk[i]));
 		crypto_sign_keypair(signpk[i], sk);
 		b64(BOX[i], boxpk[i]);
 		b64(SIGN[i], signpk[i]);

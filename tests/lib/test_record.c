@@ -30,6 +30,7 @@
 
 #include "buf.h"
 #include "config.h"
+#include "field.h"
 #include "harness.h"
 #include "nm.h"
 #include "record.h"
@@ -162,22 +163,45 @@ addatt(struct buf *b, const char *name, size_t nlen, const char *type,
 	buf_add(b, data, dlen);
 }
 
+/* n 4-byte characters (U+1F693) into s, NUL-terminated. */
+static void
+wide(char *s, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		memcpy(s + 4 * i, "\xf0\x9f\x9a\x93", 4);
+	s[4 * n] = '\0';
+}
+
+/*
+ * A record with every field: the title and summary at their limits in
+ * characters of 4 bytes each, so at FIELD_BYTES() of them.
+ */
 static void
 fill(struct record *r)
 {
-	static char	 title[RECORD_TITLE_MAX + 1];
-	static char	 summary[RECORD_SUMMARY_MAX + 1];
+	static char	 title[FIELD_BYTES(RECORD_TITLE_MAX) + 1];
+	static char	 summary[FIELD_BYTES(RECORD_SUMMARY_MAX) + 1];
 	int		 k;
 
 	memset(r, 0, sizeof(*r));
-	memset(title, 'T', RECORD_TITLE_MAX);
-	memset(summary, 's', RECORD_SUMMARY_MAX);
-	summary[0] = '\n';
+	wide(title, RECORD_TITLE_MAX);
+	/* A newline and a tab are characters of a summary too. */
+	memcpy(summary, "\n\t \"", 4);
+	wide(summary + 4, RECORD_SUMMARY_MAX - 4);
 	r->field[RECORD_TITLE] = title;
 	r->field[RECORD_SUMMARY] = summary;
-	for (k = 1; k < RECORD_SUMMARY; k++)
-		r->field[k] = record_key_name((enum record_key)k);
-	r->field[RECORD_REGION] = "Pacific \"NW\"\nline two";
+	r->field[RECORD_EVENT_DATE] = "2024-02";
+	r->field[RECORD_INCIDENT_TYPE] = "traffic-stop";
+	r->field[RECORD_CONTRIBUTING_FACTORS] = "fatigue,a-b,c1,d,e";
+	r->field[RECORD_LOSS_POTENTIAL] = "death";
+	r->field[RECORD_OFFICERS_ON_SCENE] = "999";
+	r->field[RECORD_TIME_OF_DAY] = "night";
+	r->field[RECORD_LIGHTING] = "dark";
+	r->field[RECORD_WEATHER] = "snow-or-ice";
+	r->field[RECORD_AGENCY_TYPE] = "state-police";
+	r->field[RECORD_REGION] = "pacific-nw";
 	r->narrative = narrative;
 	r->contact = "call me: +1 555 0100\nor mail x@example.org";
 	r->lessons = "Wait for backup.\n\xe2\x80\x94 Always.";
@@ -312,7 +336,7 @@ static void
 test_decode_errors(void)
 {
 	struct buf	 b = BUF_INIT;
-	unsigned char	 big[RECORD_SUMMARY_MAX + 1];
+	unsigned char	 big[FIELD_BYTES(RECORD_SUMMARY_MAX) + 1];
 	unsigned char	 zero = 0, two = 2;
 	const char	*e;
 
@@ -370,14 +394,14 @@ test_decode_errors(void)
 	/* Lengths over the caps, and lengths past the end. */
 	base(&b, 16);
 	memset(big, 'x', sizeof(big));
-	add(&b, T_TITLE, big, RECORD_TITLE_MAX + 1);
-	BAD(&b, "title is 201 bytes, more than 200");
+	add(&b, T_TITLE, big, FIELD_BYTES(RECORD_TITLE_MAX) + 1);
+	BAD(&b, "title is 801 bytes, more than 800");
 	base(&b, 16);
-	add(&b, T_SUMMARY, big, RECORD_SUMMARY_MAX + 1);
-	BAD(&b, "summary is 1025 bytes, more than 1024");
+	add(&b, T_SUMMARY, big, FIELD_BYTES(RECORD_SUMMARY_MAX) + 1);
+	BAD(&b, "summary is 4097 bytes, more than 4096");
 	base(&b, 16);
-	add(&b, T_TITLE + 3, big, RECORD_VALUE_MAX + 1);
-	BAD(&b, "contributing_factors is 257 bytes, more than 256");
+	add(&b, T_TITLE + 3, big, 981);
+	BAD(&b, "contributing_factors is 981 bytes, more than 980");
 	base(&b, 16);
 	buf_add(&b, "\x20\x00\x01\x00\x01", 5);
 	BAD(&b, "narrative is 65537 bytes, more than 65536");
@@ -532,6 +556,90 @@ test_utf8(void)
 	buf_free(&b);
 }
 
+/*
+ * The report fields pass field_check() (no taxonomy): the record and
+ * every reader of a field agree.  Each of these decoded before.
+ */
+static void
+test_field_rules(void)
+{
+	static const struct {
+		unsigned int	 tag;
+		const char	*v, *want;
+	} bad[] = {
+		{ T_TITLE, "two\nlines", "title holds a control character "
+		    "or a line break" },
+		{ T_TITLE, "a\ttab", "title holds a control character "
+		    "or a line break" },
+		{ T_TITLE, "del \x7f", "title holds a control character "
+		    "or a line break" },
+		{ T_TITLE, "C1 \xc2\x85", "title holds a control character "
+		    "or a line break" },
+		{ T_TITLE, "an \xe2\x81\xa6isolate", "title holds a "
+		    "bidirectional control character (U+202A to U+202E or "
+		    "U+2066 to U+2069), which can make text read "
+		    "differently from what it is" },
+		{ T_SUMMARY, "cr\r\nlf", "summary holds a control "
+		    "character or a line break" },
+		{ T_SUMMARY, "\xe2\x80\xaa", "summary holds a "
+		    "bidirectional control character (U+202A to U+202E or "
+		    "U+2066 to U+2069), which can make text read "
+		    "differently from what it is" },
+		{ T_TITLE + 1, "2024-03-15", "event_date gives a day; give "
+		    "the year and month only (YYYY-MM)" },
+		{ T_TITLE + 1, "1899-12", "event_date is not a month "
+		    "(YYYY-MM)" },
+		{ T_TITLE + 1, "2024-13", "event_date is not a month "
+		    "(YYYY-MM)" },
+		{ T_TITLE + 2, "Traffic stop", "incident_type is not one of "
+		    "the listed values" },
+		{ T_TITLE + 3, "a,,b", "contributing_factors is not one of "
+		    "the listed values" },
+		{ T_TITLE + 3, "a,b,a", "contributing_factors gives the same "
+		    "value twice" },
+		{ T_TITLE + 3, "a,b,c,d,e,f", "contributing_factors gives "
+		    "more than five values" },
+		{ T_TITLE + 5, "0", "officers_on_scene is not a whole number "
+		    "from 1 to 999" },
+		{ T_TITLE + 5, "0007", "officers_on_scene is not a whole "
+		    "number from 1 to 999" },
+		{ T_TITLE + 5, "+7", "officers_on_scene is not a whole "
+		    "number from 1 to 999" },
+		{ T_TITLE + 5, "1000", "officers_on_scene is not a whole "
+		    "number from 1 to 999" },
+	};
+	static const struct {
+		unsigned int	 tag;
+		const char	*v;
+	} good[] = {
+		{ T_TITLE + 1, "1900-01" },
+		{ T_TITLE + 5, "007" },
+		{ T_TITLE + 5, "999" },
+		{ T_SUMMARY, "line\n\tindented" },
+	};
+	struct buf	 b = BUF_INIT;
+	const char	*e;
+	char		 want[512];
+	size_t		 i;
+
+	for (i = 0; i < NM_NELEM(bad); i++) {
+		base(&b, 16);
+		add(&b, bad[i].tag, bad[i].v, strlen(bad[i].v));
+		add(&b, T_NARRATIVE, "", 0);
+		INT_EQ(dec(&b, "n1", &e), -1);
+		snprintf(want, sizeof(want), "nearmiss: item n1: record: %s\n",
+		    bad[i].want);
+		STR_EQ(e, want);
+	}
+	for (i = 0; i < NM_NELEM(good); i++) {
+		base(&b, 16);
+		add(&b, good[i].tag, good[i].v, strlen(good[i].v));
+		add(&b, T_NARRATIVE, "", 0);
+		INT_EQ(dec(&b, "n1", &e), 0);
+	}
+	buf_free(&b);
+}
+
 static void
 test_encode_errors(void)
 {
@@ -552,7 +660,17 @@ test_encode_errors(void)
 } while (0)
 
 	EBAD(r.field[RECORD_TITLE] = big + sizeof(big) - 202,
-	    "title is longer than 200 bytes");
+	    "title is longer than allowed");
+	EBAD(r.field[RECORD_TITLE] = big + sizeof(big) - 802,
+	    "title is longer than 800 bytes");
+	EBAD(r.field[RECORD_TITLE] = "a \xe2\x80\xae b",
+	    "title holds a bidirectional control character (U+202A to "
+	    "U+202E or U+2066 to U+2069), which can make text read "
+	    "differently from what it is");
+	EBAD(r.field[RECORD_OFFICERS_ON_SCENE] = "0007",
+	    "officers_on_scene is not a whole number from 1 to 999");
+	EBAD(r.field[RECORD_REGION] = "Pacific NW",
+	    "region is not one of the listed values");
 	EBAD(r.field[RECORD_WEATHER] = "", "weather is empty");
 	EBAD(r.contact = "", "contact is empty");
 	EBAD(r.narrative = NULL, "narrative missing");
@@ -949,9 +1067,12 @@ test_keys(void)
 	INT_EQ(record_key_lookup("environment"), -1);
 	OK(record_key_name(RECORD_KEY_MAX) == NULL);
 	STR_EQ(record_key_name(RECORD_OFFICERS_ON_SCENE), "officers_on_scene");
-	INT_EQ(record_key_max(RECORD_TITLE), 200);
-	INT_EQ(record_key_max(RECORD_SUMMARY), 1024);
-	INT_EQ(record_key_max(RECORD_LIGHTING), 256);
+	/* Bytes: FIELD_BYTES() of the table's characters. */
+	INT_EQ(record_key_max(RECORD_TITLE), 800);
+	INT_EQ(record_key_max(RECORD_SUMMARY), 4096);
+	INT_EQ(record_key_max(RECORD_LIGHTING), 192);
+	INT_EQ(RECORD_TITLE_MAX, field_get(RECORD_TITLE)->max);
+	INT_EQ(RECORD_SUMMARY_MAX, field_get(RECORD_SUMMARY)->max);
 	INT_EQ(record_key_max(RECORD_KEY_MAX), 0);
 	INT_EQ(record_key_tax(RECORD_TITLE), -1);
 	INT_EQ(record_key_tax(RECORD_EVENT_DATE), -1);
@@ -981,6 +1102,7 @@ main(void)
 	test_minimal();
 	test_decode_errors();
 	test_utf8();
+	test_field_rules();
 	test_encode_errors();
 	test_email_decode();
 	test_email_encode();

@@ -355,16 +355,16 @@ test_fence(void)
 	    "r.md:1: front matter is not closed by a \"---\" line\n");
 	BADTEXT("---",
 	    "r.md:1: front matter is not closed by a \"---\" line\n");
-	/* More than 8 KiB of front matter, closed or not. */
+	/* More than 16 KiB of front matter, closed or not. */
 	buf_addstr(&b, "---\n");
-	for (i = 0; i < 300; i++)
+	for (i = 0; i < 600; i++)
 		buf_addstr(&b, "# padding padding padding padding\n");
 	buf_addstr(&b, "---\n");
 	bad_text(__LINE__, b.data, b.len, "r.md:1: front matter larger than "
-	    "8192 bytes (or its closing \"---\" is missing)\n");
+	    "16384 bytes (or its closing \"---\" is missing)\n");
 	buf_truncate(&b, b.len - 4);
 	bad_text(__LINE__, b.data, b.len, "r.md:1: front matter larger than "
-	    "8192 bytes (or its closing \"---\" is missing)\n");
+	    "16384 bytes (or its closing \"---\" is missing)\n");
 	buf_free(&b);
 }
 
@@ -499,9 +499,16 @@ test_title_summary(void)
 	BAD("title", "title: \"a\\0b\"\n", "r.md:3: title: contains a NUL "
 	    "byte\n");
 	BAD("summary", "summary: \"\"\n", "r.md:16: summary: must be "
-	    "non-empty text\n");
+	    "non-empty text of at most 1024 characters\n");
 	BAD("summary", "summary: \"bell\\a\"\n", "r.md:16: summary: must be "
-	    "non-empty text\n");
+	    "non-empty text of at most 1024 characters\n");
+	BAD("summary", "summary: \"cr\\r\"\n", "r.md:16: summary: must be "
+	    "non-empty text of at most 1024 characters\n");
+	/* C1 controls and DEL, as lib/field.c has them (NEL is U+0085). */
+	BAD("summary", "summary: \"c1 \\x85\"\n", "r.md:16: summary: must be "
+	    "non-empty text of at most 1024 characters\n");
+	BAD("title", "title: \"del \\x7f\"\n", "r.md:3: title: must be 1 "
+	    "to 200 characters on one line\n");
 	BAD("summary", "summary: \"nul\\0\"\n", "r.md:16: summary: contains "
 	    "a NUL byte\n");
 	buf_free(&b);
@@ -643,6 +650,106 @@ test_shapes(void)
 	BAD("officers_on_scene", "officers_on_scene: \"+3\"\n", "r.md:9: "
 	    "officers_on_scene: expected a number from 1 to 999, got "
 	    "\"+3\"\n");
+	/* At most three digits, as lib/field.c counts (this passed). */
+	BAD("officers_on_scene", "officers_on_scene: 0007\n", "r.md:9: "
+	    "officers_on_scene: expected a number from 1 to 999, got "
+	    "\"0007\"\n");
+}
+
+/* n copies of the UTF-8 character c into b. */
+static void
+repeat(struct buf *b, const char *c, size_t n)
+{
+	while (n-- > 0)
+		buf_addstr(b, c);
+}
+
+/* Limits in characters: the table's, whatever the bytes (these failed). */
+static void
+test_chars(void)
+{
+	struct buf	 b = BUF_INIT, r = BUF_INIT;
+	struct report	 rep;
+	const char	*err;
+
+	buf_addstr(&b, "title: \"");
+	repeat(&b, "\xf0\x9f\x9a\x93", 200);
+	buf_addstr(&b, "\"\n");
+	mk(&r, "title", b.data);
+	INT_EQ(parse(r.data, r.len, &err), 0);
+	STR_EQ(err, "");
+	buf_reset(&b);
+	buf_addstr(&b, "title: \"");
+	repeat(&b, "\xc3\xa9", 201);
+	buf_addstr(&b, "\"\n");
+	BAD("title", b.data, "r.md:3: title: must be 1 to 200 characters on "
+	    "one line\n");
+
+	/* The longest summary, 1024 characters of 4 bytes, and a tab. */
+	buf_reset(&b);
+	buf_addstr(&b, "summary: \"\\t");
+	repeat(&b, "\xf0\x9f\x9a\x93", 1023);
+	buf_addstr(&b, "\"\n");
+	mk(&r, "summary", b.data);
+	cap_start();
+	INT_EQ(report_parse(&rep, &cfg, "r.md", r.data, r.len), 0);
+	STR_EQ(cap_end(), "");
+	OK(rep.summary != NULL && strlen(rep.summary) == 1 + 4 * 1023);
+	report_free(&rep);
+	buf_free(&b);
+	buf_free(&r);
+}
+
+/*
+ * A bidirectional control anywhere in the file is refused at the first
+ * one's line and column: in a value, a comment, an unknown key, the
+ * body; written as a YAML escape it is the field's error.
+ */
+static void
+test_bidi(void)
+{
+	struct buf	 b = BUF_INIT;
+	const char	*err;
+
+	BAD("title", "title: \"abc \xe2\x80\xae" "cba\"\n",
+	    "r.md:3: column 13: U+202E RIGHT-TO-LEFT OVERRIDE: "
+	    "bidirectional controls are not allowed in a report (they can "
+	    "make text read differently from what it is); remove it\n");
+	/* Columns count characters, not bytes. */
+	BAD("summary", "summary: \"\xc3\xa9\xc3\xa9\xe2\x81\xa6x\"\n",
+	    "r.md:16: column 13: U+2066 LEFT-TO-RIGHT ISOLATE: "
+	    "bidirectional controls are not allowed in a report (they can "
+	    "make text read differently from what it is); remove it\n");
+	BAD("region", "# \xe2\x80\xaa\nregion: west\n",
+	    "r.md:15: column 3: U+202A LEFT-TO-RIGHT EMBEDDING: "
+	    "bidirectional controls are not allowed in a report (they can "
+	    "make text read differently from what it is); remove it\n");
+	/* The first one only, and before any other error. */
+	BAD("id", "id: \xe2\x81\xa9\xe2\x80\xab\n",
+	    "r.md:2: column 5: U+2069 POP DIRECTIONAL ISOLATE: "
+	    "bidirectional controls are not allowed in a report (they can "
+	    "make text read differently from what it is); remove it\n");
+	BAD("title", "title: \"\\u202E\"\n", "r.md:3: title: holds a "
+	    "bidirectional control character (U+202A to U+202E or U+2066 "
+	    "to U+2069), which can make text read differently from what it "
+	    "is; remove it\n");
+	BAD("summary", "summary: \"\\u2068x\"\n", "r.md:16: summary: holds "
+	    "a bidirectional control character (U+202A to U+202E or U+2066 "
+	    "to U+2069), which can make text read differently from what it "
+	    "is; remove it\n");
+
+	/* In the body. */
+	mk(&b, NULL, NULL);
+	buf_addstr(&b, "\nA line \xe2\x80\xad.\n");
+	INT_EQ(parse(b.data, b.len, &err), -1);
+	STR_EQ(err, "r.md:24: column 8: U+202D LEFT-TO-RIGHT OVERRIDE: "
+	    "bidirectional controls are not allowed in a report (they can "
+	    "make text read differently from what it is); remove it\n");
+	/* U+200F RIGHT-TO-LEFT MARK is not a control: allowed. */
+	mk(&b, NULL, NULL);
+	buf_addstr(&b, "\nA line \xe2\x80\x8f.\n");
+	INT_EQ(parse(b.data, b.len, &err), 0);
+	buf_free(&b);
 }
 
 static void
@@ -696,22 +803,23 @@ test_hostile(void)
 	    "r.md:2: front matter: expected key: value lines\n");
 	BADTEXT("---\njust a string\n---\n",
 	    "r.md:2: front matter: expected key: value lines\n");
-	/* A scalar over 1 KiB, within the 8 KiB block. */
+	/* A summary over 1024 characters, within the 4 KiB scalar. */
 	buf_reset(&b);
 	buf_addstr(&b, "summary: ");
 	for (i = 0; i < 1025; i++)
 		buf_addch(&b, 's');
 	buf_addstr(&b, "\n");
-	BAD("summary", b.data,
-	    "r.md:16: front matter: value longer than 1024 bytes\n");
+	BAD("summary", b.data, "r.md:16: summary: must be non-empty text of "
+	    "at most 1024 characters\n");
+	/* A scalar over 4 KiB, within the 16 KiB block. */
 	buf_reset(&b);
 	buf_addstr(&b, "colour: ");
-	for (i = 0; i < 2000; i++)
+	for (i = 0; i < 4097; i++)
 		buf_addch(&b, 'c');
 	buf_addstr(&b, "\n");
 	BAD("region", b.data,
-	    "r.md:15: front matter: value longer than 1024 bytes\n");
-	/* A 3 MB scalar: refused by the 8 KiB cap, quickly. */
+	    "r.md:15: front matter: value longer than 4096 bytes\n");
+	/* A 3 MB scalar: refused by the 16 KiB cap, quickly. */
 	buf_reset(&b);
 	buf_addstr(&b, "---\nsummary: ");
 	for (i = 0; i < 3 * 1024 * 1024; i++)
@@ -719,7 +827,7 @@ test_hostile(void)
 	buf_addstr(&b, "\n---\n");
 	t0 = now();
 	bad_text(__LINE__, b.data, b.len, "r.md:1: front matter larger than "
-	    "8192 bytes (or its closing \"---\" is missing)\n");
+	    "16384 bytes (or its closing \"---\" is missing)\n");
 	OK(now() - t0 < 1.0);
 	/* 100000 '[' on one line, closed and not closed. */
 	buf_reset(&b);
@@ -731,9 +839,9 @@ test_hostile(void)
 	    "closed by a \"---\" line\n");
 	buf_addstr(&b, "\n---\n");
 	bad_text(__LINE__, b.data, b.len, "r.md:1: front matter larger than "
-	    "8192 bytes (or its closing \"---\" is missing)\n");
+	    "16384 bytes (or its closing \"---\" is missing)\n");
 	OK(now() - t0 < 1.0);
-	/* 4000 '[' fit in 8 KiB: libyaml must fail, not recurse forever. */
+	/* 4000 '[' fit in 16 KiB: libyaml must fail, not recurse forever. */
 	buf_reset(&b);
 	buf_addstr(&b, "---\na: ");
 	for (i = 0; i < 4000; i++)
@@ -870,6 +978,8 @@ main(void)
 	test_dates();
 	test_terms();
 	test_shapes();
+	test_chars();
+	test_bidi();
 	test_hostile();
 	test_bytes();
 	test_cmp();

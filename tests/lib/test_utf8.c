@@ -153,6 +153,49 @@ test_ranges(void)
 	INT_EQ(bad, 0);
 }
 
+/* Bidirectional controls: found, stripped, and nothing else touched. */
+static void
+test_bidi(void)
+{
+	char		 s[64];
+	uint32_t	 cp;
+	size_t		 n;
+
+	for (cp = 0x2000; cp < 0x2100; cp++)
+		INT_EQ(utf8_is_bidi(cp), (cp >= 0x202a && cp <= 0x202e) ||
+		    (cp >= 0x2066 && cp <= 0x2069));
+	INT_EQ(utf8_is_bidi(0x200f), 0);	/* RLM is a mark, kept */
+	INT_EQ(utf8_find_bidi("plain", 5), -1);
+	INT_EQ(utf8_find_bidi("ab\xe2\x80\xae" "cd", 7), 2);
+	INT_EQ(utf8_find_bidi("\xe2\x81\xa6", 3), 0);
+	INT_EQ(utf8_find_bidi("\xe2\x81\xa9", 3), 0);
+	INT_EQ(utf8_find_bidi("\xe2\x81\xaa", 3), -1);
+	INT_EQ(utf8_find_bidi("\xe2\x80\xa9", 3), -1);	/* U+2029 */
+	INT_EQ(utf8_find_bidi("\xe2\x80", 2), -1);	/* cut short */
+	INT_EQ(utf8_find_bidi("\xff\xe2\x80\xab", 4), 1);
+	strcpy(s, "x\xe2\x80\xaay\xe2\x81\xa7z\xc3\xa9\xe2\x80\x94");
+	n = utf8_strip_bidi(s, strlen(s));
+	INT_EQ(n, 8);
+	STR_EQ(s, "xyz\xc3\xa9\xe2\x80\x94");
+	strcpy(s, "\xe2\x80\xae\xe2\x80\xae");
+	INT_EQ(utf8_strip_bidi(s, 6), 0);
+	STR_EQ(s, "");
+	strcpy(s, "keep \xff\xe2\x80");
+	INT_EQ(utf8_strip_bidi(s, 8), 8);
+	STR_EQ(s, "keep \xff\xe2\x80");
+	INT_EQ(utf8_chars("", 0), 0);
+	INT_EQ(utf8_chars("abc", 3), 3);
+	INT_EQ(utf8_chars("\xc3\xa9t\xc3\xa9", 5), 3);
+	INT_EQ(utf8_chars("\xf0\x9f\x9a\x93", 4), 1);
+	INT_EQ(utf8_chars("\xff\xfe", 2), 2);
+	INT_EQ(utf8_prefix("abc", 3, 2), 2);
+	INT_EQ(utf8_prefix("abc", 3, 5), 3);
+	INT_EQ(utf8_prefix("\xc3\xa9t\xc3\xa9", 5, 2), 3);
+	INT_EQ(utf8_prefix("\xc3\xa9t\xc3\xa9", 5, 0), 0);
+	INT_EQ(utf8_prefix("\xf0\x9f\x9a\x93x", 5, 1), 4);
+	INT_EQ(utf8_prefix("\xffx", 2, 1), 1);
+}
+
 int
 main(void)
 {
@@ -160,5 +203,6 @@ main(void)
 	test_invalid();
 	test_short();
 	test_ranges();
+	test_bidi();
 	return DONE("test_utf8");
 }

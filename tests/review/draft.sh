@@ -141,8 +141,10 @@ check "... still one receipts line" \
     [ "$(grep -c "^$(h a) " "$C/receipts")" -eq 1 ]
 
 # --- A record with nothing usable: TODOs the check rejects -------------
+# (A record holds only values lib/field.c accepts: terms are slugs, but
+# may be outside this taxonomy.)
 Bi=$(mk -d 2026-04-01 -H "$(h b)" -f incident_type=not-a-type \
-    -f contributing_factors=bogus -f event_date=1899-13 -n '')
+    -f contributing_factors=bogus,other-bogus -n '')
 run draft $K "$Bi"
 g=$C/reports/2026/2026-0002.md
 check "an empty record is drafted as 2026-0002 (exit $rc)" \
@@ -154,7 +156,11 @@ done
 check "a TODO narrative" grep -q '^TODO: the narrative' "$g"
 check "a TODO lesson" grep -q '^- TODO: the lessons learned' "$g"
 check_not "values outside the taxonomy are left out" \
-    grep -q 'not-a-type\|bogus\|1899' "$g"
+    grep -q 'not-a-type\|bogus' "$g"
+check "the title's placeholder gives the limit in characters" grep -qx \
+    'title: ""  # TODO: Title, one line, at most 200 characters' "$g"
+check "... and the summary's" grep -qx \
+    'summary: ""  # TODO: Summary, at most 1024 characters' "$g"
 "$CHECK" "$C/nearmiss.ini" "$g" 2>"$tmp/check" && rc=0 || rc=$?
 check "the report check rejects it" [ "$rc" -eq 1 ]
 for x in 'title:' 'event_date:' 'published:' 'incident_type:' \
@@ -177,6 +183,48 @@ check "filled in, it passes the report check ($rc)" [ "$rc" -eq 0 ]
 cat "$tmp/check"
 "$NMREVIEW" lint "$tmp/filled.md" >/dev/null 2>&1 && rc=0 || rc=$?
 check "... and the lint ($rc)" [ "$rc" -eq 0 ]
+
+# --- Values as lib/field.c reads them ----------------------------------
+# Officers "007" is written 7; a title of 200 characters of two bytes each
+# is kept (it was more than 200 bytes); known factors are kept, unknown
+# ones dropped; an optional field the taxonomy does not know is left out.
+t200=$(printf '%0200d' 0 | sed 's/0/\xc3\xa9/g')
+t200=$(printf "$t200")
+Hi=$(mk -d 2026-07-01 -H "$(h 2)" -f title="$t200" -f officers_on_scene=007 \
+    -f contributing_factors=nope,fatigue,nope2,training \
+    -f region=atlantis -f event_date=2026-06 -n 'Text.')
+run draft $K "$Hi"
+gh=$C/reports/2026/$(sed -n 's/.* as report \([0-9-]*\) .*/\1/p' "$tmp/out").md
+check "a record with officers 007: drafted ($rc)" \
+    sh -c '[ "$1" -eq 0 ] && [ -f "$2" ]' sh "$rc" "$gh"
+check "officers_on_scene: 7" grep -qx 'officers_on_scene: 7' "$gh"
+check "a 200-character title of 400 bytes is kept" \
+    grep -qx "title: \"$t200\"" "$gh"
+check "the known factors" \
+    grep -qx 'contributing_factors: \[fatigue, training\]' "$gh"
+check_not "an unknown optional term is left out" grep -q 'region' "$gh"
+check "event_date kept" grep -qx 'event_date: 2026-06' "$gh"
+
+# A record with only a narrative and consent, as the form allows: the
+# draft is valid YAML whose every required field is a TODO the report
+# check names (and no YAML error).
+Ii=$(mk -d 2026-07-02 -H "$(h 3)" -n 'Only a narrative.')
+run draft $K "$Ii"
+gi=$C/reports/2026/$(sed -n 's/.* as report \([0-9-]*\) .*/\1/p' "$tmp/out").md
+check "a narrative-only record: drafted ($rc)" \
+    sh -c '[ "$1" -eq 0 ] && [ -f "$2" ]' sh "$rc" "$gi"
+"$CHECK" "$C/nearmiss.ini" "$gi" 2>"$tmp/check" && rc=0 || rc=$?
+check "... the report check rejects it ($rc)" [ "$rc" -eq 1 ]
+check_not "... with no YAML error" grep -q 'front matter' "$tmp/check"
+for x in 'title: must be' 'event_date: ' 'published: ' 'incident_type: ' \
+    'contributing_factors: ' 'loss_potential: ' 'summary: must be'; do
+	check "... naming $x" grep -q ":[0-9]*: $x" "$tmp/check"
+done
+check "... one message per required field" \
+    [ "$(grep -c '' "$tmp/check")" -eq 7 ]
+check_not "... and no optional field" \
+    grep -q 'officers\|environment\|agency\|region' "$gi"
+cat "$tmp/check"
 
 # --- Report id numbering -----------------------------------------------
 mkdir -p "$C/reports/2026" "$C/approvals/2026"
@@ -201,7 +249,7 @@ run draft $K "$Ei"
 check "the year is the day received's: 2025-0001" \
     [ -f "$C/reports/2025/2025-0001.md" ]
 check "receipts: one line per drafted item" \
-    [ "$(grep -c ' draft ' "$C/receipts")" -eq 6 ]
+    [ "$(grep -c ' draft ' "$C/receipts")" -eq 8 ]
 
 # --- Refusals -----------------------------------------------------------
 # A rejected item is not drafted.

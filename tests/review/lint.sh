@@ -267,4 +267,91 @@ check "NEARMISS_DATA is used (a name added to the data is flagged)" \
 check "without NEARMISS_DATA the data beside the program is found ($rc)" \
     test "$rc" -eq 1
 
+# --- Bidirectional controls -----------------------------------------------
+# Flagged wherever they are (a title, a taxonomy value the other rules
+# skip, [brackets], the body, inside another finding), each with its code
+# point and name; never accepted.
+rlo=$(printf '\342\200\256')
+lri=$(printf '\342\201\246')
+pdi=$(printf '\342\201\251')
+cat >"$tmp/bidi.md" <<EOF
+---
+id: 2026-0002
+title: "A stop ${rlo}fdp.exe"
+region: west${lri}
+summary: "Fine [${pdi}]."
+---
+See https://example.org/a${rlo}b now.
+EOF
+lint "$tmp/bidi.md" >"$tmp/out" 2>&1 && rc=0 || rc=$?
+check "bidi: exit 1 (got $rc)" test "$rc" -eq 1
+check "bidi in the title, at its column" \
+    grep -qx "$tmp/bidi.md:3:16: bidi: U+202E RIGHT-TO-LEFT OVERRIDE" \
+    "$tmp/out"
+check "bidi in a taxonomy value" \
+    grep -qx "$tmp/bidi.md:4:13: bidi: U+2066 LEFT-TO-RIGHT ISOLATE" \
+    "$tmp/out"
+check "bidi in brackets" \
+    grep -qx "$tmp/bidi.md:5:17: bidi: U+2069 POP DIRECTIONAL ISOLATE" \
+    "$tmp/out"
+check "bidi inside a url finding, printed too" \
+    grep -qx "$tmp/bidi.md:7:26: bidi: U+202E RIGHT-TO-LEFT OVERRIDE" \
+    "$tmp/out"
+check "... and the url's text shows it as ?" \
+    grep -qx "$tmp/bidi.md:7:5: url: https://example.org/a?b" "$tmp/out"
+check "no raw bidi control reaches the output" \
+    sh -c '! grep -q "$1\|$2\|$3" "$4"' sh "$rlo" "$lri" "$pdi" "$tmp/out"
+check "5 findings in all" test "$(wc -l <"$tmp/out")" -eq 5
+lint --accept "bidi:U+202E RIGHT-TO-LEFT OVERRIDE" "$tmp/bidi.md" \
+    >"$tmp/out" 2>"$tmp/err" && rc=0 || rc=$?
+check "--accept bidi:...: refused, exit 2 (got $rc)" test "$rc" -eq 2
+check "... saying why" grep -q 'bidirectional controls cannot be accepted' \
+    "$tmp/err"
+printf 'Plain text%s.\n' "$rlo" >"$tmp/bidi2.md"
+lint --accept "name:Maria Lopez" "$tmp/bidi2.md" >"$tmp/out" 2>&1 &&
+    rc=0 || rc=$?
+check "a lone bidi control: exit 1 (got $rc)" test "$rc" -eq 1
+check "... one finding" \
+    grep -qx "$tmp/bidi2.md:1:11: bidi: U+202E RIGHT-TO-LEFT OVERRIDE" \
+    "$tmp/out"
+"$NMREVIEW" approve --accept "bidi:U+202E RIGHT-TO-LEFT OVERRIDE" \
+    "$tmp/bidi2.md" >"$tmp/out" 2>"$tmp/err" && rc=0 || rc=$?
+check "approve --accept bidi:...: refused, exit 2 (got $rc)" test "$rc" -eq 2
+check "... saying why" grep -q 'bidirectional controls cannot be accepted' \
+    "$tmp/err"
+# approve refuses a report with one, naming it, before the lint runs.
+arepo=$tmp/arepo
+mkdir -p "$arepo/content/reports/2026"
+cp "$TOP/content/nearmiss.ini" "$arepo/content/"
+git init -q "$arepo"
+"$NMREVIEW" keygen --no-passphrase alice -o "$tmp/alice.key" \
+    >/dev/null 2>&1
+cat >"$arepo/content/reports/2026/2026-0002.md" <<EOF
+---
+id: 2026-0002
+title: "A stop ${rlo}fdp.exe"
+event_date: 2026-01
+published: 2026-02-14
+incident_type: traffic-stop
+contributing_factors: [communication]
+loss_potential: death
+summary: "Fine."
+---
+Text.
+
+## Lessons learned
+
+- One.
+EOF
+(cd "$arepo" && "$NMREVIEW" approve -K "$tmp/alice.key" -p content \
+    content/reports/2026/2026-0002.md) >"$tmp/out" 2>"$tmp/err" && rc=0 ||
+    rc=$?
+check "approve of a report with a bidi control: exit 1 (got $rc)" \
+    test "$rc" -eq 1
+check "... naming its line, column and name" grep -q \
+    'content/reports/2026/2026-0002.md:3: column 16: U+202E RIGHT-TO-LEFT OVERRIDE: bidirectional controls are not allowed' \
+    "$tmp/err"
+check "... nothing approved" grep -q 'nothing approved' "$tmp/err"
+check "... no approvals file" test ! -e "$arepo/content/approvals"
+
 finish lint

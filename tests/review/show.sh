@@ -39,10 +39,10 @@ head -c 3000 /dev/urandom >"$tmp/blob"
 esc=$(printf '\033]0;owned\007\033[2J')
 E=$("$MKITEM" -i "$tmp/inbox" -R "$tmp/alice.pub" -C email \
     -d 2020-02-03 -H "$(printf '%064d' 7)" \
-    -f title="Title ${esc}with escapes" -f incident_type=traffic-stop \
+    -f title="Title with escapes" -f incident_type=traffic-stop \
     -f event_date=2020-01 -f region=northeast \
     -n "$(printf 'First line.\nSecond line.')" \
-    -l "Wear the vest." -s "-- Sgt. Jane Roe, Badge 4411" \
+    -l "Wear ${esc}the vest." -s "-- Sgt. Jane Roe, Badge 4411" \
     -c "jane.roe@example.org, 555-0100" \
     -a "../../evil.sh:application/pdf:$tmp/a.pdf" \
     -a "$(printf 'caf\303\251.bin'):application/octet-stream:$tmp/blob")
@@ -63,7 +63,8 @@ check "show: receipt hash" grep -qx "Receipt:    sha256 $(printf '%064d' 7)" \
 check "show: fields" grep -qx "incident_type         traffic-stop" "$tmp/out"
 check "show: region" grep -qx "region                northeast" "$tmp/out"
 check "show: narrative, lines kept" grep -qx "Second line." "$tmp/out"
-check "show: lessons" grep -qx "Wear the vest." "$tmp/out"
+check "show: lessons, escapes made visible" \
+    grep -qx "Wear ?\]0;owned??\[2Jthe vest\." "$tmp/out"
 check "show: signature block marked" \
     grep -q "^-- Signature block (cut from the narrative; identifies the sender; NEVER PUBLISH)" \
     "$tmp/out"
@@ -86,8 +87,6 @@ check "show: metadata warning" grep -q "Attachments can carry metadata" "$tmp/ou
 check_not "show: no escape character reaches the terminal" \
     grep -q "$(printf '\033')" "$tmp/out"
 check_not "show: no BEL either" grep -q "$(printf '\007')" "$tmp/out"
-check "show: the title, escapes made visible" \
-    grep -q "^title  *Title ?\]0;owned??\[2Jwith escapes$" "$tmp/out"
 check "show: consent" grep -q "^Consent:    yes" "$tmp/out"
 
 run show $K "$Q"
@@ -108,9 +107,9 @@ if command -v node >/dev/null 2>&1; then
 	    const r = JSON.parse(require("fs").readFileSync(process.argv[1]));
 	    const ok = r.id === process.argv[2] && r.channel === "email" &&
 		r.received === "2020-02-03" && r.fields.region === "northeast" &&
-		r.fields.title.includes("\u001b") &&
+		r.lessons.includes("\u001b") &&
 		r.narrative === "First line.\nSecond line." &&
-		r.lessons === "Wear the vest." &&
+		r.lessons.startsWith("Wear ") &&
 		r.never_publish.contact === "jane.roe@example.org, 555-0100" &&
 		r.never_publish.signature.startsWith("-- Sgt.") &&
 		r.contact === undefined && r.attachments.length === 2 &&

@@ -1,0 +1,156 @@
+/*
+ * Copyright (c) 2026 The nearmiss authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The build's internal interfaces, shared by its files: the thread pool
+ * (pool.c), the publish step and the output lock (publish.c), the full
+ * build (full.c), the incremental build (incr.c) and the pieces both
+ * builds use (build.c).
+ */
+
+#ifndef NM_BUILD_H
+#define NM_BUILD_H
+
+#include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <time.h>
+
+#include <git2.h>
+
+#define JOBS_MAX	16
+#define PAGE_MAX	(512 * 1024)
+
+struct buf;
+struct gitsrc;
+struct outfile;
+struct render;
+struct report;
+struct site;
+struct state;
+
+/*
+ * A pool of threads working through items 0..n-1: each takes the next
+ * index from next and counts it in done when finished.  The thread that
+ * called pool_init() shows progress on a terminal.
+ */
+struct pool {
+	atomic_size_t	 next;
+	atomic_size_t	 done;
+	size_t		 n;
+	const char	*what;
+	int		 progress;
+	int		 failed;	/* set under lock */
+	pthread_mutex_t	 lock;
+	pthread_t	 owner;		/* the thread that shows progress */
+	struct timespec	 last;
+};
+
+/*
+ * The files an incremental build changes.  Each is written in full to
+ * OUTDIR/.nearmiss-tmp/ first; publish_commit() makes them durable with
+ * one syncfs() and only then renames them into place, one atomic rename
+ * each, so a crash leaves every file either old or new, never partial.
+ */
+struct publish {
+	pthread_mutex_t	 lock;
+	char		 tmpdir[PATH_MAX];
+	char		**tmp, **dst;
+	size_t		 n;
+};
+
+/* pool.c */
+/* Milliseconds since *t0; sets *t0 to now (for -v phase timings). */
+long	lap(struct timespec *t0);
+/* Sets p up for n items; progress (when prog and n > 500) says what. */
+void	pool_init(struct pool *p, size_t n, const char *what, int prog);
+/* Runs fn(arg) on jobs threads, the caller being one of them. */
+void	pool_run(int jobs, void *(*fn)(void *), void *arg);
+/* Marks the phase failed (a worker logged why). */
+void	pool_fail(struct pool *);
+/* Counts one item done and shows progress from the owning thread. */
+void	pool_step(struct pool *);
+/* Ends the phase: the last progress line, then frees the lock. */
+void	pool_end(struct pool *);
+
+/* publish.c */
+/* Makes the empty OUTDIR/.nearmiss-tmp; p->lock is set up already. */
+int	publish_init(struct publish *, const char *outdir);
+/* Syncs (when sync) and renames every staged file into place. */
+int	publish_commit(struct publish *, int sync);
+/* Removes what is staged and frees p, the lock too. */
+void	publish_free(struct publish *);
+/*
+ * Writes data to dir/rel.  In a full build (pub NULL) the file is new in
+ * the staging tree; otherwise it is staged for publish_commit(), and only
+ * if its bytes differ from the file in place (*changed says which).
+ */
+int	write_out(struct publish *pub, const char *dir, const char *rel,
+	    const struct buf *data, int *changed);
+/* Removes dir/rel, then its parent folders that became empty. */
+int	remove_out(const char *dir, const char *rel);
+/* Exchanges the staging folder with outdir and removes the old site. */
+int	swap_in(const char *staging, const char *outdir);
+/* Refuses (-1, logged) to replace a folder that is not ours. */
+int	outdir_ok(const char *outdir);
+/* fsyncs the folder that holds path, making a rename in it durable. */
+int	parent_sync(const char *path);
+/* syncfs() of the file system that holds dir. */
+int	sync_tree(const char *dir);
+/*
+ * Takes OUTDIR.lock (one build at a time per output) and then removes
+ * what a killed build left beside the output: OUTDIR.tmp-XXXXXX staging
+ * folders.  Returns the lock's descriptor, or -1.
+ */
+int	lock_output(const char *outdir);
+
+/* build.c */
+/*
+ * Reads, checks and renders one report into rc->page (the HTML of its
+ * page), resetting rc first.  Returns 0, or -1 with the problems logged.
+ */
+int	render_one(struct render *rc, struct report *r, const struct site *,
+	    git_repository *, const git_oid *, const char *relpath);
+/*
+ * Renders files[i] of the n list, feed and other pages where todo[i]
+ * (todo NULL: all) on the pool, writing each with write_out();
+ * *written counts the files written or changed.
+ */
+int	run_outfiles(const struct site *, const struct outfile *files,
+	    size_t n, const char *dir, struct publish *pub,
+	    const unsigned char *todo, size_t *written);
+/*
+ * Finds ids used by more than one report of r[0..n) (those with ok[i]);
+ * logs each and clears their ok flags.  Returns the number of reports
+ * so excluded.
+ */
+size_t	find_duplicates(struct report *r, int *ok, size_t n,
+	    const char *prefix);
+/* Copies the files of the theme's static/ into dir (same structure). */
+int	copy_static(const char *from, const char *to, struct publish *);
+
+/* full.c: 0, 1 when done with reports left out, or -1. */
+int	full_build(struct site *, const struct gitsrc *, const git_oid *theme);
+
+/*
+ * incr.c: 0 when done, 1 when done with reports left out, -1 on error,
+ * and NM_ENOTFOUND when a full build is needed instead (s unchanged).
+ */
+int	incremental_build(struct site *, const struct gitsrc *,
+	    struct state *, const git_oid *theme);
+
+#endif /* NM_BUILD_H */

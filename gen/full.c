@@ -1,0 +1,442 @@
+/*
+ * Copyright (c) 2026 The nearmiss authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The full build: a pool of threads checks each report's approvals and
+ * renders its page into a staging folder beside the output, then the
+ * lists, feeds and status index; the staging folder is swapped in with
+ * one atomic exchange, so the previous site stays servable until then.
+ */
+
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <git2.h>
+
+#include "buf.h"
+#include "build.h"
+#include "file.h"
+#include "gen.h"
+#include "log.h"
+#include "nm.h"
+#include "render.h"
+#include "tmpl.h"
+
+/* The report phase of a full build. */
+struct rjob {
+	struct pool		 pool;
+	const struct site	*s;
+	const struct gitsrc	*src;
+	struct srcfile		*files;
+	size_t			 nfiles;
+	struct report		*reports;	/* one per file */
+	int			*ok;
+	int			*written;
+	/*
+	 * Per file, what it lacks to be published, when the workers check
+	 * the approvals (check); NULL: approved or not checked.
+	 */
+	int			 check;
+	char			**why;
+	const char		*dir;
+	/* Claimed ids: open addressing on file indexes, under pool.lock. */
+	size_t			*claims;
+	size_t			 nclaims;
+};
+
+static size_t
+hash_str(const char *s)
+{
+	size_t	 h = 1469598103934665603ULL;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+/* Claims id for file i; returns the index of an earlier owner or -1. */
+static long
+claim_id(struct rjob *j, size_t i)
+{
+	size_t	 h, k;
+	long	 owner = -1;
+
+	pthread_mutex_lock(&j->pool.lock);
+	h = hash_str(j->reports[i].id) % j->nclaims;
+	for (k = h; ; k = (k + 1) % j->nclaims) {
+		if (j->claims[k] == (size_t)-1) {
+			j->claims[k] = i;
+			break;
+		}
+		if (strcmp(j->reports[j->claims[k]].id,
+		    j->reports[i].id) == 0) {
+			owner = (long)j->claims[k];
+			break;
+		}
+	}
+	pthread_mutex_unlock(&j->pool.lock);
+	return owner;
+}
+
+/*
+ * 1 if file i is short of approvals (its why is kept for after the
+ * phase).  The Ed25519 checks cost about as much as the rendering, so
+ * they run here, on every worker, rather than in a pass of their own.
+ * A file whose path the rule cannot read is rendered, which reports it.
+ */
+static int
+unapproved(struct rjob *j, git_repository *repo, size_t i)
+{
+	char	*why = NULL;
+
+	if (!j->check)
+		return 0;
+	if (rule_check(j->s->rule, repo, j->files[i].path, &j->files[i].oid,
+	    &why) != 0 || why == NULL) {
+		free(why);
+		return 0;
+	}
+	j->why[i] = why;
+	return 1;
+}
+
+static void *
+report_worker(void *arg)
+{
+	struct rjob	*j = arg;
+	struct render	 ctx;
+	git_repository	*repo = NULL;
+	char		 path[PATH_MAX];
+	size_t		 i;
+
+	render_init(&ctx, arena_new());
+	if (repo_reopen(&repo, j->src) != 0) {
+		pool_fail(&j->pool);
+		goto out;
+	}
+	while ((i = atomic_fetch_add(&j->pool.next, 1)) < j->pool.n) {
+		if (unapproved(j, repo, i))
+			goto next;
+		if (render_one(&ctx, &j->reports[i], j->s, repo,
+		    &j->files[i].oid, j->files[i].path) != 0)
+			goto next;
+		if (claim_id(j, i) != -1)
+			goto next;	/* reported after the phase */
+		if (file_path(path, sizeof(path), "%s/reports/%s", j->dir,
+		    j->reports[i].id) != 0)
+			goto fail;
+		if (mkdir(path, 0755) == -1) {
+			log_warn("%s", path);
+			goto fail;
+		}
+		if (file_path(path, sizeof(path), "%s/reports/%s/index.html",
+		    j->dir, j->reports[i].id) != 0 ||
+		    file_write(path, ctx.page.data, ctx.page.len, 0644, 0) != 0)
+			goto fail;
+		j->written[i] = 1;
+		j->ok[i] = 1;
+		goto next;
+fail:
+		pool_fail(&j->pool);
+next:
+		pool_step(&j->pool);
+	}
+out:
+	git_repository_free(repo);
+	arena_free(ctx.arena);
+	render_free(&ctx);
+	return NULL;
+}
+
+/*
+ * Leaves out the files the workers found short of approvals, in file
+ * order, as rule_filter() does before a build: each is logged and
+ * counted in the rule's skipped.
+ */
+static void
+drop_unapproved(struct rjob *j)
+{
+	struct rule	*ru = j->s->rule;
+	struct buf	 p = BUF_INIT;
+	size_t		 i, k;
+
+	if (!j->check)
+		return;
+	for (i = 0, k = 0; i < j->nfiles; i++) {
+		if (j->why[i] == NULL) {
+			j->files[k] = j->files[i];
+			j->reports[k] = j->reports[i];
+			j->ok[k] = j->ok[i];
+			j->written[k] = j->written[i];
+			k++;
+			continue;
+		}
+		if (log_getverbose() >= 1) {
+			buf_reset(&p);
+			buf_printf(&p, "%s/%s", j->src->path, j->files[i].path);
+			log_at(p.data, 0, "not published: %s", j->why[i]);
+		}
+		free(j->files[i].path);
+		free(j->why[i]);
+		j->why[i] = NULL;
+		ru->skipped++;
+	}
+	log_debug("approvals: %zu reports checked with the pages, %zu left "
+	    "out", j->nfiles, j->nfiles - k);
+	j->nfiles = k;
+	buf_free(&p);
+}
+
+/* Writes the status index (status.c) into the staging tree dir. */
+static int
+write_status(const struct site *s, const char *dir)
+{
+	struct statusfile *f;
+	size_t		 n, i;
+	int		 rc = 0, changed;
+
+	status_files(&f, &n, s);
+	for (i = 0; i < n && rc == 0; i++)
+		rc = write_out(NULL, dir, f[i].path, f[i].data, &changed);
+	statusfiles_free(f, n);
+	return rc;
+}
+
+/* Makes the staging folder OUTDIR.tmp-XXXXXX (into staging) with reports/. */
+static int
+staging_new(char *staging, size_t sz, const char *outdir)
+{
+	char	 path[PATH_MAX];
+	int	 w;
+
+	w = snprintf(staging, sz, "%s.tmp-XXXXXX", outdir);
+	if (w < 0 || (size_t)w >= sz || mkdtemp(staging) == NULL) {
+		log_warn("%s: cannot create a staging folder beside it",
+		    outdir);
+		staging[0] = '\0';
+		return -1;
+	}
+	if (chmod(staging, 0755) == -1) {
+		log_warn("%s", staging);
+		return -1;
+	}
+	if (file_path(path, sizeof(path), "%s/reports", staging) != 0)
+		return -1;
+	if (mkdir(path, 0755) == -1) {
+		log_warn("%s", path);
+		return -1;
+	}
+	return 0;
+}
+
+/* Checks and renders every report on the pool; -1 if a worker failed. */
+static int
+report_phase(struct rjob *j, const struct site *s, const struct gitsrc *src,
+    struct srcfile *files, size_t nfiles, const char *staging)
+{
+	const struct gen_opts *o = s->opts;
+	struct timespec	 t0;
+	size_t		 n = nfiles ? nfiles : 1;
+
+	pool_init(&j->pool, nfiles, "reports", o->progress);
+	j->s = s;
+	j->src = src;
+	j->files = files;
+	j->nfiles = nfiles;
+	j->reports = xcalloc(n, sizeof(*j->reports));
+	j->ok = xcalloc(n, sizeof(int));
+	j->written = xcalloc(n, sizeof(int));
+	j->check = !s->rule->drafts;
+	j->why = xcalloc(n, sizeof(*j->why));
+	j->dir = staging;
+	j->nclaims = nfiles * 2 + 1;
+	j->claims = xcalloc(j->nclaims, sizeof(size_t));
+	memset(j->claims, 0xff, j->nclaims * sizeof(size_t));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	pool_run(o->jobs, report_worker, j);
+	pool_end(&j->pool);
+	log_debug("reports: %zu in %ld ms", nfiles, lap(&t0));
+	if (j->pool.failed)
+		return -1;
+	drop_unapproved(j);
+	return 0;
+}
+
+/*
+ * Sorts out the reports that lost their id to another file: the one
+ * written keeps it, and all users of a duplicate id are left out and
+ * their pages removed.  Returns the number of reports left out, or -1.
+ */
+static long
+settle_ids(struct rjob *j, const char *staging)
+{
+	char	 path[PATH_MAX];
+	size_t	 i, m, bad;
+	int	 dup;
+
+	for (i = 0; i < j->nfiles; i++) {
+		if (j->ok[i] || j->reports[i].id == NULL ||
+		    !report_id_valid(j->reports[i].id) || j->written[i])
+			continue;
+		/* Rendered fine but lost its id to another file. */
+		for (m = 0, dup = 0; m < j->nfiles && !dup; m++)
+			dup = m != i && j->reports[m].id != NULL &&
+			    strcmp(j->reports[m].id, j->reports[i].id) == 0 &&
+			    j->written[m];
+		if (dup)
+			j->ok[i] = 1;
+	}
+	bad = find_duplicates(j->reports, j->ok, j->nfiles, j->src->path);
+	for (i = 0; i < j->nfiles; i++) {
+		if (j->written[i] && !j->ok[i]) {
+			if (file_path(path, sizeof(path), "%s/reports/%s",
+			    staging, j->reports[i].id) != 0 ||
+			    file_remove_tree(path) != 0)
+				return -1;
+		}
+		if (!j->ok[i])
+			bad++;
+	}
+	return (long)bad;
+}
+
+/* Moves the reports that passed into s, in file order. */
+static void
+take_reports(struct site *s, struct rjob *j)
+{
+	size_t	 i, m, n = j->nfiles ? j->nfiles : 1;
+
+	s->reports = xcalloc(n, sizeof(*s->reports));
+	s->oids = xcalloc(n, sizeof(*s->oids));
+	for (i = 0, m = 0; i < j->nfiles; i++) {
+		if (!j->ok[i]) {
+			report_free(&j->reports[i]);
+			continue;
+		}
+		s->reports[m] = j->reports[i];
+		s->oids[m] = j->files[i].oid;
+		m++;
+	}
+	s->nreports = m;
+}
+
+int
+full_build(struct site *s, const struct gitsrc *src, const git_oid *theme)
+{
+	const struct gen_opts *o = s->opts;
+	struct srcfile	*files = NULL;
+	struct outfile	*outs = NULL;
+	struct rjob	 j;
+	struct timespec	 t0;
+	char		 staging[PATH_MAX], path[PATH_MAX];
+	size_t		 nfiles = 0, nouts = 0, i, written;
+	long		 bad;
+	int		 rc = -1, list_rc;
+
+	memset(&j, 0, sizeof(j));
+	staging[0] = '\0';
+	if (outdir_ok(o->outdir) != 0)
+		return -1;
+	list_rc = repo_list(&files, &nfiles, src, "reports");
+	if (list_rc != 0 && !o->keep_going)
+		goto out;
+	/*
+	 * The two-person rule: short reports are not there at all.  The
+	 * workers check it with the rendering, but for a --drafts preview,
+	 * whose pages show what each report lacks, that must be known first.
+	 */
+	if (s->rule->drafts &&
+	    rule_filter(s->rule, files, &nfiles, src, o->jobs) != 0)
+		goto out;
+	if (staging_new(staging, sizeof(staging), o->outdir) != 0)
+		goto out;
+	if (report_phase(&j, s, src, files, nfiles, staging) != 0)
+		goto out;
+	/* Files left out for want of approvals were freed. */
+	nfiles = j.nfiles;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if ((bad = settle_ids(&j, staging)) == -1)
+		goto out;
+	if (bad > 0 || list_rc != 0) {
+		if (!o->keep_going) {
+			log_warnx("%ld report%s with errors; nothing was "
+			    "published (the previous site is untouched; "
+			    "--keep-going publishes the valid ones)", bad,
+			    bad == 1 ? "" : "s");
+			goto out;
+		}
+		log_warnx("%ld report%s with errors left out", bad,
+		    bad == 1 ? "" : "s");
+	}
+	take_reports(s, &j);
+	site_sort(s);
+	site_index(s);
+
+	if (pages_plan(&outs, &nouts, s) != 0)
+		goto out;
+	if (run_outfiles(s, outs, nouts, staging, NULL, NULL, &written) != 0)
+		goto out;
+	log_debug("lists, feeds and pages: %zu in %ld ms", nouts, lap(&t0));
+	if (write_status(s, staging) != 0)
+		goto out;
+	if (file_path(path, sizeof(path), "%s/static", o->themedir) != 0 ||
+	    copy_static(path, staging, NULL) != 0)
+		goto out;
+	/* A partial site is never "up to date": the next run rechecks. */
+	if (s->page_errors)
+		bad++;
+	if (state_write(s, s->oids, src, theme, (bad > 0 || list_rc != 0 ?
+	    STATE_PARTIAL : 0) | (o->drafts ? STATE_DRAFTS : 0), staging,
+	    0) != 0)
+		goto out;
+	if (o->sync && sync_tree(staging) != 0)
+		goto out;
+	log_debug("state and sync: %ld ms", lap(&t0));
+	if (swap_in(staging, o->outdir) != 0)
+		goto out;
+	staging[0] = '\0';
+	log_debug("swap and removal of the old site: %ld ms", lap(&t0));
+	if (o->sync && parent_sync(o->outdir) != 0)
+		goto out;
+	log_info("%s: %zu reports, %zu other files (full build)", o->outdir,
+	    s->nreports, nouts);
+	rc = bad > 0 || list_rc != 0 ? 1 : 0;
+out:
+	if (staging[0] != '\0')
+		file_remove_tree(staging);
+	if (j.reports != NULL && s->reports == NULL)
+		for (i = 0; i < j.nfiles; i++)
+			report_free(&j.reports[i]);
+	if (j.why != NULL)
+		for (i = 0; i < j.nfiles; i++)
+			free(j.why[i]);
+	free(j.reports);
+	free(j.ok);
+	free(j.written);
+	free(j.why);
+	free(j.claims);
+	srcfiles_free(files, nfiles);
+	outfiles_free(outs, nouts);
+	return rc;
+}

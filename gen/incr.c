@@ -1,0 +1,601 @@
+/*
+ * Copyright (c) 2026 The nearmiss authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The incremental build: diffs the content tree against the one in the
+ * build state and rewrites, each atomically, only the files whose bytes
+ * change, in the numbered steps of incremental_build(); the state is
+ * written last.  Too many changes, or a change to the list of pages,
+ * sends the caller to a full build instead.
+ */
+
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <git2.h>
+
+#include "buf.h"
+#include "build.h"
+#include "file.h"
+#include "gen.h"
+#include "log.h"
+#include "nm.h"
+#include "receipts.h"
+#include "render.h"
+#include "tmpl.h"
+
+#define INCR_MAX_SHARE	10	/* incremental while changes < 1/10 */
+
+/* One incremental build: the site as it was and as it becomes. */
+struct incr {
+	struct site		*s;	/* the new site */
+	const struct gitsrc	*src;
+	struct state		*st;	/* the last build, loaded in full */
+	struct change		*ch;	/* changed paths of the content */
+	size_t			 nch;
+	struct site		 old;	/* the site as it was, from st */
+	int			*keep;	/* per old report: unchanged */
+	struct report		*nr;	/* new versions of changed reports */
+	size_t			 nnr;
+	int			 bad;	/* reports with errors */
+	struct outfile		*oldp, *newp;	/* outputs before, after */
+	size_t			 nold, nnew;
+	struct publish		 pub;
+	struct render		 ctx;
+	size_t			 rewritten;	/* files changed or removed */
+};
+
+/* Index of the page whose file is path ("pages/<slug>.md"), or npages. */
+static size_t
+page_of(const struct site *s, const char *path)
+{
+	size_t	 k, n;
+
+	if (strncmp(path, "pages/", 6) != 0)
+		return s->npages;
+	path += 6;
+	for (k = 0; k < s->npages; k++) {
+		n = strlen(s->pages[k].slug);
+		if (strncmp(path, s->pages[k].slug, n) == 0 &&
+		    strcmp(path + n, ".md") == 0)
+			return k;
+	}
+	return s->npages;
+}
+
+/* 1 if the two versions show the same in every list, feed and count. */
+static int
+meta_equal(const struct report *a, const struct report *b)
+{
+	int	 i;
+
+	if (strcmp(a->id, b->id) || strcmp(a->title, b->title) ||
+	    strcmp(a->summary, b->summary) ||
+	    a->event_year != b->event_year ||
+	    a->event_month != b->event_month || a->pub_year != b->pub_year ||
+	    a->pub_month != b->pub_month || a->pub_day != b->pub_day ||
+	    a->incident_type != b->incident_type || a->loss != b->loss ||
+	    a->nfactors != b->nfactors || a->officers != b->officers ||
+	    a->time_of_day != b->time_of_day || a->lighting != b->lighting ||
+	    a->weather != b->weather || a->agency != b->agency ||
+	    a->region != b->region)
+		return 0;
+	for (i = 0; i < a->nfactors; i++)
+		if (a->factors[i] != b->factors[i])
+			return 0;
+	return 1;
+}
+
+static int
+cmp_outpath(const void *a, const void *b)
+{
+	return strcmp(((const struct outfile *)a)->path,
+	    ((const struct outfile *)b)->path);
+}
+
+/* 1 if change c is of a report file that is still there. */
+static int
+report_changed(const struct change *c)
+{
+	return !c->deleted && strncmp(c->path, "reports/", 8) == 0;
+}
+
+/*
+ * The changes since the last build, and whether an incremental build
+ * can take them: 0, NM_ENOTFOUND (build in full) or -1.
+ */
+static int
+incr_changes(struct incr *in)
+{
+	const struct site *s = in->s;
+	const struct state *st = in->st;
+	char		 path[PATH_MAX];
+	size_t		 i, k;
+	int		 rc;
+
+	if ((rc = repo_changes(&in->ch, &in->nch, in->src, &st->tree)) != 0)
+		return rc;
+	/* Approvals and reviewers decide which reports are there. */
+	if ((rc = rule_changes(&in->ch, &in->nch, s->rule, in->src)) != 0)
+		return rc;
+	if (in->nch > 16 && in->nch > st->nreports / INCR_MAX_SHARE)
+		return NM_ENOTFOUND;
+	/* An output made before it had a status index. */
+	if (file_path(path, sizeof(path), "%s/status/index.json",
+	    s->opts->outdir) != 0 || access(path, F_OK) == -1)
+		return NM_ENOTFOUND;
+	for (i = 0; i < in->nch; i++) {
+		if (strncmp(in->ch[i].path, "pages/", 6) != 0)
+			continue;
+		/* Pages appear in every page's navigation. */
+		k = page_of(s, in->ch[i].path);
+		if (in->ch[i].deleted || k == s->npages || k >= st->npages ||
+		    strcmp(st->pages[k].title, s->pages[k].title) != 0 ||
+		    s->npages != st->npages)
+			return NM_ENOTFOUND;
+	}
+	if (s->npages != st->npages)
+		return NM_ENOTFOUND;
+	for (k = 0; k < s->npages; k++)
+		if (strcmp(st->pages[k].slug, s->pages[k].slug) != 0 ||
+		    strcmp(st->pages[k].title, s->pages[k].title) != 0)
+			return NM_ENOTFOUND;
+	return 0;
+}
+
+/* The site as it was, from the state (sharing what did not change). */
+static void
+incr_old_site(struct incr *in)
+{
+	struct site	*old = &in->old;
+
+	old->cfg = in->s->cfg;
+	old->opts = in->s->opts;
+	old->theme = in->s->theme;
+	old->receipts = in->s->receipts;
+	old->pages = in->s->pages;
+	old->npages = in->s->npages;
+	old->reports = in->st->reports;
+	old->oids = in->st->report_oids;
+	old->nreports = in->st->nreports;
+	site_index(old);
+}
+
+/* Which old reports go, and the new versions of changed ones. */
+static void
+incr_read_changed(struct incr *in)
+{
+	const struct state *st = in->st;
+	const struct change *c;
+	struct report	*r;
+	char		 id[REPORT_ID_MAX + 1], path[PATH_MAX];
+	size_t		 i, k;
+
+	in->keep = xcalloc(st->nreports ? st->nreports : 1, sizeof(int));
+	for (i = 0; i < st->nreports; i++)
+		in->keep[i] = 1;
+	in->nr = xcalloc(in->nch ? in->nch : 1, sizeof(*in->nr));
+	for (i = 0; i < in->nch; i++) {
+		c = &in->ch[i];
+		if (strncmp(c->path, "reports/", 8) != 0)
+			continue;
+		for (k = 0; k < st->nreports; k++)
+			if (strcmp(st->reports[k].path, c->path) == 0)
+				in->keep[k] = 0;
+		if (c->deleted)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", in->src->path, c->path);
+		if (!report_path_ok(c->path, id, sizeof(id)) ||
+		    (c->mode != GIT_FILEMODE_BLOB &&
+		    c->mode != GIT_FILEMODE_BLOB_EXECUTABLE)) {
+			log_at(path, 0, "not a report file (expected a "
+			    "regular file reports/<yyyy>/<id>.md)");
+			in->bad++;
+			continue;
+		}
+		r = &in->nr[in->nnr];
+		if (render_one(&in->ctx, r, in->s, in->src->repo, &c->oid,
+		    c->path) != 0) {
+			report_free(r);
+			in->bad++;
+			continue;
+		}
+		in->nnr++;
+	}
+}
+
+/*
+ * The new site: the kept reports plus the new versions, without those
+ * whose id another report uses.  -1 if a report has errors and
+ * --keep-going is not given (logged).
+ */
+static int
+incr_new_site(struct incr *in)
+{
+	struct site	*s = in->s;
+	const struct state *st = in->st;
+	struct report	*r;
+	int		*vok;
+	size_t		 i, k;
+
+	s->reports = xcalloc(st->nreports + in->nnr + 1, sizeof(*s->reports));
+	s->oids = xcalloc(st->nreports + in->nnr + 1, sizeof(*s->oids));
+	for (i = 0; i < st->nreports; i++)
+		if (in->keep[i]) {
+			r = &s->reports[s->nreports];
+			*r = st->reports[i];
+			r->path = xstrdup(r->path);
+			r->id = xstrdup(r->id);
+			r->title = xstrdup(r->title);
+			r->summary = xstrdup(r->summary);
+			s->oids[s->nreports++] = st->report_oids[i];
+		}
+	for (i = 0, k = 0; i < in->nch && k < in->nnr; i++)
+		if (report_changed(&in->ch[i]) &&
+		    strcmp(in->ch[i].path, in->nr[k].path) == 0) {
+			s->reports[s->nreports] = in->nr[k];
+			s->oids[s->nreports++] = in->ch[i].oid;
+			memset(&in->nr[k], 0, sizeof(in->nr[k]));
+			k++;
+		}
+	vok = xcalloc(s->nreports + 1, sizeof(int));
+	for (i = 0; i < s->nreports; i++)
+		vok[i] = 1;
+	in->bad += (int)find_duplicates(s->reports, vok, s->nreports,
+	    in->src->path);
+	for (i = 0, k = 0; i < s->nreports; i++) {
+		if (!vok[i]) {
+			report_free(&s->reports[i]);
+			continue;
+		}
+		s->reports[k] = s->reports[i];
+		s->oids[k++] = s->oids[i];
+	}
+	s->nreports = k;
+	free(vok);
+	if (in->bad > 0 && !s->opts->keep_going) {
+		log_warnx("%d report%s with errors; nothing was published "
+		    "(the previous site is untouched; --keep-going publishes "
+		    "the valid ones)", in->bad, in->bad == 1 ? "" : "s");
+		return -1;
+	}
+	site_sort(s);
+	site_index(s);
+	return 0;
+}
+
+/* Step 1: the pages of new and changed reports. */
+static int
+incr_report_pages(struct incr *in)
+{
+	struct site	*s = in->s;
+	struct report	 tmp;
+	char		 path[PATH_MAX];
+	size_t		 i, k;
+	int		 changed;
+
+	for (i = 0; i < s->nreports; i++) {
+		for (k = 0; k < in->nch; k++)
+			if (!in->ch[k].deleted && strcmp(in->ch[k].path,
+			    s->reports[i].path) == 0)
+				break;
+		if (k == in->nch)
+			continue;
+		if (render_one(&in->ctx, &tmp, s, in->src->repo, &s->oids[i],
+		    s->reports[i].path) != 0) {
+			report_free(&tmp);
+			return -1;
+		}
+		report_free(&tmp);
+		if (file_path(path, sizeof(path), "reports/%s/index.html",
+		    s->reports[i].id) != 0 || write_out(&in->pub,
+		    s->opts->outdir, path, &in->ctx.page, &changed) != 0)
+			return -1;
+		in->rewritten += (size_t)changed;
+	}
+	return 0;
+}
+
+/*
+ * The reports, old and new versions, whose list-visible data changed:
+ * those of changed paths unless meta_equal(), and the added ones.
+ */
+static void
+incr_dirty(struct incr *in, const struct report ***out, size_t *nout)
+{
+	const struct site *s = in->s;
+	const struct state *st = in->st;
+	const struct report **dirty = NULL;
+	size_t		 ndirty = 0, i, k, x;
+
+	for (k = 0; k < st->nreports; k++) {
+		if (in->keep[k])
+			continue;
+		for (i = 0; i < s->nreports; i++)
+			if (strcmp(s->reports[i].path,
+			    st->reports[k].path) == 0)
+				break;
+		if (i < s->nreports && meta_equal(&s->reports[i],
+		    &st->reports[k]))
+			continue;
+		dirty = xreallocarray(dirty, ndirty + 2, sizeof(*dirty));
+		dirty[ndirty++] = &st->reports[k];
+		if (i < s->nreports)
+			dirty[ndirty++] = &s->reports[i];
+	}
+	/* Added: a changed path that no old report had. */
+	for (x = 0; x < in->nch; x++) {
+		if (!report_changed(&in->ch[x]))
+			continue;
+		for (k = 0; k < st->nreports; k++)
+			if (strcmp(in->ch[x].path, st->reports[k].path) == 0)
+				break;
+		if (k < st->nreports)
+			continue;
+		for (i = 0; i < s->nreports; i++)
+			if (strcmp(in->ch[x].path, s->reports[i].path) == 0) {
+				dirty = xreallocarray(dirty, ndirty + 1,
+				    sizeof(*dirty));
+				dirty[ndirty++] = &s->reports[i];
+			}
+	}
+	*out = dirty;
+	*nout = ndirty;
+}
+
+/* Step 2: the lists, feeds and counts that show a changed report. */
+static int
+incr_lists(struct incr *in)
+{
+	struct site	*s = in->s;
+	const struct report **dirty = NULL;
+	const struct outfile *op;
+	unsigned char	*todo = NULL;
+	size_t		 ndirty = 0, i, k, written;
+	int		 rc = -1;
+
+	if (pages_plan(&in->oldp, &in->nold, &in->old) != 0 ||
+	    pages_plan(&in->newp, &in->nnew, s) != 0)
+		goto out;
+	todo = xcalloc(in->nnew ? in->nnew : 1, 1);
+	qsort(in->oldp, in->nold, sizeof(*in->oldp), cmp_outpath);
+	incr_dirty(in, &dirty, &ndirty);
+	for (i = 0; i < in->nnew; i++) {
+		op = bsearch(&in->newp[i], in->oldp, in->nold,
+		    sizeof(*in->oldp), cmp_outpath);
+		if (op == NULL) {
+			todo[i] = 1;
+			continue;
+		}
+		for (k = 0; k < ndirty && !todo[i]; k++)
+			if (page_depends(s, &in->newp[i], dirty[k]))
+				todo[i] = 1;
+		/*
+		 * A list page that shows a dirty report may still be the
+		 * same bytes when only another page of its list changed:
+		 * page_window_same() narrows it to the pages whose window
+		 * of reports, count or page count differ.
+		 */
+		if (todo[i] && (in->newp[i].kind == OUT_LIST ||
+		    in->newp[i].kind == OUT_FEED) && page_window_same(&in->old,
+		    op, s, &in->newp[i], dirty, ndirty))
+			todo[i] = 0;
+	}
+	if (run_outfiles(s, in->newp, in->nnew, s->opts->outdir, &in->pub,
+	    todo, &written) != 0)
+		goto out;
+	in->rewritten += written;
+	rc = 0;
+out:
+	free(todo);
+	free(dirty);
+	return rc;
+}
+
+/* Step 3: the static pages whose file changed. */
+static int
+incr_static_pages(struct incr *in)
+{
+	struct site	*s = in->s;
+	size_t		 i, k;
+	int		 changed;
+
+	for (i = 0; i < in->nch; i++) {
+		if (strncmp(in->ch[i].path, "pages/", 6) != 0)
+			continue;
+		for (k = 0; k < in->nnew; k++)
+			if (in->newp[k].kind == OUT_PAGE &&
+			    in->newp[k].page == page_of(s, in->ch[i].path))
+				break;
+		if (k == in->nnew)
+			continue;
+		buf_reset(&in->ctx.page);
+		arena_reset(in->ctx.arena);
+		if (page_render(&in->ctx.page, s, in->ctx.arena,
+		    &in->newp[k]) != 0 || write_out(&in->pub, s->opts->outdir,
+		    in->newp[k].path, &in->ctx.page, &changed) != 0)
+			return -1;
+		in->rewritten += (size_t)changed;
+	}
+	return 0;
+}
+
+/*
+ * Step 3b and 5 of the status index: writes the shards whose bytes
+ * change when the receipts or the set of published reports did, and
+ * hands back in *gone those to remove after publishing.
+ */
+static int
+incr_status(struct incr *in, char ***gone, size_t *ngone)
+{
+	struct statusfile *sf = NULL;
+	size_t		 nsf = 0, i;
+	int		 changed, rc = -1;
+
+	for (i = 0; i < in->nch; i++)
+		if (strcmp(in->ch[i].path, RECEIPTS_FILE) == 0 &&
+		    status_load(&in->old.receipts, in->src,
+		    &in->st->tree) != 0)
+			goto out;
+	status_changes(&sf, &nsf, gone, ngone, &in->old, in->s);
+	for (i = 0; i < nsf; i++) {
+		if (write_out(&in->pub, in->s->opts->outdir, sf[i].path,
+		    sf[i].data, &changed) != 0)
+			goto out;
+		in->rewritten += (size_t)changed;
+	}
+	rc = 0;
+out:
+	statusfiles_free(sf, nsf);
+	return rc;
+}
+
+/* Step 5: removes old outputs and the pages of removed reports. */
+static int
+incr_remove_gone(struct incr *in, char **sgone, size_t nsgone)
+{
+	const struct site *s = in->s;
+	const struct state *st = in->st;
+	const char	*outdir = s->opts->outdir;
+	char		 path[PATH_MAX];
+	size_t		 i, k;
+
+	qsort(in->newp, in->nnew, sizeof(*in->newp), cmp_outpath);
+	for (i = 0; i < in->nold; i++)
+		if (bsearch(&in->oldp[i], in->newp, in->nnew,
+		    sizeof(*in->newp), cmp_outpath) == NULL) {
+			if (remove_out(outdir, in->oldp[i].path) != 0)
+				return -1;
+			in->rewritten++;
+		}
+	for (i = 0; i < nsgone; i++) {
+		if (remove_out(outdir, sgone[i]) != 0)
+			return -1;
+		in->rewritten++;
+	}
+	for (i = 0; i < st->nreports; i++) {
+		if (in->keep[i])
+			continue;
+		for (k = 0; k < s->nreports; k++)
+			if (strcmp(s->reports[k].id, st->reports[i].id) == 0)
+				break;
+		if (k < s->nreports)
+			continue;
+		if (file_path(path, sizeof(path), "reports/%s",
+		    st->reports[i].id) != 0 || remove_out(outdir, path) != 0)
+			return -1;
+		in->rewritten++;
+	}
+	return 0;
+}
+
+/* Frees in; on failure also gives s back as the caller passed it. */
+static void
+incr_free(struct incr *in, int failed)
+{
+	struct site	*s = in->s;
+	size_t		 i, k;
+
+	if (failed) {
+		/* Leave s as the caller gave it for a full build. */
+		for (i = 0; i < s->nreports; i++)
+			report_free(&s->reports[i]);
+		free(s->reports);
+		free(s->oids);
+		s->reports = NULL;
+		s->oids = NULL;
+		s->nreports = 0;
+	}
+	for (i = 0; i < in->nnr; i++)
+		report_free(&in->nr[i]);
+	free(in->nr);
+	free(in->keep);
+	publish_free(&in->pub);
+	free(in->old.years);
+	for (k = 0; k < FACET_MAX; k++) {
+		for (i = 0; i < in->old.ncoll[k]; i++)
+			free(in->old.coll[k][i].idx);
+		free(in->old.coll[k]);
+	}
+	outfiles_free(in->oldp, in->nold);
+	outfiles_free(in->newp, in->nnew);
+	if (in->old.receipts != s->receipts)
+		receipts_free(in->old.receipts);
+	changes_free(in->ch, in->nch);
+	arena_free(in->ctx.arena);
+	render_free(&in->ctx);
+}
+
+int
+incremental_build(struct site *s, const struct gitsrc *src,
+    struct state *st, const git_oid *theme)
+{
+	const struct gen_opts *o = s->opts;
+	struct incr	 in;
+	char		**sgone = NULL;
+	size_t		 nsgone = 0, i;
+	int		 rc;
+
+	memset(&in, 0, sizeof(in));
+	in.s = s;
+	in.src = src;
+	in.st = st;
+	pthread_mutex_init(&in.pub.lock, NULL);
+	render_init(&in.ctx, arena_new());
+	if ((rc = incr_changes(&in)) != 0)
+		goto out;
+	incr_old_site(&in);
+	incr_read_changed(&in);
+	rc = -1;
+	if (incr_new_site(&in) != 0)
+		goto out;
+	if (publish_init(&in.pub, o->outdir) != 0)
+		goto out;
+	/* 1. Report pages of new and changed reports. */
+	if (incr_report_pages(&in) != 0)
+		goto out;
+	/* 2. Lists, feeds, counts: those that show a changed report. */
+	if (incr_lists(&in) != 0)
+		goto out;
+	/* 3. Changed static pages, and 3b. the status index. */
+	if (incr_static_pages(&in) != 0 ||
+	    incr_status(&in, &sgone, &nsgone) != 0)
+		goto out;
+	/* 4. Publish: one sync, then the renames. */
+	if (publish_commit(&in.pub, o->sync) != 0)
+		goto out;
+	/* 5. What is gone: old outputs and pages of removed reports. */
+	if (incr_remove_gone(&in, sgone, nsgone) != 0)
+		goto out;
+	/* 6. The state, last. */
+	if (state_write(s, s->oids, src, theme, in.bad > 0 ? STATE_PARTIAL :
+	    0, o->outdir, o->sync) != 0)
+		goto out;
+	log_info("%s: %zu reports; %zu file%s changed (incremental: %zu "
+	    "path%s changed)", o->outdir, s->nreports, in.rewritten,
+	    in.rewritten == 1 ? "" : "s", in.nch, in.nch == 1 ? "" : "s");
+	rc = in.bad > 0 ? 1 : 0;
+out:
+	for (i = 0; i < nsgone; i++)
+		free(sgone[i]);
+	free(sgone);
+	incr_free(&in, rc == NM_ENOTFOUND || rc == -1);
+	return rc;
+}

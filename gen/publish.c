@@ -1,0 +1,315 @@
+/*
+ * Copyright (c) 2026 The nearmiss authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The publish step: a full build swaps its staging folder in with one
+ * renameat2(RENAME_EXCHANGE); an incremental one stages changed files
+ * and renames them into place after one sync.  Also the output lock,
+ * which keeps two builds off one output.
+ */
+
+#define _GNU_SOURCE	/* renameat2, syncfs */
+
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "build.h"
+#include "file.h"
+#include "gen.h"
+#include "log.h"
+
+/* Writes data to the next numbered file of the staging folder. */
+static int
+publish_add(struct publish *p, const char *dst, const struct buf *data)
+{
+	char	 tmp[PATH_MAX];
+	size_t	 n;
+
+	pthread_mutex_lock(&p->lock);
+	n = p->n++;
+	p->tmp = xreallocarray(p->tmp, p->n, sizeof(char *));
+	p->dst = xreallocarray(p->dst, p->n, sizeof(char *));
+	p->tmp[n] = p->dst[n] = NULL;
+	pthread_mutex_unlock(&p->lock);
+	if (file_path(tmp, sizeof(tmp), "%s/%zu", p->tmpdir, n) != 0 ||
+	    file_write(tmp, data->data, data->len, 0644, 0) != 0)
+		return -1;
+	pthread_mutex_lock(&p->lock);
+	p->tmp[n] = xstrdup(tmp);
+	p->dst[n] = xstrdup(dst);
+	pthread_mutex_unlock(&p->lock);
+	return 0;
+}
+
+int
+publish_init(struct publish *p, const char *outdir)
+{
+	if (file_path(p->tmpdir, sizeof(p->tmpdir), "%s/.nearmiss-tmp",
+	    outdir) != 0 || file_remove_tree(p->tmpdir) != 0)
+		return -1;
+	if (mkdir(p->tmpdir, 0755) == -1) {
+		log_warn("%s", p->tmpdir);
+		return -1;
+	}
+	return 0;
+}
+
+int
+publish_commit(struct publish *p, int sync)
+{
+	char	 dir[PATH_MAX], *slash;
+	size_t	 i;
+
+	if (sync && p->n > 0 && sync_tree(p->tmpdir) != 0)
+		return -1;
+	for (i = 0; i < p->n; i++) {
+		if (rename(p->tmp[i], p->dst[i]) == 0)
+			continue;
+		if (errno != ENOENT) {
+			log_warn("rename %s", p->dst[i]);
+			return -1;
+		}
+		/* A new page in a new folder. */
+		snprintf(dir, sizeof(dir), "%s", p->dst[i]);
+		if ((slash = strrchr(dir, '/')) != NULL)
+			*slash = '\0';
+		if (file_mkdirs(dir, 0755) != 0)
+			return -1;
+		if (rename(p->tmp[i], p->dst[i]) == -1) {
+			log_warn("rename %s", p->dst[i]);
+			return -1;
+		}
+	}
+	if (sync && p->n > 0 && sync_tree(p->tmpdir) != 0)
+		return -1;
+	return 0;
+}
+
+void
+publish_free(struct publish *p)
+{
+	size_t	 i;
+
+	if (p->tmpdir[0] != '\0')
+		file_remove_tree(p->tmpdir);
+	for (i = 0; i < p->n; i++) {
+		free(p->tmp[i]);
+		free(p->dst[i]);
+	}
+	free(p->tmp);
+	free(p->dst);
+	pthread_mutex_destroy(&p->lock);
+	memset(p, 0, sizeof(*p));
+}
+
+int
+write_out(struct publish *pub, const char *dir, const char *rel,
+    const struct buf *data, int *changed)
+{
+	struct buf	 old = BUF_INIT;
+	char		 path[PATH_MAX];
+	int		 rc;
+
+	*changed = 0;
+	if (file_path(path, sizeof(path), "%s/%s", dir, rel) != 0)
+		return -1;
+	if (pub == NULL)
+		return file_write(path, data->data, data->len, 0644,
+		    FILE_MKDIRS);
+	rc = file_read(&old, path, PAGE_MAX * 64);
+	if (rc == 0 && old.len == data->len &&
+	    memcmp(old.data, data->data, data->len) == 0) {
+		buf_free(&old);
+		return 0;
+	}
+	buf_free(&old);
+	*changed = 1;
+	return publish_add(pub, path, data);
+}
+
+int
+remove_out(const char *dir, const char *rel)
+{
+	char	 path[PATH_MAX], *slash;
+	size_t	 base = strlen(dir);
+	int	 w;
+
+	w = snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	if (w < 0 || (size_t)w >= sizeof(path))
+		return -1;
+	if (file_remove_tree(path) != 0)
+		return -1;
+	while ((slash = strrchr(path, '/')) != NULL &&
+	    (size_t)(slash - path) > base) {
+		*slash = '\0';
+		if (rmdir(path) == -1)
+			break;
+	}
+	return 0;
+}
+
+int
+swap_in(const char *staging, const char *outdir)
+{
+	struct stat	 st;
+
+	if (stat(outdir, &st) == -1) {
+		if (errno != ENOENT) {
+			log_warn("%s", outdir);
+			return -1;
+		}
+		if (rename(staging, outdir) == -1) {
+			log_warn("rename %s to %s", staging, outdir);
+			return -1;
+		}
+		return 0;
+	}
+	if (renameat2(AT_FDCWD, staging, AT_FDCWD, outdir,
+	    RENAME_EXCHANGE) == -1) {
+		log_warn("exchange %s and %s", staging, outdir);
+		return -1;
+	}
+	/* staging now holds the previous site. */
+	return file_remove_tree(staging);
+}
+
+int
+outdir_ok(const char *outdir)
+{
+	struct dirent	*de;
+	DIR		*d;
+	char		 path[PATH_MAX];
+	int		 empty = 1;
+
+	if ((d = opendir(outdir)) == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		log_warn("%s", outdir);
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") != 0 &&
+		    strcmp(de->d_name, "..") != 0) {
+			empty = 0;
+			break;
+		}
+	closedir(d);
+	if (file_path(path, sizeof(path), "%s/%s", outdir, STATE_FILE) != 0)
+		return -1;
+	if (!empty && access(path, F_OK) == -1) {
+		log_warnx("%s: exists and was not made by nearmiss-gen "
+		    "(no %s); remove it or choose another output folder",
+		    outdir, STATE_FILE);
+		return -1;
+	}
+	return 0;
+}
+
+int
+parent_sync(const char *path)
+{
+	char	 dir[PATH_MAX], *slash;
+
+	if (file_path(dir, sizeof(dir), "%s", path) != 0)
+		return -1;
+	if ((slash = strrchr(dir, '/')) == NULL)
+		return file_sync_dir(".");
+	if (slash == dir)
+		slash++;
+	*slash = '\0';
+	return file_sync_dir(dir);
+}
+
+int
+sync_tree(const char *dir)
+{
+	int	 fd, rc = 0;
+
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		log_warn("%s", dir);
+		return -1;
+	}
+	if (syncfs(fd) == -1) {
+		log_warn("syncfs %s", dir);
+		rc = -1;
+	}
+	close(fd);
+	return rc;
+}
+
+int
+lock_output(const char *outdir)
+{
+	struct dirent	*de;
+	DIR		*d;
+	char		 path[PATH_MAX], dir[PATH_MAX], *slash;
+	const char	*base;
+	size_t		 n;
+	int		 fd;
+
+	if (file_path(path, sizeof(path), "%s.lock", outdir) != 0)
+		return -1;
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) == -1) {
+		log_warn("%s", path);
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		log_warnx("%s: another nearmiss-gen is building this output",
+		    path);
+		close(fd);
+		return -1;
+	}
+	if (file_path(dir, sizeof(dir), "%s", outdir) != 0) {
+		close(fd);
+		return -1;
+	}
+	if ((slash = strrchr(dir, '/')) != NULL) {
+		*slash = '\0';
+		base = outdir + (slash - dir) + 1;
+		if (dir[0] == '\0')
+			memcpy(dir, "/", 2);
+	} else {
+		memcpy(dir, ".", 2);
+		base = outdir;
+	}
+	n = strlen(base);
+	if ((d = opendir(dir)) == NULL)
+		return fd;
+	while ((de = readdir(d)) != NULL)
+		if (strncmp(de->d_name, base, n) == 0 &&
+		    strncmp(de->d_name + n, ".tmp-", 5) == 0 &&
+		    strlen(de->d_name + n + 5) == 6 &&
+		    file_path(path, sizeof(path), "%s/%s", dir,
+		    de->d_name) == 0) {
+			log_info("%s: removing what an interrupted build left",
+			    path);
+			file_remove_tree(path);
+		}
+	closedir(d);
+	return fd;
+}
