@@ -35,6 +35,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <sodium.h>
+
 #include "buf.h"
 #include "conf.h"
 #include "file.h"
@@ -44,7 +46,6 @@
 #define CONF_FILE_MAX	(64 * 1024)
 #define CONF_LINE_MAX	1024
 #define CONF_NAME_MAX	255	/* host, user, mailbox */
-#define CONF_PINS_MAX	8
 
 enum conf_type {
 	T_STR,		/* lo..hi bytes, no control characters */
@@ -71,7 +72,6 @@ struct conf_key {
 static const struct conf_key	*key_of(enum conf_id);
 static int	 value_check(const struct conf_key *, const char *, char *,
 		    size_t);
-static int	 pins_ok(const char *, char *, size_t);
 static void	 value_set(struct conf_val *, const struct conf_key *,
 		    const char *);
 static char	*trim(char *);
@@ -178,16 +178,14 @@ conf_section(enum conf_id id)
 	return key_of(id)->section;
 }
 
-/*
- * The "pin" value: one or more "sha256:HEX" (64 hex digits, colons
- * allowed as openssl -fingerprint prints them), separated by blanks or
- * commas.  1 if so, else 0 with err set.
- */
-static int
-pins_ok(const char *v, char *err, size_t errsz)
+int
+conf_pins(unsigned char (*out)[CONF_PIN_BYTES], size_t *nout,
+    const char *v, char *err, size_t errsz)
 {
-	const char	*p = v;
-	size_t		 len, i, ndig, n = 0;
+	unsigned char	 bin[CONF_PIN_BYTES];
+	const char	*p = v, *end;
+	char		 hex[160];
+	size_t		 len, binlen, n = 0;
 
 	while (*p != '\0') {
 		while (*p == ' ' || *p == '\t' || *p == ',')
@@ -198,32 +196,37 @@ pins_ok(const char *v, char *err, size_t errsz)
 		if (len < 7 || strncasecmp(p, "sha256:", 7) != 0) {
 			snprintf(err, errsz, "expected sha256:HEX (the "
 			    "SHA-256 of the server's certificate)");
-			return 0;
+			return -1;
 		}
-		for (i = 7, ndig = 0; i < len; i++) {
-			if (isxdigit((unsigned char)p[i]))
-				ndig++;
-			else if (p[i] != ':') {
-				ndig = 0;
-				break;
-			}
-		}
-		if (ndig != 64) {
+		if (len - 7 >= sizeof(hex)) {
 			snprintf(err, errsz, "sha256: takes 64 hex digits");
-			return 0;
+			return -1;
 		}
-		if (++n > CONF_PINS_MAX) {
+		memcpy(hex, p + 7, len - 7);
+		hex[len - 7] = '\0';
+		if (sodium_hex2bin(bin, sizeof(bin), hex, len - 7, ":",
+		    &binlen, &end) != 0 || *end != '\0' ||
+		    binlen != sizeof(bin)) {
+			snprintf(err, errsz, "sha256: takes 64 hex digits");
+			return -1;
+		}
+		if (n == CONF_PINS_MAX) {
 			snprintf(err, errsz, "at most %d pins",
 			    CONF_PINS_MAX);
-			return 0;
+			return -1;
 		}
+		if (out != NULL)
+			memcpy(out[n], bin, sizeof(bin));
+		n++;
 		p += len;
 	}
 	if (n == 0) {
 		snprintf(err, errsz, "expected sha256:HEX");
-		return 0;
+		return -1;
 	}
-	return 1;
+	if (nout != NULL)
+		*nout = n;
+	return 0;
 }
 
 int
@@ -356,7 +359,7 @@ value_check(const struct conf_key *k, const char *v, char *err,
 		}
 		return 1;
 	case T_PIN:
-		return pins_ok(v, err, errsz);
+		return conf_pins(NULL, NULL, v, err, errsz) == 0;
 	case T_TLS:
 		if (strcmp(k->name, "tls") == 0 && strcmp(v, "implicit") == 0)
 			return 1;

@@ -159,6 +159,19 @@ void	conf_warn(const struct conf *, enum conf_id, const char *fmt, ...)
 int	conf_serve_opts(struct conf *, int argc, char *argv[],
 	    const char **config, int *flags);
 
+#define CONF_PINS_MAX	8
+#define CONF_PIN_BYTES	32	/* SHA-256 */
+
+/*
+ * Parses the "pin" value v: one or more "sha256:HEX" (64 hex digits,
+ * colons allowed as openssl -fingerprint prints them), separated by
+ * blanks or commas, at most CONF_PINS_MAX.  The pins go to out and
+ * their number to *nout (either may be NULL: a check only).  Returns 0,
+ * or -1 with what is wrong in err (not logged).
+ */
+int	conf_pins(unsigned char (*out)[CONF_PIN_BYTES], size_t *nout,
+	    const char *v, char *err, size_t errsz);
+
 /*
  * An origin as browsers send it: http or https, a host name or address
  * literal, an optional port, nothing after.  1 if so, else 0.

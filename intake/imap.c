@@ -66,7 +66,6 @@
 #define IMAP_SESSION_GOOD	300
 /* Seconds the child gets to log out once asked to stop. */
 #define IMAP_QUIT_WAIT		30
-#define IMAP_PINS_MAX		8
 #define IMAP_PASS_MAX		1024
 #define IMAP_NOFILE		32
 /* The keyword that marks a message left on the server for good. */
@@ -124,7 +123,7 @@ struct imap_conf {
 	char		*mailbox;
 	long		 port;
 	long		 poll;
-	unsigned char	 pin[IMAP_PINS_MAX][crypto_hash_sha256_BYTES];
+	unsigned char	 pin[CONF_PINS_MAX][CONF_PIN_BYTES];
 	size_t		 npin;
 	char		 err[256];	/* the file's first problem */
 };
@@ -153,7 +152,6 @@ struct sess {
 	size_t		 nleft;
 };
 
-static int	 cf_pins(struct imap_conf *, const char *);
 static int	 cf_fill(struct imap_conf *, const struct conf *);
 static int	 cf_check(struct imap_conf *);
 static void	 cf_free(struct imap_conf *);
@@ -191,54 +189,6 @@ static volatile sig_atomic_t	 imap_stop;
 static int			 imap_sigpipe[2] = { -1, -1 };
 
 /*
- * The "pin" key: one or more "sha256:HEX" (64 hex digits, colons allowed
- * as openssl -fingerprint prints them), separated by spaces or commas.
- * The hash is of the server's certificate in DER.
- */
-static int
-cf_pins(struct imap_conf *cf, const char *v)
-{
-	const char	*p = v, *end;
-	size_t		 len, binlen;
-	char		 hex[160];
-
-	while (*p != '\0') {
-		while (*p == ' ' || *p == '\t' || *p == ',')
-			p++;
-		if (*p == '\0')
-			break;
-		len = strcspn(p, " \t,");
-		if (len < 7 || strncasecmp(p, "sha256:", 7) != 0) {
-			snprintf(cf->err, sizeof(cf->err), "pin: expected "
-			    "sha256:HEX (the SHA-256 of the server's "
-			    "certificate)");
-			return -1;
-		}
-		if (len - 7 >= sizeof(hex)) {
-			snprintf(cf->err, sizeof(cf->err), "pin: too long");
-			return -1;
-		}
-		memcpy(hex, p + 7, len - 7);
-		hex[len - 7] = '\0';
-		if (cf->npin == IMAP_PINS_MAX) {
-			snprintf(cf->err, sizeof(cf->err), "pin: at most %d "
-			    "pins", IMAP_PINS_MAX);
-			return -1;
-		}
-		if (sodium_hex2bin(cf->pin[cf->npin], sizeof(cf->pin[0]), hex,
-		    strlen(hex), ":", &binlen, &end) != 0 || *end != '\0' ||
-		    binlen != sizeof(cf->pin[0])) {
-			snprintf(cf->err, sizeof(cf->err), "pin: sha256: "
-			    "takes 64 hex digits");
-			return -1;
-		}
-		cf->npin++;
-		p += len;
-	}
-	return 0;
-}
-
-/*
  * The [imap] values that conf_read() kept (checked there: lengths,
  * ranges, the pin's form, tls) into cf.  0, or -1 (logged).
  */
@@ -258,7 +208,8 @@ cf_fill(struct imap_conf *cf, const struct conf *c)
 	cf->port = conf_num(c, CONF_IMAP_PORT);
 	cf->poll = conf_num(c, CONF_IMAP_POLL);
 	if ((v = conf_str(c, CONF_IMAP_PIN)) != NULL &&
-	    cf_pins(cf, v) != 0) {
+	    conf_pins(cf->pin, &cf->npin, v, cf->err,
+	    sizeof(cf->err)) != 0) {
 		conf_warn(c, CONF_IMAP_PIN, "%s", cf->err);
 		return -1;
 	}
