@@ -2049,11 +2049,11 @@ listen_on(const char *spec)
 	size_t		 n;
 	int		 fd, on = 1, e;
 
-	if (strlen(spec) >= sizeof(host)) {
+	if ((size_t)snprintf(host, sizeof(host), "%s", spec) >=
+	    sizeof(host)) {
 		log_warnx("-l %s: too long", spec);
 		return -1;
 	}
-	strcpy(host, spec);
 	if ((port = strrchr(host, ':')) == NULL) {
 		log_warnx("-l %s: expected ADDR:PORT", spec);
 		return -1;
