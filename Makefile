@@ -19,7 +19,8 @@ NM_CFLAGS = -std=c17 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	$(HARDEN) -Ilib -DNM_DATADIR='"$(DATADIR)"' \
 	$(GIT_CFLAGS) $(CMARK_CFLAGS) $(YAML_CFLAGS) $(INIH_CFLAGS) \
-	$(SODIUM_CFLAGS) $(MHD_CFLAGS) $(ETPAN_CFLAGS) $(CFLAGS)
+	$(SODIUM_CFLAGS) $(MHD_CFLAGS) $(ETPAN_CFLAGS) $(STEMMER_CFLAGS) \
+	$(CFLAGS)
 NM_LDFLAGS = -pie -Wl,-z,relro,-z,now $(LDFLAGS)
 # Sanitizer build, used by `make check` as a second pass.
 SAN_CFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
@@ -35,9 +36,9 @@ LIB_OBJ = $(O)/lib/approval.o $(O)/lib/buf.o $(O)/lib/cmd.o \
 GEN_OBJ = $(O)/gen/main.o $(O)/gen/approvals.o $(O)/gen/build.o \
 	$(O)/gen/full.o $(O)/gen/incr.o $(O)/gen/pages.o $(O)/gen/pool.o \
 	$(O)/gen/publish.o $(O)/gen/repo.o $(O)/gen/state.o \
-	$(O)/gen/status.o $(O)/gen/tmpl.o
+	$(O)/gen/status.o $(O)/gen/tmpl.o $(O)/gen/token.o
 GEN_LIBS = $(GIT_LIBS) $(CMARK_LIBS) $(YAML_LIBS) $(INIH_LIBS) \
-	$(SODIUM_LIBS) -lpthread
+	$(SODIUM_LIBS) $(STEMMER_LIBS) -lpthread
 # review/open.o decrypts: only nearmiss-review links it.
 REVIEW_OBJ = $(O)/review/main.o $(O)/review/keygen.o $(O)/review/open.o \
 	$(O)/review/rv.o $(O)/review/queue.o $(O)/review/list.o \
@@ -63,7 +64,7 @@ TESTS_LIB = $(O)/tests/test_approval $(O)/tests/test_buf \
 	$(O)/tests/test_recipients $(O)/tests/test_record \
 	$(O)/tests/test_render $(O)/tests/test_receipts \
 	$(O)/tests/test_receipt $(O)/tests/test_utf8
-TESTS_GEN = $(O)/tests/test_tmpl $(O)/tests/golden
+TESTS_GEN = $(O)/tests/test_tmpl $(O)/tests/golden $(O)/tests/test_token
 TESTS_REVIEW = $(O)/tests/test_open $(O)/tests/test_rv $(O)/tests/test_commit
 TESTS_INTAKE = $(O)/tests/test_conf $(O)/tests/test_mime $(O)/tests/nm-mailx
 # Tools the shell suites call (not named test_*, so run.sh skips them).
@@ -73,19 +74,21 @@ FUZZ = $(O)/tests/fuzz_frontmatter $(O)/tests/fuzz_markdown \
 	$(O)/tests/fuzz_form $(O)/tests/fuzz_record \
 	$(O)/tests/fuzz_recipients $(O)/tests/fuzz_item $(O)/tests/fuzz_mail \
 	$(O)/tests/fuzz_receipts $(O)/tests/fuzz_approvals \
-	$(O)/tests/fuzz_lint $(O)/tests/fuzz_keys
+	$(O)/tests/fuzz_lint $(O)/tests/fuzz_keys $(O)/tests/fuzz_token
 TEST_LIBS = $(GEN_LIBS) $(ETPAN_LIBS)
 
 HDRS = lib/buf.h lib/cmd.h lib/config.h lib/field.h lib/file.h lib/form.h lib/gitlog.h \
 	lib/html.h lib/approval.h lib/inbox.h lib/keys.h lib/log.h lib/md.h \
 	lib/nm.h lib/recipients.h lib/receipt.h lib/receipts.h lib/record.h \
 	lib/render.h lib/report.h lib/utf8.h gen/build.h gen/gen.h gen/tmpl.h \
+	gen/token.h \
 	review/commit.h \
 	review/open.h review/queue.h review/review.h review/rv.h review/lint.h \
 	intake/conf.h intake/intake.h intake/mime.h intake/mimeint.h tests/harness.h
 
 all:
-	@test -f config.mk || ./configure
+	@if [ ! -f config.mk ] || [ configure -nt config.mk ]; then \
+	    ./configure; fi
 	@$(MAKE) programs
 
 programs: bin/nearmiss-gen bin/nearmiss-intake bin/nearmiss-review
@@ -247,6 +250,20 @@ $(O)/tests/test_tmpl: tests/gen/test_tmpl.c $(GEN_OBJ) $(O)/lib/libnm.a
 	@mkdir -p $(O)/tests
 	$(CC) $(NM_CFLAGS) -Itests -Igen $(NM_LDFLAGS) -o $@ \
 	    tests/gen/test_tmpl.c $(O)/gen/tmpl.o $(O)/lib/libnm.a $(TEST_LIBS)
+
+$(O)/tests/test_token: tests/gen/test_token.c $(O)/gen/token.o \
+    $(O)/lib/libnm.a $(HDRS)
+	@mkdir -p $(O)/tests
+	$(CC) $(NM_CFLAGS) -Itests -Igen $(NM_LDFLAGS) -o $@ \
+	    tests/gen/test_token.c $(O)/gen/token.o $(O)/lib/libnm.a \
+	    $(TEST_LIBS)
+
+$(O)/tests/fuzz_token: tests/fuzz/fuzz_token.c tests/fuzz/driver.c \
+    $(O)/gen/token.o $(O)/lib/libnm.a $(HDRS)
+	@mkdir -p $(O)/tests
+	$(CC) $(NM_CFLAGS) -Igen $(NM_LDFLAGS) -o $@ tests/fuzz/fuzz_token.c \
+	    tests/fuzz/driver.c $(O)/gen/token.o $(O)/lib/libnm.a \
+	    $(TEST_LIBS)
 
 $(O)/tests/golden: tests/gen/golden.c $(GEN_OBJ) $(O)/lib/libnm.a
 	@mkdir -p $(O)/tests

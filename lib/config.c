@@ -17,11 +17,13 @@
 /*
  * nearmiss.ini reader.  libinih does the INI syntax; we feed it lines
  * through our own reader so that every message carries a line number,
- * and reject unknown sections and keys, bad slugs and duplicates.
+ * and reject unknown sections and keys, bad slugs and duplicates, and
+ * malformed synonym groups.
  */
 
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,6 +32,7 @@
 #include "buf.h"
 #include "config.h"
 #include "log.h"
+#include "utf8.h"
 
 #define CONFIG_MAX	(256 * 1024)
 #define LABEL_MAX	200
@@ -44,6 +47,12 @@ struct ini_state {
 	int		 badsect;	/* in an unknown section */
 };
 
+/* A phrase of [synonyms] in its syn_fold() form, and its group. */
+struct syn_ent {
+	char	*key;
+	size_t	 group;
+};
+
 static const char *const tax_names[TAX_MAX] = {
 	"incident_type", "contributing_factors", "loss_potential",
 	"agency_type", "region", "time_of_day", "lighting", "weather",
@@ -53,6 +62,9 @@ static char	*ini_read(char *, int, void *);
 static void	 ini_check_line(struct ini_state *, const char *);
 static int	 ini_handle(void *, const char *, const char *, const char *);
 static int	 site_key(struct ini_state *, const char *, const char *);
+static int	 syn_key(struct ini_state *, const char *, const char *);
+static void	 syn_fold(char *, const char *);
+static int	 syn_dups(struct config *, const char *);
 
 const char *
 config_tax_name(enum tax_id t)
@@ -143,6 +155,9 @@ ini_check_line(struct ini_state *st, const char *line)
 		}
 		st->badsect = 0;
 		if ((size_t)(e - p - 1) == 4 && strncmp(p + 1, "site", 4) == 0)
+			return;
+		if ((size_t)(e - p - 1) == 8 &&
+		    strncmp(p + 1, "synonyms", 8) == 0)
 			return;
 		for (t = 0; t < TAX_MAX; t++)
 			if (strlen(tax_names[t]) == (size_t)(e - p - 1) &&
@@ -278,6 +293,179 @@ site_key(struct ini_state *st, const char *key, const char *v)
 	return 1;
 }
 
+/*
+ * One [synonyms] line: name = phrase, phrase, ...  Every problem of the
+ * line is logged; a line with any is dropped.
+ */
+static int
+syn_key(struct ini_state *st, const char *name, const char *v)
+{
+	struct config	*c = st->cfg;
+	struct syn_group g;
+	const char	*p, *e, *q, *end;
+	size_t		 i, n, words;
+	uint32_t	 cp;
+	int		 l, errors = 0, inword;
+
+	memset(&g, 0, sizeof(g));
+	if (!slug_valid(name)) {
+		log_at(st->path, st->line, "[synonyms]: \"%.64s\" is not a "
+		    "valid group name (lowercase letters, digits and single "
+		    "hyphens, at most 48)", name);
+		st->errors++;
+		return 1;
+	}
+	for (i = 0; i < c->nsyn; i++)
+		if (strcmp(c->syn[i].name, name) == 0) {
+			log_at(st->path, st->line, "[synonyms]: \"%s\" "
+			    "defined twice", name);
+			st->errors++;
+			return 1;
+		}
+	if (c->nsyn >= SYN_GROUPS_MAX) {
+		log_at(st->path, st->line, "[synonyms]: more than %d groups",
+		    SYN_GROUPS_MAX);
+		st->errors++;
+		return 1;
+	}
+	end = v + strlen(v);
+	for (q = v; q < end; q += l)
+		if ((l = utf8_decode(&cp, q, (size_t)(end - q))) == -1 ||
+		    cp < 0x20 || cp == 0x7f) {
+			log_at(st->path, st->line, "[synonyms]: %s: invalid "
+			    "UTF-8 or a control character", name);
+			st->errors++;
+			return 1;
+		}
+	g.name = xstrdup(name);
+	g.line = st->line;
+	for (p = v;; p = e + 1) {
+		if ((e = strchr(p, ',')) == NULL)
+			e = end;
+		while (p < e && (*p == ' ' || *p == '\t'))
+			p++;
+		n = (size_t)(e - p);
+		while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+			n--;
+		words = 0;
+		inword = 0;
+		for (i = 0; i < n; i++) {
+			if (p[i] == ' ' || p[i] == '\t' || p[i] == '-')
+				inword = 0;
+			else if (!inword) {
+				inword = 1;
+				words++;
+			}
+		}
+		if (words == 0) {
+			log_at(st->path, st->line, "[synonyms]: %s: empty "
+			    "phrase", name);
+			errors++;
+		} else if (n > SYN_PHRASE_MAX || words > SYN_WORDS_MAX) {
+			log_at(st->path, st->line, "[synonyms]: %s: phrase "
+			    "\"%.*s\" longer than %d words or %d bytes", name,
+			    (int)(n > 64 ? 64 : n), p, SYN_WORDS_MAX,
+			    SYN_PHRASE_MAX);
+			errors++;
+		} else if (g.nphrases == SYN_PHRASES_MAX) {
+			log_at(st->path, st->line, "[synonyms]: %s: more "
+			    "than %d phrases", name, SYN_PHRASES_MAX);
+			errors++;
+			break;
+		} else {
+			g.phrases = xreallocarray(g.phrases, g.nphrases + 1,
+			    sizeof(*g.phrases));
+			g.phrases[g.nphrases++] = xstrndup(p, n);
+		}
+		if (e == end)
+			break;
+	}
+	if (errors > 0) {
+		st->errors += errors;
+		for (i = 0; i < g.nphrases; i++)
+			free(g.phrases[i]);
+		free(g.phrases);
+		free(g.name);
+		return 1;
+	}
+	c->syn = xreallocarray(c->syn, c->nsyn + 1, sizeof(*c->syn));
+	c->syn[c->nsyn++] = g;
+	return 1;
+}
+
+/*
+ * The form of a phrase that duplicates are found by: ASCII lowercase,
+ * each run of spaces, tabs and hyphens one space.  out has room for
+ * strlen(s) + 1 bytes.
+ */
+static void
+syn_fold(char *out, const char *s)
+{
+	int	 sep = 0;
+
+	for (; *s != '\0'; s++) {
+		if (*s == ' ' || *s == '\t' || *s == '-') {
+			sep = 1;
+			continue;
+		}
+		if (sep)
+			*out++ = ' ';
+		sep = 0;
+		*out++ = (*s >= 'A' && *s <= 'Z') ? *s - 'A' + 'a' : *s;
+	}
+	*out = '\0';
+}
+
+static int
+syn_ent_cmp(const void *a, const void *b)
+{
+	const struct syn_ent *x = a, *y = b;
+	int	 c;
+
+	if ((c = strcmp(x->key, y->key)) != 0)
+		return c;
+	return x->group < y->group ? -1 : x->group > y->group;
+}
+
+/*
+ * Logs each phrase that is in two groups, or twice in one, at the line
+ * of the later group; returns the number of such errors.  Sorted, so
+ * that 16,000 phrases cost no quadratic time.
+ */
+static int
+syn_dups(struct config *c, const char *path)
+{
+	struct syn_ent	*v;
+	size_t		 i, j, n = 0;
+	int		 errors = 0;
+
+	for (i = 0; i < c->nsyn; i++)
+		n += c->syn[i].nphrases;
+	if (n == 0)
+		return 0;
+	v = xreallocarray(NULL, n, sizeof(*v));
+	n = 0;
+	for (i = 0; i < c->nsyn; i++)
+		for (j = 0; j < c->syn[i].nphrases; j++) {
+			v[n].key = xmalloc(strlen(c->syn[i].phrases[j]) + 1);
+			syn_fold(v[n].key, c->syn[i].phrases[j]);
+			v[n++].group = i;
+		}
+	qsort(v, n, sizeof(*v), syn_ent_cmp);
+	for (i = 1; i < n; i++)
+		if (strcmp(v[i - 1].key, v[i].key) == 0) {
+			log_at(path, c->syn[v[i].group].line, "[synonyms]: "
+			    "\"%s\" is %s group \"%s\"", v[i].key,
+			    v[i - 1].group == v[i].group ? "twice in" :
+			    "also in", c->syn[v[i - 1].group].name);
+			errors++;
+		}
+	for (i = 0; i < n; i++)
+		free(v[i].key);
+	free(v);
+	return errors;
+}
+
 static int
 ini_handle(void *user, const char *section, const char *name,
     const char *value)
@@ -289,6 +477,8 @@ ini_handle(void *user, const char *section, const char *name,
 
 	if (strcmp(section, "site") == 0)
 		return site_key(st, name, value);
+	if (strcmp(section, "synonyms") == 0)
+		return syn_key(st, name, value);
 	for (ti = 0; ti < TAX_MAX; ti++)
 		if (strcmp(section, tax_names[ti]) == 0)
 			break;
@@ -370,6 +560,7 @@ config_parse(struct config *out, const char *path, const char *text,
 			    tax_names[rc]);
 			st.errors++;
 		}
+	st.errors += syn_dups(out, path);
 	if (out->description == NULL)
 		out->description = xstrdup("");
 	if (out->intake_url == NULL)
@@ -414,6 +605,13 @@ config_free(struct config *c)
 		}
 		free(c->tax[t].terms);
 	}
+	for (i = 0; i < c->nsyn; i++) {
+		for (t = 0; (size_t)t < c->syn[i].nphrases; t++)
+			free(c->syn[i].phrases[t]);
+		free(c->syn[i].phrases);
+		free(c->syn[i].name);
+	}
+	free(c->syn);
 	memset(c, 0, sizeof(*c));
 }
 

@@ -15,9 +15,10 @@
  */
 
 /*
- * The content repository's nearmiss.ini: site settings and the taxonomy
- * (the allowed slugs, with display labels, of every list field).  Parsed
- * with libinih; every error is reported as "path:line: what is wrong".
+ * The content repository's nearmiss.ini: site settings, the taxonomy
+ * (the allowed slugs, with display labels, of every list field) and the
+ * search's synonym groups.  Parsed with libinih; every error is reported
+ * as "path:line: what is wrong".
  */
 
 #ifndef NM_CONFIG_H
@@ -51,6 +52,27 @@ struct taxonomy {
 	size_t		 nterms;
 };
 
+/*
+ * [synonyms]: at most SYN_GROUPS_MAX lines "name = phrase, phrase, ...",
+ * each a group of SYN_PHRASES_MAX equivalent phrases at most, a phrase
+ * being 1 to SYN_WORDS_MAX words (split at spaces and hyphens) and at
+ * most SYN_PHRASE_MAX bytes of valid UTF-8.  The name is a slug that
+ * names the group (gen/token.h makes the search term "~name" of it); it
+ * is not a phrase itself.  No phrase may be in two groups or twice in one
+ * (compared ignoring ASCII case and runs of spaces and hyphens).
+ */
+#define SYN_GROUPS_MAX	1000
+#define SYN_PHRASES_MAX	16
+#define SYN_WORDS_MAX	4
+#define SYN_PHRASE_MAX	100
+
+struct syn_group {
+	char		 *name;
+	char		**phrases;	/* as written, trimmed */
+	size_t		  nphrases;
+	unsigned long	  line;		/* of its line, for messages */
+};
+
 struct config {
 	char		*title;
 	char		*description;
@@ -63,6 +85,8 @@ struct config {
 	int		 home_items;
 	int		 min_approvals;	/* 1..APPROVALS_MIN_MAX, default 2 */
 	struct taxonomy	 tax[TAX_MAX];
+	struct syn_group *syn;		/* [synonyms], in file order */
+	size_t		 nsyn;
 };
 
 /* The INI section name of each taxonomy ("incident_type", ...). */

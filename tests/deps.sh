@@ -5,7 +5,7 @@ set -eu
 
 PKGS="build-essential pkg-config git ca-certificates
 libgit2-dev libcmark-dev libyaml-dev libinih-dev libsodium-dev
-libmicrohttpd-dev libetpan-dev
+libmicrohttpd-dev libetpan-dev libstemmer-dev
 dovecot-core dovecot-imapd openssl faketime
 chromium nodejs
 mandoc curl time hugo libxml2-utils wrk fiu-utils strace"

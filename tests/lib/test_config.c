@@ -408,6 +408,106 @@ test_all_errors_logged(void)
 	    "t.ini:18: unknown section [nope]\n");
 }
 
+/* [synonyms]: groups in file order, phrases trimmed; then each error. */
+static void
+test_synonyms(void)
+{
+	static const char text[] = BASE
+	    "[synonyms]\n"
+	    "ois = OIS,  officer-involved shooting ,police shooting\n"
+	    "k9 = K9, K-9 unit, canine\n"
+	    "cafe = caf\xc3\xa9\n";
+	struct config	 c;
+	struct buf	 b = BUF_INIT;
+	const char	*err;
+	int		 i;
+
+	cap_start();
+	INT_EQ(config_parse(&c, "t.ini", text, sizeof(text) - 1), 0);
+	err = cap_end();
+	STR_EQ(err, "");
+	INT_EQ(c.nsyn, 3);
+	if (c.nsyn == 3) {
+		STR_EQ(c.syn[0].name, "ois");
+		INT_EQ(c.syn[0].nphrases, 3);
+		STR_EQ(c.syn[0].phrases[0], "OIS");
+		STR_EQ(c.syn[0].phrases[1], "officer-involved shooting");
+		STR_EQ(c.syn[0].phrases[2], "police shooting");
+		INT_EQ(c.syn[0].line, 14);
+		STR_EQ(c.syn[1].name, "k9");
+		STR_EQ(c.syn[1].phrases[1], "K-9 unit");
+		INT_EQ(c.syn[1].line, 15);
+		STR_EQ(c.syn[2].phrases[0], "caf\xc3\xa9");
+	}
+	config_free(&c);
+	OK(c.syn == NULL && c.nsyn == 0);
+
+	BAD(BASE "[synonyms]\nois = OIS, , shooting\n",
+	    "t.ini:14: [synonyms]: ois: empty phrase\n");
+	BAD(BASE "[synonyms]\nois = OIS,\n",
+	    "t.ini:14: [synonyms]: ois: empty phrase\n");
+	BAD(BASE "[synonyms]\nois = - -\n",
+	    "t.ini:14: [synonyms]: ois: empty phrase\n");
+	BAD(BASE "[synonyms]\nOIS = OIS\n",
+	    "t.ini:14: [synonyms]: \"OIS\" is not a valid group name "
+	    "(lowercase letters, digits and single hyphens, at most 48)\n");
+	BAD(BASE "[synonyms]\nois = OIS\nois = shooting\n",
+	    "t.ini:15: [synonyms]: \"ois\" defined twice\n");
+	BAD(BASE "[synonyms]\ndui = driving while under the influence\n",
+	    "t.ini:14: [synonyms]: dui: phrase \"driving while under the "
+	    "influence\" longer than 4 words or 100 bytes\n");
+	BAD(BASE "[synonyms]\nk9 = police-dog-unit-team-x\n",
+	    "t.ini:14: [synonyms]: k9: phrase \"police-dog-unit-team-x\" "
+	    "longer than 4 words or 100 bytes\n");
+	BAD(BASE "[synonyms]\nk9 = caf\xc3\n",
+	    "t.ini:14: [synonyms]: k9: invalid UTF-8 or a control "
+	    "character\n");
+	BAD(BASE "[synonyms]\nk9 = a\tb\n",
+	    "t.ini:14: [synonyms]: k9: invalid UTF-8 or a control "
+	    "character\n");
+	/* A phrase in two groups, however it is spelled and spaced. */
+	BAD(BASE "[synonyms]\npursuit = chase, pursuit\n"
+	    "chase = Car Chase, CHASE\n",
+	    "t.ini:15: [synonyms]: \"chase\" is also in group "
+	    "\"pursuit\"\n");
+	BAD(BASE "[synonyms]\nois = officer-involved shooting, "
+	    "Officer  Involved   shooting\n",
+	    "t.ini:14: [synonyms]: \"officer involved shooting\" is twice "
+	    "in group \"ois\"\n");
+	/* At most 16 phrases a group. */
+	buf_addstr(&b, BASE "[synonyms]\nx = p0");
+	for (i = 1; i < 17; i++)
+		buf_printf(&b, ", p%d", i);
+	buf_addch(&b, '\n');
+	cap_start();
+	INT_EQ(config_parse(&c, "t.ini", b.data, b.len), -1);
+	STR_EQ(cap_end(), "t.ini:14: [synonyms]: x: more than 16 phrases\n");
+	config_free(&c);
+	buf_truncate(&b, b.len - strlen(", p16\n"));
+	buf_addch(&b, '\n');
+	cap_start();
+	INT_EQ(config_parse(&c, "t.ini", b.data, b.len), 0);
+	STR_EQ(cap_end(), "");
+	INT_EQ(c.nsyn == 1 ? c.syn[0].nphrases : 0, 16);
+	config_free(&c);
+	/* At most 1,000 groups. */
+	buf_reset(&b);
+	buf_addstr(&b, BASE "[synonyms]\n");
+	for (i = 0; i < 1000; i++)
+		buf_printf(&b, "g%d = w%d\n", i, i);
+	cap_start();
+	INT_EQ(config_parse(&c, "t.ini", b.data, b.len), 0);
+	STR_EQ(cap_end(), "");
+	INT_EQ(c.nsyn, 1000);
+	config_free(&c);
+	buf_addstr(&b, "g1000 = w1000\n");
+	cap_start();
+	INT_EQ(config_parse(&c, "t.ini", b.data, b.len), -1);
+	STR_EQ(cap_end(), "t.ini:1014: [synonyms]: more than 1000 groups\n");
+	config_free(&c);
+	buf_free(&b);
+}
+
 static void
 test_slug(void)
 {
@@ -451,6 +551,7 @@ main(void)
 	test_limits();
 	test_all_errors_logged();
 	test_slug();
+	test_synonyms();
 	rc = DONE("test_config");
 	/* Seen even if the leak checker aborts at exit. */
 	fflush(stdout);
