@@ -222,8 +222,7 @@ site_sort(struct site *s)
 void
 site_free(struct site *s)
 {
-	size_t	 i, t;
-	int	 f;
+	size_t	 i;
 
 	for (i = 0; i < s->nreports; i++)
 		report_free(&s->reports[i]);
@@ -237,13 +236,8 @@ site_free(struct site *s)
 		free(s->pages[i].html);
 	}
 	free(s->pages);
-	free(s->years);
 	receipts_free(s->receipts);
-	for (f = 0; f < FACET_MAX; f++) {
-		for (t = 0; t < s->ncoll[f]; t++)
-			free(s->coll[f][t].idx);
-		free(s->coll[f]);
-	}
+	site_index_free(s);
 	config_free(&s->cfg);
 	memset(s, 0, sizeof(*s));
 }

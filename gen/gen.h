@@ -76,9 +76,18 @@ struct srcfile {
 	git_oid		 oid;
 };
 
-/* The ways to browse: by taxonomy term, by year, and all reports. */
+/*
+ * The ways to browse: by each list field of the schema (a taxonomy, or
+ * the year of the event), and all reports.  The home page shows the
+ * facets before FACET_HOME; browse/ shows all of them.
+ */
 enum facet_id { FACET_TYPE, FACET_FACTOR, FACET_LOSS, FACET_YEAR,
+	FACET_AGENCY, FACET_REGION, FACET_TOD, FACET_LIGHTING, FACET_WEATHER,
 	FACET_ALL, FACET_MAX };
+#define FACET_HOME	FACET_AGENCY
+
+/* The orders of a list: by publication (newest first) or by event. */
+enum list_order { ORDER_PUB, ORDER_EVENT, ORDER_MAX };
 
 /* A static page (pages/<slug>.md). */
 struct page {
@@ -104,9 +113,14 @@ struct site {
 	/* Event years present, newest first. */
 	int		*years;
 	size_t		 nyears;
-	/* Members of every collection, as indexes into reports. */
+	/*
+	 * Members of every collection, as indexes into reports: in idx
+	 * newest published first, in ev newest event month first (ties:
+	 * the higher id first).
+	 */
 	struct coll {
 		size_t	*idx;
+		size_t	*ev;
 		size_t	 n;
 	}		*coll[FACET_MAX];
 	size_t		 ncoll[FACET_MAX];
@@ -173,11 +187,12 @@ int	page_report(struct buf *, const struct site *, struct arena *,
  */
 enum out_kind {
 	OUT_HOME, OUT_LIST, OUT_TERMS, OUT_FEED, OUT_PAGE, OUT_SEARCH,
-	OUT_404, OUT_SITEMAP, OUT_ROBOTS, OUT_STATUS, OUT_KIND_MAX
+	OUT_404, OUT_SITEMAP, OUT_ROBOTS, OUT_STATUS, OUT_BROWSE, OUT_KIND_MAX
 };
 struct outfile {
 	enum out_kind	 kind;
 	enum facet_id	 facet;		/* OUT_LIST, OUT_TERMS, OUT_FEED */
+	enum list_order	 order;		/* OUT_LIST */
 	int		 term;		/* term index, year, or -1 for all */
 	int		 pageno;	/* OUT_LIST: 1-based */
 	size_t		 page;		/* OUT_PAGE: index in site->pages */
@@ -202,6 +217,8 @@ int	page_window_same(const struct site *old, const struct outfile *op,
 const char *facet_dir(enum facet_id);
 /* Fills site->years and site->coll from site->reports (sorted). */
 void	site_index(struct site *);
+/* Frees site->years and site->coll. */
+void	site_index_free(struct site *);
 
 /*
  * status.c: the receipt status index, status/index.json and the shards

@@ -511,7 +511,7 @@ static void
 incr_free(struct incr *in, int failed)
 {
 	struct site	*s = in->s;
-	size_t		 i, k;
+	size_t		 i;
 
 	if (failed) {
 		/* Leave s as the caller gave it for a full build. */
@@ -528,12 +528,7 @@ incr_free(struct incr *in, int failed)
 	free(in->nr);
 	free(in->keep);
 	publish_free(&in->pub);
-	free(in->old.years);
-	for (k = 0; k < FACET_MAX; k++) {
-		for (i = 0; i < in->old.ncoll[k]; i++)
-			free(in->old.coll[k][i].idx);
-		free(in->old.coll[k]);
-	}
+	site_index_free(&in->old);
 	outfiles_free(in->oldp, in->nold);
 	outfiles_free(in->newp, in->nnew);
 	if (in->old.receipts != s->receipts)

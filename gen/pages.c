@@ -16,13 +16,14 @@
 
 /*
  * What each page of the site shows: the template context of report
- * pages, lists (paginated, per facet term), facet indexes, the home page,
- * static pages, search and 404; and the XML files written without a
+ * pages, lists (paginated, per facet term, by publication and by event
+ * date), facet indexes, browse/, the home page, static pages, search and
+ * 404; and the XML files written without a
  * theme (Atom feeds, sitemap) plus robots.txt.
  *
  * Dependency rule that keeps incremental builds exact: a report page sees
  * only its own report and site-wide settings; counts and lists appear
- * only on home, list, terms, feed and sitemap outputs, which
+ * only on home, list, terms, browse, feed and sitemap outputs, which
  * page_depends() knows about.
  */
 
@@ -41,6 +42,7 @@
 #define SITEMAP_CHUNK	45000
 
 static size_t	sitemap_parts(const struct site *);
+static int	has_browse(const struct site *);
 
 static const char *const months[12] = {
 	"January", "February", "March", "April", "May", "June", "July",
@@ -48,19 +50,26 @@ static const char *const months[12] = {
 };
 
 static const char *const facet_dirs[FACET_MAX] = {
-	"incident-type", "factor", "loss-potential", "year", "reports",
+	"incident-type", "factor", "loss-potential", "year", "agency-type",
+	"region", "time-of-day", "lighting", "weather", "reports",
 };
 static const char *const facet_names[FACET_MAX] = {
 	"incident_type", "contributing_factors", "loss_potential", "year",
-	"all",
+	"agency_type", "region", "time_of_day", "lighting", "weather", "all",
 };
 static const char *const facet_labels[FACET_MAX] = {
 	"Incident type", "Contributing factor", "Loss potential", "Year",
+	"Agency type", "Region", "Time of day", "Lighting", "Weather",
 	"All reports",
 };
 static const enum tax_id facet_tax[FACET_MAX] = {
-	TAX_INCIDENT_TYPE, TAX_FACTORS, TAX_LOSS, TAX_MAX, TAX_MAX,
+	TAX_INCIDENT_TYPE, TAX_FACTORS, TAX_LOSS, TAX_MAX, TAX_AGENCY,
+	TAX_REGION, TAX_TIME_OF_DAY, TAX_LIGHTING, TAX_WEATHER, TAX_MAX,
 };
+
+/* The folder of a list in each order, below the list's own folder. */
+static const char *const order_dirs[ORDER_MAX] = { "", "by-event/" };
+static const char *const order_names[ORDER_MAX] = { "published", "event" };
 
 const char *
 month_name(int m)
@@ -97,18 +106,30 @@ term_label(const struct site *s, enum facet_id f, size_t t,
 	return s->cfg.tax[facet_tax[f]].terms[t].label;
 }
 
-/* Site-relative URL of page pageno (1-based) of a collection. */
+/*
+ * Site-relative URL of page pageno (1-based) of a collection in order o:
+ * "<facet>/<term>/" and "<facet>/<term>/by-event/", then "page/N/".
+ * Report ids have a digit, so "reports/by-event/" is no report's folder.
+ */
 static const char *
 coll_url(const struct site *s, enum facet_id f, size_t t, int pageno,
-    struct arena *a)
+    enum list_order o, struct arena *a)
 {
 	const char	*base;
 
 	base = f == FACET_ALL ? "reports/" : arena_printf(a, "%s/%s/",
 	    facet_dirs[f], term_slug(s, f, t, a));
+	base = arena_printf(a, "%s%s", base, order_dirs[o]);
 	if (pageno <= 1)
 		return base;
 	return arena_printf(a, "%spage/%d/", base, pageno);
+}
+
+/* The members of collection c in order o. */
+static const size_t *
+coll_members(const struct coll *c, enum list_order o)
+{
+	return o == ORDER_EVENT ? c->ev : c->idx;
 }
 
 /* Is report r a member of term t of facet f? */
@@ -130,20 +151,72 @@ in_term(const struct site *s, enum facet_id f, size_t t,
 		return 0;
 	case FACET_YEAR:
 		return r->event_year == s->years[t];
+	case FACET_AGENCY:
+		return r->agency == (int)t;
+	case FACET_REGION:
+		return r->region == (int)t;
+	case FACET_TOD:
+		return r->time_of_day == (int)t;
+	case FACET_LIGHTING:
+		return r->lighting == (int)t;
+	case FACET_WEATHER:
+		return r->weather == (int)t;
 	default:
 		return 1;
+	}
+}
+
+/* Newest event month first; ties: the higher id first. */
+static int
+cmp_event(const void *pa, const void *pb)
+{
+	const struct report *a = *(const struct report *const *)pa;
+	const struct report *b = *(const struct report *const *)pb;
+	int	 da = a->event_year * 100 + a->event_month;
+	int	 db = b->event_year * 100 + b->event_month;
+
+	if (da != db)
+		return da > db ? -1 : 1;
+	return strcmp(b->id, a->id);
+}
+
+/* Appends i to the member array *v of n entries (doubling). */
+static void
+coll_push(size_t **v, size_t n, size_t i)
+{
+	if ((n & (n - 1)) == 0)
+		*v = xreallocarray(*v, n ? n * 2 : 1, sizeof(size_t));
+	(*v)[n] = i;
+}
+
+void
+site_index_free(struct site *s)
+{
+	size_t	 t;
+	int	 f;
+
+	free(s->years);
+	s->years = NULL;
+	s->nyears = 0;
+	for (f = 0; f < FACET_MAX; f++) {
+		for (t = 0; t < s->ncoll[f]; t++) {
+			free(s->coll[f][t].idx);
+			free(s->coll[f][t].ev);
+		}
+		free(s->coll[f]);
+		s->coll[f] = NULL;
+		s->ncoll[f] = 0;
 	}
 }
 
 void
 site_index(struct site *s)
 {
-	size_t	 i, t, n;
+	const struct report **byev;
+	size_t	 i, t, n, k;
 	int	 f, y;
 
-	free(s->years);
-	s->years = NULL;
-	s->nyears = 0;
+	site_index_free(s);
 	for (i = 0; i < s->nreports; i++) {
 		y = s->reports[i].event_year;
 		for (t = 0; t < s->nyears; t++)
@@ -163,9 +236,6 @@ site_index(struct site *s)
 			s->years[t - 1] = y;
 		}
 	for (f = 0; f < FACET_MAX; f++) {
-		for (t = 0; t < s->ncoll[f]; t++)
-			free(s->coll[f][t].idx);
-		free(s->coll[f]);
 		n = f == FACET_YEAR ? s->nyears : f == FACET_ALL ? 1 :
 		    s->cfg.tax[facet_tax[f]].nterms;
 		s->ncoll[f] = n;
@@ -179,12 +249,39 @@ site_index(struct site *s)
 
 				if (!in_term(s, f, t, &s->reports[i]))
 					continue;
-				if ((c->n & (c->n - 1)) == 0)
-					c->idx = xreallocarray(c->idx,
-					    c->n ? c->n * 2 : 1,
-					    sizeof(size_t));
-				c->idx[c->n++] = i;
+				coll_push(&c->idx, c->n++, i);
 			}
+	/* The same members again, in event order: n counts up again. */
+	for (f = 0; f < FACET_MAX; f++)
+		for (t = 0; t < s->ncoll[f]; t++) {
+			s->coll[f][t].ev = xreallocarray(NULL,
+			    s->coll[f][t].n ? s->coll[f][t].n : 1,
+			    sizeof(size_t));
+			s->coll[f][t].n = 0;
+		}
+	byev = xreallocarray(NULL, s->nreports ? s->nreports : 1,
+	    sizeof(*byev));
+	for (i = 0; i < s->nreports; i++)
+		byev[i] = &s->reports[i];
+	qsort(byev, s->nreports, sizeof(*byev), cmp_event);
+	for (k = 0; k < s->nreports; k++) {
+		i = (size_t)(byev[k] - s->reports);
+		for (f = 0; f < FACET_MAX; f++)
+			for (t = 0; t < s->ncoll[f]; t++) {
+				struct coll *c = &s->coll[f][t];
+
+				if (in_term(s, f, t, byev[k]))
+					c->ev[c->n++] = i;
+			}
+	}
+	free(byev);
+}
+
+/* 1 if the site has browse/ (the theme has browse.html). */
+static int
+has_browse(const struct site *s)
+{
+	return s->theme != NULL && tmpl_set_has(s->theme, "browse.html");
 }
 
 /* Relative path from a file at out-path rel to the site root. */
@@ -339,15 +436,18 @@ item(struct arena *a, const struct site *s, const struct report *r)
 	set_term(a, m, "loss_potential", s, TAX_LOSS, r->loss, FACET_LOSS);
 	tv_set_int(a, m, "officers_on_scene", r->officers);
 	set_term(a, env, "time_of_day", s, TAX_TIME_OF_DAY, r->time_of_day,
-	    FACET_MAX);
-	set_term(a, env, "lighting", s, TAX_LIGHTING, r->lighting, FACET_MAX);
-	set_term(a, env, "weather", s, TAX_WEATHER, r->weather, FACET_MAX);
+	    FACET_TOD);
+	set_term(a, env, "lighting", s, TAX_LIGHTING, r->lighting,
+	    FACET_LIGHTING);
+	set_term(a, env, "weather", s, TAX_WEATHER, r->weather,
+	    FACET_WEATHER);
 	if (r->time_of_day >= 0 || r->lighting >= 0 || r->weather >= 0)
 		tv_set(a, m, "environment", env);
 	else
 		tv_set_str(a, m, "environment", "");
-	set_term(a, m, "agency_type", s, TAX_AGENCY, r->agency, FACET_MAX);
-	set_term(a, m, "region", s, TAX_REGION, r->region, FACET_MAX);
+	set_term(a, m, "agency_type", s, TAX_AGENCY, r->agency,
+	    FACET_AGENCY);
+	set_term(a, m, "region", s, TAX_REGION, r->region, FACET_REGION);
 	return m;
 }
 
@@ -378,7 +478,9 @@ facet_val(struct arena *a, const struct site *s, enum facet_id f)
 		tv_set_str(a, t, "slug", term_slug(s, f, i, a));
 		tv_set_str(a, t, "label", term_label(s, f, i, a));
 		tv_set_int(a, t, "count", (long)s->coll[f][i].n);
-		tv_set_str(a, t, "url", coll_url(s, f, i, 1, a));
+		tv_set_str(a, t, "url", coll_url(s, f, i, 1, ORDER_PUB, a));
+		tv_set_str(a, t, "url_event", coll_url(s, f, i, 1,
+		    ORDER_EVENT, a));
 		tv_set_str(a, t, "feed", feed_of(s, f, i, a));
 		tv_push(a, terms, t);
 	}
@@ -386,13 +488,14 @@ facet_val(struct arena *a, const struct site *s, enum facet_id f)
 	return m;
 }
 
+/* The facets before end, with their terms and counts. */
 static struct tval *
-facets_val(struct arena *a, const struct site *s)
+facets_val(struct arena *a, const struct site *s, enum facet_id end)
 {
 	struct tval	*l = tv_list(a);
 	int		 f;
 
-	for (f = 0; f < FACET_ALL; f++)
+	for (f = 0; f < (int)end; f++)
 		tv_push(a, l, facet_val(a, s, f));
 	return l;
 }
@@ -448,7 +551,7 @@ pages_plan(struct outfile **out, size_t *nout, const struct site *s)
 	struct arena	*a = arena_new();
 	struct buf	 b = BUF_INIT;
 	size_t		 n = 0, t, i;
-	int		 f, p, np;
+	int		 f, p, np, o;
 
 	plan_add(&v, &n, OUT_HOME, FACET_ALL, -1, 0, xstrdup("index.html"));
 	plan_add(&v, &n, OUT_FEED, FACET_ALL, 0, 0, xstrdup("atom.xml"));
@@ -467,6 +570,10 @@ pages_plan(struct outfile **out, size_t *nout, const struct site *s)
 	if (s->theme != NULL && tmpl_set_has(s->theme, "status.html"))
 		plan_add(&v, &n, OUT_STATUS, FACET_ALL, -1, 0,
 		    xstrdup("status/index.html"));
+	/* The index of every facet, when the theme has one. */
+	if (has_browse(s))
+		plan_add(&v, &n, OUT_BROWSE, FACET_ALL, -1, 0,
+		    xstrdup("browse/index.html"));
 	for (f = 0; f < FACET_MAX; f++) {
 		if (f != FACET_ALL)
 			plan_add(&v, &n, OUT_TERMS, f, -1, 0, xstrdup(
@@ -475,10 +582,14 @@ pages_plan(struct outfile **out, size_t *nout, const struct site *s)
 			if (s->coll[f][t].n == 0 && f != FACET_ALL)
 				continue;
 			np = coll_pages(s, &s->coll[f][t]);
-			for (p = 1; p <= np; p++)
-				plan_add(&v, &n, OUT_LIST, f, (int)t, p,
-				    xstrdup(arena_printf(a, "%sindex.html",
-				    coll_url(s, f, t, p, a))));
+			for (o = 0; o < ORDER_MAX; o++)
+				for (p = 1; p <= np; p++) {
+					plan_add(&v, &n, OUT_LIST, f, (int)t,
+					    p, xstrdup(arena_printf(a,
+					    "%sindex.html", coll_url(s, f, t,
+					    p, o, a))));
+					v[n - 1].order = o;
+				}
 			if (f == FACET_TYPE)
 				plan_add(&v, &n, OUT_FEED, f, (int)t, 0,
 				    xstrdup(feed_of(s, f, t, a)));
@@ -510,7 +621,7 @@ outfiles_free(struct outfile *v, size_t n)
 
 static void
 pagination(struct arena *a, const struct site *s, struct tval *list,
-    enum facet_id f, size_t t, int pageno, int npages)
+    enum facet_id f, size_t t, enum list_order o, int pageno, int npages)
 {
 	struct tval	*pg = tv_map(a), *links = tv_list(a), *l;
 	int		 i;
@@ -518,11 +629,11 @@ pagination(struct arena *a, const struct site *s, struct tval *list,
 	tv_set_int(a, pg, "page", pageno);
 	tv_set_int(a, pg, "pages", npages);
 	tv_set_str(a, pg, "prev", pageno > 1 ?
-	    coll_url(s, f, t, pageno - 1, a) : "");
+	    coll_url(s, f, t, pageno - 1, o, a) : "");
 	tv_set_str(a, pg, "next", pageno < npages ?
-	    coll_url(s, f, t, pageno + 1, a) : "");
-	tv_set_str(a, pg, "first", coll_url(s, f, t, 1, a));
-	tv_set_str(a, pg, "last", coll_url(s, f, t, npages, a));
+	    coll_url(s, f, t, pageno + 1, o, a) : "");
+	tv_set_str(a, pg, "first", coll_url(s, f, t, 1, o, a));
+	tv_set_str(a, pg, "last", coll_url(s, f, t, npages, o, a));
 	for (i = 1; i <= npages; i++) {
 		/* Around the current page, plus the first and last. */
 		if (npages > 11 && i != 1 && i != npages &&
@@ -530,7 +641,7 @@ pagination(struct arena *a, const struct site *s, struct tval *list,
 			continue;
 		l = tv_map(a);
 		tv_set_int(a, l, "number", i);
-		tv_set_str(a, l, "url", coll_url(s, f, t, i, a));
+		tv_set_str(a, l, "url", coll_url(s, f, t, i, o, a));
 		tv_set_int(a, l, "current", i == pageno);
 		tv_push(a, links, l);
 	}
@@ -543,6 +654,7 @@ render_list(struct buf *out, const struct site *s, struct arena *a,
     const struct outfile *o)
 {
 	const struct coll *c = &s->coll[o->facet][o->term];
+	const size_t	*m = coll_members(c, o->order);
 	struct tval	*ctx, *list = tv_map(a), *items = tv_list(a), *term;
 	const char	*title;
 	size_t		 i, from, to;
@@ -553,6 +665,9 @@ render_list(struct buf *out, const struct site *s, struct arena *a,
 	else
 		title = arena_printf(a, "%s: %s", facet_labels[o->facet],
 		    term_label(s, o->facet, (size_t)o->term, a));
+	/* Each order has its own title, so no two pages share one. */
+	if (o->order == ORDER_EVENT)
+		title = arena_printf(a, "%s, by event date", title);
 	if (np > 1)
 		title = arena_printf(a, "%s (page %d of %d)", title,
 		    o->pageno, np);
@@ -562,6 +677,12 @@ render_list(struct buf *out, const struct site *s, struct arena *a,
 	tv_set_int(a, list, "count", (long)c->n);
 	tv_set_str(a, list, "facet", o->facet == FACET_ALL ? "" :
 	    facet_labels[o->facet]);
+	/* The order this page shows, and the first page of the other. */
+	tv_set_str(a, list, "order", order_names[o->order]);
+	tv_set_str(a, list, "url_published", coll_url(s, o->facet,
+	    (size_t)o->term, 1, ORDER_PUB, a));
+	tv_set_str(a, list, "url_event", coll_url(s, o->facet,
+	    (size_t)o->term, 1, ORDER_EVENT, a));
 	if (o->facet != FACET_ALL) {
 		term = tv_map(a);
 		tv_set_str(a, term, "slug", term_slug(s, o->facet,
@@ -574,9 +695,10 @@ render_list(struct buf *out, const struct site *s, struct arena *a,
 	from = (size_t)(o->pageno - 1) * (size_t)s->cfg.per_page;
 	to = from + (size_t)s->cfg.per_page;
 	for (i = from; i < to && i < c->n; i++)
-		tv_push(a, items, item(a, s, &s->reports[c->idx[i]]));
+		tv_push(a, items, item(a, s, &s->reports[m[i]]));
 	tv_set(a, list, "reports", items);
-	pagination(a, s, list, o->facet, (size_t)o->term, o->pageno, np);
+	pagination(a, s, list, o->facet, (size_t)o->term, o->order,
+	    o->pageno, np);
 	tv_set(a, ctx, "list", list);
 	return tmpl_render(out, s->theme, "list.html", ctx);
 }
@@ -607,7 +729,7 @@ render_feed(struct buf *b, const struct site *s, struct arena *a,
 	int		 k;
 
 	url = o->facet == FACET_ALL ? "" : coll_url(s, o->facet,
-	    (size_t)o->term, 1, a);
+	    (size_t)o->term, 1, ORDER_PUB, a);
 	buf_addstr(b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
 	    "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
 	xml_elem(b, "title", o->facet == FACET_ALL ? s->cfg.title :
@@ -698,9 +820,10 @@ sitemap_url(struct buf *b, const char *base, const char *url,
 static size_t
 sitemap_parts(const struct site *s)
 {
-	size_t	 n = 1 + s->npages + s->nreports, t;
+	size_t	 n, t;
 	int	 f;
 
+	n = 1 + (size_t)has_browse(s) + s->npages + s->nreports;
 	for (f = 0; f < FACET_MAX; f++)
 		for (t = 0, n++; t < s->ncoll[f]; t++)
 			n++;
@@ -717,6 +840,8 @@ sitemap_lists(struct buf *b, const struct site *s, struct arena *a)
 	int		 f;
 
 	sitemap_url(b, base, "", NULL);
+	if (has_browse(s))
+		sitemap_url(b, base, "browse/", NULL);
 	for (i = 0; i < s->npages; i++)
 		sitemap_url(b, base, arena_printf(a, "%s/",
 		    s->pages[i].slug), NULL);
@@ -726,7 +851,8 @@ sitemap_lists(struct buf *b, const struct site *s, struct arena *a)
 			    facet_dirs[f]), NULL);
 		for (t = 0; t < s->ncoll[f]; t++)
 			if (s->coll[f][t].n > 0 || f == FACET_ALL)
-				sitemap_url(b, base, coll_url(s, f, t, 1, a),
+				sitemap_url(b, base, coll_url(s, f, t, 1,
+				    ORDER_PUB, a),
 				    NULL);
 	}
 }
@@ -799,6 +925,9 @@ render_search(struct buf *out, const struct site *s, struct arena *a,
 		buf_addstr(&h, "</a></li>\n");
 	}
 	buf_addstr(&h, "</ul>\n");
+	if (has_browse(s))
+		buf_addstr(&h, "<p><a href=\"../browse/\">Every way to "
+		    "browse, with counts</a></p>\n");
 	html = arena_strdup(a, h.data);
 	ctx = ctx_base(a, s, o->path, "page", "Search", NULL);
 	tv_set_html(a, ctx, "content", html, h.len);
@@ -823,7 +952,7 @@ page_render(struct buf *out, const struct site *s, struct arena *a,
 		    i < (size_t)s->cfg.home_items; i++)
 			tv_push(a, latest, item(a, s, &s->reports[i]));
 		tv_set(a, ctx, "latest", latest);
-		tv_set(a, ctx, "facets", facets_val(a, s));
+		tv_set(a, ctx, "facets", facets_val(a, s, FACET_HOME));
 		tv_set_int(a, ctx, "total", (long)s->nreports);
 		return tmpl_render(out, s->theme, "home.html", ctx);
 	case OUT_LIST:
@@ -832,9 +961,15 @@ page_render(struct buf *out, const struct site *s, struct arena *a,
 		ctx = ctx_base(a, s, o->path, "terms",
 		    facet_labels[o->facet], NULL);
 		tv_set(a, ctx, "facet", facet_val(a, s, o->facet));
-		tv_set(a, ctx, "facets", facets_val(a, s));
+		tv_set(a, ctx, "facets", facets_val(a, s, FACET_HOME));
 		tv_set_int(a, ctx, "total", (long)s->nreports);
 		return tmpl_render(out, s->theme, "terms.html", ctx);
+	case OUT_BROWSE:
+		ctx = ctx_base(a, s, o->path, "browse", "Browse the reports",
+		    NULL);
+		tv_set(a, ctx, "facets", facets_val(a, s, FACET_ALL));
+		tv_set_int(a, ctx, "total", (long)s->nreports);
+		return tmpl_render(out, s->theme, "browse.html", ctx);
 	case OUT_FEED:
 		return render_feed(out, s, a, o);
 	case OUT_PAGE:
@@ -874,6 +1009,7 @@ page_depends(const struct site *s, const struct outfile *o,
 	switch (o->kind) {
 	case OUT_HOME:
 	case OUT_TERMS:
+	case OUT_BROWSE:
 	case OUT_SITEMAP:
 		return 1;
 	case OUT_LIST:
@@ -898,13 +1034,17 @@ page_window_same(const struct site *old, const struct outfile *op,
 {
 	const struct coll *oc, *nc;
 	const struct report *ro, *rn;
+	const size_t	*om, *nm;
 	size_t		 from, to, j, k;
 
 	if ((o->kind != OUT_LIST && o->kind != OUT_FEED) ||
-	    op->kind != o->kind || op->facet != o->facet)
+	    op->kind != o->kind || op->facet != o->facet ||
+	    op->order != o->order)
 		return 0;
 	oc = &old->coll[op->facet][op->term];
 	nc = &s->coll[o->facet][o->term];
+	om = coll_members(oc, op->order);
+	nm = coll_members(nc, o->order);
 	if (o->kind == OUT_LIST) {
 		/* Counts and page links show on every page of a list. */
 		if (oc->n != nc->n)
@@ -921,8 +1061,8 @@ page_window_same(const struct site *old, const struct outfile *op,
 		to = nc->n;
 	}
 	for (j = from; j < to; j++) {
-		ro = &old->reports[oc->idx[j]];
-		rn = &s->reports[nc->idx[j]];
+		ro = &old->reports[om[j]];
+		rn = &s->reports[nm[j]];
 		if (strcmp(ro->id, rn->id) != 0)
 			return 0;
 		for (k = 0; k < ndirty; k++)

@@ -73,6 +73,8 @@ const PAGES = [
 	{ name: 'report', path: REPORT },
 	{ name: 'list', path: LIST },
 	{ name: 'list page 2', path: 'reports/page/2/' },
+	{ name: 'list by event date', path: 'reports/by-event/' },
+	{ name: 'browse', path: 'browse/' },
 	{ name: 'terms', path: 'incident-type/' },
 	{ name: 'static page', path: 'about/' },
 	{ name: 'search', path: 'search/' },
@@ -484,13 +486,57 @@ async function linkChecks(context) {
 	}
 	check('links: pagination next goes to reports/page/2/, marked aria-current',
 	    ok, detail);
+
+	// Header Browse -> browse/, marked; a value -> its list; the other order.
+	await page.goto(BASE, { waitUntil: 'load' });
+	const nav = page.getByRole('navigation', { name: 'Main' });
+	const hb = nav.getByRole('link', { name: 'Browse', exact: true });
+	const hs = nav.getByRole('link', { name: 'Search', exact: true });
+	check('header: the Main navigation has Browse and Search links',
+	    await hb.count() === 1 && await hs.count() === 1,
+	    `${await hb.count()} Browse, ${await hs.count()} Search`);
+	ok = false;
+	detail = 'no Browse link in the header';
+	if (await hb.count() === 1) {
+		await Promise.all([page.waitForURL('**/browse/'), hb.click()]);
+		const cur = await nav.locator('a[aria-current="page"]')
+		    .allTextContents();
+		const secs = await page.locator('main section h2').allTextContents();
+		ok = cur.length === 1 && norm(cur[0]) === 'Browse' &&
+		    secs.length === 9;
+		detail = `aria-current ${show(cur)}, sections ${show(secs)}`;
+	}
+	check('browse: reached from the header, marked aria-current, nine fields',
+	    ok, detail);
+	ok = false;
+	detail = 'no value link on browse/';
+	const term = page.locator('main .term-list a').first();
+	if (await term.count() === 1) {
+		const label = norm(await term.textContent());
+		await Promise.all([page.waitForURL(/\/[^/]+\/[^/]+\/$/),
+		    term.click()]);
+		const lh1 = norm(await page.locator('h1').first().textContent());
+		const sort = page.getByRole('link', { name: 'Sort by event date' });
+		if (lh1.endsWith(label) && await sort.count() === 1) {
+			await Promise.all([page.waitForURL('**/by-event/'),
+			    sort.click()]);
+			const says = norm(await page.locator('.sort-order')
+			    .textContent());
+			ok = says.startsWith('Sorted by event date');
+			detail = `at ${page.url()}: "${says}"`;
+		} else
+			detail = `at ${page.url()}: h1 "${lh1}", label "${label}"`;
+	}
+	check('browse: a value opens its list, which switches to event order',
+	    ok, detail);
 	await page.close();
 }
 
 async function responsiveChecks(browser) {
 	const context = await newContext(browser, {
 	    viewport: { width: 375, height: 740 } });
-	for (const [name, path] of [['home', ''], ['report', REPORT]]) {
+	for (const [name, path] of [['home', ''], ['report', REPORT],
+	    ['browse', 'browse/'], ['list by event date', 'reports/by-event/']]) {
 		const page = await context.newPage();
 		await page.goto(BASE + path, { waitUntil: 'load' });
 		const r = await page.evaluate(() => {
@@ -505,6 +551,19 @@ async function responsiveChecks(browser) {
 		check(`responsive: ${name} at 375x740 has no horizontal scroll`,
 		    r.sw <= r.cw, `scrollWidth ${r.sw} > clientWidth ${r.cw}; ` +
 		    r.wide.join(', '));
+		if (name === 'home') {
+			// Browse and Search fit and can be tapped (>= 24 px high).
+			const hl = await page.evaluate(() => [...document
+			    .querySelectorAll('.site-nav a')].slice(0, 2).map((a) => {
+				const b = a.getBoundingClientRect();
+				return { t: a.textContent.trim(), l: b.left,
+				    r: b.right, h: b.height };
+			}));
+			check('responsive: header Browse and Search fit at 375 px',
+			    hl.length === 2 && hl[0].t === 'Browse' &&
+			    hl[1].t === 'Search' && hl.every((x) => x.l >= 0 &&
+			    x.r <= 375 && x.h >= 24), show(hl));
+		}
 		await page.close();
 	}
 	await context.close();
@@ -514,7 +573,8 @@ async function schemeChecks(browser) {
 	for (const scheme of ['light', 'dark']) {
 		const context = await newContext(browser, { colorScheme: scheme,
 		    viewport: { width: 1280, height: 800 } });
-		for (const [name, path] of [['home', ''], ['report', REPORT]]) {
+		for (const [name, path] of [['home', ''], ['report', REPORT],
+		    ['browse', 'browse/']]) {
 			const page = await context.newPage();
 			await page.goto(BASE + path, { waitUntil: 'load' });
 			const c = await page.evaluate(probeColors);

@@ -312,10 +312,12 @@ for v in "Driver reached under the seat during a night traffic stop" \
     '<a href="../../factor/fatigue/">Fatigue</a>' \
     '<a href="../../loss-potential/serious-injury/">Serious injury</a>' \
     "<dt>Officers on scene</dt><dd>2</dd>" \
-    "<dt>Time of day</dt><dd>Night</dd>" "<dt>Lighting</dt><dd>Dark</dd>" \
-    "<dt>Weather</dt><dd>Rain</dd>" \
-    "<dt>Agency type</dt><dd>County sheriff</dd>" \
-    "<dt>Region</dt><dd>Midwest</dd>" "<dd>2024-0003</dd>" \
+    '<dt>Time of day</dt><dd><a href="../../time-of-day/night/">Night</a></dd>' \
+    '<dt>Lighting</dt><dd><a href="../../lighting/dark/">Dark</a></dd>' \
+    '<dt>Weather</dt><dd><a href="../../weather/rain/">Rain</a></dd>' \
+    '<dt>Agency type</dt><dd><a href="../../agency-type/county-sheriff/">County sheriff</a></dd>' \
+    '<dt>Region</dt><dd><a href="../../region/midwest/">Midwest</a></dd>' \
+    "<dd>2024-0003</dd>" \
     "NARRATIVE-MARK-0003" "I was still [on the radio] when you walked up." \
     "<li>Wait for the plate return before you walk up. LESSON-MARK-0003</li>" \
     "<li>Tell your partner what you are about to do.</li>" \
@@ -389,6 +391,128 @@ check "sitemap lists the static page" has "$site/sitemap.xml" \
     "<loc>${base}about/</loc>"
 check "robots.txt points to the sitemap" has "$site/robots.txt" \
     "Sitemap: ${base}sitemap.xml"
+
+# Browse (browse/): every list field of the schema, each value that a
+# published report carries with its count and a link to its list.
+b=$site/browse/index.html
+check "browse page exists" [ -f "$b" ]
+for v in '<a href="../incident-type/">Incident type</a>' \
+    '<a href="../factor/">Contributing factor</a>' \
+    '<a href="../loss-potential/">Loss potential</a>' \
+    '<a href="../year/">Year</a>' \
+    '<a href="../agency-type/">Agency type</a>' \
+    '<a href="../region/">Region</a>' \
+    '<a href="../time-of-day/">Time of day</a>' \
+    '<a href="../lighting/">Lighting</a>' \
+    '<a href="../weather/">Weather</a>'; do
+	check "browse page has the field: $v" has "$b" "$v"
+done
+# term SLUG-PATH LABEL COUNT: the browse page's entry of one value.
+term() {
+	has "$b" "<a href=\"../$1/\">$2</a> <span class=\"count\">$3<"
+}
+check "browse: traffic stop 3" term incident-type/traffic-stop \
+    "Traffic stop" 3
+check "browse: foot pursuit 1" term incident-type/foot-pursuit \
+    "Foot pursuit" 1
+check "browse: fatigue 2" term factor/fatigue Fatigue 2
+check "browse: serious injury 3" term loss-potential/serious-injury \
+    "Serious injury" 3
+check "browse: 2024 3" term year/2024 2024 3
+check "browse: 2025 2" term year/2025 2025 2
+check "browse: county sheriff 1" term agency-type/county-sheriff \
+    "County sheriff" 1
+check "browse: midwest 1" term region/midwest Midwest 1
+check "browse: night 1" term time-of-day/night Night 1
+check "browse: dark 1" term lighting/dark Dark 1
+check "browse: rain 1" term weather/rain Rain 1
+check "browse: 24 values in all" [ "$(count "$b" '<span class="count">')" \
+    -eq 24 ]
+check_not "browse: a value no report carries is left out" has "$b" \
+    "weather/snow-or-ice/"
+check "browse: the total" has "$b" "Published reports: 5."
+for f in agency-type/index.html agency-type/county-sheriff/index.html \
+    region/midwest/index.html time-of-day/night/index.html \
+    lighting/dark/index.html weather/rain/index.html \
+    reports/by-event/index.html reports/by-event/page/3/index.html \
+    incident-type/traffic-stop/by-event/page/2/index.html \
+    year/2024/by-event/page/2/index.html weather/clear/by-event/index.html; do
+	check "new list page: $f" [ -f "$site/$f" ]
+done
+check_not "no list for a value no report carries" \
+    [ -e "$site/weather/snow-or-ice" ]
+check "weather: rain lists its report" \
+    [ "$(ids "$site/weather/rain/index.html")" = "2024-0003 " ]
+check "sitemap lists a new facet's list" has "$site/sitemap.xml" \
+    "<loc>${base}region/midwest/</loc>"
+check "sitemap lists the browse page" has "$site/sitemap.xml" \
+    "<loc>${base}browse/</loc>"
+check_not "sitemap leaves the by-event lists out" has "$site/sitemap.xml" \
+    "by-event"
+check_not "no feed for the new facets" [ -e "$site/weather/rain/atom.xml" ]
+# Both orders say which they are and link the other.
+check "publication order says so and links the other" one_line \
+    "$site/reports/page/2/index.html" \
+    'Sorted by publication date, newest first · <a href="../../../reports/by-event/">Sort by event date</a>'
+check "event order says so and links the other" one_line \
+    "$site/year/2024/by-event/index.html" \
+    'Sorted by event date, newest first · <a href="../../../year/2024/">Sort by publication date</a>'
+check "event order: own title" has \
+    "$site/incident-type/traffic-stop/by-event/page/2/index.html" \
+    "<title>Incident type: Traffic stop, by event date (page 2 of 2) –"
+check "event order: pagination stays in its order" has \
+    "$site/reports/by-event/page/2/index.html" \
+    '<a href="../../../../reports/by-event/page/3/" rel="next">'
+# The header: Browse and Search on every page, marked on their own.
+check "header links Browse" has "$site/reports/2024-0003/index.html" \
+    '<li><a href="../../browse/">Browse</a></li>'
+check "header links Search" has "$site/reports/2024-0003/index.html" \
+    '<li><a href="../../search/">Search</a></li>'
+check "header marks Browse on browse/" has "$b" \
+    '<a href="../browse/" aria-current="page">Browse</a>'
+check "header marks Search on search/" has "$site/search/index.html" \
+    '<a href="../search/" aria-current="page">Search</a>'
+
+# Event order differs from publication order: an old event published last
+# (2025-0010) and a tie on the event month (2025-0011, 2025-0009: the
+# higher id first).  A scratch copy of the fixture, so the rest of this
+# suite keeps its five reports.
+e2e_repo=$repo
+repo=$tmp/orepo
+git init -q "$repo"
+cp -R "$fix/content" "$repo/content"
+sed -e 's/^id: .*/id: 2025-0010/' -e 's/^event_date: .*/event_date: 2023-01/' \
+    -e 's/^published: .*/published: 2025-07-01/' \
+    "$fix/content/reports/2025/2025-0009.md" \
+    >"$repo/content/reports/2025/2025-0010.md"
+sed -e 's/^id: .*/id: 2025-0011/' -e 's/^published: .*/published: 2025-07-02/' \
+    "$fix/content/reports/2025/2025-0009.md" \
+    >"$repo/content/reports/2025/2025-0011.md"
+commit "two reports whose event order is not their publication order"
+gen -o "$tmp/osite"
+check_rc "event order build exits 0" 0
+o=$tmp/osite
+check "publication order: newest published first" \
+    [ "$(ids "$o/reports/index.html")" = "2025-0011 2025-0010 " ]
+check "event order: newest event first, a tie by id" \
+    [ "$(ids "$o/reports/by-event/index.html")" = "2025-0011 2025-0009 " ]
+check "event order: page 2" \
+    [ "$(ids "$o/reports/by-event/page/2/index.html")" = \
+    "2025-0004 2025-0001 " ]
+check "event order: the oldest event last" \
+    [ "$(ids "$o/reports/by-event/page/4/index.html")" = "2025-0010 " ]
+check "event order of a term list" \
+    [ "$(ids "$o/incident-type/traffic-stop/by-event/index.html")" = \
+    "2025-0011 2025-0009 " ]
+check "event order of a term list: page 3" \
+    [ "$(ids "$o/incident-type/traffic-stop/by-event/page/3/index.html")" = \
+    "2025-0010 " ]
+check "event order says so" has "$o/reports/by-event/page/4/index.html" \
+    "Sorted by event date, newest first"
+check "browse: the new year and its count" has "$o/browse/index.html" \
+    '<a href="../year/2023/">2023</a> <span class="count">1<'
+rm -rf "$tmp/osite"
+repo=$e2e_repo
 
 # Links: relative and resolving, except the canonical link, permalinks,
 # the intake URL and mailto, and 404.html, which uses base_url.

@@ -240,6 +240,43 @@ check "add: counted" grep -q "Matching reports: 6\." "$out/reports/index.html"
 check "add: its term list" grep -q "Matching reports: 2\." \
     "$out/incident-type/vehicle-pursuit/index.html"
 check "add: pages shift" [ -f "$out/reports/page/3/index.html" ]
+check "add: browse counts it" grep -q \
+    '<a href="../incident-type/vehicle-pursuit/">Vehicle pursuit</a> <span class="count">2<' \
+    "$out/browse/index.html"
+check "add: first in event order" [ "$(sed -n \
+    's/.*<dt>Report<\/dt><dd>\([^<]*\)<\/dd>.*/\1/p' \
+    "$out/reports/by-event/index.html" | head -n 1)" = 2025-0012 ]
+for f in browse/index.html reports/by-event/index.html \
+    incident-type/vehicle-pursuit/by-event/index.html \
+    factor/training/by-event/index.html; do
+	check "add: rewrote $f" rewrote "$f"
+done
+
+# --- an event date that moves a report in event order only ----------------
+
+edit "$R/2025/2025-0001.md" 's/^event_date: .*/event_date: 2023-01/'
+commit "event date"
+step "event date change" incremental
+check "event date: last of its term in event order" [ "$(sed -n \
+    's/.*<dt>Report<\/dt><dd>\([^<]*\)<\/dd>.*/\1/p' \
+    "$out/incident-type/traffic-stop/by-event/page/2/index.html")" = \
+    2025-0001 ]
+check "event date: same place in publication order" grep -q 2025-0001 \
+    "$out/incident-type/traffic-stop/index.html"
+for f in reports/by-event/page/3/index.html browse/index.html \
+    year/2023/by-event/index.html \
+    incident-type/traffic-stop/by-event/index.html \
+    incident-type/traffic-stop/by-event/page/2/index.html; do
+	check "event date: rewrote $f" rewrote "$f"
+done
+for f in reports/index.html reports/by-event/index.html \
+    incident-type/traffic-stop/page/2/index.html \
+    reports/2024-0003/index.html; do
+	check_not "event date: left $f alone" rewrote "$f"
+done
+edit "$R/2025/2025-0001.md" 's/^event_date: .*/event_date: 2024-12/'
+commit "event date back"
+step "event date back" incremental
 
 # --- delete a report (the last of two terms) ------------------------------
 
@@ -256,6 +293,10 @@ check "delete: a term it shared stays" \
 check_not "delete: gone from every page" grep -rq 2024-0007 "$out"
 check "delete: counted" grep -q "Matching reports: 5\." \
     "$out/reports/index.html"
+check "delete: its last term gone from browse" \
+    [ "$(grep -c 'loss-potential/death/' "$out/browse/index.html")" -eq 0 ]
+check_not "delete: its event-order list is gone" \
+    [ -e "$out/loss-potential/death/by-event" ]
 step "back to before the delete (--ref HEAD~1)" incremental --ref HEAD~1
 check "undelete: the page is back" [ -f "$out/reports/2024-0007/index.html" ]
 check "undelete: its last term is back" \
