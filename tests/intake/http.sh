@@ -12,12 +12,14 @@
 # shellcheck disable=SC2016
 set -eu
 . "$TOP/tests/lib.sh"
+. "$TOP/tests/intakelib.sh"
 
 command -v curl >/dev/null 2>&1 || { echo "http: curl missing" >&2; exit 1; }
 command -v perl >/dev/null 2>&1 || { echo "http: perl missing" >&2; exit 1; }
 
 tmp=$(mktemp -d)
 pid=
+pids=
 holder=
 cleanup() {
 	[ -z "$holder" ] || kill "$holder" 2>/dev/null || true
@@ -177,33 +179,7 @@ if [ "$(id -u)" -eq 0 ]; then
 	chmod 711 "$tmp"
 fi
 ib=$tmp/ib
-mkdir -p "$ib/new" "$ib/tmp"
-chmod -R 700 "$ib"
-[ -z "$asuser" ] || chown -R nobody "$ib"
-try=0
-while [ $try -lt 20 ]; do
-	port=$((20000 + ($$ + 3571 + try * 7919) % 10000))
-	try=$((try + 1))
-	# shellcheck disable=SC2086
-	"$NMINTAKE" serve --log-stderr --no-rate-limit $asuser \
-	    -l "127.0.0.1:$port" -i "$ib" -k "$tmp/rcpt" \
-	    -t "$TOP/content/nearmiss.ini" 2>>"$tmp/serve.log" &
-	pid=$!
-	url=http://127.0.0.1:$port
-	n=0
-	while [ $n -lt 50 ]; do
-		kill -0 "$pid" 2>/dev/null || break
-		if curl -s -o /dev/null "$url/style.css"; then
-			break 2
-		fi
-		sleep 0.1
-		n=$((n + 1))
-	done
-	kill "$pid" 2>/dev/null || true
-	wait "$pid" 2>/dev/null || true
-	pid=
-done
-[ -n "$pid" ] || { echo "http: could not start a server" >&2; exit 1; }
+serve_start "$ib" "$tmp/serve.log" 3571 --no-rate-limit
 
 curl -s -o "$tmp/form.html" "$url/"
 tok=$(sed -n 's/.*name="token" value="\([^"]*\)".*/\1/p' "$tmp/form.html")

@@ -8,6 +8,7 @@
 # Run by tests/run.sh as: env NMINTAKE=... NMREVIEW=... TOP=... sh slow.sh
 set -eu
 . "$TOP/tests/lib.sh"
+. "$TOP/tests/intakelib.sh"
 
 command -v curl >/dev/null 2>&1 || { echo "slow: curl missing" >&2; exit 1; }
 SLOW=$(dirname "$(dirname "$NMINTAKE")")/tests/nm-slowclients
@@ -37,35 +38,7 @@ fi
 start() {
 	name=$1
 	shift
-	mkdir -p "$tmp/$name/new" "$tmp/$name/tmp"
-	chmod -R 700 "$tmp/$name"
-	[ -z "$asuser" ] || chown -R nobody "$tmp/$name"
-	try=0
-	while [ $try -lt 20 ]; do
-		port=$((20000 + ($$ + 17 + try * 7919) % 10000))
-		try=$((try + 1))
-		# shellcheck disable=SC2086
-		"$NMINTAKE" serve --log-stderr $asuser -l "127.0.0.1:$port" \
-		    -i "$tmp/$name" -k "$tmp/rcpt" \
-		    -t "$TOP/content/nearmiss.ini" "$@" \
-		    2>>"$tmp/$name.log" &
-		pid=$!
-		url=http://127.0.0.1:$port
-		n=0
-		while [ $n -lt 50 ]; do
-			kill -0 "$pid" 2>/dev/null || break
-			if curl -s -o /dev/null "$url/style.css"; then
-				pids="$pids $pid"
-				return 0
-			fi
-			sleep 0.1
-			n=$((n + 1))
-		done
-		kill "$pid" 2>/dev/null || true
-		wait "$pid" 2>/dev/null || true
-	done
-	echo "slow: could not start a server" >&2
-	exit 1
+	serve_start "$tmp/$name" "$tmp/$name.log" 17 "$@"
 }
 
 # real TAG: a GET of the form and a POST of a report with its token, each
