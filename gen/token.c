@@ -229,6 +229,15 @@ cls_of(uint32_t c)
 static size_t
 fold(char *out, uint32_t c)
 {
+	/* The marks of latin_fold[] that stand for two letters. */
+	static const struct {
+		char	 mark;
+		char	 out[3];
+	} ligatures[] = {
+		{ 'A', "ae" }, { 'T', "th" }, { 'S', "ss" }, { 'J', "ij" },
+		{ 'Q', "oe" },
+	};
+	size_t	 i;
 	char	 f;
 
 	if (c < 0x80) {
@@ -237,26 +246,14 @@ fold(char *out, uint32_t c)
 		return 1;
 	}
 	if (c >= 0xc0 && c <= 0x17f) {
-		switch ((f = latin_fold[c - 0xc0])) {
-		case 'A':
-			memcpy(out, "ae", 2);
-			return 2;
-		case 'T':
-			memcpy(out, "th", 2);
-			return 2;
-		case 'S':
-			memcpy(out, "ss", 2);
-			return 2;
-		case 'J':
-			memcpy(out, "ij", 2);
-			return 2;
-		case 'Q':
-			memcpy(out, "oe", 2);
-			return 2;
-		default:
-			out[0] = f;
-			return 1;
-		}
+		f = latin_fold[c - 0xc0];
+		for (i = 0; i < NM_NELEM(ligatures); i++)
+			if (ligatures[i].mark == f) {
+				memcpy(out, ligatures[i].out, 2);
+				return 2;
+			}
+		out[0] = f;
+		return 1;
 	}
 	/* Fullwidth ASCII letters and digits. */
 	if ((c >= 0xff10 && c <= 0xff19) || (c >= 0xff21 && c <= 0xff3a) ||
