@@ -34,11 +34,12 @@ LIB_OBJ = $(O)/lib/approval.o $(O)/lib/buf.o $(O)/lib/cmd.o \
 	$(O)/lib/recipients.o $(O)/lib/receipt.o $(O)/lib/receipts.o \
 	$(O)/lib/record.o $(O)/lib/render.o $(O)/lib/report.o $(O)/lib/utf8.o
 GEN_OBJ = $(O)/gen/main.o $(O)/gen/approvals.o $(O)/gen/build.o \
-	$(O)/gen/full.o $(O)/gen/incr.o $(O)/gen/pages.o $(O)/gen/pool.o \
+	$(O)/gen/full.o $(O)/gen/incr.o $(O)/gen/index.o $(O)/gen/pages.o \
+	$(O)/gen/pool.o \
 	$(O)/gen/publish.o $(O)/gen/repo.o $(O)/gen/state.o \
 	$(O)/gen/status.o $(O)/gen/tmpl.o $(O)/gen/token.o
 GEN_LIBS = $(GIT_LIBS) $(CMARK_LIBS) $(YAML_LIBS) $(INIH_LIBS) \
-	$(SODIUM_LIBS) $(STEMMER_LIBS) -lpthread
+	$(SODIUM_LIBS) $(STEMMER_LIBS) -lpthread -lm
 # review/open.o decrypts: only nearmiss-review links it.
 REVIEW_OBJ = $(O)/review/main.o $(O)/review/keygen.o $(O)/review/open.o \
 	$(O)/review/rv.o $(O)/review/queue.o $(O)/review/list.o \
@@ -81,7 +82,7 @@ HDRS = lib/buf.h lib/cmd.h lib/config.h lib/field.h lib/file.h lib/form.h lib/gi
 	lib/html.h lib/approval.h lib/inbox.h lib/keys.h lib/log.h lib/md.h \
 	lib/nm.h lib/recipients.h lib/receipt.h lib/receipts.h lib/record.h \
 	lib/render.h lib/report.h lib/utf8.h gen/build.h gen/gen.h gen/tmpl.h \
-	gen/token.h \
+	gen/index.h gen/token.h \
 	review/commit.h \
 	review/open.h review/queue.h review/review.h review/rv.h review/lint.h \
 	intake/conf.h intake/intake.h intake/mime.h intake/mimeint.h tests/harness.h
@@ -269,7 +270,8 @@ $(O)/tests/golden: tests/gen/golden.c $(GEN_OBJ) $(O)/lib/libnm.a
 	@mkdir -p $(O)/tests
 	$(CC) $(NM_CFLAGS) -Itests -Igen $(NM_LDFLAGS) -o $@ \
 	    tests/gen/golden.c $(O)/gen/approvals.o $(O)/gen/build.o \
-	    $(O)/gen/full.o $(O)/gen/incr.o $(O)/gen/pages.o \
+	    $(O)/gen/full.o $(O)/gen/incr.o $(O)/gen/index.o \
+	    $(O)/gen/pages.o $(O)/gen/token.o \
 	    $(O)/gen/pool.o $(O)/gen/publish.o $(O)/gen/repo.o \
 	    $(O)/gen/state.o $(O)/gen/status.o $(O)/gen/tmpl.o \
 	    $(O)/lib/libnm.a $(TEST_LIBS)
@@ -313,7 +315,8 @@ install: all
 	cp docs/nearmiss-gen.1 docs/nearmiss-review.1 \
 	    $(DESTDIR)$(MANPREFIX)/man1/
 	cp docs/nearmiss-theme.5 docs/nearmiss-content.5 \
-	    docs/nearmiss-inbox.5 $(DESTDIR)$(MANPREFIX)/man5/
+	    docs/nearmiss-inbox.5 docs/nearmiss-index.5 \
+	    $(DESTDIR)$(MANPREFIX)/man5/
 	cp docs/nearmiss-intake.8 $(DESTDIR)$(MANPREFIX)/man8/
 	cp -R themes/default $(DESTDIR)$(DATADIR)/themes/
 	cp $(LINT_DATA) $(DESTDIR)$(DATADIR)/
@@ -327,6 +330,7 @@ uninstall:
 	    $(DESTDIR)$(MANPREFIX)/man5/nearmiss-theme.5 \
 	    $(DESTDIR)$(MANPREFIX)/man5/nearmiss-content.5 \
 	    $(DESTDIR)$(MANPREFIX)/man5/nearmiss-inbox.5 \
+	    $(DESTDIR)$(MANPREFIX)/man5/nearmiss-index.5 \
 	    $(DESTDIR)$(MANPREFIX)/man8/nearmiss-intake.8
 	rm -rf $(DESTDIR)$(DATADIR)
 

@@ -43,12 +43,14 @@
 #include "build.h"
 #include "file.h"
 #include "gen.h"
+#include "index.h"
 #include "log.h"
 #include "md.h"
 #include "nm.h"
 #include "receipts.h"
 #include "render.h"
 #include "tmpl.h"
+#include "token.h"
 
 /* The list/feed phase. */
 struct ojob {
@@ -228,6 +230,8 @@ site_free(struct site *s)
 		report_free(&s->reports[i]);
 	free(s->reports);
 	free(s->oids);
+	tok_syn_free(s->syn);
+	s->syn = NULL;
 	for (i = 0; i < s->npages; i++) {
 		free(s->pages[i].slug);
 		free(s->pages[i].title);
@@ -413,7 +417,8 @@ find_duplicates(struct report *r, int *ok, size_t n, const char *prefix)
 
 int
 render_one(struct render *ctx, struct report *r, const struct site *s,
-    git_repository *repo, const git_oid *oid, const char *relpath)
+    git_repository *repo, const git_oid *oid, const char *relpath,
+    struct ixwork *iw, struct buf *doc)
 {
 	char	 path[PATH_MAX], fileid[REPORT_ID_MAX + 1];
 	int	 rc = -1;
@@ -446,6 +451,8 @@ render_one(struct render *ctx, struct report *r, const struct site *s,
 	    ctx->narrative.len, ctx->lessons.data, ctx->lessons.len,
 	    ctx->comments.data, ctx->comments.len) != 0)
 		goto out;
+	if (iw != NULL && ix_doc(iw, r, path, doc) != 0)
+		goto out;
 	rc = 0;
 out:
 	/* The body lives in text, which the next report reuses. */
@@ -453,6 +460,25 @@ out:
 	r->body_len = 0;
 	free(r->path);
 	r->path = xstrdup(relpath);
+	return rc;
+}
+
+/*
+ * The search index is made for a theme with a search page: compiles the
+ * synonyms of nearmiss.ini (path, for messages) once for every thread.
+ */
+static int
+index_setup(struct site *s, const char *path)
+{
+	struct tokenizer *t;
+	int		 rc;
+
+	s->index = tmpl_set_has(s->theme, "search.html");
+	if (!s->index)
+		return 0;
+	t = tok_new();
+	rc = tok_syn_new(&s->syn, t, &s->cfg, path);
+	tok_free(t);
 	return rc;
 }
 
@@ -496,6 +522,8 @@ gen_build(const struct gen_opts *o)
 	}
 	state_free(&st);
 	if (theme_load(&s, &theme) != 0)
+		goto out;
+	if (index_setup(&s, path) != 0)
 		goto out;
 	if (!o->full && state_read(&st, o->outdir, &s.cfg, 0) == 0) {
 		have_state = strcmp(st.version, NM_VERSION) == 0 &&

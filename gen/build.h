@@ -36,6 +36,7 @@
 #define PAGE_MAX	(512 * 1024)
 
 struct buf;
+struct ixwork;
 struct gitsrc;
 struct outfile;
 struct render;
@@ -121,10 +122,12 @@ int	lock_output(const char *outdir);
 /* build.c */
 /*
  * Reads, checks and renders one report into rc->page (the HTML of its
- * page), resetting rc first.  Returns 0, or -1 with the problems logged.
+ * page), resetting rc first; with iw, also its search index document
+ * into doc (index.h).  Returns 0, or -1 with the problems logged.
  */
 int	render_one(struct render *rc, struct report *r, const struct site *,
-	    git_repository *, const git_oid *, const char *relpath);
+	    git_repository *, const git_oid *, const char *relpath,
+	    struct ixwork *iw, struct buf *doc);
 /*
  * Renders files[i] of the n list, feed and other pages where todo[i]
  * (todo NULL: all) on the pool, writing each with write_out();

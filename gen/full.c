@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
 #include <git2.h>
@@ -38,6 +39,7 @@
 #include "build.h"
 #include "file.h"
 #include "gen.h"
+#include "index.h"
 #include "log.h"
 #include "nm.h"
 #include "render.h"
@@ -63,6 +65,10 @@ struct rjob {
 	/* Claimed ids: open addressing on file indexes, under pool.lock. */
 	size_t			*claims;
 	size_t			 nclaims;
+	/* The search index's documents (s->index), per file. */
+	struct ixcache		 cache;
+	uint64_t		*ixoff;
+	uint32_t		*ixlen;
 };
 
 static size_t
@@ -126,11 +132,15 @@ report_worker(void *arg)
 {
 	struct rjob	*j = arg;
 	struct render	 ctx;
+	struct ixwork	*iw = NULL;
+	struct buf	 doc = BUF_INIT;
 	git_repository	*repo = NULL;
 	char		 path[PATH_MAX];
 	size_t		 i;
 
 	render_init(&ctx, arena_new());
+	if (j->s->index)
+		iw = ix_work_new(j->s->syn);
 	if (repo_reopen(&repo, j->src) != 0) {
 		pool_fail(&j->pool);
 		goto out;
@@ -139,10 +149,15 @@ report_worker(void *arg)
 		if (unapproved(j, repo, i))
 			goto next;
 		if (render_one(&ctx, &j->reports[i], j->s, repo,
-		    &j->files[i].oid, j->files[i].path) != 0)
+		    &j->files[i].oid, j->files[i].path, iw, &doc) != 0)
 			goto next;
 		if (claim_id(j, i) != -1)
 			goto next;	/* reported after the phase */
+		if (iw != NULL) {
+			if (ix_cache_add(&j->cache, &doc, &j->ixoff[i]) != 0)
+				goto fail;
+			j->ixlen[i] = (uint32_t)doc.len;
+		}
 		if (file_path(path, sizeof(path), "%s/reports/%s", j->dir,
 		    j->reports[i].id) != 0)
 			goto fail;
@@ -166,6 +181,8 @@ out:
 	git_repository_free(repo);
 	arena_free(ctx.arena);
 	render_free(&ctx);
+	ix_work_free(iw);
+	buf_free(&doc);
 	return NULL;
 }
 
@@ -189,6 +206,8 @@ drop_unapproved(struct rjob *j)
 			j->reports[k] = j->reports[i];
 			j->ok[k] = j->ok[i];
 			j->written[k] = j->written[i];
+			j->ixoff[k] = j->ixoff[i];
+			j->ixlen[k] = j->ixlen[i];
 			k++;
 			continue;
 		}
@@ -273,6 +292,16 @@ report_phase(struct rjob *j, const struct site *s, const struct gitsrc *src,
 	j->nclaims = nfiles * 2 + 1;
 	j->claims = xcalloc(j->nclaims, sizeof(size_t));
 	memset(j->claims, 0xff, j->nclaims * sizeof(size_t));
+	j->ixoff = xcalloc(n, sizeof(*j->ixoff));
+	j->ixlen = xcalloc(n, sizeof(*j->ixlen));
+	j->cache.fd = -1;
+	if (s->index) {
+		char	 path[PATH_MAX];
+
+		if (ix_cache_path(path, sizeof(path), o->outdir, 1) != 0 ||
+		    ix_cache_create(&j->cache, path) != 0)
+			return -1;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	pool_run(o->jobs, report_worker, j);
 	pool_end(&j->pool);
@@ -321,6 +350,45 @@ settle_ids(struct rjob *j, const char *staging)
 	return (long)bad;
 }
 
+/*
+ * The search index of the reports that passed (before take_reports()):
+ * the cache's table, then search/ in the staging tree.
+ */
+static int
+index_phase(struct rjob *j, const struct site *s, const struct gitsrc *src,
+    const char *staging)
+{
+	struct ixref	*refs;
+	struct timespec	 t0;
+	char		**names = NULL;
+	size_t		 i, n = 0, nnames = 0, written = 0;
+	int		 rc = -1;
+
+	if (!s->index)
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	refs = xcalloc(j->nfiles + 1, sizeof(*refs));
+	for (i = 0; i < j->nfiles; i++)
+		if (j->ok[i]) {
+			refs[n].id = xstrdup(j->reports[i].id);
+			refs[n].off = j->ixoff[i];
+			refs[n++].len = j->ixlen[i];
+		}
+	if (ix_cache_finish(&j->cache, refs, n, &src->tree, s->opts->sync) !=
+	    0 ||
+	    ix_write(s, &j->cache, refs, n, staging, NULL, &names, &nnames,
+	    &written) != 0)
+		goto out;
+	log_debug("search index: %zu files in %ld ms", written, lap(&t0));
+	rc = 0;
+out:
+	for (i = 0; i < nnames; i++)
+		free(names[i]);
+	free(names);
+	ixrefs_free(refs, n);
+	return rc;
+}
+
 /* Moves the reports that passed into s, in file order. */
 static void
 take_reports(struct site *s, struct rjob *j)
@@ -355,6 +423,7 @@ full_build(struct site *s, const struct gitsrc *src, const git_oid *theme)
 	int		 rc = -1, list_rc;
 
 	memset(&j, 0, sizeof(j));
+	j.cache.fd = -1;
 	staging[0] = '\0';
 	if (outdir_ok(o->outdir) != 0)
 		return -1;
@@ -389,6 +458,8 @@ full_build(struct site *s, const struct gitsrc *src, const git_oid *theme)
 		log_warnx("%ld report%s with errors left out", bad,
 		    bad == 1 ? "" : "s");
 	}
+	if (index_phase(&j, s, src, staging) != 0)
+		goto out;
 	take_reports(s, &j);
 	site_sort(s);
 	site_index(s);
@@ -419,6 +490,9 @@ full_build(struct site *s, const struct gitsrc *src, const git_oid *theme)
 	log_debug("swap and removal of the old site: %ld ms", lap(&t0));
 	if (o->sync && parent_sync(o->outdir) != 0)
 		goto out;
+	/* The index cache after the site: a cache is only ever newer. */
+	if (s->index && ix_cache_commit(o->outdir, o->sync) != 0)
+		goto out;
 	log_info("%s: %zu reports, %zu other files (full build)", o->outdir,
 	    s->nreports, nouts);
 	rc = bad > 0 || list_rc != 0 ? 1 : 0;
@@ -431,6 +505,13 @@ out:
 	if (j.why != NULL)
 		for (i = 0; i < j.nfiles; i++)
 			free(j.why[i]);
+	if (j.cache.fd != -1) {
+		if (rc == -1)
+			unlink(j.cache.path);
+		ix_cache_close(&j.cache);
+	}
+	free(j.ixoff);
+	free(j.ixlen);
 	free(j.reports);
 	free(j.ok);
 	free(j.written);

@@ -38,6 +38,7 @@ struct arena;
 struct receipts;
 struct recipient;
 struct tmpl_set;
+struct tok_syn;
 struct tval;
 
 #define STATE_FILE	".nearmiss-state"
@@ -110,6 +111,12 @@ struct site {
 	struct rule	*rule;		/* two-person rule */
 	int		 page_errors;	/* pages left out (--keep-going) */
 	struct receipts	*receipts;	/* content/receipts (status.c) */
+	/*
+	 * The search index (index.c) is made when the theme has a search
+	 * page; syn is nearmiss.ini's [synonyms] compiled (token.h).
+	 */
+	int		 index;
+	struct tok_syn	*syn;
 	/* Event years present, newest first. */
 	int		*years;
 	size_t		 nyears;

@@ -35,6 +35,7 @@
 #include "build.h"
 #include "file.h"
 #include "gen.h"
+#include "index.h"
 #include "log.h"
 #include "nm.h"
 #include "receipts.h"
@@ -60,6 +61,14 @@ struct incr {
 	struct publish		 pub;
 	struct render		 ctx;
 	size_t			 rewritten;	/* files changed or removed */
+	/* The search index: the last build's cache, the new documents. */
+	struct ixwork		*iw;
+	struct ixcache		 cache, ncache;
+	char			**ndid;		/* id of each new document */
+	struct buf		*ndoc;
+	size_t			 nnd;
+	char			**ixnames;	/* the index's files */
+	size_t			 nixnames;
 };
 
 /* Index of the page whose file is path ("pages/<slug>.md"), or npages. */
@@ -192,6 +201,10 @@ incr_read_changed(struct incr *in)
 	for (i = 0; i < st->nreports; i++)
 		in->keep[i] = 1;
 	in->nr = xcalloc(in->nch ? in->nch : 1, sizeof(*in->nr));
+	in->ndid = xcalloc(in->nch ? in->nch : 1, sizeof(*in->ndid));
+	in->ndoc = xcalloc(in->nch ? in->nch : 1, sizeof(*in->ndoc));
+	for (i = 0; i < in->nch; i++)
+		buf_init(&in->ndoc[i]);
 	for (i = 0; i < in->nch; i++) {
 		c = &in->ch[i];
 		if (strncmp(c->path, "reports/", 8) != 0)
@@ -212,12 +225,14 @@ incr_read_changed(struct incr *in)
 		}
 		r = &in->nr[in->nnr];
 		if (render_one(&in->ctx, r, in->s, in->src->repo, &c->oid,
-		    c->path) != 0) {
+		    c->path, in->iw, &in->ndoc[in->nnd]) != 0) {
 			report_free(r);
 			in->bad++;
 			continue;
 		}
 		in->nnr++;
+		if (in->iw != NULL)
+			in->ndid[in->nnd++] = xstrdup(r->id);
 	}
 }
 
@@ -299,7 +314,7 @@ incr_report_pages(struct incr *in)
 		if (k == in->nch)
 			continue;
 		if (render_one(&in->ctx, &tmp, s, in->src->repo, &s->oids[i],
-		    s->reports[i].path) != 0) {
+		    s->reports[i].path, NULL, NULL) != 0) {
 			report_free(&tmp);
 			return -1;
 		}
@@ -467,6 +482,73 @@ out:
 	return rc;
 }
 
+/*
+ * Step 3c: the search index.  The cache gets each published report's
+ * document: the new one of a new or changed report, else the old one.
+ * The index files are written where their bytes change.  A cache left
+ * half written by a crash fails its check, and the next build is full.
+ */
+static int
+incr_index(struct incr *in)
+{
+	struct site	*s = in->s;
+	struct ixref	*refs, key, *old;
+	struct ixcache	*nc = &in->cache;
+	char		 path[PATH_MAX];
+	size_t		 i, k, written = 0;
+	int		 rc = -1, compact;
+
+	if (!s->index)
+		return 0;
+	refs = xcalloc(s->nreports + 1, sizeof(*refs));
+	/*
+	 * New documents are appended to the cache, with a new table after
+	 * them; when old documents are more than half of it, the live ones
+	 * are copied into a new file instead.
+	 */
+	compact = in->cache.end > 2 * in->cache.live + (4 << 20);
+	if (compact) {
+		nc = &in->ncache;
+		if (ix_cache_path(path, sizeof(path), s->opts->outdir, 1) !=
+		    0 || ix_cache_create(nc, path) != 0)
+			goto out;
+	}
+	for (i = 0; i < s->nreports; i++) {
+		refs[i].id = xstrdup(s->reports[i].id);
+		for (k = 0; k < in->nnd; k++)
+			if (strcmp(in->ndid[k], refs[i].id) == 0)
+				break;
+		if (k < in->nnd) {
+			if (ix_cache_add(nc, &in->ndoc[k], &refs[i].off) != 0)
+				goto out;
+			refs[i].len = (uint32_t)in->ndoc[k].len;
+			continue;
+		}
+		key.id = refs[i].id;
+		if ((old = bsearch(&key, in->cache.refs, in->cache.nrefs,
+		    sizeof(key), ixref_cmp)) == NULL) {
+			/* Not in the cache: only a full build can help. */
+			rc = NM_ENOTFOUND;
+			goto out;
+		}
+		refs[i].off = old->off;
+		refs[i].len = old->len;
+		if (compact && ix_cache_copy(nc, &in->cache, old,
+		    &refs[i].off) != 0)
+			goto out;
+	}
+	if (ix_cache_finish(nc, refs, s->nreports, &in->src->tree,
+	    s->opts->sync) != 0 || ix_write(s, nc, refs,
+	    s->nreports, s->opts->outdir, &in->pub, &in->ixnames,
+	    &in->nixnames, &written) != 0)
+		goto out;
+	in->rewritten += written;
+	rc = 0;
+out:
+	ixrefs_free(refs, s->nreports);
+	return rc;
+}
+
 /* Step 5: removes old outputs and the pages of removed reports. */
 static int
 incr_remove_gone(struct incr *in, char **sgone, size_t nsgone)
@@ -526,6 +608,23 @@ incr_free(struct incr *in, int failed)
 	for (i = 0; i < in->nnr; i++)
 		report_free(&in->nr[i]);
 	free(in->nr);
+	for (i = 0; i < in->nnd; i++)
+		free(in->ndid[i]);
+	for (i = 0; in->ndoc != NULL && i < in->nch; i++)
+		buf_free(&in->ndoc[i]);
+	free(in->ndid);
+	free(in->ndoc);
+	for (i = 0; i < in->nixnames; i++)
+		free(in->ixnames[i]);
+	free(in->ixnames);
+	ix_work_free(in->iw);
+	if (in->cache.fd != -1)
+		ix_cache_close(&in->cache);
+	if (in->ncache.fd != -1) {
+		if (failed)
+			unlink(in->ncache.path);
+		ix_cache_close(&in->ncache);
+	}
 	free(in->keep);
 	publish_free(&in->pub);
 	site_index_free(&in->old);
@@ -554,8 +653,14 @@ incremental_build(struct site *s, const struct gitsrc *src,
 	in.st = st;
 	pthread_mutex_init(&in.pub.lock, NULL);
 	render_init(&in.ctx, arena_new());
+	in.cache.fd = in.ncache.fd = -1;
 	if ((rc = incr_changes(&in)) != 0)
 		goto out;
+	if (s->index) {
+		if ((rc = ix_cache_open(&in.cache, o->outdir, &st->tree)) != 0)
+			goto out;
+		in.iw = ix_work_new(s->syn);
+	}
 	incr_old_site(&in);
 	incr_read_changed(&in);
 	rc = -1;
@@ -573,11 +678,19 @@ incremental_build(struct site *s, const struct gitsrc *src,
 	if (incr_static_pages(&in) != 0 ||
 	    incr_status(&in, &sgone, &nsgone) != 0)
 		goto out;
+	/* 3c. The search index and its cache. */
+	if ((rc = incr_index(&in)) != 0)
+		goto out;
+	rc = -1;
 	/* 4. Publish: one sync, then the renames. */
 	if (publish_commit(&in.pub, o->sync) != 0)
 		goto out;
 	/* 5. What is gone: old outputs and pages of removed reports. */
 	if (incr_remove_gone(&in, sgone, nsgone) != 0)
+		goto out;
+	if (s->index && ((in.ncache.fd != -1 &&
+	    ix_cache_commit(o->outdir, o->sync) != 0) ||
+	    ix_prune(o->outdir, in.ixnames, in.nixnames) != 0))
 		goto out;
 	/* 6. The state, last. */
 	if (state_write(s, s->oids, src, theme, in.bad > 0 ? STATE_PARTIAL :

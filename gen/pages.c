@@ -914,6 +914,14 @@ render_search(struct buf *out, const struct site *s, struct arena *a,
 	const char	*html;
 	int		 f, rc;
 
+	/* The theme's search page: the client (static/search.js). */
+	if (tmpl_set_has(s->theme, "search.html")) {
+		ctx = ctx_base(a, s, o->path, "search", "Search the reports",
+		    NULL);
+		tv_set(a, ctx, "facets", facets_val(a, s, FACET_ALL));
+		tv_set_int(a, ctx, "total", (long)s->nreports);
+		return tmpl_render(out, s->theme, "search.html", ctx);
+	}
 	buf_addstr(&h, "<p>Full-text search of the archive is not "
 	    "available yet. Every report can be reached by browsing:</p>\n"
 	    "<ul>\n");
@@ -1010,6 +1018,7 @@ page_depends(const struct site *s, const struct outfile *o,
 	case OUT_HOME:
 	case OUT_TERMS:
 	case OUT_BROWSE:
+	case OUT_SEARCH:	/* its filters have counts */
 	case OUT_SITEMAP:
 		return 1;
 	case OUT_LIST:

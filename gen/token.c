@@ -305,6 +305,13 @@ merge_cmp(const void *a, const void *b)
 	return strcmp(a, ((const struct stem_merge *)b)->from);
 }
 
+const char *const *
+tok_stop_list(size_t *n)
+{
+	*n = NM_NELEM(stop_words);
+	return stop_words;
+}
+
 int
 tok_is_stop(const char *w)
 {

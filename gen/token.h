@@ -125,6 +125,8 @@ void			 toklist_reset(struct toklist *l);
 void			 toklist_free(struct toklist *l);
 /* 1 if the folded word w is on the stop list, else 0. */
 int			 tok_is_stop(const char *w);
+/* The stop list, sorted (strcmp); *n gets its length. */
+const char *const	*tok_stop_list(size_t *n);
 
 /*
  * Synonyms.  Each group of [synonyms] (lib/config.h) becomes one search

@@ -11,7 +11,9 @@
 # fresh reviewer key (nearmiss-review, or NMREVIEW) and inbox, and form.mjs
 # checks the intake form it serves.  status.mjs checks the receipt status
 # page of the demo site against receipt_hash() (NMRECEIPT, tests/nm-receipt
-# of the same build).
+# of the same build).  search.mjs checks the search page in the browser and
+# relevance.mjs the ranking of tests/search/relevance.txt; the closing line
+# adds up the three.
 set -u
 
 : "${TOP:?TOP must name the top of the source tree}"
@@ -123,6 +125,16 @@ TMPDIR=$tmp/t HOME=$tmp/home BASE_URL="http://127.0.0.1:$port/" \
     FORM_URL="http://127.0.0.1:$iport/" INBOX="$inbox" NMRECEIPT="$NMRECEIPT" \
     timeout 120 node "$here/checks.mjs"
 rc=$?
+# The search page (search.mjs, in the browser) and the ranking of its engine
+# (relevance.mjs, in node against the rendered index): their own results,
+# added up below.
+TMPDIR=$tmp/t HOME=$tmp/home BASE_URL="http://127.0.0.1:$port/" \
+    SITE="$tmp/site" TOP="$TOP" RESULT="$tmp/result-search" \
+    CHROMIUM="$chromium" timeout 300 node "$here/search.mjs"
+src=$?
+SITE="$tmp/site" TOP="$TOP" RESULT="$tmp/result-relevance" \
+    timeout 120 node "$here/relevance.mjs"
+rrc=$?
 
 if [ -n "${KEEP_SHOTS:-}" ]; then
 	mkdir -p "$KEEP_SHOTS" &&
@@ -130,10 +142,14 @@ if [ -n "${KEEP_SHOTS:-}" ]; then
 	echo "screenshots and PDF copied to $KEEP_SHOTS"
 fi
 
-if [ ! -s "$tmp/result" ]; then
-	echo "FAIL: checks.mjs stopped without a result (exit $rc)" >&2
-	echo "browser: 0 passed, 1 failed"
-	exit 1
-fi
-cat "$tmp/result"
-[ "$rc" -eq 0 ]
+# Each script wrote "browser: N passed, N failed"; one that wrote nothing
+# counts as one failure.
+for r in result:checks result-search:search result-relevance:relevance; do
+	if [ ! -s "$tmp/${r%%:*}" ]; then
+		echo "FAIL: ${r#*:}.mjs stopped without a result" >&2
+		echo "browser: 0 passed, 1 failed" >"$tmp/${r%%:*}"
+	fi
+done
+cat "$tmp/result" "$tmp/result-search" "$tmp/result-relevance" |
+    awk '{ p += $2; f += $4 } END { printf "browser: %d passed, %d failed\n", p, f }'
+[ "$rc" -eq 0 ] && [ "$src" -eq 0 ] && [ "$rrc" -eq 0 ]

@@ -531,17 +531,23 @@ check "404.html links through base_url" has "$site/404.html" \
     "href=\"${base}style.css\""
 
 # The CSP on every HTML page; no script anywhere but on the status page,
-# whose CSP allows status.js and fetches from the site (tests/gen/status.sh).
+# whose CSP allows status.js and fetches from the site (tests/gen/status.sh),
+# and on the search page, whose CSP allows search.js the same way.
 csp="<meta http-equiv=\"Content-Security-Policy\" content=\"default-src"
 csp="$csp 'none'; style-src 'self'; img-src 'self'; base-uri 'none';"
 csp="$csp form-action 'self'\">"
 nocsp=
-for f in $(cd "$site" && find . -name '*.html' ! -path ./status/index.html); do
+for f in $(cd "$site" && find . -name '*.html' ! -path ./status/index.html \
+    ! -path ./search/index.html); do
 	grep -Fq "$csp" "$site/$f" || nocsp="$nocsp $f"
 done
 check "CSP meta tag on every HTML page" [ -z "$nocsp" ]
-check "<script only on the status page" [ "$(grep -rli '<script' "$site" |
-    sed "s|^$site/||")" = status/index.html ]
+check "<script only on the status and search pages" [ "$(grep -rli \
+    '<script' "$site" | sed "s|^$site/||" | sort | tr '\n' ' ')" = \
+    "search/index.html status/index.html " ]
+check "the search page's CSP allows scripts and fetches from the site" \
+    grep -Fq "script-src 'self'; connect-src 'self';" \
+    "$site/search/index.html"
 
 sums "$site" >"$tmp/sums.good"
 cp -R "$site" "$tmp/good"
@@ -924,6 +930,8 @@ sed 's/^title: .*/title: "Retitled for the determinism check"/' \
     >"$repo/content/reports/2025/2025-0004.md"
 commit "retitle"
 cp -R "$site" "$tmp/det-incr"
+# The search index's cache lives beside the site (OUTDIR.index).
+cp "$site.index" "$tmp/det-incr.index"
 gen -o "$tmp/det-incr"
 check "incremental build says so" grep -q incremental "$tmp/stderr"
 gen --full -o "$tmp/det-full"

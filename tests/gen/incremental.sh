@@ -149,8 +149,14 @@ step "commit outside the content folder" same-content
 edit "$R/2024/2024-0003.md" 's/^It was raining hard/It was raining very hard/'
 commit "narrative"
 step "narrative edit" incremental
-check "narrative edit: exactly the report page and the state rewritten" \
-    [ "$(rewritten)" = ".nearmiss-state reports/2024-0003/index.html " ]
+check "narrative edit: exactly the report page, the state and the index" \
+    [ "$(grep -v '^search/' "$tmp/rewritten" | tr '\n' ' ')" = \
+    ".nearmiss-state reports/2024-0003/index.html " ]
+check "narrative edit: the search index's entry and a few of its files" \
+    [ "$(grep -c '^search/' "$tmp/rewritten")" -ge 2 ] &&
+    [ "$(grep -c '^search/' "$tmp/rewritten")" -lt \
+    "$(find "$out/search" -type f | wc -l)" ] &&
+    grep -qx search/index.json "$tmp/rewritten"
 check "narrative edit: the new text is published" grep -q \
     "raining very hard" "$out/reports/2024-0003/index.html"
 

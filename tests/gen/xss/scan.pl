@@ -6,11 +6,13 @@
 # Findings:
 #  - "<script" anywhere, in any letter case (in .html, .xml and .txt),
 #    but the one exact '<script src="../status.js" defer></script>' of the
-#    theme's status page (status/index.html);
+#    theme's status page (status/index.html) and '<script
+#    src="../search.js" defer></script>' of its search page;
 #  - an element that runs or loads code or changes where the page goes:
 #    iframe, frame, frameset, object, embed, applet, svg, math, base,
 #    style, isindex, a form other than the theme's search form (or the
-#    status form, without an action, on status/index.html), a meta
+#    status form, without an action, on status/index.html, or the search
+#    page's own form, action "./"), a meta
 #    http-equiv other than the Content-Security-Policy, a link whose rel
 #    is not stylesheet, alternate, canonical or icon (or self in XML);
 #  - an attribute whose name starts with "on" (an event handler), a style
@@ -37,7 +39,7 @@ my %url_attr = map { $_ => 1 } qw(href src action formaction xlink:href
 my %bad_elem = map { $_ => 1 } qw(iframe frame frameset object embed applet
     svg math base style isindex xmp plaintext noembed portal);
 my $findings = 0;
-my ($file, $text, $xml, $status);
+my ($file, $text, $xml, $status, $search);
 
 sub line_at {
 	my ($pos) = @_;
@@ -101,7 +103,8 @@ sub check_tag {
 		finding($pos, "form", "<form class=$class action=$action")
 		    unless ($class eq 'search-form' &&
 		    $action =~ m{^(?:\.\./)*search/$}) || ($status &&
-		    $class eq 'search-form status-form' && !exists $a{action});
+		    $class eq 'search-form status-form' && !exists $a{action}) ||
+		    ($search && $class eq 'search-form' && $action eq './');
 	} elsif ($name eq 'meta' && exists $a{'http-equiv'}) {
 		finding($pos, "meta http-equiv", "<meta http-equiv=" .
 		    $a{'http-equiv'})
@@ -119,9 +122,10 @@ sub check_tag {
 
 sub scan {
 	my $n = 0;
-	my $allowed = '<script src="../status.js" defer></script>';
+	my $allowed = $status ? '<script src="../status.js" defer></script>' :
+	    '<script src="../search.js" defer></script>';
 	while ($text =~ /<script/gi) {
-		next if $status && $n++ == 0 &&
+		next if ($status || $search) && $n++ == 0 &&
 		    substr($text, $-[0], length($allowed)) eq $allowed;
 		finding($-[0], "script", substr($text, $-[0], 60));
 	}
@@ -161,6 +165,7 @@ for my $f (@ARGV) {
 	$text = '' unless defined $text;
 	$xml = $file =~ /\.xml$/;
 	$status = $file =~ m{(?:^|/)status/index\.html$};
+	$search = $file =~ m{(?:^|/)search/index\.html$};
 	scan();
 }
 print STDERR "scan.pl: " . scalar(@ARGV) . " files, $findings findings\n";

@@ -1,0 +1,1821 @@
+/*
+ * Copyright (c) 2026 The nearmiss authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The search index: documents (ix_doc), the cache file that holds them,
+ * and the writer of search/ (ix_write).  See index.h and
+ * docs/nearmiss-index.5.
+ *
+ * A document, as ix_doc() makes it and the cache keeps it:
+ *
+ *	u16	event month, (year - 1900) * 12 + month - 1
+ *	u8	facet values + 1 (0: none) of the single facets, in ifacets
+ *		order without the multi one
+ *	u8	number of factors, then that many u8 factor numbers
+ *	vu	length of the metadata JSON, then the JSON
+ *	vu	number of terms, then per term, in strcmp order:
+ *		the stem, NUL; u8 flags (IT_*); u8 impact 1..63;
+ *		u8 number of word forms other than the stem, each
+ *		NUL-terminated;
+ *		u8 number of positions, each a vu: the first, then the
+ *		differences
+ *
+ * (vu: an unsigned LEB128 number.)
+ */
+
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "buf.h"
+#include "build.h"
+#include "config.h"
+#include "file.h"
+#include "gen.h"
+#include "html.h"
+#include "index.h"
+#include "log.h"
+#include "nm.h"
+#include "report.h"
+#include "token.h"
+
+#define IT_STOP		0x01
+#define IT_SYN		0x02
+#define IT_SELF		0x04	/* the stem is also one of the words */
+
+#define FORMS_MAX	16	/* word forms kept per term and document */
+#define IX_TOP		10	/* best postings per term in the vocabulary */
+#define IX_PART_MAX	(24 << 20)	/* bytes of postings made at once */
+
+/* BM25F (nearmiss-index(5)): reference field lengths, b and k1. */
+static const double field_ref[TF_MAX] = { 12, 40, 500, 120, 80 };
+#define BM25_B		0.75
+#define BM25_K1		1.2
+
+/* The facets of the index, in the entry file's order. */
+static const struct ifacet {
+	const char	*key;
+	enum tax_id	 tax;
+	const char	*label;
+} ifacets[] = {
+	{ "type", TAX_INCIDENT_TYPE, "Incident type" },
+	{ "factor", TAX_FACTORS, "Contributing factors" },
+	{ "loss", TAX_LOSS, "Loss potential" },
+	{ "agency", TAX_AGENCY, "Agency type" },
+	{ "region", TAX_REGION, "Region" },
+	{ "time", TAX_TIME_OF_DAY, "Time of day" },
+	{ "lighting", TAX_LIGHTING, "Lighting" },
+	{ "weather", TAX_WEATHER, "Weather" },
+};
+#define NFACETS		(sizeof(ifacets) / sizeof(ifacets[0]))
+#define NSINGLE		(NFACETS - 1)
+
+static const char b64[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+struct ixwork {
+	struct tokenizer	*tok;
+	const struct tok_syn	*syn;
+	struct toklist		 l;
+	struct buf		 f[TF_MAX];
+	struct buf		 meta;
+	struct occ {
+		const char	*stem;
+		const char	*word;
+		uint32_t	 pos;
+		uint8_t		 field, flags;
+	}			*occ;
+	size_t			 nocc, capocc;
+};
+
+/* Varints of the cache: unsigned LEB128. */
+static void
+put_vu(struct buf *b, uint64_t v)
+{
+	unsigned char	 c;
+
+	do {
+		c = v & 0x7f;
+		v >>= 7;
+		buf_addch(b, v ? c | 0x80 : c);
+	} while (v);
+}
+
+static int
+get_vu(const unsigned char **p, const unsigned char *end, uint64_t *v)
+{
+	int	 sh = 0;
+
+	*v = 0;
+	while (*p < end && sh < 64) {
+		*v |= (uint64_t)(**p & 0x7f) << sh;
+		if ((*(*p)++ & 0x80) == 0)
+			return 0;
+		sh += 7;
+	}
+	return -1;
+}
+
+/* Varints of the index: 5 bits per character, continued at 32. */
+static size_t
+b64_vlen(uint64_t v)
+{
+	size_t	 n = 1;
+
+	while (v >= 32) {
+		v >>= 5;
+		n++;
+	}
+	return n;
+}
+
+static char *
+b64_put(char *p, uint64_t v)
+{
+	while (v >= 32) {
+		*p++ = b64[32 | (v & 31)];
+		v >>= 5;
+	}
+	*p++ = b64[v];
+	return p;
+}
+
+static void
+b64_add(struct buf *b, uint64_t v)
+{
+	char	 tmp[16];
+
+	buf_add(b, tmp, (size_t)(b64_put(tmp, v) - tmp));
+}
+
+/* FNV-1a of the first n characters (UTF-8) of s, or all of it. */
+static uint32_t
+fnv_chars(const char *s, int n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	uint32_t	 h = 2166136261u;
+
+	while (*p != '\0') {
+		if ((*p & 0xc0) != 0x80 && n-- == 0)
+			break;
+		h = (h ^ *p++) * 16777619u;
+	}
+	return h;
+}
+
+struct ixwork *
+ix_work_new(const struct tok_syn *syn)
+{
+	struct ixwork	*w = xcalloc(1, sizeof(*w));
+	int		 f;
+
+	w->tok = tok_new();
+	w->syn = syn;
+	for (f = 0; f < TF_MAX; f++)
+		buf_init(&w->f[f]);
+	buf_init(&w->meta);
+	buf_init(&w->l.strs);
+	return w;
+}
+
+void
+ix_work_free(struct ixwork *w)
+{
+	int	 f;
+
+	if (w == NULL)
+		return;
+	tok_free(w->tok);
+	toklist_free(&w->l);
+	for (f = 0; f < TF_MAX; f++)
+		buf_free(&w->f[f]);
+	buf_free(&w->meta);
+	free(w->occ);
+	free(w);
+}
+
+static int
+occ_cmp(const void *a, const void *b)
+{
+	const struct occ *x = a, *y = b;
+	int		 c;
+
+	if ((c = strcmp(x->stem, y->stem)) != 0)
+		return c;
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+/*
+ * The narrative's beginning: text with runs of white space made one
+ * space, cut at a space before IX_LEAD_MAX bytes (then "…").
+ */
+static void
+lead_text(struct buf *out, const struct buf *t)
+{
+	struct buf	 s = BUF_INIT;
+	size_t		 i, cut;
+	int		 sp = 1;
+
+	for (i = 0; i < t->len && s.len <= IX_LEAD_MAX; i++) {
+		if (t->data[i] == ' ' || t->data[i] == '\n' ||
+		    t->data[i] == '\t' || t->data[i] == '\r') {
+			if (!sp)
+				buf_addch(&s, ' ');
+			sp = 1;
+			continue;
+		}
+		buf_addch(&s, t->data[i]);
+		sp = 0;
+	}
+	while (s.len > 0 && s.data[s.len - 1] == ' ')
+		s.len--;
+	if (s.len > IX_LEAD_MAX || i < t->len) {
+		cut = s.len > IX_LEAD_MAX - 3 ? IX_LEAD_MAX - 3 : s.len;
+		while (cut > 0 && s.data[cut] != ' ')
+			cut--;
+		if (cut == 0) {
+			/* One long word: cut at a character boundary. */
+			cut = s.len > IX_LEAD_MAX - 3 ? IX_LEAD_MAX - 3 :
+			    s.len;
+			while (cut > 0 &&
+			    ((unsigned char)s.data[cut] & 0xc0) == 0x80)
+				cut--;
+		}
+		while (cut > 0 && (s.data[cut - 1] == ' ' ||
+		    s.data[cut - 1] == ',' || s.data[cut - 1] == ';' ||
+		    s.data[cut - 1] == ':'))
+			cut--;
+		s.len = cut;
+		json_str(out, s.data != NULL ? s.data : "", s.len);
+		/* Inside the string: replace its closing quote. */
+		out->len--;
+		buf_addstr(out, "\xe2\x80\xa6\"");
+	} else
+		json_str(out, s.data != NULL ? s.data : "", s.len);
+	buf_free(&s);
+}
+
+static int
+field_of(const uint32_t *fend, uint32_t pos)
+{
+	int	 f;
+
+	for (f = 0; f < TF_MAX - 1; f++)
+		if (pos < fend[f])
+			break;
+	return f;
+}
+
+static void
+meta_json(struct buf *b, const struct report *r, const struct buf *narr)
+{
+	int	 single[NSINGLE] = { r->incident_type, r->loss, r->agency,
+		    r->region, r->time_of_day, r->lighting, r->weather };
+	int	 i;
+
+	buf_reset(b);
+	buf_addstr(b, "{\"id\":");
+	json_str(b, r->id, strlen(r->id));
+	buf_addstr(b, ",\"title\":");
+	json_str(b, r->title, strlen(r->title));
+	buf_addstr(b, ",\"summary\":");
+	json_str(b, r->summary, strlen(r->summary));
+	buf_printf(b, ",\"month\":\"%04d-%02d\",\"lead\":", r->event_year,
+	    r->event_month);
+	lead_text(b, narr);
+	buf_printf(b, ",\"facets\":[%d,[", single[0]);
+	for (i = 0; i < r->nfactors; i++)
+		buf_printf(b, "%s%d", i ? "," : "", r->factors[i]);
+	buf_addstr(b, "]");
+	for (i = 1; i < (int)NSINGLE; i++)
+		buf_printf(b, ",%d", single[i]);
+	buf_addstr(b, "]}");
+}
+
+int
+ix_doc(struct ixwork *w, const struct report *r, const char *path,
+    struct buf *out)
+{
+	int	 single[NSINGLE] = { r->incident_type, r->loss, r->agency,
+		    r->region, r->time_of_day, r->lighting, r->weather };
+	uint32_t fend[TF_MAX], flen[TF_MAX] = { 0 };
+	size_t	 i, k, e, nterms = 0, ntpos, nforms;
+	const struct tok *t;
+	struct occ	*o;
+	double	 wtf;
+	long	 imp;
+	int	 f, m, flags;
+	uint8_t	 month[2];
+
+	buf_reset(out);
+	toklist_reset(&w->l);
+	for (f = 0; f < TF_MAX; f++)
+		buf_reset(&w->f[f]);
+	if (tok_report_text(w->f, path, r) != 0)
+		return -1;
+	for (f = 0; f < TF_MAX; f++) {
+		if (f > 0)
+			w->l.npos += IX_GAP;
+		k = w->l.n;
+		if (tok_text(&w->l, w->tok, path, w->f[f].data != NULL ?
+		    w->f[f].data : "", w->f[f].len) != 0)
+			return -1;
+		flen[f] = (uint32_t)(w->l.n - k);
+		fend[f] = w->l.npos;
+	}
+	meta_json(&w->meta, r, &w->f[TF_NARRATIVE]);
+	if (w->syn != NULL)
+		tok_syn_apply(w->syn, &w->l);
+
+	/* Occurrences sorted by stem, then position. */
+	w->nocc = 0;
+	if (w->l.n > w->capocc) {
+		w->capocc = w->l.n;
+		w->occ = xreallocarray(w->occ, w->capocc, sizeof(*w->occ));
+	}
+	for (i = 0; i < w->l.n; i++) {
+		t = &w->l.v[i];
+		o = &w->occ[w->nocc++];
+		o->stem = tok_stem(&w->l, t);
+		o->word = (t->flags & TOK_SYN) ? NULL : tok_word(&w->l, t);
+		o->pos = t->pos;
+		o->field = (uint8_t)field_of(fend, t->pos);
+		o->flags = (t->flags & TOK_SYN) ? IT_SYN :
+		    (t->flags & TOK_STOP) ? IT_STOP : 0;
+	}
+	qsort(w->occ, w->nocc, sizeof(*w->occ), occ_cmp);
+	for (i = 0; i < w->nocc; i = e) {
+		for (e = i + 1; e < w->nocc &&
+		    strcmp(w->occ[e].stem, w->occ[i].stem) == 0; e++)
+			;
+		nterms++;
+	}
+
+	m = (r->event_year - 1900) * 12 + r->event_month - 1;
+	if (m < 0 || m > 4095)
+		m = 0;
+	month[0] = (uint8_t)(m & 0xff);
+	month[1] = (uint8_t)(m >> 8);
+	buf_add(out, month, 2);
+	for (k = 0; k < NSINGLE; k++)
+		buf_addch(out, single[k] >= 0 && single[k] < 255 ?
+		    single[k] + 1 : 0);
+	buf_addch(out, r->nfactors);
+	for (k = 0; k < (size_t)r->nfactors; k++)
+		buf_addch(out, r->factors[k] & 0xff);
+	put_vu(out, w->meta.len);
+	buf_add(out, w->meta.data, w->meta.len);
+	put_vu(out, nterms);
+	for (i = 0; i < w->nocc; i = e) {
+		double	 tf[TF_MAX] = { 0 };
+
+		/*
+		 * A stem is a stop word's here if all its words are: then
+		 * it has no positions (phrases skip stop words).
+		 */
+		flags = IT_STOP;
+		for (e = i; e < w->nocc &&
+		    strcmp(w->occ[e].stem, w->occ[i].stem) == 0; e++) {
+			tf[w->occ[e].field]++;
+			if (w->occ[e].flags & IT_SYN)
+				flags = IT_SYN;
+			else if (!(w->occ[e].flags & IT_STOP) &&
+			    flags == IT_STOP)
+				flags = 0;
+		}
+		wtf = 0;
+		for (f = 0; f < TF_MAX; f++)
+			if (tf[f] > 0)
+				wtf += tok_fields[f].weight * tf[f] /
+				    (1 - BM25_B + BM25_B * flen[f] /
+				    field_ref[f]);
+		imp = lround(63 * wtf / (wtf + BM25_K1));
+		if (imp < 1)
+			imp = 1;
+		if (imp > 63)
+			imp = 63;
+		buf_addstr(out, w->occ[i].stem);
+		buf_addch(out, '\0');
+		k = out->len;
+		buf_addch(out, flags);
+		buf_addch(out, (int)imp);
+		/*
+		 * Distinct word forms other than the stem itself (IT_SELF
+		 * says it is one), in the order of their first use.
+		 */
+		buf_addch(out, 0);
+		nforms = 0;
+		for (size_t a = i; a < e && nforms < FORMS_MAX; a++) {
+			size_t	 b;
+
+			if (w->occ[a].word == NULL)
+				continue;
+			if (strcmp(w->occ[a].word, w->occ[i].stem) == 0) {
+				out->data[k] |= IT_SELF;
+				continue;
+			}
+			for (b = i; b < a; b++)
+				if (w->occ[b].word != NULL &&
+				    strcmp(w->occ[b].word,
+				    w->occ[a].word) == 0)
+					break;
+			if (b < a)
+				continue;
+			buf_addstr(out, w->occ[a].word);
+			buf_addch(out, '\0');
+			nforms++;
+		}
+		out->data[k + 2] = (char)nforms;
+		if (flags & (IT_STOP | IT_SYN)) {
+			buf_addch(out, 0);
+			continue;
+		}
+		ntpos = e - i > IX_POS_MAX ? IX_POS_MAX : e - i;
+		buf_addch(out, (int)ntpos);
+		for (k = 0; k < ntpos; k++)
+			put_vu(out, k == 0 ? w->occ[i].pos :
+			    w->occ[i + k].pos - w->occ[i + k - 1].pos);
+	}
+	if (out->len > IX_DOC_MAX) {
+		log_warnx("%s: too much text for the search index", path);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The cache file.
+ */
+#define CACHE_MAGIC	"NMIX0002"
+#define TRAILER_LEN	(8 + 8 + 8 + GIT_OID_RAWSZ + 8)
+
+int
+ix_cache_create(struct ixcache *c, const char *path)
+{
+	memset(c, 0, sizeof(*c));
+	pthread_mutex_init(&c->lock, NULL);
+	if (strlen(path) >= sizeof(c->path)) {
+		log_warnx("%s: path too long", path);
+		c->fd = -1;
+		return -1;
+	}
+	strcpy(c->path, path);
+	if ((c->fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0644)) == -1) {
+		log_warn("%s", path);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+put_u64(unsigned char *p, uint64_t v)
+{
+	int	 i;
+
+	for (i = 0; i < 8; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint64_t
+get_u64(const unsigned char *p)
+{
+	uint64_t v = 0;
+	int	 i;
+
+	for (i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static int
+pread_all(int fd, void *buf, size_t len, uint64_t off)
+{
+	ssize_t	 r;
+	char	*p = buf;
+
+	while (len > 0) {
+		if ((r = pread(fd, p, len, (off_t)off)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (r == 0) {
+			errno = EIO;
+			return -1;
+		}
+		p += r;
+		len -= (size_t)r;
+		off += (uint64_t)r;
+	}
+	return 0;
+}
+
+static int
+pwrite_all(int fd, const void *buf, size_t len, uint64_t off)
+{
+	ssize_t	 r;
+	const char *p = buf;
+
+	while (len > 0) {
+		if ((r = pwrite(fd, p, len, (off_t)off)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += r;
+		len -= (size_t)r;
+		off += (uint64_t)r;
+	}
+	return 0;
+}
+
+int
+ix_cache_add(struct ixcache *c, const struct buf *doc, uint64_t *off)
+{
+	pthread_mutex_lock(&c->lock);
+	*off = c->end;
+	c->end += doc->len;
+	pthread_mutex_unlock(&c->lock);
+	if (pwrite_all(c->fd, doc->data, doc->len, *off) == -1) {
+		log_warn("%s", c->path);
+		return -1;
+	}
+	return 0;
+}
+
+int
+ixref_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct ixref *)a)->id,
+	    ((const struct ixref *)b)->id);
+}
+
+int
+ix_cache_finish(struct ixcache *c, struct ixref *refs, size_t n,
+    const git_oid *tree, int sync)
+{
+	struct buf	 b = BUF_INIT;
+	unsigned char	 t[TRAILER_LEN];
+	size_t		 i;
+	int		 rc = -1;
+
+	qsort(refs, n, sizeof(*refs), ixref_cmp);
+	for (i = 0; i < n; i++) {
+		put_vu(&b, strlen(refs[i].id));
+		buf_addstr(&b, refs[i].id);
+		put_vu(&b, refs[i].off);
+		put_vu(&b, refs[i].len);
+	}
+	put_u64(t, c->end);
+	put_u64(t + 8, n);
+	memcpy(t + 16, CACHE_MAGIC, 8);
+	memcpy(t + 24, tree->id, GIT_OID_RAWSZ);
+	/* A table half written over an old one does not pass for it. */
+	crypto_generichash(t + 24 + GIT_OID_RAWSZ, 8,
+	    (const unsigned char *)b.data, b.len, NULL, 0);
+	buf_add(&b, t, sizeof(t));
+	if (pwrite_all(c->fd, b.data, b.len, c->end) == -1 ||
+	    ftruncate(c->fd, (off_t)(c->end + b.len)) == -1 ||
+	    (sync && fsync(c->fd) == -1)) {
+		log_warn("%s", c->path);
+		goto out;
+	}
+	rc = 0;
+out:
+	buf_free(&b);
+	return rc;
+}
+
+void
+ixrefs_free(struct ixref *r, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		free(r[i].id);
+	free(r);
+}
+
+void
+ix_cache_close(struct ixcache *c)
+{
+	if (c->fd != -1)
+		close(c->fd);
+	c->fd = -1;
+	ixrefs_free(c->refs, c->nrefs);
+	c->refs = NULL;
+	c->nrefs = 0;
+	pthread_mutex_destroy(&c->lock);
+}
+
+int
+ix_cache_path(char *out, size_t outsz, const char *outdir, int tmp)
+{
+	size_t	 n = strlen(outdir);
+
+	/* "site/" is "site": the cache goes beside the folder. */
+	while (n > 1 && outdir[n - 1] == '/')
+		n--;
+	return file_path(out, outsz, "%.*s" IX_CACHE "%s", (int)n, outdir,
+	    tmp ? ".tmp" : "");
+}
+
+int
+ix_cache_commit(const char *outdir, int sync)
+{
+	char	 from[PATH_MAX], to[PATH_MAX];
+
+	if (ix_cache_path(from, sizeof(from), outdir, 1) != 0 ||
+	    ix_cache_path(to, sizeof(to), outdir, 0) != 0)
+		return -1;
+	if (rename(from, to) == -1) {
+		log_warn("rename %s", to);
+		return -1;
+	}
+	if (sync && parent_sync(to) != 0)
+		return -1;
+	return 0;
+}
+
+int
+ix_cache_open(struct ixcache *c, const char *outdir, const git_oid *tree)
+{
+	unsigned char	 t[TRAILER_LEN], h[8];
+	unsigned char	*tab = NULL;
+	const unsigned char *p, *end;
+	struct stat	 st;
+	uint64_t	 n, tlen, idlen, off, len;
+	size_t		 i;
+	int		 rc = NM_ENOTFOUND;
+
+	memset(c, 0, sizeof(*c));
+	pthread_mutex_init(&c->lock, NULL);
+	if (ix_cache_path(c->path, sizeof(c->path), outdir, 0) != 0) {
+		c->fd = -1;
+		return -1;
+	}
+	if ((c->fd = open(c->path, O_RDWR | O_CLOEXEC)) == -1)
+		return errno == ENOENT ? NM_ENOTFOUND : (log_warn("%s",
+		    c->path), -1);
+	if (fstat(c->fd, &st) == -1 || (uint64_t)st.st_size < TRAILER_LEN ||
+	    pread_all(c->fd, t, sizeof(t), (uint64_t)st.st_size -
+	    TRAILER_LEN) == -1)
+		goto out;
+	c->end = get_u64(t);
+	n = get_u64(t + 8);
+	if (memcmp(t + 16, CACHE_MAGIC, 8) != 0 ||
+	    memcmp(t + 24, tree->id, GIT_OID_RAWSZ) != 0 ||
+	    c->end > (uint64_t)st.st_size - TRAILER_LEN || n > SIZE_MAX /
+	    sizeof(*c->refs) / 2)
+		goto out;
+	tlen = (uint64_t)st.st_size - TRAILER_LEN - c->end;
+	tab = xmalloc(tlen + 1);
+	if (pread_all(c->fd, tab, tlen, c->end) == -1)
+		goto out;
+	crypto_generichash(h, sizeof(h), tab, tlen, NULL, 0);
+	if (memcmp(h, t + 24 + GIT_OID_RAWSZ, sizeof(h)) != 0)
+		goto out;
+	c->refs = xcalloc(n + 1, sizeof(*c->refs));
+	p = tab;
+	end = tab + tlen;
+	for (i = 0; i < n; i++) {
+		if (get_vu(&p, end, &idlen) == -1 || idlen == 0 ||
+		    idlen > (uint64_t)(end - p))
+			goto out;
+		c->refs[i].id = xstrndup((const char *)p, idlen);
+		c->nrefs = i + 1;
+		p += idlen;
+		if (get_vu(&p, end, &off) == -1 ||
+		    get_vu(&p, end, &len) == -1 || len > IX_DOC_MAX ||
+		    off > c->end || len > c->end - off)
+			goto out;
+		c->refs[i].off = off;
+		c->refs[i].len = (uint32_t)len;
+		c->live += len;
+	}
+	if (p != end)
+		goto out;
+	rc = 0;
+out:
+	free(tab);
+	if (rc != 0) {
+		log_debug("%s: no usable index cache", c->path);
+		ix_cache_close(c);
+		pthread_mutex_init(&c->lock, NULL);
+	}
+	return rc;
+}
+
+int
+ix_cache_copy(struct ixcache *to, struct ixcache *from,
+    const struct ixref *r, uint64_t *off)
+{
+	struct buf	 b = BUF_INIT;
+	int		 rc = -1;
+
+	buf_grow(&b, r->len);
+	if (pread_all(from->fd, b.data, r->len, r->off) == -1) {
+		log_warn("%s", from->path);
+		goto out;
+	}
+	b.len = r->len;
+	rc = ix_cache_add(to, &b, off);
+out:
+	buf_free(&b);
+	return rc;
+}
+
+/*
+ * The writer.
+ */
+struct ixterm {
+	uint32_t	 s;		/* offset of the stem in strs */
+	uint32_t	 df;
+	uint32_t	 last;		/* last document + 1, 0: none yet */
+	uint32_t	 group;		/* postings file */
+	uint8_t		 flags;
+	uint64_t	 plen, poff, pfill;	/* postings characters */
+	uint64_t	 xlen, xoff, xfill;	/* positions characters */
+	uint32_t	 nzero;		/* postings without positions */
+	uint32_t	 hgroup;	/* the group of its hash */
+};
+
+/* A term's best postings: impact, then the newer first. */
+struct ixtop {
+	uint32_t	 doc[IX_TOP];
+	uint8_t		 imp[IX_TOP];
+	uint8_t		 n;
+};
+
+struct word {
+	uint32_t	 s;		/* offset of the word in strs */
+	uint32_t	 term;
+};
+
+/* Open addressing; each slot keeps its string's hash, so that most
+ * probes compare numbers, not strings. */
+struct hslot {
+	uint32_t	 h;
+	uint32_t	 v;		/* index + 1, 0: empty */
+};
+
+struct htab {
+	struct hslot	*v;
+	size_t		 cap, n;
+};
+
+struct ix {
+	const struct site	*s;
+	const char		*dir;
+	struct publish		*pub;
+	char			***names;
+	size_t			*nnames;
+	size_t			*written;
+	struct buf		 strs;
+	struct ixterm		*t;
+	size_t			 nt, capt;
+	struct word		*w;
+	size_t			 nw, capw;
+	struct htab		 th, wh;
+	char			*post, *posx;
+	struct ixtop		*top;
+	uint32_t		 ngroups, nposx;
+	struct buf		 doc;
+	struct buf		 chunk, chunks, months;
+	struct buf		 col[NFACETS];
+	size_t			 nchunk;
+	int			 ymin, ymax;
+};
+
+static const char *
+str_at(const struct ix *x, uint32_t off)
+{
+	return x->strs.data + off;
+}
+
+static uint32_t
+str_hash(const char *s)
+{
+	return fnv_chars(s, -1);
+}
+
+/*
+ * The slot of s (hash hs) in h, whose entries name terms or (words)
+ * words: its own, or the empty one where it would go.
+ */
+static struct hslot *
+htab_slot(struct htab *h, const struct ix *x, const char *s, uint32_t hs,
+    int words)
+{
+	size_t	 i = hs & (h->cap - 1);
+	uint32_t v;
+
+	while ((v = h->v[i].v) != 0) {
+		if (h->v[i].h == hs && strcmp(str_at(x, words ?
+		    x->w[v - 1].s : x->t[v - 1].s), s) == 0)
+			break;
+		i = (i + 1) & (h->cap - 1);
+	}
+	return &h->v[i];
+}
+
+static void
+htab_grow(struct htab *h)
+{
+	struct htab	 n;
+	size_t		 i, k;
+
+	n.cap = h->cap ? h->cap * 2 : 4096;
+	n.n = h->n;
+	n.v = xcalloc(n.cap, sizeof(*n.v));
+	for (i = 0; i < h->cap; i++) {
+		if (h->v[i].v == 0)
+			continue;
+		for (k = h->v[i].h & (n.cap - 1); n.v[k].v != 0;
+		    k = (k + 1) & (n.cap - 1))
+			;
+		n.v[k] = h->v[i];
+	}
+	free(h->v);
+	*h = n;
+}
+
+/* The term s, or NULL. */
+static struct ixterm *
+term_find(struct ix *x, const char *s)
+{
+	struct hslot	*sl = htab_slot(&x->th, x, s, str_hash(s), 0);
+
+	return sl->v ? &x->t[sl->v - 1] : NULL;
+}
+
+static uint32_t
+str_add(struct ix *x, const char *s)
+{
+	uint32_t off = (uint32_t)x->strs.len;
+
+	if (x->strs.len > UINT32_MAX - 4096)
+		fatalx("search index: too many words");
+	buf_add(&x->strs, s, strlen(s) + 1);
+	return off;
+}
+
+static struct ixterm *
+term_get(struct ix *x, const char *s)
+{
+	struct hslot	*slot;
+	uint32_t	 hs = str_hash(s);
+
+	if (x->th.n + 1 > x->th.cap / 2)
+		htab_grow(&x->th);
+	slot = htab_slot(&x->th, x, s, hs, 0);
+	if (slot->v == 0) {
+		if (x->nt == x->capt) {
+			x->capt = x->capt ? x->capt * 2 : 4096;
+			x->t = xreallocarray(x->t, x->capt, sizeof(*x->t));
+		}
+		memset(&x->t[x->nt], 0, sizeof(x->t[0]));
+		x->t[x->nt].s = str_add(x, s);
+		slot->h = hs;
+		slot->v = (uint32_t)++x->nt;
+		x->th.n++;
+	}
+	return &x->t[slot->v - 1];
+}
+
+static void
+word_add(struct ix *x, const char *s, uint32_t term)
+{
+	struct hslot	*slot;
+	uint32_t	 hs = str_hash(s);
+
+	if (x->wh.n + 1 > x->wh.cap / 2)
+		htab_grow(&x->wh);
+	slot = htab_slot(&x->wh, x, s, hs, 1);
+	if (slot->v != 0)
+		return;
+	if (x->nw == x->capw) {
+		x->capw = x->capw ? x->capw * 2 : 4096;
+		x->w = xreallocarray(x->w, x->capw, sizeof(*x->w));
+	}
+	x->w[x->nw].s = str_add(x, s);
+	x->w[x->nw].term = term;
+	slot->h = hs;
+	slot->v = (uint32_t)++x->nw;
+	x->wh.n++;
+}
+
+/* Writes data as search/<name>; the name made from its hash. */
+static int
+ix_put(struct ix *x, const struct buf *data, const char *prefix,
+    char *name, size_t namesz, int short_hash)
+{
+	unsigned char	 h[8];
+	char		 rel[PATH_MAX], path[PATH_MAX];
+	size_t		 i, nh = short_hash ? 4 : 8;
+	int		 changed, w;
+
+	crypto_generichash(h, sizeof(h), (const unsigned char *)data->data,
+	    data->len, NULL, 0);
+	w = snprintf(name, namesz, "%s", prefix);
+	for (i = 0; i < nh && w > 0 && (size_t)w + 3 < namesz; i++)
+		w += snprintf(name + w, namesz - (size_t)w, "%02x", h[i]);
+	if (w < 0 || (size_t)w + 6 >= namesz)
+		return -1;
+	strcat(name, ".json");
+	if (file_path(rel, sizeof(rel), IX_DIR "/%s", name) != 0)
+		return -1;
+	*x->names = xreallocarray(*x->names, *x->nnames + 1,
+	    sizeof(**x->names));
+	(*x->names)[(*x->nnames)++] = xstrdup(rel);
+	/*
+	 * Named by their content: one in place is the same file (written
+	 * by an earlier build, or by this one: two columns may be equal).
+	 */
+	if (file_path(path, sizeof(path), "%s/%s", x->dir, rel) != 0)
+		return -1;
+	if (access(path, F_OK) == 0)
+		return 0;
+	if (write_out(x->pub, x->dir, rel, data, &changed) != 0)
+		return -1;
+	(*x->written)++;
+	return 0;
+}
+
+/* Reads document k into x->doc. */
+static int
+doc_read(struct ix *x, struct ixcache *c, const struct ixref *r)
+{
+	buf_reset(&x->doc);
+	buf_grow(&x->doc, r->len);
+	if (pread_all(c->fd, x->doc.data, r->len, r->off) == -1) {
+		log_warn("%s", c->path);
+		return -1;
+	}
+	x->doc.len = r->len;
+	return 0;
+}
+
+/* Walks the terms of a document. */
+struct dterm {
+	const char	*stem;
+	uint8_t		 flags, impact, nforms, npos;
+	const char	*forms;
+	const unsigned char *pos;
+};
+
+static int
+doc_terms(const struct buf *d, const unsigned char **p,
+    const unsigned char **end, uint64_t *nterms, int *month,
+    int *single, int *factors, int *nfactors, const char **meta,
+    size_t *metalen)
+{
+	const unsigned char *q = (const unsigned char *)d->data;
+	const unsigned char *e = q + d->len;
+	uint64_t	 ml;
+	size_t		 k;
+
+	if (d->len < 2 + NSINGLE + 1)
+		return -1;
+	*month = q[0] | q[1] << 8;
+	q += 2;
+	for (k = 0; k < NSINGLE; k++)
+		single[k] = (int)*q++ - 1;
+	*nfactors = *q++;
+	if (*nfactors > REPORT_FACTORS_MAX || e - q < *nfactors)
+		return -1;
+	for (k = 0; k < (size_t)*nfactors; k++)
+		factors[k] = *q++;
+	if (get_vu(&q, e, &ml) == -1 || ml > (uint64_t)(e - q))
+		return -1;
+	*meta = (const char *)q;
+	*metalen = ml;
+	q += ml;
+	if (get_vu(&q, e, nterms) == -1)
+		return -1;
+	*p = q;
+	*end = e;
+	return 0;
+}
+
+static int
+dterm_next(const unsigned char **p, const unsigned char *end,
+    struct dterm *t)
+{
+	const unsigned char *q = *p;
+	const void	*z;
+	uint64_t	 v;
+	size_t		 k;
+
+	if ((z = memchr(q, '\0', (size_t)(end - q))) == NULL)
+		return -1;
+	t->stem = (const char *)q;
+	q = (const unsigned char *)z + 1;
+	if (end - q < 3)
+		return -1;
+	t->flags = *q++;
+	t->impact = *q++;
+	t->nforms = *q++;
+	t->forms = (const char *)q;
+	for (k = 0; k < t->nforms; k++) {
+		if ((z = memchr(q, '\0', (size_t)(end - q))) == NULL)
+			return -1;
+		q = (const unsigned char *)z + 1;
+	}
+	if (q >= end)
+		return -1;
+	t->npos = *q++;
+	t->pos = q;
+	for (k = 0; k < t->npos; k++)
+		if (get_vu(&q, end, &v) == -1)
+			return -1;
+	*p = q;
+	return 0;
+}
+
+static void
+col_add(struct ix *x, const int *single, const int *factors, int nf)
+{
+	size_t	 k, s = 0;
+	int	 i;
+
+	for (k = 0; k < NFACETS; k++) {
+		if (ifacets[k].tax == TAX_FACTORS) {
+			b64_add(&x->col[k], (uint64_t)nf);
+			for (i = 0; i < nf; i++)
+				b64_add(&x->col[k], (uint64_t)factors[i]);
+			continue;
+		}
+		b64_add(&x->col[k], single[s] < 0 ? 0 :
+		    (uint64_t)single[s] + 1);
+		s++;
+	}
+}
+
+static int
+chunk_flush(struct ix *x)
+{
+	char	 name[64], prefix[32];
+
+	if (x->chunk.len == 0)
+		return 0;
+	buf_addstr(&x->chunk, "]\n");
+	snprintf(prefix, sizeof(prefix), "m/%zu.", x->nchunk);
+	if (ix_put(x, &x->chunk, prefix, name, sizeof(name), 1) != 0)
+		return -1;
+	/* The 8 hex digits after "m/<k>.". */
+	buf_add(&x->chunks, name + strlen(prefix), 8);
+	x->nchunk++;
+	buf_reset(&x->chunk);
+	return 0;
+}
+
+/* Pass 1: terms, document frequencies, sizes; chunks and columns. */
+static int
+pass_count(struct ix *x, struct ixcache *c, const struct ixref *refs,
+    size_t n)
+{
+	const unsigned char *p, *end;
+	struct dterm	 d;
+	struct ixterm	*t;
+	const char	*meta, *f;
+	uint64_t	 nterms, k, v;
+	size_t		 i, metalen, j;
+	int		 month, single[NSINGLE], factors[REPORT_FACTORS_MAX];
+	int		 nf, y;
+	const unsigned char *q;
+
+	for (i = 0; i < n; i++) {
+		if (doc_read(x, c, &refs[i]) != 0)
+			return -1;
+		if (doc_terms(&x->doc, &p, &end, &nterms, &month, single,
+		    factors, &nf, &meta, &metalen) != 0)
+			goto bad;
+		buf_addch(&x->months, b64[(month >> 6) & 63]);
+		buf_addch(&x->months, b64[month & 63]);
+		y = 1900 + month / 12;
+		if (i == 0 || y < x->ymin)
+			x->ymin = y;
+		if (i == 0 || y > x->ymax)
+			x->ymax = y;
+		col_add(x, single, factors, nf);
+		buf_addstr(&x->chunk, x->chunk.len == 0 ? "[" : ",\n");
+		buf_add(&x->chunk, meta, metalen);
+		if ((i + 1) % IX_CHUNK == 0 && chunk_flush(x) != 0)
+			return -1;
+		for (k = 0; k < nterms; k++) {
+			if (dterm_next(&p, end, &d) != 0)
+				goto bad;
+			t = term_get(x, d.stem);
+			t->flags |= d.flags;
+			t->df++;
+			t->plen += b64_vlen(i - (t->last ? t->last : 0)) + 1;
+			t->last = (uint32_t)i + 1;
+			if (d.npos == 0)
+				t->nzero++;
+			else {
+				t->xlen += b64_vlen(d.npos);
+				q = d.pos;
+				for (j = 0; j < d.npos; j++) {
+					(void)get_vu(&q, end, &v);
+					t->xlen += b64_vlen(v);
+				}
+			}
+			/*
+			 * A synonym term is looked up as it is ("~k9"), and
+			 * so is a stem that is also a word.
+			 */
+			if (d.flags & (IT_SYN | IT_SELF))
+				word_add(x, d.stem, (uint32_t)(t - x->t));
+			f = d.forms;
+			for (j = 0; j < d.nforms; j++) {
+				word_add(x, f, (uint32_t)(t - x->t));
+				f += strlen(f) + 1;
+			}
+		}
+		continue;
+bad:
+		log_warnx("%s: document of %s is damaged", c->path,
+		    refs[i].id);
+		return -1;
+	}
+	return chunk_flush(x);
+}
+
+/*
+ * Pass 2, once per part: the postings and positions strings of the terms
+ * of part p of P (index.c's groups), and every term's best postings.
+ */
+static int
+pass_fill(struct ix *x, struct ixcache *c, const struct ixref *refs,
+    size_t n, uint32_t p, uint32_t P)
+{
+	const unsigned char *pp, *end, *q;
+	struct dterm	 d;
+	struct ixterm	*t;
+	struct ixtop	*tp;
+	const char	*meta;
+	uint64_t	 nterms, k, v;
+	size_t		 i, metalen, j, r;
+	int		 month, single[NSINGLE], factors[REPORT_FACTORS_MAX];
+	int		 nf;
+	char		*o;
+
+	for (i = 0; i < x->nt; i++)
+		x->t[i].last = 0;
+	for (i = 0; i < n; i++) {
+		if (doc_read(x, c, &refs[i]) != 0)
+			return -1;
+		if (doc_terms(&x->doc, &pp, &end, &nterms, &month, single,
+		    factors, &nf, &meta, &metalen) != 0)
+			return -1;
+		for (k = 0; k < nterms; k++) {
+			if (dterm_next(&pp, end, &d) != 0)
+				return -1;
+			/* Other parts' terms: no lookup needed. */
+			if ((fnv_chars(d.stem, 3) & (x->ngroups - 1) &
+			    (P - 1)) != p)
+				continue;
+			if ((t = term_find(x, d.stem)) == NULL)
+				return -1;
+			/* The best IX_TOP: higher impact, then newer. */
+			tp = &x->top[t - x->t];
+			if (tp->n < IX_TOP || d.impact >= tp->imp[tp->n - 1]) {
+				r = tp->n < IX_TOP ? tp->n++ : IX_TOP - 1;
+				while (r > 0 && d.impact >= tp->imp[r - 1]) {
+					tp->imp[r] = tp->imp[r - 1];
+					tp->doc[r] = tp->doc[r - 1];
+					r--;
+				}
+				tp->imp[r] = d.impact;
+				tp->doc[r] = (uint32_t)i;
+			}
+			o = x->post + t->poff + t->pfill;
+			o = b64_put(o, i - (t->last ? t->last : 0));
+			*o++ = b64[d.impact & 63];
+			t->pfill = (uint64_t)(o - x->post) - t->poff;
+			t->last = (uint32_t)i + 1;
+			/* A term with positions has a count per posting. */
+			if (t->xlen == 0)
+				continue;
+			o = x->posx + t->xoff + t->xfill;
+			o = b64_put(o, d.npos);
+			q = d.pos;
+			for (j = 0; j < d.npos; j++) {
+				(void)get_vu(&q, end, &v);
+				o = b64_put(o, v);
+			}
+			t->xfill = (uint64_t)(o - x->posx) - t->xoff;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The words of the synonym phrases join the vocabulary even where no
+ * report uses them (a stem of no report has df 0, no postings), so that
+ * "emotionally disturbed person" reaches the stems of its synonym key.
+ */
+static void
+syn_words(struct ix *x)
+{
+	const struct config *cfg = &x->s->cfg;
+	struct tokenizer *tk;
+	struct toklist	 l = TOKLIST_INIT;
+	struct ixterm	*t;
+	size_t		 g, p, i;
+
+	if (x->s->syn == NULL || cfg->nsyn == 0)
+		return;
+	tk = tok_new();
+	for (g = 0; g < cfg->nsyn; g++)
+		for (p = 0; p < cfg->syn[g].nphrases; p++) {
+			toklist_reset(&l);
+			if (tok_text(&l, tk, "nearmiss.ini",
+			    cfg->syn[g].phrases[p],
+			    strlen(cfg->syn[g].phrases[p])) != 0)
+				continue;
+			for (i = 0; i < l.n; i++) {
+				t = term_get(x, tok_stem(&l, &l.v[i]));
+				word_add(x, tok_word(&l, &l.v[i]),
+				    (uint32_t)(t - x->t));
+			}
+		}
+	toklist_free(&l);
+	tok_free(tk);
+}
+
+static size_t
+pow2_floor(size_t v)
+{
+	size_t	 p = 1;
+
+	while (p * 2 <= v)
+		p *= 2;
+	return p;
+}
+
+static int
+tidx_cmp_stem(const void *a, const void *b, void *arg)
+{
+	const struct ix *x = arg;
+
+	return strcmp(str_at(x, x->t[*(const uint32_t *)a].s),
+	    str_at(x, x->t[*(const uint32_t *)b].s));
+}
+
+static const struct ix *sort_ix;
+
+static int
+tidx_cmp(const void *a, const void *b)
+{
+	return tidx_cmp_stem(a, b, (void *)sort_ix);
+}
+
+static int
+widx_cmp(const void *a, const void *b)
+{
+	return strcmp(str_at(sort_ix, sort_ix->w[*(const uint32_t *)a].s),
+	    str_at(sort_ix, sort_ix->w[*(const uint32_t *)b].s));
+}
+
+/*
+ * Groups of terms (postings files), so that the index has at most one
+ * file per ten reports once it has a few thousand: big terms get a file
+ * of their own, the others go by a hash of their first three characters
+ * (so that a prefix's terms share a file).  Positions files are fewer:
+ * only phrases read them.  The strings of all terms may not fit the
+ * memory the build allows itself: they are made in P parts (a power of
+ * two), part p holding the groups whose hash group h has h % P == p (a
+ * big term's h is the group its hash would have given it), each part
+ * written out and freed before the next.
+ */
+struct groups {
+	size_t		 npost, nposx, nbig;
+	uint32_t	 P;
+	char		**post, **posx;	/* file names */
+};
+
+static void
+plan_groups(struct ix *x, size_t n, struct groups *g)
+{
+	uint64_t	 total = 0, all = 0, big, part;
+	size_t		 i, k, budget, fixed, ngroups;
+	struct ixterm	*t;
+	const char	*e;
+
+	for (i = 0; i < x->nt; i++) {
+		total += x->t[i].plen;
+		all += x->t[i].plen + x->t[i].xlen;
+	}
+	/* The files besides postings and positions. */
+	fixed = 1 + 64 + 2 + NFACETS + (n + IX_CHUNK - 1) / IX_CHUNK;
+	budget = n / 10 > fixed ? n / 10 - fixed : 0;
+	/* A small archive still gets a few files (a rare word: a small one). */
+	ngroups = pow2_floor(budget * 2 / 3 > 8 ? budget * 2 / 3 : 8);
+	big = total / ngroups * 4 + 1;
+	if (big < 32768)
+		big = 32768;
+	g->nbig = 0;
+	for (i = 0; i < x->nt; i++)
+		if (x->t[i].plen > big)
+			g->nbig++;
+	while (ngroups > 8 && ngroups + g->nbig > budget * 2 / 3)
+		ngroups /= 2;
+	x->ngroups = (uint32_t)ngroups;
+	g->npost = ngroups + g->nbig;
+	g->nposx = pow2_floor(budget / 3 > 4 ? budget / 3 : 4);
+	if (g->nposx > ngroups)
+		g->nposx = ngroups;
+	/* NEARMISS_INDEX_PART (bytes): smaller parts, for the tests. */
+	part = IX_PART_MAX;
+	if ((e = getenv("NEARMISS_INDEX_PART")) != NULL && atol(e) > 0)
+		part = (uint64_t)atol(e);
+	g->P = 1;
+	while (g->P < g->nposx && all / g->P > part)
+		g->P *= 2;
+	g->post = xcalloc(g->npost, sizeof(*g->post));
+	g->posx = xcalloc(g->nposx, sizeof(*g->posx));
+	for (i = 0, k = ngroups; i < x->nt; i++) {
+		t = &x->t[i];
+		t->hgroup = fnv_chars(str_at(x, t->s), 3) &
+		    (uint32_t)(ngroups - 1);
+		t->group = t->plen > big ? (uint32_t)k++ : t->hgroup;
+	}
+}
+
+/* One JSON object of the terms (in order) of a file, and its name. */
+static int
+write_terms(struct ix *x, const uint32_t *order, int positions,
+    uint32_t gi, const char *data, char **name)
+{
+	struct buf	 b = BUF_INIT;
+	struct ixterm	*t;
+	char		 nm[64];
+	size_t		 i;
+	int		 rc;
+
+	buf_addch(&b, '{');
+	for (i = 0; i < x->nt; i++) {
+		t = &x->t[order[i]];
+		if (positions ? t->xlen == 0 || (t->hgroup &
+		    (x->nposx - 1)) != gi : t->group != gi)
+			continue;
+		if (b.len > 1)
+			buf_addch(&b, ',');
+		json_str(&b, str_at(x, t->s), strlen(str_at(x, t->s)));
+		buf_addstr(&b, ":\"");
+		if (positions)
+			buf_add(&b, data + t->xoff, t->xlen);
+		else
+			buf_add(&b, data + t->poff, t->plen);
+		buf_addch(&b, '"');
+	}
+	buf_addstr(&b, "}\n");
+	rc = ix_put(x, &b, "x/", nm, sizeof(nm), 0);
+	if (rc == 0)
+		*name = xstrdup(nm);
+	buf_free(&b);
+	return rc;
+}
+
+/* The postings and positions files of the groups of part p. */
+static int
+write_part(struct ix *x, struct ixcache *c, const struct ixref *refs,
+    size_t n, struct groups *g, const uint32_t *order, uint32_t p)
+{
+	uint64_t	 ptotal = 0, xtotal = 0;
+	struct ixterm	*t;
+	size_t		 i;
+	int		 rc = -1;
+
+	for (i = 0; i < x->nt; i++) {
+		t = &x->t[i];
+		if ((t->hgroup & (g->P - 1)) != p)
+			continue;
+		t->poff = ptotal;
+		ptotal += t->plen;
+		t->xoff = xtotal;
+		xtotal += t->xlen;
+		t->pfill = t->xfill = 0;
+	}
+	x->post = xmalloc(ptotal + 1);
+	x->posx = xmalloc(xtotal + 1);
+	if (pass_fill(x, c, refs, n, p, g->P) != 0) {
+		log_warnx("%s: damaged", c->path);
+		goto out;
+	}
+	for (i = 0; i < g->npost; i++) {
+		/* Group i's part: its terms' hash group's. */
+		if (i < x->ngroups ? (i & (g->P - 1)) != p : 0)
+			continue;
+		if (i >= x->ngroups && g->post[i] != NULL)
+			continue;
+		if (i >= x->ngroups) {
+			size_t	 k;
+
+			for (k = 0; k < x->nt; k++)
+				if (x->t[k].group == i)
+					break;
+			if (k == x->nt || (x->t[k].hgroup & (g->P - 1)) != p)
+				continue;
+		}
+		if (write_terms(x, order, 0, (uint32_t)i, x->post,
+		    &g->post[i]) != 0)
+			goto out;
+	}
+	for (i = 0; i < g->nposx; i++)
+		if ((i & (g->P - 1)) == p && write_terms(x, order, 1,
+		    (uint32_t)i, x->posx, &g->posx[i]) != 0)
+			goto out;
+	rc = 0;
+out:
+	free(x->post);
+	free(x->posx);
+	x->post = x->posx = NULL;
+	return rc;
+}
+
+static void
+groups_free(struct groups *g)
+{
+	size_t	 i;
+
+	for (i = 0; i < g->npost; i++)
+		free(g->post[i]);
+	for (i = 0; i < g->nposx; i++)
+		free(g->posx[i]);
+	free(g->post);
+	free(g->posx);
+}
+
+/* The vocabulary shards; their names go to vnames[0..*nv). */
+static int
+write_vocab(struct ix *x, const struct groups *g, char ***vnames,
+    size_t *nv)
+{
+	struct buf	 b = BUF_INIT, bytes = BUF_INIT;
+	uint32_t	*order = NULL, *shard = NULL, *local = NULL;
+	uint32_t	*files = NULL, *mark = NULL, *pgroup = NULL;
+	const struct ixtop *tp;
+	size_t		 i, v, nfiles, k, V, j;
+	uint64_t	 total = 0;
+	struct ixterm	*t;
+	const char	*w;
+	char		 name[64];
+	int		 rc = -1;
+
+	for (i = 0; i < x->nw; i++)
+		total += strlen(str_at(x, x->w[i].s)) * 2 + 16;
+	/* About 8 KB of words per shard, at most 64 shards. */
+	V = 1;
+	while (V < 64 && total / V > 8192)
+		V *= 2;
+	order = xcalloc(x->nw + 1, sizeof(*order));
+	shard = xcalloc(x->nw + 1, sizeof(*shard));
+	for (i = 0; i < x->nw; i++) {
+		order[i] = (uint32_t)i;
+		shard[i] = fnv_chars(str_at(x, x->w[i].s), 2) &
+		    (uint32_t)(V - 1);
+	}
+	sort_ix = x;
+	qsort(order, x->nw, sizeof(*order), widx_cmp);
+	local = xcalloc(g->npost, sizeof(*local));
+	files = xcalloc(g->npost, sizeof(*files));
+	mark = xcalloc(x->nt + 1, sizeof(*mark));
+	/* The positions file of each postings file. */
+	pgroup = xcalloc(g->npost, sizeof(*pgroup));
+	for (i = 0; i < x->nt; i++)
+		pgroup[x->t[i].group] = x->t[i].hgroup &
+		    (uint32_t)(g->nposx - 1);
+	*vnames = xcalloc(V, sizeof(**vnames));
+	for (v = 0; v < V; v++) {
+		memset(local, 0, g->npost * sizeof(*local));
+		nfiles = 0;
+		for (i = 0; i < x->nw; i++) {
+			if (shard[order[i]] != v)
+				continue;
+			t = &x->t[x->w[order[i]].term];
+			if (local[t->group] == 0) {
+				files[nfiles++] = t->group;
+				local[t->group] = (uint32_t)nfiles;
+			}
+		}
+		buf_reset(&b);
+		buf_addstr(&b, "{\"files\":[");
+		for (k = 0; k < nfiles; k++) {
+			buf_addstr(&b, k ? ",\"" : "\"");
+			buf_addstr(&b, g->post[files[k]]);
+			buf_addch(&b, '"');
+		}
+		buf_addstr(&b, "],\n\"positions\":[");
+		for (k = 0; k < nfiles; k++) {
+			buf_addstr(&b, k ? ",\"" : "\"");
+			buf_addstr(&b, g->posx[pgroup[files[k]]]);
+			buf_addch(&b, '"');
+		}
+		buf_addstr(&b, "],\n\"words\":{");
+		k = 0;
+		for (i = 0; i < x->nw; i++) {
+			if (shard[order[i]] != v)
+				continue;
+			w = str_at(x, x->w[order[i]].s);
+			t = &x->t[x->w[order[i]].term];
+			buf_addstr(&b, k++ ? ",\n" : "\n");
+			json_str(&b, w, strlen(w));
+			buf_addstr(&b, ":[");
+			json_str(&b, str_at(x, t->s), strlen(str_at(x, t->s)));
+			buf_printf(&b, ",%u,%u%s]", t->df,
+			    local[t->group] - 1, tok_is_stop(w) ? ",1" : "");
+		}
+		/* The best postings of each stem, for first results. */
+		buf_addstr(&b, "},\n\"top\":{");
+		k = 0;
+		for (i = 0; i < x->nw; i++) {
+			if (shard[order[i]] != v)
+				continue;
+			j = x->w[order[i]].term;
+			if (mark[j] == v + 1)
+				continue;
+			mark[j] = (uint32_t)v + 1;
+			t = &x->t[j];
+			tp = &x->top[j];
+			buf_addstr(&b, k++ ? ",\n" : "\n");
+			json_str(&b, str_at(x, t->s), strlen(str_at(x, t->s)));
+			buf_addstr(&b, ":\"");
+			for (j = 0; j < tp->n; j++) {
+				b64_add(&b, tp->doc[j]);
+				buf_addch(&b, b64[tp->imp[j] & 63]);
+			}
+			buf_addch(&b, '"');
+		}
+		buf_addstr(&b, "}}\n");
+		if (ix_put(x, &b, "x/", name, sizeof(name), 0) != 0)
+			goto out;
+		(*vnames)[v] = xstrdup(name);
+		*nv = v + 1;
+	}
+	rc = 0;
+out:
+	buf_free(&b);
+	buf_free(&bytes);
+	free(order);
+	free(shard);
+	free(local);
+	free(files);
+	free(mark);
+	free(pgroup);
+	return rc;
+}
+
+static int
+write_entry(struct ix *x, size_t n, char **vnames, size_t nv,
+    const char *chunks, const char *months, char **cols)
+{
+	const struct config *cfg = &x->s->cfg;
+	const struct tok_syn_ent *se;
+	const char *const *stop;
+	struct buf	 b = BUF_INIT;
+	char		 rel[PATH_MAX];
+	size_t		 i, k, nse, nstop;
+	int		 changed, rc;
+
+	buf_printf(&b, "{\"version\":1,\"docs\":%zu,\"chunk\":%d,\n", n,
+	    IX_CHUNK);
+	buf_printf(&b, "\"chunks\":\"%s\",\n\"months\":\"%s\",\n\"vocab\":[",
+	    chunks, months);
+	for (i = 0; i < nv; i++)
+		buf_printf(&b, "%s\"%s\"", i ? "," : "", vnames[i]);
+	buf_addstr(&b, "],\n\"facets\":[");
+	for (i = 0; i < NFACETS; i++) {
+		const struct taxonomy *tx = &cfg->tax[ifacets[i].tax];
+
+		buf_printf(&b, "%s\n{\"key\":\"%s\",\"label\":", i ? "," : "",
+		    ifacets[i].key);
+		json_str(&b, ifacets[i].label, strlen(ifacets[i].label));
+		buf_printf(&b, ",\"multi\":%s,\"file\":\"%s\",\"values\":[",
+		    ifacets[i].tax == TAX_FACTORS ? "true" : "false",
+		    cols[i]);
+		for (k = 0; k < tx->nterms; k++) {
+			buf_addstr(&b, k ? ",[" : "[");
+			json_str(&b, tx->terms[k].slug,
+			    strlen(tx->terms[k].slug));
+			buf_addch(&b, ',');
+			json_str(&b, tx->terms[k].label,
+			    strlen(tx->terms[k].label));
+			buf_addch(&b, ']');
+		}
+		buf_addstr(&b, "]}");
+	}
+	buf_addstr(&b, "],\n");
+	if (n > 0)
+		buf_printf(&b, "\"years\":[%d,%d],\n", x->ymin, x->ymax);
+	else
+		buf_addstr(&b, "\"years\":null,\n");
+	buf_addstr(&b, "\"synonyms\":[");
+	se = x->s->syn != NULL ? tok_syn_table(x->s->syn, &nse) : NULL;
+	if (se == NULL)
+		nse = 0;
+	for (i = 0; i < nse; i++) {
+		buf_addstr(&b, i ? ",[" : "[");
+		json_str(&b, se[i].key, strlen(se[i].key));
+		buf_addch(&b, ',');
+		json_str(&b, se[i].term, strlen(se[i].term));
+		buf_addch(&b, ']');
+	}
+	buf_addstr(&b, "],\n\"stop\":[");
+	stop = tok_stop_list(&nstop);
+	for (i = 0; i < nstop; i++) {
+		if (i)
+			buf_addch(&b, ',');
+		json_str(&b, stop[i], strlen(stop[i]));
+	}
+	buf_addstr(&b, "]}\n");
+	snprintf(rel, sizeof(rel), IX_DIR "/index.json");
+	*x->names = xreallocarray(*x->names, *x->nnames + 1,
+	    sizeof(**x->names));
+	(*x->names)[(*x->nnames)++] = xstrdup(rel);
+	rc = write_out(x->pub, x->dir, rel, &b, &changed);
+	if (rc == 0 && (x->pub == NULL || changed))
+		(*x->written)++;
+	buf_free(&b);
+	return rc;
+}
+
+int
+ix_write(const struct site *s, struct ixcache *c, const struct ixref *refs,
+    size_t n, const char *dir, struct publish *pub, char ***names,
+    size_t *nnames, size_t *written)
+{
+	struct ix	 x;
+	struct groups	 g;
+	struct buf	 b = BUF_INIT;
+	uint32_t	*order = NULL;
+	char		**vnames = NULL, *cols[NFACETS];
+	char		 chunks[64], months[64];
+	size_t		 i, nv = 0;
+	uint32_t	 p;
+	int		 rc = -1;
+
+	memset(&x, 0, sizeof(x));
+	memset(&g, 0, sizeof(g));
+	memset(cols, 0, sizeof(cols));
+	buf_init(&x.strs);
+	buf_init(&x.doc);
+	buf_init(&x.chunk);
+	buf_init(&x.chunks);
+	buf_init(&x.months);
+	for (i = 0; i < NFACETS; i++)
+		buf_init(&x.col[i]);
+	x.s = s;
+	x.dir = dir;
+	x.pub = pub;
+	x.names = names;
+	x.nnames = nnames;
+	x.written = written;
+	if (pass_count(&x, c, refs, n) != 0)
+		goto out;
+	syn_words(&x);
+	for (i = 0; i < x.nt; i++)
+		if (x.t[i].xlen > 0)
+			x.t[i].xlen += x.t[i].nzero;	/* counts of 0 */
+	order = xcalloc(x.nt + 1, sizeof(*order));
+	for (i = 0; i < x.nt; i++)
+		order[i] = (uint32_t)i;
+	sort_ix = &x;
+	qsort(order, x.nt, sizeof(*order), tidx_cmp);
+	plan_groups(&x, n, &g);
+	x.nposx = (uint32_t)g.nposx;
+	x.top = xcalloc(x.nt + 1, sizeof(*x.top));
+	for (p = 0; p < g.P; p++)
+		if (write_part(&x, c, refs, n, &g, order, p) != 0)
+			goto out;
+	buf_free(&x.doc);
+	if (write_vocab(&x, &g, &vnames, &nv) != 0)
+		goto out;
+
+	buf_addstr(&b, "{\"chunks\":\"");
+	buf_add(&b, x.chunks.data, x.chunks.len);
+	buf_addstr(&b, "\"}\n");
+	if (ix_put(&x, &b, "x/", chunks, sizeof(chunks), 0) != 0)
+		goto out;
+	buf_reset(&b);
+	buf_addstr(&b, "{\"months\":\"");
+	buf_add(&b, x.months.data, x.months.len);
+	buf_addstr(&b, "\"}\n");
+	if (ix_put(&x, &b, "x/", months, sizeof(months), 0) != 0)
+		goto out;
+	for (i = 0; i < NFACETS; i++) {
+		buf_reset(&b);
+		buf_addstr(&b, "{\"docs\":\"");
+		buf_add(&b, x.col[i].data, x.col[i].len);
+		buf_addstr(&b, "\"}\n");
+		cols[i] = xmalloc(64);
+		if (ix_put(&x, &b, "x/", cols[i], 64, 0) != 0)
+			goto out;
+	}
+	if (write_entry(&x, n, vnames, nv, chunks, months, cols) != 0)
+		goto out;
+	log_debug("search index: %zu documents, %zu terms, %zu words, %zu "
+	    "postings files, %zu positions files, %zu vocabulary shards, "
+	    "made in %u part%s", n, x.nt, x.nw, g.npost, g.nposx, nv, g.P,
+	    g.P == 1 ? "" : "s");
+	rc = 0;
+out:
+	for (i = 0; i < nv; i++)
+		free(vnames[i]);
+	free(vnames);
+	for (i = 0; i < NFACETS; i++) {
+		free(cols[i]);
+		buf_free(&x.col[i]);
+	}
+	groups_free(&g);
+	free(order);
+	free(x.post);
+	free(x.posx);
+	free(x.t);
+	free(x.top);
+	free(x.w);
+	free(x.th.v);
+	free(x.wh.v);
+	buf_free(&x.strs);
+	buf_free(&x.doc);
+	buf_free(&x.chunk);
+	buf_free(&x.chunks);
+	buf_free(&x.months);
+	buf_free(&b);
+	return rc;
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Removes the files of dir/search/<sub>/ that are not in names. */
+static int
+prune_sub(const char *dir, const char *sub, char **names, size_t n)
+{
+	char		 path[PATH_MAX], rel[PATH_MAX], *key = rel;
+	DIR		*d;
+	struct dirent	*e;
+	int		 rc = 0;
+
+	if (file_path(path, sizeof(path), "%s/" IX_DIR "/%s", dir, sub) != 0)
+		return -1;
+	if ((d = opendir(path)) == NULL)
+		return errno == ENOENT ? 0 : (log_warn("%s", path), -1);
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		if (file_path(rel, sizeof(rel), IX_DIR "/%s/%s", sub,
+		    e->d_name) != 0)
+			continue;
+		if (bsearch(&key, names, n, sizeof(*names), name_cmp) != NULL)
+			continue;
+		if (file_path(path, sizeof(path), "%s/%s", dir, rel) != 0 ||
+		    unlink(path) == -1) {
+			log_warn("%s", path);
+			rc = -1;
+		}
+	}
+	closedir(d);
+	return rc;
+}
+
+int
+ix_prune(const char *dir, char **names, size_t n)
+{
+	qsort(names, n, sizeof(*names), name_cmp);
+	if (prune_sub(dir, "x", names, n) != 0 ||
+	    prune_sub(dir, "m", names, n) != 0)
+		return -1;
+	return 0;
+}

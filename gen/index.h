@@ -1,0 +1,137 @@
+/*
+ * Copyright (c) 2026 The nearmiss authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The search index (docs/nearmiss-index.5).  It is made in two steps:
+ *
+ * 1. Per report, on the render workers: ix_doc() turns a report into a
+ *    document, a small binary record of its terms (stems with their
+ *    impact, word forms and first positions), its facet values and the
+ *    JSON of its result metadata.  Documents go to a spool file, the
+ *    index cache, so that they do not sit in memory and so that an
+ *    incremental build has every other report's terms without reading
+ *    it again.  The cache lives beside the output folder, as
+ *    OUTDIR.index (like OUTDIR.lock): it is not part of the site, and a
+ *    build writes it as OUTDIR.index.tmp first.
+ * 2. Once the reports are known: ix_write() reads the documents in id
+ *    order and writes search/: the entry file, the vocabulary shards,
+ *    postings and positions files, the metadata chunks and the columns.
+ *    Every impact depends on its own report only, so that the index of
+ *    an incremental build is byte for byte that of a full build.
+ */
+
+#ifndef NM_INDEX_H
+#define NM_INDEX_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <git2.h>
+
+#include "buf.h"
+
+struct publish;
+struct report;
+struct site;
+struct tok_syn;
+
+#define IX_CACHE	".index"	/* the cache: OUTDIR.index */
+#define IX_DIR		"search"		/* the index, in the site */
+#define IX_CHUNK	16	/* documents per metadata chunk */
+#define IX_POS_MAX	32	/* positions kept per term and document */
+#define IX_LEAD_MAX	280	/* bytes of the narrative's beginning */
+#define IX_GAP		16	/* positions between two fields */
+#define IX_DOC_MAX	(8 * 1024 * 1024)	/* bytes of one document */
+
+/* One thread's tokenizer and scratch space. */
+struct ixwork;
+
+struct ixwork	*ix_work_new(const struct tok_syn *);
+void		 ix_work_free(struct ixwork *);
+/*
+ * Makes r's document (r->body must still be there) into *out, reset
+ * first.  Returns 0, or -1 if the body cannot be read as Markdown (the
+ * page's renderer has already refused it then).
+ */
+int		 ix_doc(struct ixwork *, const struct report *r,
+		    const char *path, struct buf *out);
+
+/* Where each report's document is in the cache file. */
+struct ixref {
+	char		*id;
+	uint64_t	 off;
+	uint32_t	 len;
+};
+
+/*
+ * The cache file: documents one after the other in any order, then a
+ * table of the live ones (ixref) sorted by id, then a trailer with the
+ * content tree the table belongs to.
+ */
+struct ixcache {
+	int		 fd;
+	char		 path[4096];
+	uint64_t	 end;		/* where the next document goes */
+	uint64_t	 live;		/* bytes of the table's documents */
+	pthread_mutex_t	 lock;
+	struct ixref	*refs;		/* the table, when read */
+	size_t		 nrefs;
+	git_oid		 tree;
+};
+
+/* Creates the cache file path (empty) for writing.  0 or -1 (logged). */
+int	ix_cache_create(struct ixcache *, const char *path);
+/* The cache's path for outdir: OUTDIR.index, or with tmp OUTDIR.index.tmp. */
+int	ix_cache_path(char *out, size_t outsz, const char *outdir, int tmp);
+/* Renames the finished OUTDIR.index.tmp over OUTDIR.index. */
+int	ix_cache_commit(const char *outdir, int sync);
+/*
+ * Opens the cache of the last build in outdir for reading and appending,
+ * and reads its table;
+ * NM_ENOTFOUND if there is none, or it is not for tree, or it is
+ * damaged, -1 on error.
+ */
+int	ix_cache_open(struct ixcache *, const char *outdir,
+	    const git_oid *tree);
+/* Appends the document r of from to to; *off gets its new place. */
+int	ix_cache_copy(struct ixcache *to, struct ixcache *from,
+	    const struct ixref *r, uint64_t *off);
+/* Appends doc to the cache (thread-safe); *off gets its place. */
+int	ix_cache_add(struct ixcache *, const struct buf *doc, uint64_t *off);
+/* Writes the table refs[0..n) (sorted here by id) and the trailer. */
+int	ix_cache_finish(struct ixcache *, struct ixref *refs, size_t n,
+	    const git_oid *tree, int sync);
+/* Closes the file and frees the table (not a finished file). */
+void	ix_cache_close(struct ixcache *);
+void	ixrefs_free(struct ixref *, size_t);
+/* Compares two ixref by id (bsearch() in a table). */
+int	ixref_cmp(const void *, const void *);
+
+/*
+ * Writes the index of the documents refs[0..n) of c (sorted by id) into
+ * dir/search/ as docs/nearmiss-index.5 says, through write_out() (pub
+ * NULL: a full build's new folder).  Adds each file's site-relative
+ * path to *names (for ix_prune()); *written counts the files written.
+ */
+int	ix_write(const struct site *, struct ixcache *c,
+	    const struct ixref *refs, size_t n, const char *dir,
+	    struct publish *pub, char ***names, size_t *nnames,
+	    size_t *written);
+/* Removes the files of dir/search/ that are not in names. */
+int	ix_prune(const char *dir, char **names, size_t nnames);
+
+#endif /* NM_INDEX_H */

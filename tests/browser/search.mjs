@@ -1,0 +1,734 @@
+// search.mjs: the real-browser checks of the search page (search/index.html
+// and search.js) of the demo site, in Debian's Chromium through
+// playwright-core.  Expected results come from the reports' front matter and
+// text (content/reports, the published ones: those with a page in SITE),
+// never from a list written here: filters and their counts, filter-only
+// browsing, phrases, exclusion, prefixes, typos, synonyms (from
+// content/nearmiss.ini), sorting, the URL round trip, the hostile metadata,
+// axe-core on four pages, and a 390 px phone.  run.sh runs it with:
+//   BASE_URL  the served site;  SITE  the rendered folder;  TOP  the tree
+//   RESULT    the file for "browser: N passed, N failed" (run.sh adds it up)
+//   CHROMIUM  the browser (default /usr/bin/chromium); VERBOSE=1 lists passes
+
+import { chromium } from 'playwright-core';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import vm from 'node:vm';
+
+const BASE = process.env.BASE_URL;
+const SITE = process.env.SITE;
+const TOP = process.env.TOP;
+const RESULT = process.env.RESULT;
+const EXE = process.env.CHROMIUM || '/usr/bin/chromium';
+const VERBOSE = !!process.env.VERBOSE;
+const AXE = join(TOP, 'tests/browser/node_modules/axe-core/axe.min.js');
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
+    '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync'];
+
+let passed = 0;
+let failed = 0;
+
+function check(name, ok, detail) {
+	if (ok) {
+		passed++;
+		if (VERBOSE)
+			console.log(`ok: ${name}`);
+	} else {
+		failed++;
+		console.error(`FAIL: search: ${name}${detail ? ': ' + detail : ''}`);
+	}
+}
+
+const sameSet = (a, b) => a.length === b.length &&
+    [...a].sort().join() === [...b].sort().join();
+const diff = (a, b) => `expected ${a.length} [${[...a].sort().join(' ')}], ` +
+    `got ${b.length} [${[...b].sort().join(' ')}]`;
+
+// --- what the demo content says -------------------------------------------
+
+// search.js's own folding, to read the reports as the index does.
+const NM = (() => {
+	const ctx = vm.createContext({ TextEncoder, URLSearchParams, Map, Set,
+	    Promise, Math, Array, Object, JSON, String, Number, Error });
+	vm.runInContext(readFileSync(join(TOP,
+	    'themes/default/static/search.js'), 'utf8'), ctx);
+	return ctx.NMSearch;
+})();
+const fold = (s) => NM.words(s).map((x) => x.w);
+
+// The front matter fields of each facet key (nearmiss-index(5), schema).
+const FIELDS = { type: 'incident_type', factor: 'contributing_factors',
+    loss: 'loss_potential', agency: 'agency_type', region: 'region',
+    time: 'time_of_day', lighting: 'lighting', weather: 'weather' };
+
+function readReports() {
+	const out = [];
+	const dir = join(TOP, 'content/reports');
+	for (const y of readdirSync(dir))
+		for (const f of readdirSync(join(dir, y))) {
+			if (!f.endsWith('.md'))
+				continue;
+			const t = readFileSync(join(dir, y, f), 'utf8');
+			const m = /^---\n([\s\S]*?)\n---\n([\s\S]*)$/.exec(t);
+			if (!m)
+				continue;
+			const fm = {};
+			for (const l of m[1].split('\n')) {
+				const kv = /^\s*(\w+):\s*(.*)$/.exec(l);
+				if (!kv)
+					continue;
+				let v = kv[2].trim();
+				if (v.startsWith('"'))
+					v = JSON.parse(v);
+				else if (v.startsWith('['))
+					v = v.slice(1, -1).split(',').map((s) => s.trim())
+					    .filter(Boolean);
+				fm[kv[1]] = v;
+			}
+			if (!fm.id || !existsSync(join(SITE, 'reports', fm.id,
+			    'index.html')))
+				continue;
+			fm.text = fold([fm.title, fm.summary, m[2]].join('\n'));
+			fm.raw = t;
+			out.push(fm);
+		}
+	return out.sort((a, b) => a.id < b.id ? -1 : 1);
+}
+
+const REPORTS = readReports();
+const ENTRY = existsSync(join(SITE, 'search/index.json')) ?
+    JSON.parse(readFileSync(join(SITE, 'search/index.json'), 'utf8')) : null;
+const byId = new Map(REPORTS.map((r) => [r.id, r]));
+const vals = (r, key) => {
+	const v = r[FIELDS[key]];
+	return Array.isArray(v) ? v : v ? [v] : [];
+};
+// Reports passing filters { key: [slugs] }, less the facet skip.
+const passing = (f, skip) => REPORTS.filter((r) => Object.keys(f).every((k) =>
+    k === skip || f[k].some((s) => vals(r, k).includes(s))));
+// A folded word sequence seq in a report's text.
+const hasSeq = (r, seq) => r.text.some((w, i) =>
+    seq.every((s, j) => r.text[i + j] === s));
+
+// --- page helpers -----------------------------------------------------------
+
+function watch(page) {
+	const log = { errors: [], offhost: [], dialogs: [] };
+	page.on('console', (m) => {
+		if (m.type() === 'error')
+			log.errors.push(m.text());
+	});
+	page.on('pageerror', (e) => log.errors.push(String(e)));
+	page.on('dialog', (d) => {
+		log.dialogs.push(d.message());
+		d.dismiss().catch(() => {});
+	});
+	page.on('request', (r) => {
+		const u = new URL(r.url());
+		if (!(u.protocol === 'data:' || (u.protocol === 'http:' &&
+		    u.hostname === '127.0.0.1')))
+			log.offhost.push(r.url());
+	});
+	return log;
+}
+
+// Waits until the results of query q are shown; returns what the page shows.
+async function settled(page, q) {
+	await page.waitForFunction((q) => {
+		const r = document.getElementById('search-results');
+		return r && r.getAttribute('data-state') === 'done' &&
+		    r.getAttribute('data-full') === 'done' &&
+		    r.getAttribute('data-query') === q;
+	}, q, { timeout: 10000 });
+	return page.evaluate(() => ({
+		count: document.getElementById('search-count').textContent,
+		ids: [...document.querySelectorAll('#search-results li h2 a')]
+		    .map((a) => a.getAttribute('href').replace(/\/$/, '')
+		    .split('/').pop()),
+		extra: document.getElementById('search-extra').textContent,
+		url: location.search,
+	}));
+}
+
+// Every result id: clicks "More results" until it hides.
+async function allIds(page) {
+	for (let i = 0; i < 100; i++) {
+		const more = page.locator('#search-more');
+		if (!(await more.isVisible()))
+			break;
+		const n = await page.locator('#search-results li').count();
+		await more.click();
+		await page.waitForFunction((n) => document.querySelectorAll(
+		    '#search-results li').length > n, n, { timeout: 5000 });
+	}
+	return page.$$eval('#search-results li h2 a', (l) => l.map((a) =>
+	    a.getAttribute('href').replace(/\/$/, '').split('/').pop()));
+}
+
+const countOf = (s) => {
+	const m = /^(\d+) reports?\b/.exec(s.trim());
+	return m ? +m[1] : /^No reports/.test(s.trim()) ? 0 : NaN;
+};
+
+async function open(page, params) {
+	const u = new URLSearchParams(params).toString();
+	await page.goto(`${BASE}search/${u ? '?' + u : ''}`);
+	return settled(page, params.q || '');
+}
+
+async function search(page, q) {
+	const r = await open(page, { q });
+	return { ...r, all: await allIds(page) };
+}
+
+// --- the checks -------------------------------------------------------------
+
+async function typing(page) {
+	// A word of a title, typed key by key: highlighted results.
+	const r0 = REPORTS.find((r) => fold(r.title).some((w) => w.length >= 7));
+	const word = fold(r0.title).find((w) => w.length >= 7);
+	await page.goto(`${BASE}search/`);
+	await page.waitForSelector('#search-q');
+	await page.locator('#search-q').pressSequentially(word, { delay: 30 });
+	const r = await settled(page, word);
+	check(`typing "${word}" shows results, the count and ${r0.id}`,
+	    r.ids.length > 0 && countOf(r.count) >= r.ids.length &&
+	    (r.ids.includes(r0.id) || countOf(r.count) > 5),
+	    `count "${r.count}", ids ${r.ids.join(' ')}`);
+	const marks = await page.$$eval('#search-results mark',
+	    (l) => l.map((m) => m.textContent));
+	check('the typed word is highlighted with <mark>',
+	    marks.some((m) => fold(m)[0] === word), marks.join(', '));
+	check('the URL follows the typing (replaceState), default sort left out',
+	    new URLSearchParams(r.url).get('q') === word &&
+	    !new URLSearchParams(r.url).has('sort') &&
+	    await page.inputValue('#search-sort') === 'relevance', r.url);
+	const live = await page.$eval('#search-count', (e) => [e.getAttribute(
+	    'role'), e.getAttribute('aria-live')].join(' '));
+	check('the count is a polite live region', live === 'status polite',
+	    live);
+	check('a first page of 5 results at most', r.ids.length <= 5 &&
+	    r.ids.length === Math.min(5, countOf(r.count)), `${r.ids.length}`);
+
+	// Typed while the entry file is still on its way (a slow network).
+	await page.route('**/search/index.json', async (route) => {
+		await new Promise((ok) => setTimeout(ok, 700));
+		await route.continue();
+	});
+	await page.goto(`${BASE}search/`);
+	await page.waitForSelector('#search-q', { state: 'visible' });
+	await page.locator('#search-q').pressSequentially(word, { delay: 10 });
+	const slow = await settled(page, word);
+	check('typing before the index arrived still searches',
+	    slow.ids.join() === r.ids.join(), `${slow.ids} vs ${r.ids}`);
+	await page.unroute('**/search/index.json');
+}
+
+// The home page's search box opens search/?q=; the keyboard alone reaches
+// the sort, the filters and a checkbox, and "More results" moves focus to
+// the first new result.
+async function keyboard(page) {
+	await page.goto(BASE);
+	await page.fill('#search-q', 'officer');
+	await page.press('#search-q', 'Enter');
+	const r = await settled(page, 'officer');
+	check('the home page search box opens search/?q=officer with results',
+	    /\/search\/\?q=officer$/.test(page.url()) && r.ids.length > 0,
+	    page.url());
+	await page.focus('#search-q');
+	const order = [];
+	for (let i = 0; i < 3; i++) {
+		await page.keyboard.press('Tab');
+		order.push(await page.evaluate(() => {
+			const e = document.activeElement;
+			return e.id || e.tagName.toLowerCase();
+		}));
+	}
+	check('Tab goes from the input to the button, the sort and the filters',
+	    order.join(' ') === 'button search-sort summary', order.join(' '));
+	await page.keyboard.press('Enter');
+	await page.keyboard.press('Tab');
+	const box = await page.evaluate(() => ({
+		open: document.querySelector('.search-filters-box').open,
+		type: document.activeElement.type,
+		name: document.activeElement.name,
+		value: document.activeElement.value,
+	}));
+	check('Enter opens the filters and Tab reaches the first checkbox',
+	    box.open && box.type === 'checkbox', JSON.stringify(box));
+	await page.keyboard.press('Space');
+	const r2 = await settled(page, 'officer');
+	check('Space on a filter checkbox searches with it',
+	    new URLSearchParams(r2.url).get(box.name) === box.value, r2.url);
+	await page.goto(`${BASE}search/?q=officer`);
+	await settled(page, 'officer');
+	const n = await page.locator('#search-results li').count();
+	await page.focus('#search-more');
+	await page.keyboard.press('Enter');
+	await page.waitForFunction((n) => document.querySelectorAll(
+	    '#search-results li').length > n, n);
+	const f = await page.evaluate((n) => document.activeElement ===
+	    document.querySelectorAll('#search-results li')[n]
+	    .querySelector('a'), n);
+	check('"More results" appends results and focuses the first new one',
+	    f, `after ${n}`);
+}
+
+async function filters(page) {
+	// Empty query and the type, loss and time of day of the most common
+	// combination: exactly the matching reports, newest first.
+	const combos = new Map();
+	for (const r of REPORTS) {
+		const k = ['type', 'loss', 'time'].map((f) => vals(r, f)[0]).join('|');
+		combos.set(k, (combos.get(k) || 0) + 1);
+	}
+	const best = [...combos].sort((a, b) => b[1] - a[1])[0][0].split('|');
+	const f = { type: [best[0]], loss: [best[1]], time: [best[2]] };
+	const r = await open(page, { type: best[0], loss: best[1],
+	    time: best[2] });
+	const all = await allIds(page);
+	const want = passing(f).map((x) => x.id);
+	check(`filters only (${best.join(', ')}) list exactly the matching ` +
+	    'reports', sameSet(all, want) && countOf(r.count) === want.length,
+	    diff(want, all));
+	const months = all.map((id) => byId.get(id).event_date);
+	check('filter-only results are newest first',
+	    months.every((m, i) => i === 0 || months[i - 1] >= m),
+	    months.join(' '));
+	// The counts of every value of every facet.
+	await page.click('.search-filters-box summary');
+	await page.waitForSelector('#search-filters[data-facets="done"]');
+	const shown = await page.evaluate(() => {
+		const o = {};
+		document.querySelectorAll('#search-filters input[type=checkbox]')
+		    .forEach((c) => {
+			const s = c.parentNode.querySelector('.count');
+			o[c.name + '=' + c.value] = s ? s.textContent : '';
+		});
+		return o;
+	});
+	const bad = [];
+	for (const fc of ENTRY.facets) {
+		const base = passing(f, fc.key);
+		for (const [slug] of fc.values) {
+			const n = base.filter((x) => vals(x, fc.key).includes(slug))
+			    .length;
+			if (shown[`${fc.key}=${slug}`] !== `(${n})`)
+				bad.push(`${fc.key}=${slug}: ${shown[`${fc.key}=${slug}`]}` +
+				    ` not (${n})`);
+		}
+	}
+	check('every facet value shows its count among the other filters',
+	    Object.keys(shown).length > 0 && bad.length === 0,
+	    bad.slice(0, 6).join('; '));
+}
+
+async function narrowing(page, log) {
+	// A query, then one filter of each facet through the form: each
+	// narrows the results to those of the query with the value.
+	const q = 'officer';
+	const r0 = await search(page, q);
+	check(`"${q}" finds reports`, r0.all.length > 0, r0.count);
+	for (const fc of ENTRY.facets) {
+		const counts = new Map();
+		for (const id of r0.all)
+			for (const v of vals(byId.get(id), fc.key))
+				counts.set(v, (counts.get(v) || 0) + 1);
+		const pick = [...counts].sort((a, b) => b[1] - a[1])
+		    .find((x) => x[1] < r0.all.length) || [...counts][0];
+		if (!pick) {
+			check(`filter ${fc.key}: a value among "${q}" results`, false,
+			    'none');
+			continue;
+		}
+		await open(page, { q });
+		await page.click('.search-filters-box summary');
+		await page.check(`#search-filters input[name="${fc.key}"]` +
+		    `[value="${pick[0]}"]`);
+		const r = await settled(page, q);
+		const all = await allIds(page);
+		const want = r0.all.filter((id) => vals(byId.get(id), fc.key)
+		    .includes(pick[0]));
+		check(`filter ${fc.key}=${pick[0]} narrows "${q}"`,
+		    sameSet(all, want) && countOf(r.count) === want.length,
+		    diff(want, all));
+		const u = new URLSearchParams(r.url);
+		check(`filter ${fc.key} is in the URL`,
+		    u.getAll(fc.key).includes(pick[0]) && u.get('q') === q, r.url);
+		if (fc.key === 'type') {
+			// Reload and back: the URL is the state.
+			await page.reload();
+			const r2 = await settled(page, q);
+			const checked = await page.isChecked(`#search-filters ` +
+			    `input[name="type"][value="${pick[0]}"]`);
+			check('reload restores the query, the filter and results',
+			    checked && r2.ids.join() === r.ids.join() &&
+			    await page.inputValue('#search-q') === q,
+			    `checked ${checked}, ${r2.ids} vs ${r.ids}`);
+			await page.goBack();
+			const r3 = await settled(page, q);
+			check('the back button restores the unfiltered results',
+			    r3.ids.join() === r0.ids.join() &&
+			    !(await page.isChecked(`#search-filters input` +
+			    `[name="type"][value="${pick[0]}"]`)),
+			    `${r3.ids} vs ${r0.ids} (${r3.url})`);
+		}
+	}
+	// Year range: from/to in the URL.
+	const years = REPORTS.map((x) => +x.event_date.slice(0, 4));
+	const y = years.sort()[Math.floor(years.length / 2)];
+	const r = await open(page, { from: String(y), to: String(y) });
+	const all = await allIds(page);
+	const want = REPORTS.filter((x) => +x.event_date.slice(0, 4) === y)
+	    .map((x) => x.id);
+	check(`from=${y}&to=${y} lists the reports of ${y}`,
+	    sameSet(all, want) && countOf(r.count) === want.length,
+	    diff(want, all));
+}
+
+async function queries(page) {
+	// Phrase: two words of a title in a row; every result has them so.
+	let ph = null;
+	for (const r of REPORTS) {
+		const w = fold(r.title);
+		for (let i = 0; i + 1 < w.length && !ph; i++)
+			if (w[i].length >= 5 && w[i + 1].length >= 5 &&
+			    !ENTRY.stop.includes(w[i]) &&
+			    REPORTS.filter((x) => x.text.includes(w[i]) &&
+			    x.text.includes(w[i + 1])).length >
+			    REPORTS.filter((x) => hasSeq(x, [w[i], w[i + 1]])).length)
+				ph = { id: r.id, w: [w[i], w[i + 1]] };
+		if (ph)
+			break;
+	}
+	if (ph) {
+		const q = `"${ph.w.join(' ')}"`;
+		const r = await search(page, q);
+		const loose = await search(page, ph.w.join(' ') + ' ');
+		check(`phrase ${q} finds ${ph.id}, and fewer reports than ` +
+		    'its words apart', r.all.includes(ph.id) &&
+		    r.all.length < loose.all.length &&
+		    r.all.every((id) => loose.all.includes(id)),
+		    `${r.all.length} vs ${loose.all.length}: ${r.all}`);
+	} else
+		check('a phrase to search for in the demo titles', false, 'none');
+
+	// Exclusion: a word some results of "officer " have and others not.
+	const base = await search(page, 'officer ');
+	const have = (w) => base.all.filter((id) => byId.get(id).text.includes(w));
+	const cand = [...new Set(base.all.flatMap((id) => byId.get(id).text))]
+	    .filter((w) => w.length >= 6 && have(w).length >= 2 &&
+	    have(w).length < base.all.length - 1)
+	    .sort()[0];
+	const ex = await search(page, `officer -${cand} `);
+	const leak = ex.all.filter((id) => byId.get(id).text.includes(cand));
+	check(`exclusion: "officer -${cand}" leaves out the reports with it`,
+	    ex.all.length > 0 && ex.all.length < base.all.length &&
+	    leak.length === 0 && ex.all.every((id) => base.all.includes(id)),
+	    `${ex.all.length} of ${base.all.length}; with it: ${leak}`);
+
+	// Prefix: the first letters of a rare long word of a title.
+	const rare = REPORTS.map((r) => ({ id: r.id, w: fold(r.title).find((w) =>
+	    w.length >= 9 && REPORTS.filter((x) => x.text.includes(w))
+	    .length === 1) })).find((x) => x.w);
+	const pre = rare.w.slice(0, 6);
+	const rp = await open(page, { q: pre });
+	check(`prefix: "${pre}" (typing) finds ${rare.id} ("${rare.w}")`,
+	    rp.ids.includes(rare.id), rp.ids.join(' '));
+
+	// Typo: two letters of that word swapped, then a letter dropped
+	// from a short word: "Did you mean" links to the right spelling.
+	const w = rare.w;
+	const typo = w.slice(0, 3) + w[4] + w[3] + w.slice(5);
+	const rt = await open(page, { q: typo + ' ' });
+	check(`typo: "${typo}" still finds ${rare.id}`, rt.ids.includes(rare.id),
+	    rt.ids.join(' '));
+	const dym = await page.$('.did-you-mean a');
+	const dt = dym ? await dym.textContent() : '';
+	check(`typo: "Did you mean ${w}" is offered`, fold(dt).includes(w), dt);
+	const short = REPORTS.flatMap((r) => fold(r.title)).find((x) =>
+	    x.length === 4 && !ENTRY.stop.includes(x) && /^[a-z]+$/.test(x));
+	const miss = short.slice(0, 2) + 'q' + short.slice(3);
+	const rm = await open(page, { q: miss + ' ' });
+	const dym2 = await page.$('.did-you-mean a');
+	const dt2 = dym2 ? await dym2.textContent() : '';
+	if (countOf(rm.count) === 0) {
+		const help = await page.isVisible('#search-help');
+		check(`no results for "${miss}": help with links to browse/`,
+		    help && await page.$('#search-help a[href$="browse/"]') !== null,
+		    rm.count);
+		if (dym2) {
+			await dym2.click();
+			const rr = await settled(page, dt2);
+			check(`"Did you mean ${dt2}" searches it`, rr.ids.length > 0 &&
+			    new URLSearchParams(rr.url).get('q') === dt2, rr.url);
+		} else
+			check(`"${miss}": a did-you-mean link`, false, rm.extra);
+	} else
+		check(`"${miss}" is not a word of the demo reports`, false, rm.count);
+
+	// Synonyms: each phrase of the k9 (or first) group finds the reports
+	// that use any phrase of the group.
+	const ini = readFileSync(join(TOP, 'content/nearmiss.ini'), 'utf8');
+	const sec = ini.slice(ini.indexOf('[synonyms]'));
+	const groups = sec.split('\n').slice(1).map((l) =>
+	    /^([\w-]+)\s*=\s*(.+)$/.exec(l)).filter(Boolean)
+	    .map((m) => m[2].split(',').map((s) => fold(s)));
+	const g = groups.find((ps) => ps.some((p) => p.join('') === 'k9')) ||
+	    groups[0];
+	const want = REPORTS.filter((r) => g.some((p) => hasSeq(r, p)))
+	    .map((r) => r.id);
+	for (const p of g) {
+		const q = p.join(' ') === 'k 9' ? 'K9' : p.join(' ');
+		const r = await search(page, q + ' ');
+		const lost = want.filter((id) => !r.all.includes(id));
+		check(`synonym: "${q}" finds the ${want.length} reports of its ` +
+		    'group', want.length > 0 && lost.length === 0,
+		    `missing ${lost.join(' ')}`);
+	}
+
+	// Sort: newest and oldest by event month.
+	for (const sort of ['newest', 'oldest']) {
+		const r = await open(page, { q: 'officer', sort });
+		const all = await allIds(page);
+		const m = all.map((id) => byId.get(id).event_date);
+		check(`sort=${sort} orders by event month`, m.length > 1 &&
+		    m.every((x, i) => i === 0 || (sort === 'newest' ?
+		    m[i - 1] >= x : m[i - 1] <= x)) &&
+		    await page.inputValue('#search-sort') === sort, m.join(' '));
+	}
+	await open(page, { q: 'officer' });
+	await page.selectOption('#search-sort', 'oldest');
+	const r = await settled(page, 'officer');
+	const m = r.ids.map((id) => byId.get(id).event_date);
+	check('choosing "oldest first" sorts and goes into the URL',
+	    new URLSearchParams(r.url).get('sort') === 'oldest' &&
+	    m.every((x, i) => i === 0 || m[i - 1] <= x), `${r.url} ${m}`);
+}
+
+// A whole word from the address: its first results come from its shard's
+// best postings ("top") before any postings file is fetched, equal to
+// the full search's, with its df as the count; "More results" follows.
+async function quick(page) {
+	const dir = join(SITE, 'search');
+	const e = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8'));
+	const syn = new Set(e.synonyms.map((p) => p[0]));
+	let sh = null, w = null;
+	for (const v of e.vocab) {
+		const s = JSON.parse(readFileSync(join(dir, v), 'utf8'));
+		w = Object.keys(s.words).sort().find((k) => k === s.words[k][0] &&
+		    !s.words[k][3] && s.words[k][1] >= 7 && !syn.has(k) &&
+		    !/^[0-9~]/.test(k));
+		if (w) {
+			sh = s;
+			break;
+		}
+	}
+	if (!w) {
+		check('quick: a word with 7 reports or more', false, 'none');
+		return;
+	}
+	const A = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+	const t = sh.top[w], top = [];
+	for (let i = 0; i < t.length; i++) {
+		let v = 0, mul = 1, d;
+		do {
+			d = A.indexOf(t[i++]);
+			v += (d & 31) * mul;
+			mul *= 32;
+		} while (d >= 32);
+		top.push(v);
+	}
+	const ids = REPORTS.map((r) => r.id).sort();
+	const want = top.slice(0, 5).map((d) => ids[d]);
+	// What had been fetched, and what was shown, the moment the first
+	// results were (the full search starts right after).
+	const ctx = await page.context().browser().newContext();
+	const p2 = await ctx.newPage();
+	await p2.addInitScript(() => {
+		new MutationObserver((l, o) => {
+			const r = document.getElementById('search-results');
+			if (!r || r.getAttribute('data-state') !== 'done')
+				return;
+			window.__nmFirst = {
+				fetched: performance.getEntriesByType('resource')
+				    .map((e) => e.name),
+				count: document.getElementById('search-count')
+				    .textContent,
+				ids: [...r.querySelectorAll('li h2 a')].map((a) =>
+				    a.getAttribute('href').replace(/\/$/, '')
+				    .split('/').pop()),
+			};
+			o.disconnect();
+		}).observe(document, { subtree: true, attributes: true,
+		    attributeFilter: ['data-state'] });
+	});
+	await p2.goto(`${BASE}search/?q=${w}`);
+	await p2.waitForFunction(() => window.__nmFirst !== undefined,
+	    null, { timeout: 10000 });
+	const first = await p2.evaluate(() => window.__nmFirst);
+	const before = first.fetched;
+	await ctx.close();
+	await page.goto(`${BASE}search/?q=${w}`);
+	const post = sh.files.filter((f) => before.some((u) => u.endsWith(f)));
+	check(`quick: "${w}" shows its best 5 (${want.join(' ')}) and ` +
+	    `${sh.words[w][1]} reports`, first.ids.join(' ') === want.join(' ') &&
+	    countOf(first.count) === sh.words[w][1],
+	    `${first.ids.join(' ')}; "${first.count}"`);
+	check('quick: no postings file before the first results',
+	    post.length === 0, post.join(' '));
+	const full = await settled(page, w);
+	check('quick: the full search shows the same first page',
+	    full.ids.join(' ') === want.join(' '), full.ids.join(' '));
+	const all = await allIds(page);
+	check(`quick: "More results" lists all ${sh.words[w][1]}`,
+	    all.length === sh.words[w][1] && new Set(all).size === all.length &&
+	    all.slice(0, 5).join(' ') === want.join(' '), all.join(' '));
+}
+
+// Hostile metadata (titles with markup): shown as text, never run.
+async function hostile(page, log) {
+	const evil = '<img src=x onerror="window.__nmPwned=1;alert(1)">' +
+	    '<script>window.__nmPwned=2<\/script>';
+	await page.route('**/search/m/*.json', async (route) => {
+		const res = await route.fetch();
+		const v = await res.json();
+		for (const m of v) {
+			m.title = evil + m.title;
+			m.summary = evil + m.summary;
+		}
+		await route.fulfill({ response: res, json: v });
+	});
+	await open(page, { q: 'officer' });
+	const st = await page.evaluate(() => ({
+		pwned: window.__nmPwned,
+		imgs: document.querySelectorAll('#search-results img, ' +
+		    '#search-results script').length,
+		text: document.querySelector('#search-results h2').textContent,
+	}));
+	check('hostile titles are inert text', st.pwned === undefined &&
+	    st.imgs === 0 && st.text.startsWith('<img src=x') &&
+	    log.dialogs.length === 0, JSON.stringify(st) + log.dialogs);
+	await page.unroute('**/search/m/*.json');
+	// A report of the demo with markup in its text, if there is one.
+	const bad = REPORTS.find((r) => /<script|onerror/i.test(r.raw));
+	if (bad) {
+		const q = fold(bad.title).filter((w) => w.length >= 5)
+		    .slice(0, 3).join(' ') + ' ';
+		const r = await open(page, { q: q.trim() ? q : bad.id });
+		const t = await page.$$eval('#search-results h2',
+		    (l) => l.map((h) => h.textContent));
+		check(`hostile report ${bad.id} is found and shown as text`,
+		    r.ids.includes(bad.id) && t.includes(bad.title) &&
+		    log.dialogs.length === 0, t.join(' | '));
+	}
+}
+
+async function axe(browser) {
+	const context = await browser.newContext({ bypassCSP: true,
+	    viewport: { width: 1280, height: 900 } });
+	const page = await context.newPage();
+	const report = REPORTS[REPORTS.length - 1].id;
+	for (const [name, path, q] of [['search', 'search/?q=officer',
+	    'officer'], ['browse', 'browse/'], ['home', ''],
+	    ['report', `reports/${report}/`]]) {
+		await page.goto(BASE + path);
+		if (q !== undefined) {
+			await settled(page, q);
+			await page.click('.search-filters-box summary');
+			await page.waitForSelector(
+			    '#search-filters[data-facets="done"]');
+		}
+		await page.addScriptTag({ path: AXE });
+		const v = await page.evaluate(async () => {
+			const r = await window.axe.run(document);
+			return r.violations.filter((x) => x.impact === 'serious' ||
+			    x.impact === 'critical').map((x) => `${x.id} ` +
+			    `(${x.impact}): ${x.nodes.slice(0, 2).map((n) =>
+			    n.target.join(' ')).join(', ')}`);
+		});
+		check(`axe: no serious or critical violation on ${name}`,
+		    v.length === 0, v.join('; '));
+	}
+	await context.close();
+}
+
+async function phone(browser) {
+	const context = await browser.newContext({ viewport: { width: 390,
+	    height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+	const page = await context.newPage();
+	const log = watch(page);
+	await open(page, { q: 'pursuit' });
+	const top = await page.$eval('#search-results li', (e) =>
+	    e.getBoundingClientRect().top);
+	check('390 px phone: the first result starts on the first screen',
+	    top < 844 - 40, `top ${Math.round(top)} px`);
+	const wide = await page.evaluate(() =>
+	    document.documentElement.scrollWidth);
+	check('390 px phone: no sideways scrolling', wide <= 390, `${wide} px`);
+	check('phone: no console errors', log.errors.length === 0,
+	    log.errors.join(' | '));
+	await context.close();
+}
+
+async function nojs(browser) {
+	const context = await browser.newContext({ javaScriptEnabled: false });
+	const page = await context.newPage();
+	await page.goto(`${BASE}search/?q=pursuit`);
+	const st = await page.evaluate(() => ({
+		msg: !document.getElementById('search-nojs').hidden &&
+		    /JavaScript/.test(document.getElementById('search-nojs')
+		    .textContent),
+		form: document.getElementById('search-form').hidden,
+		browse: !!document.querySelector('#search-nojs a[href$="browse/"]'),
+	}));
+	check('without JavaScript: says so, hides the form, links browse/',
+	    st.msg && st.form && st.browse, JSON.stringify(st));
+	await context.close();
+}
+
+async function main() {
+	check('the demo has published reports and a search index',
+	    REPORTS.length > 0 && ENTRY && ENTRY.docs === REPORTS.length,
+	    `${REPORTS.length} reports, index of ${ENTRY ? ENTRY.docs :
+	    'none (no search/index.json)'}`);
+	if (!ENTRY)
+		return;
+	const browser = await chromium.launch({ executablePath: EXE,
+	    headless: true, args: ARGS, timeout: 30000 });
+	try {
+		const context = await browser.newContext({ viewport: { width: 1280,
+		    height: 900 } });
+		context.setDefaultTimeout(10000);
+		const page = await context.newPage();
+		const log = watch(page);
+		await typing(page);
+		await keyboard(page);
+		await filters(page);
+		await narrowing(page, log);
+		await queries(page);
+		await quick(page);
+		await hostile(page, log);
+		check('no console errors', log.errors.length === 0,
+		    log.errors.slice(0, 5).join(' | '));
+		check('no request leaves the site', log.offhost.length === 0,
+		    log.offhost.slice(0, 5).join(', '));
+		await context.close();
+		await phone(browser);
+		await nojs(browser);
+		await axe(browser);
+	} finally {
+		await browser.close();
+	}
+}
+
+try {
+	await main();
+} catch (e) {
+	check('the search run finished', false, e.stack || String(e));
+}
+if (RESULT)
+	writeFileSync(RESULT, `browser: ${passed} passed, ${failed} failed\n`);
+console.log(`search: ${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);

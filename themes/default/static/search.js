@@ -1,0 +1,1452 @@
+/*
+ * Copyright (c) 2026 The nearmiss authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * search.js: the search page (search/index.html).  It reads the sharded
+ * index of nearmiss-index(5) from the site itself, fetching only what a
+ * query needs (the entry, one vocabulary shard per word, the postings
+ * and positions files of its terms, the chunk table and the metadata
+ * chunks of the results shown; the facet columns only after the first
+ * results, for the counts), ranks with the index's BM25 impacts, and
+ * keeps its state in the URL.  What is typed never leaves the browser.
+ * Text goes into the page through textContent only (the page's CSP
+ * requires Trusted Types).  Without a document (node), it only exposes
+ * its engine as globalThis.NMSearch, for the tests.
+ */
+
+'use strict';
+
+(function (G) {
+	var WORD_MAX = 64;		/* TOK_WORD_MAX, in UTF-8 bytes */
+	var QUERY_MAX = 256;		/* characters of a query read */
+	var PREFIX_MAX = 20;		/* stems a word being typed expands to */
+	var TYPO_MAX = 5;		/* words one edit away searched */
+	var W_PREFIX = 0.6, W_TYPO = 0.5;
+	var PAGE = 5, MORE = 10;
+	var S = 0, L = 1, D = 2, IGN = 3, APOS = 4;
+
+	/* token.c's latin_fold[] for U+00C0 to U+017F; see fold(). */
+	var LATIN = 'aaaaaaAceeeeiiiidnooooo_ouuuuyTS' +
+	    'aaaaaaAceeeeiiiidnooooo_ouuuuyTy' +
+	    'aaaaaaccccccccddddeeeeeeeeeegggg' +
+	    'gggghhhhiiiiiiiiiiJJjjkkklllllll' +
+	    'lllnnnnnnnnnooooooQQrrrrrrssssss' +
+	    'sstttttt' + 'uuuuuuuuuuuu' + 'wwyyyzzzzzzs';
+	var LIG = { A: 'ae', T: 'th', S: 'ss', J: 'ij', Q: 'oe' };
+
+	/* What code point c is to the tokenizer: cls_of() of gen/token.c. */
+	function cls(c) {
+		if (c < 0x80) {
+			if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90))
+				return L;
+			if (c >= 48 && c <= 57)
+				return D;
+			return c === 39 ? APOS : S;
+		}
+		if (c === 0xad || (c >= 0x300 && c <= 0x36f) ||
+		    (c >= 0x1ab0 && c <= 0x1aff) || (c >= 0x1dc0 && c <= 0x1dff) ||
+		    (c >= 0x200b && c <= 0x200d) || c === 0x2060 ||
+		    (c >= 0x20d0 && c <= 0x20ff) || (c >= 0xfe00 && c <= 0xfe0f) ||
+		    (c >= 0xfe20 && c <= 0xfe2f) || c === 0xfeff)
+			return IGN;
+		if (c === 0x2019 || c === 0x2bc)
+			return APOS;
+		if (c < 0xc0 || c === 0xd7 || c === 0xf7 ||
+		    (c >= 0x2b0 && c <= 0x2ff) || c === 0x37e || c === 0x387 ||
+		    (c >= 0x2000 && c <= 0x2bff) || (c >= 0x2e00 && c <= 0x2e7f) ||
+		    (c >= 0x3000 && c <= 0x303f) || (c >= 0xd800 && c <= 0xf8ff) ||
+		    (c >= 0xfe10 && c <= 0xfe1f) || (c >= 0xfe30 && c <= 0xfe6f) ||
+		    (c >= 0xff00 && c <= 0xff0f) || (c >= 0xff1a && c <= 0xff20) ||
+		    (c >= 0xff3b && c <= 0xff40) || (c >= 0xff5b && c <= 0xff65) ||
+		    (c >= 0xfff0 && c <= 0xffff) || (c >= 0x1f000 && c <= 0x1fbff) ||
+		    c >= 0xe0000)
+			return S;
+		if (c >= 0xff10 && c <= 0xff19)
+			return D;
+		return L;
+	}
+
+	/* The folded form of letter or digit c: fold() of gen/token.c. */
+	function fold(c) {
+		var f;
+
+		if (c < 0x80)
+			return String.fromCharCode(c >= 65 && c <= 90 ? c + 32 : c);
+		if (c >= 0xc0 && c <= 0x17f) {
+			f = LATIN.charAt(c - 0xc0);
+			return LIG[f] || f;
+		}
+		if ((c >= 0xff10 && c <= 0xff19) || (c >= 0xff21 && c <= 0xff3a) ||
+		    (c >= 0xff41 && c <= 0xff5a))
+			return fold(c - 0xfee0);
+		if ((c >= 0x391 && c <= 0x3a9) || (c >= 0x410 && c <= 0x42f))
+			c += 0x20;
+		else if (c >= 0x400 && c <= 0x40f)
+			c += 0x50;
+		return String.fromCodePoint(c);
+	}
+
+	function utf8len(s) {
+		var c = s.codePointAt(0);
+
+		return s.length > 1 && c < 0x80 ? s.length :
+		    c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+	}
+
+	/*
+	 * The words of text as tok_text() cuts and folds them: an array of
+	 * { w: folded word, s: start, e: end } (UTF-16 offsets in text).
+	 */
+	function words(text) {
+		var out = [];
+		var cps = [], offs = [];
+		var i, j, c, k, nk, prev = S, start = -1, w = '', wn = 0;
+		var cut = false, f, fn;
+
+		for (i = 0; i < text.length; i += c > 0xffff ? 2 : 1) {
+			c = text.codePointAt(i);
+			cps.push(c);
+			offs.push(i);
+		}
+		offs.push(text.length);
+		for (j = 0; j < cps.length; j++) {
+			c = cps[j];
+			k = cls(c);
+			if (k === APOS && start >= 0 && j + 1 < cps.length) {
+				nk = cls(cps[j + 1]);
+				if (nk === L || nk === D)
+					continue;
+			}
+			if (k === IGN)
+				continue;
+			if (start >= 0 && (k === S || k === APOS || k !== prev)) {
+				out.push({ w: w, s: offs[start], e: offs[j] });
+				start = -1;
+			}
+			if (k === S || k === APOS)
+				continue;
+			if (start < 0) {
+				start = j;
+				w = '';
+				wn = 0;
+				cut = false;
+			}
+			prev = k;
+			f = fold(c);
+			fn = utf8len(f);
+			if (wn + fn > WORD_MAX)
+				cut = true;
+			else if (!cut) {
+				w += f;
+				wn += fn;
+			}
+		}
+		if (start >= 0)
+			out.push({ w: w, s: offs[start], e: text.length });
+		return out;
+	}
+
+	/* FNV-1a (32 bits) of the UTF-8 bytes of s. */
+	function fnv(s) {
+		var b = new TextEncoder().encode(s);
+		var h = 0x811c9dc5, i;
+
+		for (i = 0; i < b.length; i++)
+			h = Math.imul(h ^ b[i], 16777619) >>> 0;
+		return h;
+	}
+
+	/* The first n code points of s. */
+	function head(s, n) {
+		return Array.from(s).slice(0, n).join('');
+	}
+
+	/*
+	 * Parses a query: "double quotes" make a phrase, a leading "-"
+	 * excludes a word or phrase, and the last word is being typed
+	 * (a prefix) unless the query ends in a space or a quote, or
+	 * whole is set.  Returns an array of
+	 * { words: [{w, s, e}], phrase, neg, prefix }.
+	 */
+	function parse(q, whole) {
+		var out = [], re = /(-?)"([^"]*)"?|(-?)([^\s"]+)/g;
+		var m, ws, i, base;
+
+		q = q.slice(0, QUERY_MAX);
+		while ((m = re.exec(q)) !== null) {
+			if (m[2] !== undefined) {
+				base = m.index + m[1].length + 1;
+				ws = words(m[2]);
+				for (i = 0; i < ws.length; i++) {
+					ws[i].s += base;
+					ws[i].e += base;
+				}
+				if (ws.length)
+					out.push({ words: ws, phrase: ws.length > 1,
+					    neg: m[1] === '-', prefix: false });
+				continue;
+			}
+			base = m.index + m[3].length;
+			ws = words(m[4]);
+			for (i = 0; i < ws.length; i++) {
+				ws[i].s += base;
+				ws[i].e += base;
+				out.push({ words: [ws[i]], phrase: false,
+				    neg: m[3] === '-', prefix: false });
+			}
+		}
+		if (!whole && out.length && !/[\s"]$/.test(q) &&
+		    !out[out.length - 1].neg &&
+		    !out[out.length - 1].phrase && q.charAt(q.length - 1) !== '"')
+			out[out.length - 1].prefix = true;
+		return out;
+	}
+
+	/* Decodes the varints and digits of nearmiss-index(5). */
+	function Dec(s) {
+		this.s = s;
+		this.i = 0;
+	}
+	Dec.prototype.digit = function () {
+		var c = this.s.charCodeAt(this.i++);
+
+		return c === 95 ? 63 : c === 45 ? 62 : c >= 97 ? c - 71 :
+		    c >= 65 ? c - 65 : c + 4;
+	};
+	Dec.prototype.varint = function () {
+		var v = 0, mul = 1, d;
+
+		do {
+			d = this.digit();
+			v += (d & 31) * mul;
+			mul *= 32;
+		} while (d >= 32 && this.i < this.s.length);
+		return v;
+	};
+	Dec.prototype.more = function () {
+		return this.i < this.s.length;
+	};
+
+	/* One edit (insert, delete, substitute, swap) apart, and not equal. */
+	function edit1(a, b) {
+		var i = 0, n = a.length, m = b.length;
+
+		if (Math.abs(n - m) > 1 || a === b)
+			return false;
+		while (i < n && i < m && a[i] === b[i])
+			i++;
+		if (n === m)
+			return a.slice(i + 1) === b.slice(i + 1) ||
+			    (a[i] === b[i + 1] && a[i + 1] === b[i] &&
+			    a.slice(i + 2) === b.slice(i + 2));
+		return n > m ? a.slice(i + 1) === b.slice(i) :
+		    a.slice(i) === b.slice(i + 1);
+	}
+
+	function idf(n, df) {
+		return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+	}
+
+	/*
+	 * The engine: entryUrl is the entry file's URL; getJSON(url)
+	 * resolves to the parsed file (fetch in a browser, the disk in
+	 * tests).  Every file is fetched once.
+	 */
+	function Engine(entryUrl, getJSON) {
+		this.url = entryUrl;
+		this.base = entryUrl.slice(0, entryUrl.lastIndexOf('/') + 1);
+		this.getJSON = getJSON;
+		this.files = new Map();
+		this.shards = new Map();	/* loaded shards, by number */
+	}
+
+	Engine.prototype.get = function (path) {
+		var p = this.files.get(path);
+		var self = this;
+
+		if (!p) {
+			p = this.getJSON(path === '' ? this.url : this.base + path);
+			p.catch(function () {
+				self.files.delete(path);
+			});
+			this.files.set(path, p);
+		}
+		return p;
+	};
+
+	Engine.prototype.entry = function () {
+		var self = this;
+
+		return this.get('').then(function (e) {
+			if (!e || e.version !== 1 || !Array.isArray(e.vocab))
+				throw new Error('unknown index version');
+			self.e = e;
+			self.stop = new Set(e.stop || []);
+			self.syn = new Map(e.synonyms || []);
+			return e;
+		});
+	};
+
+	/* The shard of a folded word or synonym term. */
+	Engine.prototype.shard = function (w) {
+		var self = this, n = fnv(head(w, 2)) % this.e.vocab.length;
+
+		return this.get(this.e.vocab[n]).then(function (sh) {
+			self.shards.set(n, sh);
+			return sh;
+		});
+	};
+
+	/* [stem, df, file, stop] of w if its shard is loaded, else null. */
+	Engine.prototype.known = function (w) {
+		var sh = this.shards.get(fnv(head(w, 2)) % this.e.vocab.length);
+
+		return sh && Object.prototype.hasOwnProperty.call(sh.words, w) ?
+		    sh.words[w] : null;
+	};
+
+	/* Resolves to Map doc -> impact (and pos: Map doc -> [positions]). */
+	Engine.prototype.postings = function (sh, term, fileno, withPos) {
+		var self = this;
+		var key = fileno + ' ' + sh.files[fileno] + ' ' + term;
+		var p;
+
+		if (!this.pcache)
+			this.pcache = new Map();
+		if (this.pcache.has(key) && (!withPos || this.pcache.get(key).pos))
+			return Promise.resolve(this.pcache.get(key));
+		p = [this.get(sh.files[fileno])];
+		if (withPos && sh.positions)
+			p.push(this.get(sh.positions[fileno]));
+		return Promise.all(p).then(function (r) {
+			var map = new Map(), docs = [], d = new Dec(r[0][term] || '');
+			var doc = -1, i, c, x, v, pd;
+
+			while (d.more()) {
+				doc += d.varint() + 1;
+				map.set(doc, d.digit());
+				docs.push(doc);
+			}
+			map.docs = docs;
+			if (r[1]) {
+				map.pos = new Map();
+				pd = new Dec(r[1][term] || '');
+				for (i = 0; i < docs.length && pd.more(); i++) {
+					c = pd.varint();
+					v = [];
+					for (x = 0; c-- > 0;) {
+						x += pd.varint();
+						v.push(x);
+					}
+					map.pos.set(docs[i], v);
+				}
+			}
+			self.pcache.set(key, map);
+			return map;
+		});
+	};
+
+	/* A column: per document, a value, an array of them, or -1. */
+	Engine.prototype.column = function (k) {
+		var self = this, f, path, p;
+
+		if (k === 'months')
+			path = this.e.months;
+		else {
+			f = this.e.facets.filter(function (x) {
+				return x.key === k;
+			})[0];
+			if (!f)
+				return Promise.resolve(null);
+			path = f.file;
+		}
+		if (!this.cols)
+			this.cols = new Map();
+		if (this.cols.has(path))
+			return this.cols.get(path);
+		p = this.get(path).then(function (c) {
+			var d = new Dec(k === 'months' ? c.months : c.docs);
+			var out = [], i, n, v;
+
+			for (i = 0; i < self.e.docs; i++) {
+				if (k === 'months')
+					out.push(d.digit() * 64 + d.digit());
+				else if (f.multi) {
+					for (v = [], n = d.varint(); n-- > 0;)
+						v.push(d.varint());
+					out.push(v);
+				} else
+					out.push(d.varint() - 1);
+			}
+			return out;
+		});
+		this.cols.set(path, p);
+		return p;
+	};
+
+	/* The metadata of documents docs, in order. */
+	Engine.prototype.meta = function (docs) {
+		var self = this, ch = this.e.chunk;
+
+		return this.get(this.e.chunks).then(function (t) {
+			return Promise.all(docs.map(function (doc) {
+				var k = Math.floor(doc / ch);
+				var hex = t.chunks.substr(8 * k, 8);
+
+				return self.get('m/' + k + '.' + hex + '.json')
+				    .then(function (c) {
+					return c[doc - k * ch];
+				});
+			}));
+		});
+	};
+
+	/*
+	 * Maps the parsed query to clauses of terms: each clause is
+	 * { alts: [{ term, w, sh, file }], need, neg, phrase }.  Loads the
+	 * shards it needs.  Sets r.unknown (words not found) and r.hl (the
+	 * words, stems and prefixes to highlight).
+	 */
+	Engine.prototype.terms = function (parsed, r) {
+		var self = this, all = [], i;
+
+		parsed.forEach(function (c) {
+			c.words.forEach(function (x) {
+				all.push(x.w);
+			});
+		});
+		return Promise.all(all.map(function (w) {
+			return self.shard(w);
+		})).then(function () {
+			var onlyStop = parsed.every(function (c) {
+				return c.neg || c.words.every(function (x) {
+					return self.stop.has(x.w);
+				});
+			});
+			var clauses = [], syn = [], run = [], cl;
+
+			function alt(w, weight) {
+				var v = self.known(w);
+
+				return v ? { term: v[0], w: weight, df: v[1],
+				    sh: self.shards.get(fnv(head(w, 2)) %
+				    self.e.vocab.length), file: v[2] } : null;
+			}
+
+			function plain(c) {
+				var w = c.words[0].w, a = alt(w, 1), v, sh, cl;
+				var seen = new Set(), list = [];
+
+				cl = { alts: [], need: true, neg: c.neg, src: c };
+				if (self.stop.has(w) && !onlyStop && !c.neg) {
+					if (!c.prefix)
+						return null;
+					a = null;
+				}
+				if (a) {
+					cl.alts.push(a);
+					seen.add(a.term);
+					r.hl.words.add(w);
+					r.hl.stems.add(a.term);
+				}
+				sh = self.shards.get(fnv(head(w, 2)) %
+				    self.e.vocab.length);
+				if (c.prefix && w.length >= 2) {
+					for (v in sh.words)
+						if (v.length > w.length &&
+						    v.lastIndexOf(w, 0) === 0 &&
+						    v.charAt(0) !== '~' &&
+						    (onlyStop || !sh.words[v][3]))
+							list.push([v, sh.words[v]]);
+					list.sort(function (x, y) {
+						return y[1][1] - x[1][1];
+					});
+					list.forEach(function (x) {
+						if (seen.size <= PREFIX_MAX &&
+						    !seen.has(x[1][0])) {
+							seen.add(x[1][0]);
+							v = alt(x[0], W_PREFIX);
+							/* Never above the word typed. */
+							if (a)
+								v.df = Math.max(v.df, a.df);
+							cl.alts.push(v);
+						}
+					});
+					if (list.length)
+						r.hl.prefix.push(w);
+				}
+				if (!cl.alts.length && Array.from(w).length >= 3) {
+					list = [];
+					for (v in sh.words)
+						if (v.charAt(0) !== '~' && !sh.words[v][3] &&
+						    sh.words[v][1] > 0 && edit1(w, v))
+							list.push([v, sh.words[v]]);
+					list.sort(function (x, y) {
+						return y[1][1] - x[1][1];
+					});
+					if (list.length)
+						r.unknown.push({ c: c, to: list[0][0] });
+					if (Array.from(w).length >= 5)
+						list.slice(0, TYPO_MAX).forEach(function (x) {
+							cl.alts.push(alt(x[0], W_TYPO));
+							r.hl.words.add(x[0]);
+						});
+				}
+				/* A letter being typed waits for the next. */
+				if (!cl.alts.length && c.prefix &&
+				    Array.from(w).length < 2)
+					return null;
+				return cl;
+			}
+
+			/* Flushes a run of plain words through the synonyms. */
+			function flush() {
+				var j, n, key, stems, best, cl;
+
+				stems = run.map(function (c) {
+					var w = c.words[0].w, v = self.known(w), g = w;
+
+					/*
+					 * A word of no report: the longest stem of
+					 * a synonym phrase that it starts with
+					 * ("emotionally", "emot"), else itself.
+					 */
+					if (v)
+						return v[0];
+					self.synStems().forEach(function (x) {
+						if (x.length >= 3 && w.length - x.length <=
+						    7 && w.lastIndexOf(x, 0) === 0 &&
+						    (g === w || x.length > g.length))
+							g = x;
+					});
+					return g;
+				});
+				for (j = 0; j < run.length; j = best ? j + best : j + 1) {
+					best = 0;
+					key = '';
+					for (n = 1; n <= 8 && j + n <= run.length; n++) {
+						key += (n > 1 ? ' ' : '') + stems[j + n - 1];
+						if (self.syn.has(key))
+							best = n;
+					}
+					if (!best) {
+						if ((cl = plain(run[j])))
+							clauses.push(cl);
+						continue;
+					}
+					key = stems.slice(j, j + best).join(' ');
+					cl = best === 1 ? plain(run[j]) : null;
+					if (!cl)
+						cl = { alts: [], need: true, neg: false,
+						    src: run[j] };
+					cl.synterm = self.syn.get(key);
+					run.slice(j, j + best).forEach(function (c) {
+						r.hl.words.add(c.words[0].w);
+					});
+					syn.push(cl);
+					clauses.push(cl);
+				}
+				run = [];
+			}
+
+			for (i = 0; i < parsed.length; i++) {
+				if (!parsed[i].phrase && !parsed[i].neg) {
+					run.push(parsed[i]);
+					continue;
+				}
+				flush();
+				if (parsed[i].phrase)
+					clauses.push(self.phrase(parsed[i], onlyStop,
+					    r));
+				else if ((cl = plain(parsed[i])))
+					clauses.push(cl);
+			}
+			flush();
+			return Promise.all(syn.map(function (cl) {
+				return self.shard(cl.synterm).then(function (sh) {
+					var v = sh.words[cl.synterm];
+
+					if (v)
+						cl.alts.push({ term: v[0], w: 1, df: v[1],
+						    sh: sh, file: v[2] });
+					self.e.synonyms.forEach(function (p) {
+						if (p[1] === cl.synterm)
+							p[0].split(' ').forEach(function (s) {
+								r.hl.stems.add(s);
+							});
+					});
+				});
+			})).then(function () {
+				return clauses;
+			});
+		});
+	};
+
+	/* The stems of the synonym phrases. */
+	Engine.prototype.synStems = function () {
+		var out = new Set();
+
+		if (!this.sstems) {
+			this.syn.forEach(function (t, key) {
+				key.split(' ').forEach(function (x) {
+					out.add(x);
+				});
+			});
+			this.sstems = out;
+		}
+		return this.sstems;
+	};
+
+	/* A phrase clause: its words that are not stop words, with gaps. */
+	Engine.prototype.phrase = function (c, onlyStop, r) {
+		/* Stop words have no positions: all of them is all words. */
+		var self = this, cl = { alts: [], need: true, neg: c.neg,
+		    phrase: [], src: c, nopos: onlyStop };
+
+		c.words.forEach(function (x, i) {
+			var v = self.known(x.w);
+
+			if (self.stop.has(x.w) && !onlyStop)
+				return;
+			r.hl.words.add(x.w);
+			cl.phrase.push(v ? { term: v[0], w: 1, df: v[1], off: i,
+			    sh: self.shards.get(fnv(head(x.w, 2)) %
+			    self.e.vocab.length), file: v[2] } : null);
+		});
+		return cl;
+	};
+
+	/* Resolves to Map doc -> score of a clause. */
+	Engine.prototype.clause = function (cl) {
+		var self = this, n = this.e.docs;
+
+		if (cl.phrase) {
+			if (!cl.phrase.length || cl.phrase.some(function (a) {
+				return a === null;
+			}))
+				return Promise.resolve(new Map());
+			return Promise.all(cl.phrase.map(function (a) {
+				return self.postings(a.sh, a.term, a.file,
+				    cl.phrase.length > 1 && !cl.nopos);
+			})).then(function (ps) {
+				var out = new Map();
+
+				ps[0].docs.forEach(function (doc) {
+					var s = 0, ok, p0;
+
+					ok = ps.every(function (p) {
+						return p.has(doc);
+					});
+					if (ok && ps.length > 1 && !cl.nopos) {
+						p0 = ps[0].pos.get(doc) || [];
+						ok = p0.some(function (x) {
+							return ps.every(function (p, i) {
+								var v = p.pos.get(doc) || [];
+								return v.indexOf(x +
+								    cl.phrase[i].off -
+								    cl.phrase[0].off) >= 0;
+							});
+						});
+					}
+					if (!ok)
+						return;
+					ps.forEach(function (p, i) {
+						s += idf(n, cl.phrase[i].df) *
+						    p.get(doc) / 63;
+					});
+					out.set(doc, s);
+				});
+				return out;
+			});
+		}
+		return Promise.all(cl.alts.map(function (a) {
+			return self.postings(a.sh, a.term, a.file, false);
+		})).then(function (ps) {
+			var out = new Map();
+
+			ps.forEach(function (p, i) {
+				var a = cl.alts[i], f = a.w * idf(n, a.df) / 63;
+
+				p.docs.forEach(function (doc) {
+					var s = f * p.get(doc);
+
+					if (!(out.get(doc) >= s))
+						out.set(doc, s);
+				});
+			});
+			return out;
+		});
+	};
+
+	/*
+	 * Whether document doc passes the filters (cols: the columns they
+	 * need), leaving out those of facet skip.
+	 */
+	Engine.prototype.pass = function (doc, filters, cols, skip) {
+		var k, v, want;
+
+		for (k in filters) {
+			if (k === skip || !cols[k])
+				continue;
+			want = filters[k];
+			if (k === 'from' || k === 'to') {
+				v = 1900 + Math.floor(cols.months[doc] / 12);
+				if (k === 'from' ? v < want : v > want)
+					return false;
+				continue;
+			}
+			v = cols[k][doc];
+			if (Array.isArray(v) ? !v.some(function (x) {
+				return want.has(x);
+			}) : !want.has(v))
+				return false;
+		}
+		return true;
+	};
+
+	/*
+	 * Filters from URL-like input: { key: [slugs], from, to } to
+	 * { key: Set of value numbers, from, to }; unknown keys and slugs
+	 * are dropped.
+	 */
+	Engine.prototype.filters = function (f) {
+		var out = {};
+
+		this.e.facets.forEach(function (x) {
+			var s = new Set();
+
+			(f[x.key] || []).forEach(function (slug) {
+				x.values.forEach(function (v, i) {
+					if (v[0] === slug)
+						s.add(i);
+				});
+			});
+			if (s.size)
+				out[x.key] = s;
+		});
+		['from', 'to'].forEach(function (k) {
+			if (/^\d{4}$/.test(f[k] || ''))
+				out[k] = +f[k];
+		});
+		return out;
+	};
+
+	/*
+	 * Runs a query: q the text, f the filters ({ key: [slugs], from,
+	 * to }), sort "relevance", "newest" or "oldest" ('' for the
+	 * default); whole: the last word is a prefix only if it is not a
+	 * word of the vocabulary (the query was submitted).  Resolves to
+	 * { total, docs (ranked), base (matches before the filters),
+	 * filters, note, suggest, hl }.
+	 */
+	Engine.prototype.search = function (q, f, sort, whole) {
+		var self = this;
+		var r = { hl: { words: new Set(), stems: new Set(), prefix: [] },
+		    unknown: [], note: '' };
+
+		return this.entry().then(function () {
+			var parsed = parse(q || ''), last, w;
+
+			r.filters = self.filters(f || {});
+			r.sort = sort === 'newest' || sort === 'oldest' ||
+			    sort === 'relevance' ? sort : parsed.length ?
+			    'relevance' : 'newest';
+			r.empty = !parsed.some(function (c) {
+				return !c.neg;
+			});
+			if (r.empty && !Object.keys(r.filters).length)
+				return null;
+			last = parsed[parsed.length - 1];
+			if (!whole || !last || !last.prefix)
+				return self.terms(parsed, r);
+			/* A whole query's last word is a prefix only if it is
+			 * not a word of the archive ("retent" from an address
+			 * saved while typing). */
+			w = last.words[0].w;
+			return self.shard(w).then(function (sh) {
+				if (Object.prototype.hasOwnProperty.call(sh.words, w))
+					last.prefix = false;
+				return self.terms(parsed, r);
+			});
+		}).then(function (clauses) {
+			if (clauses === null)
+				return [];
+			return Promise.all(clauses.map(function (cl) {
+				return self.clause(cl).then(function (m) {
+					cl.m = m;
+					return cl;
+				});
+			}));
+		}).then(function (clauses) {
+			var need = [], score = new Map(), hits = new Map();
+			var i, doc, base = [];
+
+			r.q = q;
+			if (r.empty && !Object.keys(r.filters).length) {
+				r.total = 0;
+				r.docs = [];
+				r.base = [];
+				for (i = 0; i < self.e.docs; i++)
+					r.base.push(i);
+				return r;
+			}
+			need = clauses.filter(function (c) {
+				return !c.neg;
+			});
+			function add(cl) {
+				cl.m.forEach(function (s, d) {
+					score.set(d, (score.get(d) || 0) + s);
+					hits.set(d, (hits.get(d) || 0) + 1);
+				});
+			}
+			need.forEach(add);
+			function collect(min) {
+				var out = [];
+
+				if (r.empty) {
+					for (i = 0; i < self.e.docs; i++)
+						out.push(i);
+				} else
+					score.forEach(function (s, d) {
+						if (hits.get(d) >= min)
+							out.push(d);
+					});
+				return out.filter(function (d) {
+					return !clauses.some(function (c) {
+						return c.neg && c.m.has(d);
+					});
+				});
+			}
+			base = collect(need.length);
+			r.base = base;
+			r.hits = hits;
+			r.score = score;
+			r.clauses = clauses;
+			return self.narrow(r).then(function () {
+				if (r.docs.length === 0 && need.length > 1) {
+					r.base = collect(1);
+					r.or = true;
+					return self.narrow(r).then(function () {
+						if (r.docs.length)
+							r.note = 'No report has all ' +
+							    'of these words: these ' +
+							    'have some of them.';
+						return r;
+					});
+				}
+				return r;
+			});
+		}).then(function (r2) {
+			var words;
+
+			if (r2.unknown.length) {
+				words = q.slice(0, QUERY_MAX);
+				r2.unknown.slice().reverse().forEach(function (u) {
+					var x = u.c.words[0];
+					words = words.slice(0, x.s) + u.to +
+					    words.slice(x.e);
+				});
+				r2.suggest = words.trim();
+			}
+			return r2;
+		});
+	};
+
+	/*
+	 * First results of one whole word, ranked by relevance without
+	 * filters, from its shard's "top" (its best postings) and its df:
+	 * no postings file needed.  Resolves to a result like search()'s
+	 * (quick: true) or null when the query is anything else.
+	 */
+	Engine.prototype.quick = function (q, f, sort) {
+		var self = this;
+
+		return this.entry().then(function () {
+			var parsed = parse(q || '', true), c = parsed[0];
+
+			if (parsed.length !== 1 || c.neg || c.phrase ||
+			    c.words.length !== 1 ||
+			    Object.keys(self.filters(f || {})).length ||
+			    (sort && sort !== 'relevance'))
+				return null;
+			return self.shard(c.words[0].w).then(function (sh) {
+				var w = c.words[0].w, v, d, docs = [];
+
+				v = Object.prototype.hasOwnProperty.call(sh.words,
+				    w) ? sh.words[w] : null;
+				if (!v || v[3] || !sh.top ||
+				    typeof sh.top[v[0]] !== 'string' ||
+				    self.syn.has(v[0]))
+					return null;
+				d = new Dec(sh.top[v[0]]);
+				while (d.more()) {
+					docs.push(d.varint());
+					d.digit();
+				}
+				return { quick: true, q: q, total: v[1],
+				    docs: docs, sort: 'relevance', filters: {},
+				    hl: { words: new Set([w]),
+				    stems: new Set([v[0]]), prefix: [] },
+				    unknown: [], note: '' };
+			});
+		});
+	};
+
+	/* Applies the filters and the sort to r.base into r.docs. */
+	Engine.prototype.narrow = function (r) {
+		var self = this, keys = Object.keys(r.filters), cols = {};
+		var need = keys.slice();
+
+		if (keys.indexOf('from') >= 0 || keys.indexOf('to') >= 0 ||
+		    r.sort !== 'relevance')
+			need.push('months');
+		return Promise.all(need.map(function (k) {
+			return self.column(k === 'from' || k === 'to' ?
+			    'months' : k).then(function (c) {
+				cols[k] = c;
+			});
+		})).then(function () {
+			var m = cols.months, sc = r.score, h = r.hits;
+
+			r.cols = cols;
+			r.docs = r.base.filter(function (d) {
+				return self.pass(d, r.filters, cols, null);
+			});
+			r.total = r.docs.length;
+			r.docs.sort(function (a, b) {
+				if (r.sort !== 'relevance' && m[a] !== m[b])
+					return r.sort === 'newest' ? m[b] - m[a] :
+					    m[a] - m[b];
+				if (r.sort === 'relevance') {
+					if (r.or && h.get(a) !== h.get(b))
+						return h.get(b) - h.get(a);
+					if (sc.get(a) !== sc.get(b))
+						return sc.get(b) - sc.get(a);
+				}
+				return r.sort === 'oldest' ? a - b : b - a;
+			});
+		});
+	};
+
+	/*
+	 * The count of each facet value among r.base that passes the other
+	 * facets' filters (OR within a facet, AND across): { key: [n, ...] }.
+	 * Loads every column.
+	 */
+	Engine.prototype.counts = function (r) {
+		var self = this, cols = {}, keys;
+
+		keys = this.e.facets.map(function (x) {
+			return x.key;
+		}).concat('months');
+		return Promise.all(keys.map(function (k) {
+			return self.column(k).then(function (c) {
+				cols[k] = c;
+			});
+		})).then(function () {
+			var out = {};
+
+			cols.from = cols.to = cols.months;
+			self.e.facets.forEach(function (x) {
+				var n = x.values.map(function () {
+					return 0;
+				});
+
+				r.base.forEach(function (d) {
+					var v = cols[x.key][d];
+
+					if (!self.pass(d, r.filters, cols, x.key))
+						return;
+					(Array.isArray(v) ? v : [v]).forEach(function (i) {
+						if (i >= 0 && i < n.length)
+							n[i]++;
+					});
+				});
+				out[x.key] = n;
+			});
+			return out;
+		});
+	};
+
+	var api = { words: words, parse: parse, fnv: fnv, Dec: Dec,
+	    Engine: Engine, edit1: edit1 };
+
+	if (typeof document === 'undefined') {
+		G.NMSearch = api;
+		return;
+	}
+
+	/* ---- the page ---------------------------------------------------- */
+
+	var $ = function (id) {
+		return document.getElementById(id);
+	};
+	var form = $('search-form'), input = $('search-q');
+	var results = $('search-results'), count = $('search-count');
+	var fbox = $('search-filters'), sortSel = $('search-sort');
+	var more = $('search-more'), extra = $('search-extra');
+	var help = $('search-help');
+
+	if (!form || !input || !results || !count || !fbox)
+		return;
+
+	var engine = new Engine(form.getAttribute('data-index') ||
+	    'index.json', function (url) {
+		return fetch(url, { credentials: 'omit', referrerPolicy:
+		    'no-referrer', cache: /index\.json$/.test(url) ?
+		    'no-cache' : 'default' }).then(function (res) {
+			if (!res.ok)
+				throw new Error('HTTP ' + res.status + ' ' + url);
+			return res.json();
+		});
+	});
+	var reports = form.getAttribute('data-reports') || '../reports/';
+	var seq = 0, timer = null, cur = null, shown = 0;
+	var sort = '';	/* the sort chosen, '' for the default */
+
+	function el(tag, cls, text) {
+		var e = document.createElement(tag);
+
+		if (cls)
+			e.className = cls;
+		if (text !== undefined)
+			e.textContent = text;
+		return e;
+	}
+
+	function clear(e) {
+		while (e.firstChild)
+			e.removeChild(e.firstChild);
+	}
+
+	/* The state in the URL: { q, f: { key: [slugs], from, to }, sort }. */
+	function fromURL() {
+		var p = new URLSearchParams(location.search), f = {};
+
+		if (engine.e)
+			engine.e.facets.forEach(function (x) {
+				if (p.getAll(x.key).length)
+					f[x.key] = p.getAll(x.key);
+			});
+		['from', 'to'].forEach(function (k) {
+			if (p.get(k))
+				f[k] = p.get(k);
+		});
+		return { q: (p.get('q') || '').slice(0, QUERY_MAX), f: f,
+		    sort: p.get('sort') || '' };
+	}
+
+	function toURL(st) {
+		var p = new URLSearchParams(), k;
+
+		if (st.q)
+			p.append('q', st.q);
+		for (k in st.f)
+			if (k !== 'from' && k !== 'to')
+				st.f[k].forEach(function (v) {
+					p.append(k, v);
+				});
+		if (st.f.from)
+			p.append('from', st.f.from);
+		if (st.f.to)
+			p.append('to', st.f.to);
+		if (st.sort)
+			p.append('sort', st.sort);
+		p = p.toString();
+		return location.pathname + (p ? '?' + p : '');
+	}
+
+	/* The state the controls show. */
+	function fromForm() {
+		var f = {};
+
+		/* Typed before the entry came: no filters yet. */
+		(engine.e ? engine.e.facets : []).forEach(function (x) {
+			var v = [];
+
+			fbox.querySelectorAll('input[name="' + x.key + '"]')
+			    .forEach(function (c) {
+				if (c.checked)
+					v.push(c.value);
+			});
+			if (v.length)
+				f[x.key] = v;
+		});
+		['from', 'to'].forEach(function (k) {
+			var s = $('search-' + k);
+
+			if (s && s.value)
+				f[k] = s.value;
+		});
+		return { q: input.value.slice(0, QUERY_MAX), f: f, sort: sort };
+	}
+
+	function toForm(st) {
+		input.value = st.q;
+		fbox.querySelectorAll('input[type=checkbox]').forEach(function (c) {
+			c.checked = (st.f[c.name] || []).indexOf(c.value) >= 0;
+		});
+		['from', 'to'].forEach(function (k) {
+			var s = $('search-' + k);
+
+			if (s)
+				s.value = st.f[k] || '';
+		});
+		sort = st.sort;
+		if (sortSel)
+			sortSel.value = st.sort || defSort(st.q);
+	}
+
+	function defSort(q) {
+		return parse(q).some(function (c) {
+			return !c.neg;
+		}) ? 'relevance' : 'newest';
+	}
+
+	/* The filter controls, from the entry: one fieldset per facet. */
+	function build() {
+		var e = engine.e, y, i, sel, lab, wrap;
+
+		e.facets.forEach(function (x) {
+			var fs = el('fieldset', 'search-facet'), ul = el('ul');
+
+			fs.appendChild(el('legend', '', x.label));
+			x.values.forEach(function (v, i) {
+				var li = el('li'), l = el('label'), c = el('input');
+
+				c.type = 'checkbox';
+				c.name = x.key;
+				c.value = v[0];
+				l.appendChild(c);
+				l.appendChild(document.createTextNode(' ' + v[1] +
+				    ' '));
+				l.appendChild(el('span', 'count'));
+				l.lastChild.id = 'n-' + x.key + '-' + i;
+				li.appendChild(l);
+				ul.appendChild(li);
+			});
+			fs.appendChild(ul);
+			fbox.appendChild(fs);
+		});
+		if (e.years) {
+			wrap = el('fieldset', 'search-facet search-years');
+			wrap.appendChild(el('legend', '', 'Year of the event'));
+			['from', 'to'].forEach(function (k) {
+				lab = el('label', '', k === 'from' ? 'From ' : 'To ');
+				sel = el('select');
+				sel.id = 'search-' + k;
+				sel.appendChild(el('option', '', 'any'));
+				sel.firstChild.value = '';
+				for (y = e.years[0]; y <= e.years[1]; y++) {
+					i = el('option', '', String(y));
+					i.value = String(y);
+					sel.appendChild(i);
+				}
+				lab.appendChild(sel);
+				wrap.appendChild(lab);
+			});
+			fbox.appendChild(wrap);
+		}
+	}
+
+	function isHl(w, hl) {
+		var v;
+
+		if (hl.words.has(w))
+			return true;
+		if (hl.prefix.some(function (p) {
+			return w.lastIndexOf(p, 0) === 0;
+		}))
+			return true;
+		v = engine.known(w);
+		if (v)
+			return hl.stems.has(v[0]);
+		return Array.from(hl.stems).some(function (s) {
+			return s.length >= 4 && s.charAt(0) !== '~' &&
+			    w.lastIndexOf(s, 0) === 0;
+		});
+	}
+
+	/* Text with the query's words in <mark>, into parent. */
+	function marked(parent, text, hl) {
+		var at = 0;
+
+		words(text).forEach(function (x) {
+			if (!isHl(x.w, hl))
+				return;
+			parent.appendChild(document.createTextNode(
+			    text.slice(at, x.s)));
+			parent.appendChild(el('mark', '', text.slice(x.s, x.e)));
+			at = x.e;
+		});
+		parent.appendChild(document.createTextNode(text.slice(at)));
+	}
+
+	function monthText(m) {
+		var d = /^(\d{4})-(\d{2})$/.exec(m || '');
+
+		return d ? new Date(Date.UTC(+d[1], +d[2] - 1, 1))
+		    .toLocaleDateString('en', { month: 'long', year: 'numeric',
+		    timeZone: 'UTC' }) : '';
+	}
+
+	/* Appends the results from r.docs[shown] on, n of them. */
+	function page(r, n, mine) {
+		var docs = r.docs.slice(shown, shown + n);
+
+		return engine.meta(docs).then(function (ms) {
+			var t = engine.e.facets[0];
+
+			if (mine !== seq)
+				return;
+			ms.forEach(function (m) {
+				var li = el('li', 'search-hit'), h = el('h2');
+				var a = el('a'), p, id = String(m && m.id || '');
+				var type = t && m.facets && t.values[m.facets[0]];
+
+				if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(id))
+					return;
+				a.href = reports + id + '/';
+				marked(a, String(m.title || id), r.hl);
+				h.appendChild(a);
+				li.appendChild(h);
+				p = el('p', 'search-meta', [monthText(m.month),
+				    type ? type[1] : '', id].filter(Boolean)
+				    .join(' \u00b7 '));
+				li.appendChild(p);
+				p = el('p', 'search-summary');
+				marked(p, String(m.summary || ''), r.hl);
+				li.appendChild(p);
+				if (m.lead) {
+					p = el('p', 'search-lead');
+					marked(p, String(m.lead), r.hl);
+					li.appendChild(p);
+				}
+				results.appendChild(li);
+			});
+			shown += docs.length;
+			if (more)
+				more.hidden = shown >= r.docs.length;
+		});
+	}
+
+	function plural(n) {
+		return n === 1 ? '1 report' : n + ' reports';
+	}
+
+	function showExtra(r, st) {
+		var p, a;
+
+		clear(extra);
+		if (r.note)
+			extra.appendChild(el('p', 'note', r.note));
+		if (r.suggest && r.suggest !== st.q) {
+			p = el('p', 'did-you-mean', 'Did you mean ');
+			a = el('a', '', r.suggest);
+			a.href = toURL({ q: r.suggest, f: st.f, sort: st.sort });
+			a.addEventListener('click', function (ev) {
+				ev.preventDefault();
+				input.value = r.suggest;
+				go(true);
+			});
+			p.appendChild(a);
+			p.appendChild(document.createTextNode('?'));
+			extra.appendChild(p);
+		}
+		if (help)
+			help.hidden = r.total !== 0;
+	}
+
+	function setCounts(r, mine) {
+		engine.counts(r).then(function (c) {
+			var k;
+
+			if (mine !== seq)
+				return;
+			for (k in c)
+				c[k].forEach(function (n, i) {
+					var s = $('n-' + k + '-' + i);
+
+					if (s)
+						s.textContent = '(' + n + ')';
+				});
+			fbox.setAttribute('data-facets', 'done');
+		}, function () {
+			if (mine === seq)
+				fbox.setAttribute('data-facets', 'error');
+		});
+	}
+
+	/*
+	 * Runs the state st and shows its results.  A whole word (not one
+	 * being typed) shows its first results from the vocabulary's best
+	 * postings first; the full search then takes over for "More
+	 * results" and the filter counts.
+	 */
+	function run(st, typed) {
+		var mine = ++seq, fast = false;
+
+		results.setAttribute('data-state', 'busy');
+		results.removeAttribute('data-full');
+		fbox.removeAttribute('data-facets');
+		(typed ? Promise.resolve(null) : engine.quick(st.q, st.f,
+		    st.sort)).then(function (r) {
+			if (mine !== seq || !r)
+				return;
+			fast = true;
+			cur = r;
+			shown = 0;
+			clear(results);
+			if (more)
+				more.hidden = true;
+			return page(r, PAGE, mine).then(function () {
+				if (mine !== seq)
+					return;
+				/* "More results" waits for the full search. */
+				if (more)
+					more.hidden = true;
+				count.textContent = plural(r.total);
+				showExtra(r, st);
+				results.setAttribute('data-query', st.q);
+				results.setAttribute('data-state', 'done');
+			});
+		}).catch(function () {
+			fast = false;
+		}).then(function () {
+			if (mine !== seq)
+				return;
+			return engine.search(st.q, st.f, st.sort, !typed);
+		}).then(function (r) {
+			if (mine !== seq || !r)
+				return;
+			cur = r;
+			if (fast) {
+				/* The same first page: only what follows. */
+				if (more)
+					more.hidden = shown >= r.docs.length;
+				count.textContent = plural(r.total);
+				return r;
+			}
+			shown = 0;
+			if (sortSel)
+				sortSel.value = r.sort;
+			clear(results);
+			if (more)
+				more.hidden = true;
+			if (r.empty && !Object.keys(r.filters).length) {
+				count.textContent = 'Type words to look for, or ' +
+				    'choose filters.';
+				clear(extra);
+				if (help)
+					help.hidden = true;
+				return null;
+			}
+			return page(r, PAGE, mine).then(function () {
+				if (mine !== seq)
+					return;
+				count.textContent = r.total === 0 ?
+				    'No reports found.' : plural(r.total) +
+				    (r.or ? ' with some of the words' : '');
+				showExtra(r, st);
+				return r;
+			});
+		}).then(function (r) {
+			if (mine !== seq)
+				return;
+			results.setAttribute('data-query', st.q);
+			results.setAttribute('data-state', 'done');
+			results.setAttribute('data-full', 'done');
+			if (r)
+				setCounts(r, mine);
+		}).catch(function () {
+			if (mine !== seq)
+				return;
+			count.textContent = 'The search index could not be ' +
+			    'loaded. Check your connection and try again.';
+			results.setAttribute('data-state', 'error');
+		});
+	}
+
+	/*
+	 * Searches what the form shows; push: a new history entry; typed:
+	 * the last word may be unfinished.
+	 */
+	function go(push, typed) {
+		var st = fromForm(), url = toURL(st);
+
+		if (url !== location.pathname + location.search)
+			history[push ? 'pushState' : 'replaceState'](null, '', url);
+		run(st, typed);
+	}
+
+	input.addEventListener('input', function () {
+		clearTimeout(timer);
+		timer = setTimeout(function () {
+			go(false, true);
+		}, 100);
+	});
+	form.addEventListener('submit', function (ev) {
+		ev.preventDefault();
+		clearTimeout(timer);
+		go(true);
+	});
+	fbox.addEventListener('change', function () {
+		go(true);
+	});
+	if (sortSel)
+		sortSel.addEventListener('change', function () {
+			sort = sortSel.value;
+			go(true);
+		});
+	if (more)
+		more.addEventListener('click', function () {
+			var first = shown;
+
+			if (cur)
+				page(cur, MORE, seq).then(function () {
+					var a = results.children[first];
+
+					a = a && a.querySelector('a');
+					if (a)
+						a.focus();
+				});
+		});
+	fbox.parentNode.addEventListener('toggle', function () {
+		if (cur && cur.base && fbox.getAttribute('data-facets') !== 'done')
+			setCounts(cur, seq);
+	});
+	window.addEventListener('popstate', function () {
+		var st = fromURL();
+
+		toForm(st);
+		run(st);
+	});
+
+	var nojs = $('search-nojs');
+	if (nojs)
+		nojs.hidden = true;
+	form.hidden = false;
+	engine.entry().then(function () {
+		var st = fromURL();
+
+		build();
+		toForm(st);
+		run(st);
+	}, function () {
+		count.textContent = 'The search index could not be loaded.';
+		results.setAttribute('data-state', 'error');
+	});
+})(typeof globalThis !== 'undefined' ? globalThis : this);
