@@ -25,6 +25,9 @@
 #include <sys/types.h>
 
 #include <limits.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -380,6 +383,10 @@ index_phase(struct rjob *j, const struct site *s, const struct gitsrc *src,
 	    &written) != 0)
 		goto out;
 	log_debug("search index: %zu files in %ld ms", written, lap(&t0));
+#ifdef __GLIBC__
+	/* Its big buffers back to the system before the lists. */
+	malloc_trim(0);
+#endif
 	rc = 0;
 out:
 	for (i = 0; i < nnames; i++)

@@ -26,7 +26,7 @@
  *		order without the multi one
  *	u8	number of factors, then that many u8 factor numbers
  *	vu	length of the metadata JSON, then the JSON
- *	vu	number of terms, then per term, in strcmp order:
+ *	vu	number of terms, then per term (in the order of a hash):
  *		the stem, NUL; u8 flags (IT_*); u8 impact 1..63;
  *		u8 number of word forms other than the stem, each
  *		NUL-terminated;
@@ -107,6 +107,7 @@ struct ixwork {
 	struct occ {
 		const char	*stem;
 		const char	*word;
+		uint32_t	 h;	/* hash of the stem */
 		uint32_t	 pos;
 		uint8_t		 field, flags;
 	}			*occ;
@@ -225,6 +226,9 @@ occ_cmp(const void *a, const void *b)
 	const struct occ *x = a, *y = b;
 	int		 c;
 
+	/* By hash first: most comparisons need no string. */
+	if (x->h != y->h)
+		return x->h < y->h ? -1 : 1;
 	if ((c = strcmp(x->stem, y->stem)) != 0)
 		return c;
 	return x->pos < y->pos ? -1 : x->pos > y->pos;
@@ -362,6 +366,7 @@ ix_doc(struct ixwork *w, const struct report *r, const char *path,
 		t = &w->l.v[i];
 		o = &w->occ[w->nocc++];
 		o->stem = tok_stem(&w->l, t);
+		o->h = fnv_chars(o->stem, -1);
 		o->word = (t->flags & TOK_SYN) ? NULL : tok_word(&w->l, t);
 		o->pos = t->pos;
 		o->field = (uint8_t)field_of(fend, t->pos);
@@ -371,6 +376,7 @@ ix_doc(struct ixwork *w, const struct report *r, const char *path,
 	qsort(w->occ, w->nocc, sizeof(*w->occ), occ_cmp);
 	for (i = 0; i < w->nocc; i = e) {
 		for (e = i + 1; e < w->nocc &&
+		    w->occ[e].h == w->occ[i].h &&
 		    strcmp(w->occ[e].stem, w->occ[i].stem) == 0; e++)
 			;
 		nterms++;
@@ -400,6 +406,7 @@ ix_doc(struct ixwork *w, const struct report *r, const char *path,
 		 */
 		flags = IT_STOP;
 		for (e = i; e < w->nocc &&
+		    w->occ[e].h == w->occ[i].h &&
 		    strcmp(w->occ[e].stem, w->occ[i].stem) == 0; e++) {
 			tf[w->occ[e].field]++;
 			if (w->occ[e].flags & IT_SYN)
