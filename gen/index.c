@@ -1483,36 +1483,71 @@ groups_free(struct groups *g)
 }
 
 /* The vocabulary shards; their names go to vnames[0..*nv). */
+/* About the bytes of word i in its shard. */
+static uint64_t
+wbytes(const struct ix *x, size_t i)
+{
+	return strlen(str_at(x, x->w[i].s)) * 2 + 16 +
+	    x->top[x->w[i].term].n * 4;
+}
+
+/* 1 if a and b have the same first three characters (or are shorter). */
+static int
+same3(const char *a, const char *b)
+{
+	int	 n = 0;
+
+	for (; *a != '\0' && *a == *b; a++, b++)
+		if (((unsigned char)a[1] & 0xc0) != 0x80 && ++n == 3)
+			return 1;
+	return *a == *b;
+}
+
 static int
 write_vocab(struct ix *x, const struct groups *g, char ***vnames,
-    size_t *nv)
+    size_t *nv, char ***vfirst)
 {
 	struct buf	 b = BUF_INIT, bytes = BUF_INIT;
 	uint32_t	*order = NULL, *shard = NULL, *local = NULL;
 	uint32_t	*files = NULL, *mark = NULL, *pgroup = NULL;
 	const struct ixtop *tp;
 	size_t		 i, v, nfiles, k, V, j;
-	uint64_t	 total = 0;
+	uint64_t	 total = 0, acc;
 	struct ixterm	*t;
 	const char	*w;
 	char		 name[64];
 	int		 rc = -1;
 
-	for (i = 0; i < x->nw; i++)
-		total += strlen(str_at(x, x->w[i].s)) * 2 + 16;
-	/* About 8 KB of words per shard, at most 64 shards. */
-	V = 1;
-	while (V < 64 && total / V > 8192)
-		V *= 2;
+	/*
+	 * Shards are ranges of the words in byte order, of about equal
+	 * size (the word, its entry, its stem's best postings), at most
+	 * 64, cut only where the first three characters change so that a
+	 * prefix of three characters or more is in one shard.
+	 */
 	order = xcalloc(x->nw + 1, sizeof(*order));
 	shard = xcalloc(x->nw + 1, sizeof(*shard));
 	for (i = 0; i < x->nw; i++) {
 		order[i] = (uint32_t)i;
-		shard[i] = fnv_chars(str_at(x, x->w[i].s), 2) &
-		    (uint32_t)(V - 1);
+		total += wbytes(x, i);
 	}
 	sort_ix = x;
 	qsort(order, x->nw, sizeof(*order), widx_cmp);
+	V = 1;
+	while (V < 64 && total / V > 12288)
+		V++;
+	*vfirst = xcalloc(V + 1, sizeof(**vfirst));
+	(*vfirst)[0] = xstrdup("");
+	for (i = 0, v = 0, acc = 0; i < x->nw; i++) {
+		if (acc >= total / V && v + 1 < V && i > 0 &&
+		    !same3(str_at(x, x->w[order[i - 1]].s),
+		    str_at(x, x->w[order[i]].s))) {
+			(*vfirst)[++v] = xstrdup(str_at(x, x->w[order[i]].s));
+			acc = 0;
+		}
+		acc += wbytes(x, order[i]);
+		shard[order[i]] = (uint32_t)v;
+	}
+	V = v + 1;
 	local = xcalloc(g->npost, sizeof(*local));
 	files = xcalloc(g->npost, sizeof(*files));
 	mark = xcalloc(x->nt + 1, sizeof(*mark));
@@ -1603,7 +1638,7 @@ out:
 
 static int
 write_entry(struct ix *x, size_t n, char **vnames, size_t nv,
-    const char *chunks, const char *months, char **cols)
+    char **vfirst, const char *chunks, const char *months, char **cols)
 {
 	const struct config *cfg = &x->s->cfg;
 	const struct tok_syn_ent *se;
@@ -1619,6 +1654,12 @@ write_entry(struct ix *x, size_t n, char **vnames, size_t nv,
 	    chunks, months);
 	for (i = 0; i < nv; i++)
 		buf_printf(&b, "%s\"%s\"", i ? "," : "", vnames[i]);
+	buf_addstr(&b, "],\n\"vocab_first\":[");
+	for (i = 0; i < nv; i++) {
+		if (i)
+			buf_addch(&b, ',');
+		json_str(&b, vfirst[i], strlen(vfirst[i]));
+	}
 	buf_addstr(&b, "],\n\"facets\":[");
 	for (i = 0; i < NFACETS; i++) {
 		const struct taxonomy *tx = &cfg->tax[ifacets[i].tax];
@@ -1684,7 +1725,7 @@ ix_write(const struct site *s, struct ixcache *c, const struct ixref *refs,
 	struct groups	 g;
 	struct buf	 b = BUF_INIT;
 	uint32_t	*order = NULL;
-	char		**vnames = NULL, *cols[NFACETS];
+	char		**vnames = NULL, **vfirst = NULL, *cols[NFACETS];
 	char		 chunks[64], months[64];
 	size_t		 i, nv = 0;
 	uint32_t	 p;
@@ -1724,7 +1765,7 @@ ix_write(const struct site *s, struct ixcache *c, const struct ixref *refs,
 		if (write_part(&x, c, refs, n, &g, order, p) != 0)
 			goto out;
 	buf_free(&x.doc);
-	if (write_vocab(&x, &g, &vnames, &nv) != 0)
+	if (write_vocab(&x, &g, &vnames, &nv, &vfirst) != 0)
 		goto out;
 
 	buf_addstr(&b, "{\"chunks\":\"");
@@ -1747,7 +1788,7 @@ ix_write(const struct site *s, struct ixcache *c, const struct ixref *refs,
 		if (ix_put(&x, &b, "x/", cols[i], 64, 0) != 0)
 			goto out;
 	}
-	if (write_entry(&x, n, vnames, nv, chunks, months, cols) != 0)
+	if (write_entry(&x, n, vnames, nv, vfirst, chunks, months, cols) != 0)
 		goto out;
 	log_debug("search index: %zu documents, %zu terms, %zu words, %zu "
 	    "postings files, %zu positions files, %zu vocabulary shards, "
@@ -1758,6 +1799,9 @@ out:
 	for (i = 0; i < nv; i++)
 		free(vnames[i]);
 	free(vnames);
+	for (i = 0; vfirst != NULL && i <= nv; i++)
+		free(vfirst[i]);
+	free(vfirst);
 	for (i = 0; i < NFACETS; i++) {
 		free(cols[i]);
 		buf_free(&x.col[i]);

@@ -76,7 +76,7 @@ async function main() {
 	for (const [i, p] of e.vocab.entries()) {
 		const sh = await getJSON(join(SITE, 'search', p));
 		for (const w of Object.keys(sh.words)) {
-			if (S.fnv([...w].slice(0, 2).join('')) % e.vocab.length !== i)
+			if (eng.sno(w) !== i)
 				lost.push(`${w} (shard ${i})`);
 			if (w.startsWith('~'))
 				continue;

@@ -67,7 +67,11 @@ check(entry.version === 1, "version 1");
 check(entry.docs === reports.length, `docs ${entry.docs} = ${reports.length} reports`);
 check(entry.chunk === 16, "chunk 16");
 const V = entry.vocab.length;
-check(V >= 1 && (V & (V - 1)) === 0 && V <= 64, "vocab is a power of two");
+check(V >= 1 && V <= 64, "1 to 64 vocabulary shards");
+const first = entry.vocab_first;
+check(Array.isArray(first) && first.length === V && first[0] === "" &&
+    first.every((f, i) => i === 0 || Buffer.compare(Buffer.from(first[i - 1]),
+    Buffer.from(f)) < 0), "vocab_first: one per shard, increasing, from \"\"");
 
 // Documents are numbered in id order.
 const byId = [...reports].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -115,16 +119,15 @@ entry.facets.forEach((f, i) => {
 	check(!rd.more(), `${f.key} column has no trailing data`);
 });
 
-// Vocabulary: every word of every shard is in the right shard, and its
-// stem's postings decode to df increasing document numbers.
-function fnv2(w) {
-	const cps = [...w].slice(0, 2).join("");
-	let h = 0x811c9dc5;
-	for (const b of Buffer.from(cps, "utf8")) {
-		h ^= b;
-		h = Math.imul(h, 0x01000193) >>> 0;
-	}
-	return h;
+// Vocabulary: every word of every shard is in the right shard (its range
+// of words in byte order), and its stem's postings decode to df
+// increasing document numbers.
+function shardOf(w) {
+	const b = Buffer.from(w);
+	let i = 0;
+	while (i + 1 < V && Buffer.compare(Buffer.from(first[i + 1]), b) <= 0)
+		i++;
+	return i;
 }
 const words = new Map();
 const postingsOf = new Map();
@@ -132,7 +135,7 @@ entry.vocab.forEach((rel, v) => {
 	const sh = use(rel);
 	check(sh.files.length === sh.positions.length, `shard ${v}: files and positions in step`);
 	for (const [w, e] of Object.entries(sh.words)) {
-		check((fnv2(w) & (V - 1)) === v, `word ${w} in shard ${v}`);
+		check(shardOf(w) === v, `word ${w} in shard ${v}`);
 		words.set(w, e);
 		const [stem, df, fi] = e;
 		const pf = use(sh.files[fi]);

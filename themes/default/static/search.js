@@ -159,21 +159,6 @@
 		return out;
 	}
 
-	/* FNV-1a (32 bits) of the UTF-8 bytes of s. */
-	function fnv(s) {
-		var b = new TextEncoder().encode(s);
-		var h = 0x811c9dc5, i;
-
-		for (i = 0; i < b.length; i++)
-			h = Math.imul(h ^ b[i], 16777619) >>> 0;
-		return h;
-	}
-
-	/* The first n code points of s. */
-	function head(s, n) {
-		return Array.from(s).slice(0, n).join('');
-	}
-
 	/*
 	 * Parses a query: "double quotes" make a phrase, a leading "-"
 	 * excludes a word or phrase, and the last word is being typed
@@ -300,9 +285,26 @@
 		});
 	};
 
+	/*
+	 * The number of the shard of a folded word or synonym term: the
+	 * last whose first word is not after it (nearmiss-index(5)).
+	 */
+	Engine.prototype.sno = function (w) {
+		var f = this.e.vocab_first, lo = 0, hi = f.length - 1, mid;
+
+		while (lo < hi) {
+			mid = (lo + hi + 1) >> 1;
+			if (f[mid] <= w)
+				lo = mid;
+			else
+				hi = mid - 1;
+		}
+		return lo;
+	};
+
 	/* The shard of a folded word or synonym term. */
 	Engine.prototype.shard = function (w) {
-		var self = this, n = fnv(head(w, 2)) % this.e.vocab.length;
+		var self = this, n = this.sno(w);
 
 		return this.get(this.e.vocab[n]).then(function (sh) {
 			self.shards.set(n, sh);
@@ -312,7 +314,7 @@
 
 	/* [stem, df, file, stop] of w if its shard is loaded, else null. */
 	Engine.prototype.known = function (w) {
-		var sh = this.shards.get(fnv(head(w, 2)) % this.e.vocab.length);
+		var sh = this.shards.get(this.sno(w));
 
 		return sh && Object.prototype.hasOwnProperty.call(sh.words, w) ?
 		    sh.words[w] : null;
@@ -442,8 +444,7 @@
 				var v = self.known(w);
 
 				return v ? { term: v[0], w: weight, df: v[1],
-				    sh: self.shards.get(fnv(head(w, 2)) %
-				    self.e.vocab.length), file: v[2] } : null;
+				    sh: self.shards.get(self.sno(w)), file: v[2] } : null;
 			}
 
 			function plain(c) {
@@ -462,8 +463,7 @@
 					r.hl.words.add(w);
 					r.hl.stems.add(a.term);
 				}
-				sh = self.shards.get(fnv(head(w, 2)) %
-				    self.e.vocab.length);
+				sh = self.shards.get(self.sno(w));
 				if (c.prefix && w.length >= 2) {
 					for (v in sh.words)
 						if (v.length > w.length &&
@@ -623,8 +623,7 @@
 				return;
 			r.hl.words.add(x.w);
 			cl.phrase.push(v ? { term: v[0], w: 1, df: v[1], off: i,
-			    sh: self.shards.get(fnv(head(x.w, 2)) %
-			    self.e.vocab.length), file: v[2] } : null);
+			    sh: self.shards.get(self.sno(x.w)), file: v[2] } : null);
 		});
 		return cl;
 	};
@@ -981,7 +980,7 @@
 		});
 	};
 
-	var api = { words: words, parse: parse, fnv: fnv, Dec: Dec,
+	var api = { words: words, parse: parse, Dec: Dec,
 	    Engine: Engine, edit1: edit1 };
 
 	if (typeof document === 'undefined') {
@@ -1369,8 +1368,13 @@
 			results.setAttribute('data-query', st.q);
 			results.setAttribute('data-state', 'done');
 			results.setAttribute('data-full', 'done');
+			/* While typing, counts wait for a pause: each facet
+			 * column is a download. */
 			if (r)
-				setCounts(r, mine);
+				setTimeout(function () {
+					if (mine === seq)
+						setCounts(r, mine);
+				}, typed ? 400 : 0);
 		}).catch(function () {
 			if (mine !== seq)
 				return;
