@@ -464,7 +464,9 @@
 					r.hl.stems.add(a.term);
 				}
 				sh = self.shards.get(self.sno(w));
-				if (c.prefix && w.length >= 2) {
+				/* From three letters: their words share a shard
+				 * and, mostly, a postings file. */
+				if (c.prefix && w.length >= 3) {
 					for (v in sh.words)
 						if (v.length > w.length &&
 						    v.lastIndexOf(w, 0) === 0 &&
@@ -886,7 +888,7 @@
 
 				v = Object.prototype.hasOwnProperty.call(sh.words,
 				    w) ? sh.words[w] : null;
-				if (!v || v[3] || !sh.top ||
+				if (!v || !sh.top ||
 				    typeof sh.top[v[0]] !== 'string' ||
 				    self.syn.has(v[0]))
 					return null;
