@@ -486,12 +486,10 @@ ix_cache_create(struct ixcache *c, const char *path)
 {
 	memset(c, 0, sizeof(*c));
 	pthread_mutex_init(&c->lock, NULL);
-	if (strlen(path) >= sizeof(c->path)) {
-		log_warnx("%s: path too long", path);
+	if (file_path(c->path, sizeof(c->path), "%s", path) != 0) {
 		c->fd = -1;
 		return -1;
 	}
-	strcpy(c->path, path);
 	if ((c->fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC,
 	    0644)) == -1) {
 		log_warn("%s", path);
@@ -944,18 +942,15 @@ ix_put(struct ix *x, const struct buf *data, const char *prefix,
     char *name, size_t namesz, int short_hash)
 {
 	unsigned char	 h[8];
+	char		 hex[2 * sizeof(h) + 1];
 	char		 rel[PATH_MAX], path[PATH_MAX];
-	size_t		 i, nh = short_hash ? 4 : 8;
-	int		 changed, w;
+	int		 changed;
 
 	crypto_generichash(h, sizeof(h), (const unsigned char *)data->data,
 	    data->len, NULL, 0);
-	w = snprintf(name, namesz, "%s", prefix);
-	for (i = 0; i < nh && w > 0 && (size_t)w + 3 < namesz; i++)
-		w += snprintf(name + w, namesz - (size_t)w, "%02x", h[i]);
-	if (w < 0 || (size_t)w + 6 >= namesz)
+	sodium_bin2hex(hex, sizeof(hex), h, short_hash ? 4 : sizeof(h));
+	if (file_path(name, namesz, "%s%s.json", prefix, hex) != 0)
 		return -1;
-	strcat(name, ".json");
 	if (file_path(rel, sizeof(rel), IX_DIR "/%s", name) != 0)
 		return -1;
 	*x->names = xreallocarray(*x->names, *x->nnames + 1,
@@ -1288,21 +1283,14 @@ pow2_floor(size_t v)
 	return p;
 }
 
-static int
-tidx_cmp_stem(const void *a, const void *b, void *arg)
-{
-	const struct ix *x = arg;
-
-	return strcmp(str_at(x, x->t[*(const uint32_t *)a].s),
-	    str_at(x, x->t[*(const uint32_t *)b].s));
-}
-
+/* The index being sorted (qsort() has no argument for it). */
 static const struct ix *sort_ix;
 
 static int
 tidx_cmp(const void *a, const void *b)
 {
-	return tidx_cmp_stem(a, b, (void *)sort_ix);
+	return strcmp(str_at(sort_ix, sort_ix->t[*(const uint32_t *)a].s),
+	    str_at(sort_ix, sort_ix->t[*(const uint32_t *)b].s));
 }
 
 static int
@@ -1326,6 +1314,7 @@ widx_cmp(const void *a, const void *b)
 struct groups {
 	size_t		 npost, nposx, nbig;
 	uint32_t	 P;
+	uint32_t	*part;		/* the part of each postings file */
 	char		**post, **posx;	/* file names */
 };
 
@@ -1369,11 +1358,13 @@ plan_groups(struct ix *x, size_t n, struct groups *g)
 		g->P *= 2;
 	g->post = xcalloc(g->npost, sizeof(*g->post));
 	g->posx = xcalloc(g->nposx, sizeof(*g->posx));
+	g->part = xcalloc(g->npost, sizeof(*g->part));
 	for (i = 0, k = ngroups; i < x->nt; i++) {
 		t = &x->t[i];
 		t->hgroup = fnv_chars(str_at(x, t->s), 3) &
 		    (uint32_t)(ngroups - 1);
 		t->group = t->plen > big ? (uint32_t)k++ : t->hgroup;
+		g->part[t->group] = t->hgroup & (g->P - 1);
 	}
 }
 
@@ -1439,20 +1430,8 @@ write_part(struct ix *x, struct ixcache *c, const struct ixref *refs,
 		goto out;
 	}
 	for (i = 0; i < g->npost; i++) {
-		/* Group i's part: its terms' hash group's. */
-		if (i < x->ngroups ? (i & (g->P - 1)) != p : 0)
+		if (g->part[i] != p)
 			continue;
-		if (i >= x->ngroups && g->post[i] != NULL)
-			continue;
-		if (i >= x->ngroups) {
-			size_t	 k;
-
-			for (k = 0; k < x->nt; k++)
-				if (x->t[k].group == i)
-					break;
-			if (k == x->nt || (x->t[k].hgroup & (g->P - 1)) != p)
-				continue;
-		}
 		if (write_terms(x, order, 0, (uint32_t)i, x->post,
 		    &g->post[i]) != 0)
 			goto out;
@@ -1480,6 +1459,7 @@ groups_free(struct groups *g)
 		free(g->posx[i]);
 	free(g->post);
 	free(g->posx);
+	free(g->part);
 }
 
 /* The vocabulary shards; their names go to vnames[0..*nv). */
@@ -1507,7 +1487,7 @@ static int
 write_vocab(struct ix *x, const struct groups *g, char ***vnames,
     size_t *nv, char ***vfirst)
 {
-	struct buf	 b = BUF_INIT, bytes = BUF_INIT;
+	struct buf	 b = BUF_INIT;
 	uint32_t	*order = NULL, *shard = NULL, *local = NULL;
 	uint32_t	*files = NULL, *mark = NULL, *pgroup = NULL;
 	const struct ixtop *tp;
@@ -1626,7 +1606,6 @@ write_vocab(struct ix *x, const struct groups *g, char ***vnames,
 	rc = 0;
 out:
 	buf_free(&b);
-	buf_free(&bytes);
 	free(order);
 	free(shard);
 	free(local);
