@@ -444,6 +444,7 @@ render_one(struct render *ctx, struct report *r, const struct site *s,
 		    "name (reports/<yyyy>/%s.md)", r->id, r->id);
 		goto out;
 	}
+	ctx->md.text = iw != NULL ? ctx->plain : NULL;
 	if (md_render_report(&ctx->md, path, r->body_line, r->body,
 	    r->body_len) != 0)
 		goto out;
@@ -451,7 +452,7 @@ render_one(struct render *ctx, struct report *r, const struct site *s,
 	    ctx->narrative.len, ctx->lessons.data, ctx->lessons.len,
 	    ctx->comments.data, ctx->comments.len) != 0)
 		goto out;
-	if (iw != NULL && ix_doc(iw, r, path, doc) != 0)
+	if (iw != NULL && ix_doc(iw, r, path, ctx->plain, doc) != 0)
 		goto out;
 	rc = 0;
 out:

@@ -354,46 +354,94 @@ settle_ids(struct rjob *j, const char *staging)
 }
 
 /*
- * The search index of the reports that passed (before take_reports()):
- * the cache's table, then search/ in the staging tree.
+ * The search index is written on a thread of its own while the lists and
+ * pages are rendered: it needs only the cache and the configuration.
  */
-static int
-index_phase(struct rjob *j, const struct site *s, const struct gitsrc *src,
-    const char *staging)
-{
+struct ixjob {
+	const struct site *s;
+	struct ixcache	*cache;
 	struct ixref	*refs;
+	size_t		 n;
+	const char	*dir;
+	pthread_t	 thread;
+	int		 running;
+	int		 rc;
 	struct timespec	 t0;
-	char		**names = NULL;
-	size_t		 i, n = 0, nnames = 0, written = 0;
-	int		 rc = -1;
+};
 
-	if (!s->index)
-		return 0;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	refs = xcalloc(j->nfiles + 1, sizeof(*refs));
-	for (i = 0; i < j->nfiles; i++)
-		if (j->ok[i]) {
-			refs[n].id = xstrdup(j->reports[i].id);
-			refs[n].off = j->ixoff[i];
-			refs[n++].len = j->ixlen[i];
-		}
-	if (ix_cache_finish(&j->cache, refs, n, &src->tree, s->opts->sync) !=
-	    0 ||
-	    ix_write(s, &j->cache, refs, n, staging, NULL, &names, &nnames,
-	    &written) != 0)
-		goto out;
-	log_debug("search index: %zu files in %ld ms", written, lap(&t0));
-#ifdef __GLIBC__
-	/* Its big buffers back to the system before the lists. */
-	malloc_trim(0);
-#endif
-	rc = 0;
-out:
+static void *
+ix_thread(void *arg)
+{
+	struct ixjob	*x = arg;
+	char		**names = NULL;
+	size_t		 i, nnames = 0, written = 0;
+
+	x->rc = ix_write(x->s, x->cache, x->refs, x->n, x->dir, NULL,
+	    &names, &nnames, &written);
+	if (x->rc == 0)
+		log_debug("search index: %zu files in %ld ms", written,
+		    lap(&x->t0));
 	for (i = 0; i < nnames; i++)
 		free(names[i]);
 	free(names);
-	ixrefs_free(refs, n);
-	return rc;
+	return NULL;
+}
+
+/*
+ * Starts the search index of the reports that passed (before
+ * take_reports()): the cache's table, then search/ in the staging tree,
+ * on its own thread (or here if there is none).
+ */
+static int
+index_start(struct ixjob *x, struct rjob *j, const struct site *s,
+    const struct gitsrc *src, const char *staging)
+{
+	size_t	 i;
+
+	memset(x, 0, sizeof(*x));
+	if (!s->index)
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &x->t0);
+	x->s = s;
+	x->cache = &j->cache;
+	x->dir = staging;
+	x->refs = xcalloc(j->nfiles + 1, sizeof(*x->refs));
+	for (i = 0; i < j->nfiles; i++)
+		if (j->ok[i]) {
+			x->refs[x->n].id = xstrdup(j->reports[i].id);
+			x->refs[x->n].off = j->ixoff[i];
+			x->refs[x->n++].len = j->ixlen[i];
+		}
+	if (ix_cache_finish(&j->cache, x->refs, x->n, &src->tree,
+	    s->opts->sync) != 0)
+		return -1;
+	if (s->opts->jobs > 1 &&
+	    pthread_create(&x->thread, NULL, ix_thread, x) == 0) {
+		x->running = 1;
+		return 0;
+	}
+	ix_thread(x);
+	return x->rc;
+}
+
+/* Waits for the search index; 0 if it was written. */
+static int
+index_end(struct ixjob *x)
+{
+	if (x->running) {
+		pthread_join(x->thread, NULL);
+		x->running = 0;
+	}
+	if (x->refs != NULL) {
+		ixrefs_free(x->refs, x->n);
+		x->refs = NULL;
+		x->n = 0;
+#ifdef __GLIBC__
+		/* Its big buffers back to the system. */
+		malloc_trim(0);
+#endif
+	}
+	return x->rc;
 }
 
 /* Moves the reports that passed into s, in file order. */
@@ -423,6 +471,7 @@ full_build(struct site *s, const struct gitsrc *src, const git_oid *theme)
 	struct srcfile	*files = NULL;
 	struct outfile	*outs = NULL;
 	struct rjob	 j;
+	struct ixjob	 ixj;
 	struct timespec	 t0;
 	char		 staging[PATH_MAX], path[PATH_MAX];
 	size_t		 nfiles = 0, nouts = 0, i, written;
@@ -430,6 +479,7 @@ full_build(struct site *s, const struct gitsrc *src, const git_oid *theme)
 	int		 rc = -1, list_rc;
 
 	memset(&j, 0, sizeof(j));
+	memset(&ixj, 0, sizeof(ixj));
 	j.cache.fd = -1;
 	staging[0] = '\0';
 	if (outdir_ok(o->outdir) != 0)
@@ -465,7 +515,7 @@ full_build(struct site *s, const struct gitsrc *src, const git_oid *theme)
 		log_warnx("%ld report%s with errors left out", bad,
 		    bad == 1 ? "" : "s");
 	}
-	if (index_phase(&j, s, src, staging) != 0)
+	if (index_start(&ixj, &j, s, src, staging) != 0)
 		goto out;
 	take_reports(s, &j);
 	site_sort(s);
@@ -476,6 +526,8 @@ full_build(struct site *s, const struct gitsrc *src, const git_oid *theme)
 	if (run_outfiles(s, outs, nouts, staging, NULL, NULL, &written) != 0)
 		goto out;
 	log_debug("lists, feeds and pages: %zu in %ld ms", nouts, lap(&t0));
+	if (index_end(&ixj) != 0)
+		goto out;
 	if (write_status(s, staging) != 0)
 		goto out;
 	if (file_path(path, sizeof(path), "%s/static", o->themedir) != 0 ||
@@ -504,6 +556,8 @@ full_build(struct site *s, const struct gitsrc *src, const git_oid *theme)
 	    s->nreports, nouts);
 	rc = bad > 0 || list_rc != 0 ? 1 : 0;
 out:
+	/* The index's thread writes into staging. */
+	(void)index_end(&ixj);
 	if (staging[0] != '\0')
 		file_remove_tree(staging);
 	if (j.reports != NULL && s->reports == NULL)

@@ -93,7 +93,8 @@ static const struct ifacet {
 	{ "weather", TAX_WEATHER, "Weather" },
 };
 #define NFACETS		(sizeof(ifacets) / sizeof(ifacets[0]))
-#define NSINGLE		(NFACETS - 1)
+#define NSINGLE		IX_NSINGLE
+_Static_assert(NFACETS - 1 == IX_NSINGLE, "one multi facet");
 
 static const char b64[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -102,16 +103,24 @@ struct ixwork {
 	struct tokenizer	*tok;
 	const struct tok_syn	*syn;
 	struct toklist		 l;
-	struct buf		 f[TF_MAX];
 	struct buf		 meta;
+	/* The occurrences of one report, grouped by term. */
 	struct occ {
-		const char	*stem;
-		const char	*word;
-		uint32_t	 h;	/* hash of the stem */
+		const char	*word;	/* NULL for a synonym term */
 		uint32_t	 pos;
 		uint8_t		 field, flags;
 	}			*occ;
-	size_t			 nocc, capocc;
+	size_t			 capocc;
+	/* Its terms: a hash table of them, then sorted by hash, stem. */
+	struct grp {
+		const char	*stem;
+		uint32_t	 h;	/* fnv_chars() of the stem */
+		uint32_t	 n;	/* occurrences */
+		uint32_t	 off;	/* the first in occ */
+	}			*grp;
+	uint32_t		*slot;	/* 1 + index in grp, or 0 */
+	uint32_t		*of;	/* each token's group */
+	size_t			 ngrp, capgrp, nslot;
 };
 
 /* Varints of the cache: unsigned LEB128. */
@@ -193,12 +202,9 @@ struct ixwork *
 ix_work_new(const struct tok_syn *syn)
 {
 	struct ixwork	*w = xcalloc(1, sizeof(*w));
-	int		 f;
 
 	w->tok = tok_new();
 	w->syn = syn;
-	for (f = 0; f < TF_MAX; f++)
-		buf_init(&w->f[f]);
 	buf_init(&w->meta);
 	buf_init(&w->l.strs);
 	return w;
@@ -207,31 +213,117 @@ ix_work_new(const struct tok_syn *syn)
 void
 ix_work_free(struct ixwork *w)
 {
-	int	 f;
-
 	if (w == NULL)
 		return;
 	tok_free(w->tok);
 	toklist_free(&w->l);
-	for (f = 0; f < TF_MAX; f++)
-		buf_free(&w->f[f]);
 	buf_free(&w->meta);
 	free(w->occ);
+	free(w->grp);
+	free(w->slot);
+	free(w->of);
 	free(w);
 }
 
 static int
-occ_cmp(const void *a, const void *b)
+field_of(const uint32_t *fend, uint32_t pos)
 {
-	const struct occ *x = a, *y = b;
-	int		 c;
+	int	 f;
+
+	for (f = 0; f < TF_MAX - 1; f++)
+		if (pos < fend[f])
+			break;
+	return f;
+}
+
+static int
+grp_cmp(const void *a, const void *b)
+{
+	const struct grp *x = a, *y = b;
 
 	/* By hash first: most comparisons need no string. */
 	if (x->h != y->h)
 		return x->h < y->h ? -1 : 1;
-	if ((c = strcmp(x->stem, y->stem)) != 0)
-		return c;
-	return x->pos < y->pos ? -1 : x->pos > y->pos;
+	return strcmp(x->stem, y->stem);
+}
+
+/*
+ * Groups the tokens of w->l by stem: w->grp[0..ngrp) sorted by hash and
+ * stem, each with its occurrences in w->occ[off..off + n) in the order
+ * of the list (that is, of position, but for the synonym terms that
+ * tok_syn_apply() appends, which have no positions).
+ */
+static void
+group_terms(struct ixwork *w, const uint32_t *fend)
+{
+	const struct tok *t;
+	struct grp	*g;
+	const char	*stem;
+	uint32_t	 h, i, j, mask, off, *rank;
+	size_t		 k;
+
+	if (w->l.n > w->capocc) {
+		w->capocc = w->l.n;
+		w->occ = xreallocarray(w->occ, w->capocc, sizeof(*w->occ));
+		w->of = xreallocarray(w->of, w->capocc, sizeof(*w->of));
+		w->grp = xreallocarray(w->grp, w->capocc, sizeof(*w->grp));
+	}
+	if (w->nslot < 2 * w->l.n) {
+		for (w->nslot = 64; w->nslot < 2 * w->l.n; w->nslot *= 2)
+			;
+		free(w->slot);
+		w->slot = xcalloc(w->nslot, sizeof(*w->slot));
+	} else
+		memset(w->slot, 0, w->nslot * sizeof(*w->slot));
+	mask = (uint32_t)w->nslot - 1;
+	w->ngrp = 0;
+	for (k = 0; k < w->l.n; k++) {
+		t = &w->l.v[k];
+		stem = tok_stem(&w->l, t);
+		h = fnv_chars(stem, -1);
+		for (j = h & mask; w->slot[j] != 0; j = (j + 1) & mask) {
+			g = &w->grp[w->slot[j] - 1];
+			if (g->h == h && strcmp(g->stem, stem) == 0)
+				break;
+		}
+		if (w->slot[j] == 0) {
+			g = &w->grp[w->ngrp++];
+			g->stem = stem;
+			g->h = h;
+			g->n = 0;
+			g->off = (uint32_t)k;	/* first token, for the rank */
+			w->slot[j] = (uint32_t)w->ngrp;
+		}
+		g->n++;
+		w->of[k] = w->slot[j] - 1;
+	}
+	/*
+	 * Sort the groups, then place each token at its group's next
+	 * place; rank (in the slot table, free now) maps a group's first
+	 * index to its sorted one.
+	 */
+	qsort(w->grp, w->ngrp, sizeof(*w->grp), grp_cmp);
+	rank = w->slot;
+	for (i = 0; i < w->ngrp; i++)
+		rank[w->of[w->grp[i].off]] = i;
+	for (off = 0, i = 0; i < w->ngrp; i++) {
+		w->grp[i].off = off;
+		off += w->grp[i].n;
+	}
+	for (k = 0; k < w->l.n; k++) {
+		struct occ	*o;
+
+		t = &w->l.v[k];
+		g = &w->grp[rank[w->of[k]]];
+		o = &w->occ[g->off++];
+		o->word = (t->flags & TOK_SYN) ? NULL : tok_word(&w->l, t);
+		o->pos = t->pos;
+		o->field = (uint8_t)field_of(fend, t->pos);
+		o->flags = (t->flags & TOK_SYN) ? IT_SYN :
+		    (t->flags & TOK_STOP) ? IT_STOP : 0;
+	}
+	for (i = 0; i < w->ngrp; i++)
+		w->grp[i].off -= w->grp[i].n;
 }
 
 /*
@@ -284,17 +376,6 @@ lead_text(struct buf *out, const struct buf *t)
 	buf_free(&s);
 }
 
-static int
-field_of(const uint32_t *fend, uint32_t pos)
-{
-	int	 f;
-
-	for (f = 0; f < TF_MAX - 1; f++)
-		if (pos < fend[f])
-			break;
-	return f;
-}
-
 static void
 meta_json(struct buf *b, const struct report *r, const struct buf *narr)
 {
@@ -323,64 +404,48 @@ meta_json(struct buf *b, const struct report *r, const struct buf *narr)
 
 int
 ix_doc(struct ixwork *w, const struct report *r, const char *path,
-    struct buf *out)
+    const struct buf text[MD_PARTS], struct buf *out)
 {
 	int	 single[NSINGLE] = { r->incident_type, r->loss, r->agency,
 		    r->region, r->time_of_day, r->lighting, r->weather };
+	const char *ftext[TF_MAX];
+	size_t	 flen_b[TF_MAX];
 	uint32_t fend[TF_MAX], flen[TF_MAX] = { 0 };
-	size_t	 i, k, e, nterms = 0, ntpos, nforms;
-	const struct tok *t;
-	struct occ	*o;
+	const char *forms[FORMS_MAX];
+	size_t	 i, k, a, b, ntpos, nforms;
+	const struct grp *g;
+	const struct occ *o;
 	double	 wtf;
 	long	 imp;
 	int	 f, m, flags;
 	uint8_t	 month[2];
 
+	ftext[TF_TITLE] = r->title != NULL ? r->title : "";
+	ftext[TF_SUMMARY] = r->summary != NULL ? r->summary : "";
+	ftext[TF_NARRATIVE] = text[0].data != NULL ? text[0].data : "";
+	ftext[TF_LESSONS] = text[1].data != NULL ? text[1].data : "";
+	ftext[TF_COMMENTS] = text[2].data != NULL ? text[2].data : "";
+	flen_b[TF_TITLE] = strlen(ftext[TF_TITLE]);
+	flen_b[TF_SUMMARY] = strlen(ftext[TF_SUMMARY]);
+	flen_b[TF_NARRATIVE] = text[0].len;
+	flen_b[TF_LESSONS] = text[1].len;
+	flen_b[TF_COMMENTS] = text[2].len;
+
 	buf_reset(out);
 	toklist_reset(&w->l);
-	for (f = 0; f < TF_MAX; f++)
-		buf_reset(&w->f[f]);
-	if (tok_report_text(w->f, path, r) != 0)
-		return -1;
 	for (f = 0; f < TF_MAX; f++) {
 		if (f > 0)
 			w->l.npos += IX_GAP;
 		k = w->l.n;
-		if (tok_text(&w->l, w->tok, path, w->f[f].data != NULL ?
-		    w->f[f].data : "", w->f[f].len) != 0)
+		if (tok_text(&w->l, w->tok, path, ftext[f], flen_b[f]) != 0)
 			return -1;
 		flen[f] = (uint32_t)(w->l.n - k);
 		fend[f] = w->l.npos;
 	}
-	meta_json(&w->meta, r, &w->f[TF_NARRATIVE]);
+	meta_json(&w->meta, r, &text[0]);
 	if (w->syn != NULL)
 		tok_syn_apply(w->syn, &w->l);
-
-	/* Occurrences sorted by stem, then position. */
-	w->nocc = 0;
-	if (w->l.n > w->capocc) {
-		w->capocc = w->l.n;
-		w->occ = xreallocarray(w->occ, w->capocc, sizeof(*w->occ));
-	}
-	for (i = 0; i < w->l.n; i++) {
-		t = &w->l.v[i];
-		o = &w->occ[w->nocc++];
-		o->stem = tok_stem(&w->l, t);
-		o->h = fnv_chars(o->stem, -1);
-		o->word = (t->flags & TOK_SYN) ? NULL : tok_word(&w->l, t);
-		o->pos = t->pos;
-		o->field = (uint8_t)field_of(fend, t->pos);
-		o->flags = (t->flags & TOK_SYN) ? IT_SYN :
-		    (t->flags & TOK_STOP) ? IT_STOP : 0;
-	}
-	qsort(w->occ, w->nocc, sizeof(*w->occ), occ_cmp);
-	for (i = 0; i < w->nocc; i = e) {
-		for (e = i + 1; e < w->nocc &&
-		    w->occ[e].h == w->occ[i].h &&
-		    strcmp(w->occ[e].stem, w->occ[i].stem) == 0; e++)
-			;
-		nterms++;
-	}
+	group_terms(w, fend);
 
 	m = (r->event_year - 1900) * 12 + r->event_month - 1;
 	if (m < 0 || m > 4095)
@@ -396,23 +461,22 @@ ix_doc(struct ixwork *w, const struct report *r, const char *path,
 		buf_addch(out, r->factors[k] & 0xff);
 	put_vu(out, w->meta.len);
 	buf_add(out, w->meta.data, w->meta.len);
-	put_vu(out, nterms);
-	for (i = 0; i < w->nocc; i = e) {
+	put_vu(out, w->ngrp);
+	for (i = 0; i < w->ngrp; i++) {
 		double	 tf[TF_MAX] = { 0 };
 
+		g = &w->grp[i];
+		o = &w->occ[g->off];
 		/*
 		 * A stem is a stop word's here if all its words are: then
 		 * it has no positions (phrases skip stop words).
 		 */
 		flags = IT_STOP;
-		for (e = i; e < w->nocc &&
-		    w->occ[e].h == w->occ[i].h &&
-		    strcmp(w->occ[e].stem, w->occ[i].stem) == 0; e++) {
-			tf[w->occ[e].field]++;
-			if (w->occ[e].flags & IT_SYN)
+		for (a = 0; a < g->n; a++) {
+			tf[o[a].field]++;
+			if (o[a].flags & IT_SYN)
 				flags = IT_SYN;
-			else if (!(w->occ[e].flags & IT_STOP) &&
-			    flags == IT_STOP)
+			else if (!(o[a].flags & IT_STOP) && flags == IT_STOP)
 				flags = 0;
 		}
 		wtf = 0;
@@ -426,7 +490,7 @@ ix_doc(struct ixwork *w, const struct report *r, const char *path,
 			imp = 1;
 		if (imp > 63)
 			imp = 63;
-		buf_addstr(out, w->occ[i].stem);
+		buf_addstr(out, g->stem);
 		buf_addch(out, '\0');
 		k = out->len;
 		buf_addch(out, flags);
@@ -437,36 +501,31 @@ ix_doc(struct ixwork *w, const struct report *r, const char *path,
 		 */
 		buf_addch(out, 0);
 		nforms = 0;
-		for (size_t a = i; a < e && nforms < FORMS_MAX; a++) {
-			size_t	 b;
-
-			if (w->occ[a].word == NULL)
+		for (a = 0; a < g->n && nforms < FORMS_MAX; a++) {
+			if (o[a].word == NULL)
 				continue;
-			if (strcmp(w->occ[a].word, w->occ[i].stem) == 0) {
+			if (strcmp(o[a].word, g->stem) == 0) {
 				out->data[k] |= IT_SELF;
 				continue;
 			}
-			for (b = i; b < a; b++)
-				if (w->occ[b].word != NULL &&
-				    strcmp(w->occ[b].word,
-				    w->occ[a].word) == 0)
+			for (b = 0; b < nforms; b++)
+				if (strcmp(forms[b], o[a].word) == 0)
 					break;
-			if (b < a)
+			if (b < nforms)
 				continue;
-			buf_addstr(out, w->occ[a].word);
+			forms[nforms++] = o[a].word;
+			buf_addstr(out, o[a].word);
 			buf_addch(out, '\0');
-			nforms++;
 		}
 		out->data[k + 2] = (char)nforms;
 		if (flags & (IT_STOP | IT_SYN)) {
 			buf_addch(out, 0);
 			continue;
 		}
-		ntpos = e - i > IX_POS_MAX ? IX_POS_MAX : e - i;
+		ntpos = g->n > IX_POS_MAX ? IX_POS_MAX : g->n;
 		buf_addch(out, (int)ntpos);
 		for (k = 0; k < ntpos; k++)
-			put_vu(out, k == 0 ? w->occ[i].pos :
-			    w->occ[i + k].pos - w->occ[i + k - 1].pos);
+			put_vu(out, k == 0 ? o[0].pos : o[k].pos - o[k - 1].pos);
 	}
 	if (out->len > IX_DOC_MAX) {
 		log_warnx("%s: too much text for the search index", path);
@@ -984,53 +1043,41 @@ doc_read(struct ix *x, struct ixcache *c, const struct ixref *r)
 	return 0;
 }
 
-/* Walks the terms of a document. */
-struct dterm {
-	const char	*stem;
-	uint8_t		 flags, impact, nforms, npos;
-	const char	*forms;
-	const unsigned char *pos;
-};
-
-static int
-doc_terms(const struct buf *d, const unsigned char **p,
-    const unsigned char **end, uint64_t *nterms, int *month,
-    int *single, int *factors, int *nfactors, const char **meta,
-    size_t *metalen)
+int
+ix_doc_open(struct ixdoc *d, const void *data, size_t len)
 {
-	const unsigned char *q = (const unsigned char *)d->data;
-	const unsigned char *e = q + d->len;
+	const unsigned char *q = data;
+	const unsigned char *e = q + len;
 	uint64_t	 ml;
 	size_t		 k;
 
-	if (d->len < 2 + NSINGLE + 1)
+	if (len < 2 + IX_NSINGLE + 1)
 		return -1;
-	*month = q[0] | q[1] << 8;
+	d->month = q[0] | q[1] << 8;
 	q += 2;
-	for (k = 0; k < NSINGLE; k++)
-		single[k] = (int)*q++ - 1;
-	*nfactors = *q++;
-	if (*nfactors > REPORT_FACTORS_MAX || e - q < *nfactors)
+	for (k = 0; k < IX_NSINGLE; k++)
+		d->single[k] = (int)*q++ - 1;
+	d->nfactors = *q++;
+	if (d->nfactors > REPORT_FACTORS_MAX || e - q < d->nfactors)
 		return -1;
-	for (k = 0; k < (size_t)*nfactors; k++)
-		factors[k] = *q++;
+	for (k = 0; k < (size_t)d->nfactors; k++)
+		d->factors[k] = *q++;
 	if (get_vu(&q, e, &ml) == -1 || ml > (uint64_t)(e - q))
 		return -1;
-	*meta = (const char *)q;
-	*metalen = ml;
+	d->meta = (const char *)q;
+	d->metalen = ml;
 	q += ml;
-	if (get_vu(&q, e, nterms) == -1)
+	if (get_vu(&q, e, &d->nterms) == -1)
 		return -1;
-	*p = q;
-	*end = e;
+	d->p = q;
+	d->end = e;
 	return 0;
 }
 
-static int
-dterm_next(const unsigned char **p, const unsigned char *end,
-    struct dterm *t)
+int
+ix_doc_term(struct ixdoc *d, struct ixdterm *t)
 {
-	const unsigned char *q = *p;
+	const unsigned char *q = d->p, *end = d->end;
 	const void	*z;
 	uint64_t	 v;
 	size_t		 k;
@@ -1057,8 +1104,14 @@ dterm_next(const unsigned char **p, const unsigned char *end,
 	for (k = 0; k < t->npos; k++)
 		if (get_vu(&q, end, &v) == -1)
 			return -1;
-	*p = q;
+	d->p = q;
 	return 0;
+}
+
+int
+ix_doc_pos(const unsigned char **p, const unsigned char *end, uint64_t *v)
+{
+	return get_vu(p, end, v);
 }
 
 static void
@@ -1103,36 +1156,34 @@ static int
 pass_count(struct ix *x, struct ixcache *c, const struct ixref *refs,
     size_t n)
 {
-	const unsigned char *p, *end;
-	struct dterm	 d;
+	struct ixdoc	 dd;
+	struct ixdterm	 d;
 	struct ixterm	*t;
-	const char	*meta, *f;
-	uint64_t	 nterms, k, v;
-	size_t		 i, metalen, j;
-	int		 month, single[NSINGLE], factors[REPORT_FACTORS_MAX];
-	int		 nf, y;
+	const char	*f;
+	uint64_t	 k, v;
+	size_t		 i, j;
+	int		 y;
 	const unsigned char *q;
 
 	for (i = 0; i < n; i++) {
 		if (doc_read(x, c, &refs[i]) != 0)
 			return -1;
-		if (doc_terms(&x->doc, &p, &end, &nterms, &month, single,
-		    factors, &nf, &meta, &metalen) != 0)
+		if (ix_doc_open(&dd, x->doc.data, x->doc.len) != 0)
 			goto bad;
-		buf_addch(&x->months, b64[(month >> 6) & 63]);
-		buf_addch(&x->months, b64[month & 63]);
-		y = 1900 + month / 12;
+		buf_addch(&x->months, b64[(dd.month >> 6) & 63]);
+		buf_addch(&x->months, b64[dd.month & 63]);
+		y = 1900 + dd.month / 12;
 		if (i == 0 || y < x->ymin)
 			x->ymin = y;
 		if (i == 0 || y > x->ymax)
 			x->ymax = y;
-		col_add(x, single, factors, nf);
+		col_add(x, dd.single, dd.factors, dd.nfactors);
 		buf_addstr(&x->chunk, x->chunk.len == 0 ? "[" : ",\n");
-		buf_add(&x->chunk, meta, metalen);
+		buf_add(&x->chunk, dd.meta, dd.metalen);
 		if ((i + 1) % IX_CHUNK == 0 && chunk_flush(x) != 0)
 			return -1;
-		for (k = 0; k < nterms; k++) {
-			if (dterm_next(&p, end, &d) != 0)
+		for (k = 0; k < dd.nterms; k++) {
+			if (ix_doc_term(&dd, &d) != 0)
 				goto bad;
 			t = term_get(x, d.stem);
 			t->flags |= d.flags;
@@ -1145,7 +1196,7 @@ pass_count(struct ix *x, struct ixcache *c, const struct ixref *refs,
 				t->xlen += b64_vlen(d.npos);
 				q = d.pos;
 				for (j = 0; j < d.npos; j++) {
-					(void)get_vu(&q, end, &v);
+					(void)get_vu(&q, dd.end, &v);
 					t->xlen += b64_vlen(v);
 				}
 			}
@@ -1178,15 +1229,13 @@ static int
 pass_fill(struct ix *x, struct ixcache *c, const struct ixref *refs,
     size_t n, uint32_t p, uint32_t P)
 {
-	const unsigned char *pp, *end, *q;
-	struct dterm	 d;
+	const unsigned char *q;
+	struct ixdoc	 dd;
+	struct ixdterm	 d;
 	struct ixterm	*t;
 	struct ixtop	*tp;
-	const char	*meta;
-	uint64_t	 nterms, k, v;
-	size_t		 i, metalen, j, r;
-	int		 month, single[NSINGLE], factors[REPORT_FACTORS_MAX];
-	int		 nf;
+	uint64_t	 k, v;
+	size_t		 i, j, r;
 	char		*o;
 
 	for (i = 0; i < x->nt; i++)
@@ -1194,11 +1243,10 @@ pass_fill(struct ix *x, struct ixcache *c, const struct ixref *refs,
 	for (i = 0; i < n; i++) {
 		if (doc_read(x, c, &refs[i]) != 0)
 			return -1;
-		if (doc_terms(&x->doc, &pp, &end, &nterms, &month, single,
-		    factors, &nf, &meta, &metalen) != 0)
+		if (ix_doc_open(&dd, x->doc.data, x->doc.len) != 0)
 			return -1;
-		for (k = 0; k < nterms; k++) {
-			if (dterm_next(&pp, end, &d) != 0)
+		for (k = 0; k < dd.nterms; k++) {
+			if (ix_doc_term(&dd, &d) != 0)
 				return -1;
 			/* Other parts' terms: no lookup needed. */
 			if ((fnv_chars(d.stem, 3) & (x->ngroups - 1) &
@@ -1230,7 +1278,7 @@ pass_fill(struct ix *x, struct ixcache *c, const struct ixref *refs,
 			o = b64_put(o, d.npos);
 			q = d.pos;
 			for (j = 0; j < d.npos; j++) {
-				(void)get_vu(&q, end, &v);
+				(void)get_vu(&q, dd.end, &v);
 				o = b64_put(o, v);
 			}
 			t->xfill = (uint64_t)(o - x->posx) - t->xoff;

@@ -43,6 +43,8 @@
 #include <git2.h>
 
 #include "buf.h"
+#include "md.h"
+#include "report.h"
 
 struct publish;
 struct report;
@@ -63,12 +65,42 @@ struct ixwork;
 struct ixwork	*ix_work_new(const struct tok_syn *);
 void		 ix_work_free(struct ixwork *);
 /*
- * Makes r's document (r->body must still be there) into *out, reset
- * first.  Returns 0, or -1 if the body cannot be read as Markdown (the
- * page's renderer has already refused it then).
+ * Makes r's document into *out, reset first, from its title, summary
+ * and text, the plain text of its body's parts (struct md_report's
+ * text).  Returns 0, or -1 if the text is too long (logged).
  */
 int		 ix_doc(struct ixwork *, const struct report *r,
-		    const char *path, struct buf *out);
+		    const char *path, const struct buf text[MD_PARTS],
+		    struct buf *out);
+
+/*
+ * Reading a document back (index.c describes the format): ix_doc_open()
+ * reads its head, then ix_doc_term() each of its nterms terms.  Both
+ * return 0, or -1 if the bytes are not a whole document: every pointer
+ * they give points inside it, and each string ends inside it.
+ */
+#define IX_NSINGLE	7	/* facets with one value */
+struct ixdoc {
+	int		 month;		/* (year - 1900) * 12 + month - 1 */
+	int		 single[IX_NSINGLE];	/* -1: none */
+	int		 factors[REPORT_FACTORS_MAX];
+	int		 nfactors;
+	const char	*meta;		/* the metadata JSON, metalen bytes */
+	size_t		 metalen;
+	uint64_t	 nterms;
+	const unsigned char *p, *end;	/* the terms not read yet */
+};
+struct ixdterm {
+	const char	*stem;
+	uint8_t		 flags, impact, nforms, npos;
+	const char	*forms;		/* nforms strings, each NUL-ended */
+	const unsigned char *pos;	/* npos numbers for ix_doc_pos() */
+};
+int	ix_doc_open(struct ixdoc *, const void *data, size_t len);
+int	ix_doc_term(struct ixdoc *, struct ixdterm *);
+/* Reads a position number at *p (before end): 0, or -1. */
+int	ix_doc_pos(const unsigned char **p, const unsigned char *end,
+	    uint64_t *v);
 
 /* Where each report's document is in the cache file. */
 struct ixref {

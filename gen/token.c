@@ -17,8 +17,8 @@
 /*
  * The search index's text pipeline (see token.h): a folding tokenizer
  * over hostile UTF-8, Snowball English stems and stop words, synonym
- * groups compiled to stem keys, and a report's plain text per field
- * through cmark's AST.
+ * groups compiled to stem keys.  A report's plain text comes from
+ * lib/md.c (struct md_report's text), made with its page.
  */
 
 #include <assert.h>
@@ -27,19 +27,14 @@
 #include <string.h>
 #include <strings.h>
 
-#include <cmark.h>
 #include <libstemmer.h>
 
 #include "buf.h"
 #include "config.h"
 #include "log.h"
-#include "md.h"
 #include "nm.h"
-#include "report.h"
 #include "token.h"
 #include "utf8.h"
-
-#define MD_OPTS	(CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8)
 
 /* What a code point is to the tokenizer. */
 enum cls {
@@ -101,7 +96,6 @@ static int	 key_cmp(const void *, const void *);
 static int	 key_of(struct buf *, const struct toklist *, size_t, size_t);
 static const char *match_at(const struct tok_syn *, const struct toklist *,
 		    size_t, size_t *, struct buf *);
-static void	 block_text(struct buf *, cmark_node *);
 
 /*
  * Snowball's English stop list (snowball.tartarus.org, english/stop.txt)
@@ -182,11 +176,6 @@ const struct tok_field_info tok_fields[TF_MAX] = {
 	{ "narrative", 1 },
 	{ "lessons", 2 },
 	{ "comments", 1 },
-};
-
-/* The Markdown sections, as lib/md.c names them. */
-static const char *const sec_names[] = {
-	"Lessons learned", "Reviewer comments",
 };
 
 static enum cls
@@ -753,93 +742,4 @@ tok_syn_apply(const struct tok_syn *s, struct toklist *l)
 		push(l, &k);
 	}
 	buf_free(&key);
-}
-
-/*
- * Appends the text of the block n (a top-level node of the body) to b,
- * with a newline after each block inside it.
- */
-static void
-block_text(struct buf *b, cmark_node *n)
-{
-	cmark_iter	*it;
-	cmark_node	*c;
-	cmark_event_type ev;
-	const char	*lit;
-
-	it = cmark_iter_new(n);
-	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-		c = cmark_iter_get_node(it);
-		switch (cmark_node_get_type(c)) {
-		case CMARK_NODE_TEXT:
-		case CMARK_NODE_CODE:
-			if ((lit = cmark_node_get_literal(c)) != NULL)
-				buf_addstr(b, lit);
-			break;
-		case CMARK_NODE_CODE_BLOCK:
-			if ((lit = cmark_node_get_literal(c)) != NULL)
-				buf_addstr(b, lit);
-			buf_addch(b, '\n');
-			break;
-		case CMARK_NODE_SOFTBREAK:
-		case CMARK_NODE_LINEBREAK:
-			buf_addch(b, ' ');
-			break;
-		case CMARK_NODE_PARAGRAPH:
-		case CMARK_NODE_HEADING:
-		case CMARK_NODE_ITEM:
-		case CMARK_NODE_THEMATIC_BREAK:
-			if (ev == CMARK_EVENT_EXIT ||
-			    cmark_node_get_type(c) ==
-			    CMARK_NODE_THEMATIC_BREAK)
-				buf_addch(b, '\n');
-			break;
-		default:
-			/* Raw HTML, and the URLs of links and images. */
-			break;
-		}
-	}
-	cmark_iter_free(it);
-}
-
-int
-tok_report_text(struct buf out[TF_MAX], const char *path,
-    const struct report *r)
-{
-	cmark_node	*doc, *n;
-	struct buf	 h = BUF_INIT;
-	size_t		 s;
-	int		 field = TF_NARRATIVE;
-
-	if (r->title != NULL)
-		buf_addstr(&out[TF_TITLE], r->title);
-	if (r->summary != NULL)
-		buf_addstr(&out[TF_SUMMARY], r->summary);
-	if (md_check(path, r->body_line, r->body, r->body_len) == -1)
-		return -1;
-	if ((doc = cmark_parse_document(r->body, r->body_len, MD_OPTS)) ==
-	    NULL)
-		fatalx("cmark_parse_document: out of memory");
-	for (n = cmark_node_first_child(doc); n != NULL;
-	    n = cmark_node_next(n)) {
-		if (cmark_node_get_type(n) == CMARK_NODE_HEADING &&
-		    cmark_node_get_heading_level(n) == 2) {
-			buf_reset(&h);
-			block_text(&h, n);
-			while (h.len > 0 && (h.data[h.len - 1] == '\n' ||
-			    h.data[h.len - 1] == ' '))
-				buf_truncate(&h, h.len - 1);
-			for (s = 0; s < NM_NELEM(sec_names); s++)
-				if (strcasecmp(h.data, sec_names[s]) == 0)
-					break;
-			if (s < NM_NELEM(sec_names)) {
-				field = s == 0 ? TF_LESSONS : TF_COMMENTS;
-				continue;
-			}
-		}
-		block_text(&out[field], n);
-	}
-	cmark_node_free(doc);
-	buf_free(&h);
-	return 0;
 }

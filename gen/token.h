@@ -30,7 +30,6 @@
 #include "buf.h"
 
 struct config;
-struct report;
 
 /*
  * Words.  tok_text() reads text as UTF-8 and cuts it into words, each
@@ -188,8 +187,9 @@ void			 tok_syn_apply(const struct tok_syn *,
 			    struct toklist *l);
 
 /*
- * A report's text for indexing, one plain-text buffer per field, and the
- * weight of each field's terms (title highest).
+ * The fields of a report's text for indexing (title, summary, and the
+ * three parts of struct md_report's text), and the weight of each
+ * field's terms (title highest).
  */
 enum tok_field {
 	TF_TITLE,
@@ -207,17 +207,5 @@ struct tok_field_info {
 
 /* Name and weight of each field: the one table of weights. */
 extern const struct tok_field_info tok_fields[TF_MAX];
-
-/*
- * Appends the plain text of r's fields to out[TF_*]: title and summary
- * as they are; the body md_check()ed (lib/md.h), parsed by cmark and cut
- * at its "## Lessons learned" and "## Reviewer comments" headings (as
- * md_render_report() does), keeping the text of text, code, code block,
- * link and image-description nodes and of other headings, a space for a
- * line break and a newline after each block; never a URL, and no raw
- * HTML.  Returns 0, or -1 if md_check() refused the body (it logged).
- */
-int			 tok_report_text(struct buf out[TF_MAX],
-			    const char *path, const struct report *r);
 
 #endif /* NM_TOKEN_H */

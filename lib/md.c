@@ -35,6 +35,7 @@
 #define MD_OPTS	(CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8)
 
 enum section { SEC_NARRATIVE, SEC_LESSONS, SEC_COMMENTS, SEC_MAX };
+_Static_assert(SEC_MAX == MD_PARTS, "the parts of struct md_report");
 
 static const char *const sec_names[SEC_MAX] = {
 	"", "Lessons learned", "Reviewer comments",
@@ -182,6 +183,53 @@ node_text(struct buf *b, cmark_node *n)
 	}
 }
 
+/*
+ * Appends the plain text of n and the nodes under it to b, with a
+ * newline after each block (struct md_report's text).
+ */
+static void
+block_text(struct buf *b, cmark_node *n)
+{
+	cmark_iter	*it;
+	cmark_node	*c;
+	cmark_event_type ev;
+	const char	*lit;
+
+	it = cmark_iter_new(n);
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		c = cmark_iter_get_node(it);
+		switch (cmark_node_get_type(c)) {
+		case CMARK_NODE_TEXT:
+		case CMARK_NODE_CODE:
+			if ((lit = cmark_node_get_literal(c)) != NULL)
+				buf_addstr(b, lit);
+			break;
+		case CMARK_NODE_CODE_BLOCK:
+			if ((lit = cmark_node_get_literal(c)) != NULL)
+				buf_addstr(b, lit);
+			buf_addch(b, '\n');
+			break;
+		case CMARK_NODE_SOFTBREAK:
+		case CMARK_NODE_LINEBREAK:
+			buf_addch(b, ' ');
+			break;
+		case CMARK_NODE_PARAGRAPH:
+		case CMARK_NODE_HEADING:
+		case CMARK_NODE_ITEM:
+		case CMARK_NODE_THEMATIC_BREAK:
+			if (ev == CMARK_EVENT_EXIT ||
+			    cmark_node_get_type(c) ==
+			    CMARK_NODE_THEMATIC_BREAK)
+				buf_addch(b, '\n');
+			break;
+		default:
+			/* Raw HTML, and the URLs of links and images. */
+			break;
+		}
+	}
+	cmark_iter_free(it);
+}
+
 /* Checks images and links everywhere under doc; returns error count. */
 static int
 sanitize(cmark_node *doc, const char *path, unsigned long line0)
@@ -304,6 +352,9 @@ md_render_report(struct md_report *out, const char *path,
 	}
 	if (errors)
 		goto out;
+	if (out->text != NULL)
+		for (i = 0; i < SEC_MAX; i++)
+			block_text(&out->text[i], part[i]);
 	render(out->narrative, part[SEC_NARRATIVE]);
 	render(out->lessons, part[SEC_LESSONS]);
 	if (nchild[SEC_COMMENTS] > 0)

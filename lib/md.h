@@ -39,10 +39,20 @@ struct buf;
  * The report body split at its "## Lessons learned" and
  * "## Reviewer comments" headings, rendered to HTML (headings dropped).
  */
+#define MD_PARTS	3	/* narrative, lessons, comments */
+
 struct md_report {
 	struct buf	*narrative;
 	struct buf	*lessons;
 	struct buf	*comments;	/* left empty when there are none */
+	/*
+	 * NULL, or MD_PARTS buffers that get the plain text of the three
+	 * parts (for the search index): the text of text, code, code
+	 * block, link and image-description nodes and of headings, a
+	 * space for a line break and a newline after each block; never a
+	 * URL, and no raw HTML.
+	 */
+	struct buf	*text;
 };
 
 /*

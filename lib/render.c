@@ -29,12 +29,16 @@
 void
 render_init(struct render *r, struct arena *arena)
 {
+	int	 i;
+
 	memset(r, 0, sizeof(*r));
 	buf_init(&r->text);
 	buf_init(&r->narrative);
 	buf_init(&r->lessons);
 	buf_init(&r->comments);
 	buf_init(&r->page);
+	for (i = 0; i < MD_PARTS; i++)
+		buf_init(&r->plain[i]);
 	r->md.narrative = &r->narrative;
 	r->md.lessons = &r->lessons;
 	r->md.comments = &r->comments;
@@ -44,20 +48,28 @@ render_init(struct render *r, struct arena *arena)
 void
 render_reset(struct render *r)
 {
+	int	 i;
+
 	buf_reset(&r->text);
 	buf_reset(&r->narrative);
 	buf_reset(&r->lessons);
 	buf_reset(&r->comments);
 	buf_reset(&r->page);
+	for (i = 0; i < MD_PARTS; i++)
+		buf_reset(&r->plain[i]);
 }
 
 void
 render_free(struct render *r)
 {
+	int	 i;
+
 	buf_free(&r->text);
 	buf_free(&r->narrative);
 	buf_free(&r->lessons);
 	buf_free(&r->comments);
 	buf_free(&r->page);
+	for (i = 0; i < MD_PARTS; i++)
+		buf_free(&r->plain[i]);
 	memset(r, 0, sizeof(*r));
 }

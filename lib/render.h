@@ -34,13 +34,15 @@ struct render {
 	struct buf	 narrative;	/* the body's parts as HTML */
 	struct buf	 lessons;
 	struct buf	 comments;
+	struct buf	 plain[MD_PARTS];	/* their text, if md.text */
 	struct md_report md;		/* points at the three above */
 	struct buf	 page;		/* the HTML of the page */
 	struct arena	*arena;		/* template values, or NULL */
 };
 
 /*
- * Sets up every buffer empty.  arena (gen: arena_new(); NULL where no
+ * Sets up every buffer empty; md.text is NULL (set it to plain to have
+ * the parts' text too).  arena (gen: arena_new(); NULL where no
  * page is rendered) is borrowed: the caller frees it after
  * render_free(), which lib/ cannot do as the arena lives in gen/tmpl.c.
  */

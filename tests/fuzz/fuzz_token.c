@@ -16,8 +16,8 @@
 
 /*
  * Fuzz target for the search tokenizer, gen/token.c: tok_text() with
- * the synonym groups applied, and tok_report_text() on the input as a
- * report body.  Besides not crashing, it checks what the index writer
+ * the synonym groups applied, and on the plain text of the input as a
+ * report body (md_render_report()'s text, what the index tokenizes).  Besides not crashing, it checks what the index writer
  * relies on: words 1 to TOK_WORD_MAX bytes of valid UTF-8 without
  * spaces, consecutive positions, spans inside the input.
  */
@@ -28,6 +28,7 @@
 
 #include "buf.h"
 #include "config.h"
+#include "md.h"
 #include "report.h"
 #include "token.h"
 #include "utf8.h"
@@ -71,8 +72,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct tok_syn	*syn;
 	static struct config	 cfg;
 	struct toklist		 l = TOKLIST_INIT;
-	struct buf		 out[TF_MAX];
-	struct report		 r;
+	struct buf		 text[MD_PARTS], html[MD_PARTS];
+	struct md_report	 md;
 	size_t			 i, nw;
 	int			 f;
 
@@ -106,23 +107,25 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 
 	/* The input as a report body. */
-	memset(&r, 0, sizeof(r));
-	r.title = "t";
-	r.summary = "s";
-	r.body = (const char *)data;
-	r.body_len = size;
-	r.body_line = 1;
-	for (f = 0; f < TF_MAX; f++)
-		buf_init(&out[f]);
-	if (tok_report_text(out, "fuzz", &r) == 0)
-		for (f = 0; f < TF_MAX; f++) {
+	for (f = 0; f < MD_PARTS; f++) {
+		buf_init(&text[f]);
+		buf_init(&html[f]);
+	}
+	md.narrative = &html[0];
+	md.lessons = &html[1];
+	md.comments = &html[2];
+	md.text = text;
+	if (md_render_report(&md, "fuzz", 1, (const char *)data, size) == 0)
+		for (f = 0; f < MD_PARTS; f++) {
 			toklist_reset(&l);
-			if (tok_text(&l, t, "fuzz", out[f].data,
-			    out[f].len) != 0)
+			if (tok_text(&l, t, "fuzz", text[f].data != NULL ?
+			    text[f].data : "", text[f].len) != 0)
 				abort();
 		}
-	for (f = 0; f < TF_MAX; f++)
-		buf_free(&out[f]);
+	for (f = 0; f < MD_PARTS; f++) {
+		buf_free(&text[f]);
+		buf_free(&html[f]);
+	}
 out:
 	toklist_free(&l);
 	return 0;

@@ -415,84 +415,15 @@ test_hostile(void)
 	toklist_free(&l);
 }
 
+/* The field weights: title highest. */
 static void
-test_report_text(void)
+test_fields(void)
 {
-	static const char body[] =
-	    "We saw [the suspect](https://evil.example/track) run.\n"
-	    "Then `code words` and <b>bold</b> text.\n"
-	    "\n"
-	    "<script>alert(1)</script>\n"
-	    "\n"
-	    "![alt words](img/a.png)\n"
-	    "\n"
-	    "    indented code\n"
-	    "\n"
-	    "### Aside\n"
-	    "\n"
-	    "- item one\n"
-	    "- item two\n"
-	    "\n"
-	    "## lessons LEARNED\n"
-	    "\n"
-	    "Wait for *cover*.\n"
-	    "\n"
-	    "## Reviewer comments\n"
-	    "\n"
-	    "Good.\n";
-	struct report	 r;
-	struct buf	 out[TF_MAX];
-	const char	*err;
-	int		 i;
+	int	 i;
 
-	memset(&r, 0, sizeof(r));
-	r.title = "A Title";
-	r.summary = "The summary.";
-	r.body = body;
-	r.body_len = sizeof(body) - 1;
-	r.body_line = 10;
-	for (i = 0; i < TF_MAX; i++)
-		buf_init(&out[i]);
-	INT_EQ(tok_report_text(out, "r.md", &r), 0);
-	STR_EQ(out[TF_TITLE].data, "A Title");
-	STR_EQ(out[TF_SUMMARY].data, "The summary.");
-	STR_EQ(out[TF_NARRATIVE].data,
-	    "We saw the suspect run. Then code words and bold text.\n"
-	    "alt words\n"
-	    "indented code\n\n"
-	    "Aside\n"
-	    "item one\n\n"
-	    "item two\n\n");
-	STR_EQ(out[TF_LESSONS].data, "Wait for cover.\n");
-	STR_EQ(out[TF_COMMENTS].data, "Good.\n");
-	OK(strstr(out[TF_NARRATIVE].data, "evil") == NULL);
-	OK(strstr(out[TF_NARRATIVE].data, "alert") == NULL);
-	OK(strstr(out[TF_NARRATIVE].data, "<") == NULL);
-	OK(strstr(out[TF_NARRATIVE].data, "png") == NULL);
-	for (i = 0; i < TF_MAX; i++)
-		buf_free(&out[i]);
-
-	/* The weights: title highest. */
 	for (i = 1; i < TF_MAX; i++)
 		OK(tok_fields[TF_TITLE].weight > tok_fields[i].weight);
 	STR_EQ(tok_fields[TF_LESSONS].name, "lessons");
-
-	/* md_check()'s caps hold: a body it refuses is an error. */
-	{
-		static char deep[200];
-
-		memset(deep, '>', sizeof(deep) - 1);
-		r.body = deep;
-		r.body_len = sizeof(deep) - 1;
-		for (i = 0; i < TF_MAX; i++)
-			buf_init(&out[i]);
-		cap_start();
-		INT_EQ(tok_report_text(out, "r.md", &r), -1);
-		err = cap_end();
-		OK(strncmp(err, "r.md:10: ", 9) == 0);
-		for (i = 0; i < TF_MAX; i++)
-			buf_free(&out[i]);
-	}
 }
 
 int
@@ -507,7 +438,7 @@ main(void)
 	test_stop();
 	test_synonyms();
 	test_hostile();
-	test_report_text();
+	test_fields();
 	tok_free(tk);
 	tok_free(NULL);
 	rc = DONE("test_token");

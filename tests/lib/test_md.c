@@ -55,6 +55,7 @@ out_init(struct out *o)
 	o->md.narrative = &o->n;
 	o->md.lessons = &o->l;
 	o->md.comments = &o->c;
+	o->md.text = NULL;
 }
 
 static void
@@ -695,6 +696,84 @@ test_xss(void)
 	buf_free(&page);
 }
 
+/* The parts' plain text (md_report's text), for the search index. */
+static void
+test_text(void)
+{
+	static const char body[] =
+	    "We saw [the suspect](https://evil.example/track) run.\n"
+	    "Then `code words` and <b>bold</b> text.\n"
+	    "\n"
+	    "<script>alert(1)</script>\n"
+	    "\n"
+	    "![alt words](img/a.png)\n"
+	    "\n"
+	    "    indented code\n"
+	    "\n"
+	    "### Aside\n"
+	    "\n"
+	    "- item one\n"
+	    "- item two\n"
+	    "\n"
+	    "## lessons LEARNED\n"
+	    "\n"
+	    "Wait for *cover*.\n"
+	    "\n"
+	    "---\n"
+	    "\n"
+	    "## Reviewer comments\n"
+	    "\n"
+	    "Good.\n";
+	struct out	 o;
+	struct buf	 text[MD_PARTS];
+	const char	*err;
+	int		 i;
+
+	out_init(&o);
+	for (i = 0; i < MD_PARTS; i++)
+		buf_init(&text[i]);
+	o.md.text = text;
+	INT_EQ(report(&o, S(body), &err), 0);
+	STR_EQ(err, "");
+	STR_EQ(text[0].data,
+	    "We saw the suspect run. Then code words and bold text.\n"
+	    "alt words\n"
+	    "indented code\n\n"
+	    "Aside\n"
+	    "item one\n\n"
+	    "item two\n\n");
+	STR_EQ(text[1].data, "Wait for cover.\n\n");
+	STR_EQ(text[2].data, "Good.\n");
+	/* Never a URL, raw HTML or a script's text. */
+	OK(strstr(text[0].data, "evil") == NULL);
+	OK(strstr(text[0].data, "alert") == NULL);
+	OK(strstr(text[0].data, "<") == NULL);
+	OK(strstr(text[0].data, "png") == NULL);
+	/* The HTML is there as without text. */
+	OK(strstr(o.n.data, "<code>code words</code>") != NULL);
+
+	/* Appended to; no comments: the third stays empty. */
+	INT_EQ(report(&o, S("Story.\n" LESSONS), &err), 0);
+	STR_EQ(text[0].data + strlen(text[0].data) - 7, "Story.\n");
+	STR_EQ(text[1].data + strlen(text[1].data) - 12, "Slow down.\n\n");
+	STR_EQ(text[2].data, "Good.\n");
+
+	/* A body md_check() refuses gives no text. */
+	for (i = 0; i < MD_PARTS; i++)
+		buf_reset(&text[i]);
+	{
+		static char deep[200];
+
+		memset(deep, '>', sizeof(deep) - 1);
+		INT_EQ(report(&o, deep, sizeof(deep) - 1, &err), -1);
+		OK(strncmp(err, "r.md:18: ", 9) == 0);
+		INT_EQ(text[0].len, 0);
+	}
+	for (i = 0; i < MD_PARTS; i++)
+		buf_free(&text[i]);
+	out_free(&o);
+}
+
 static void
 test_page(void)
 {
@@ -892,6 +971,7 @@ main(void)
 	test_links_images();
 	test_raw_html();
 	test_xss();
+	test_text();
 	test_page();
 	test_pathological();
 	rc = DONE("test_md");
