@@ -26,7 +26,8 @@
  *		order without the multi one
  *	u8	number of factors, then that many u8 factor numbers
  *	vu	length of the metadata JSON, then the JSON
- *	vu	number of terms, then per term (in the order of a hash):
+ *	vu	number of terms, then per term (in the order of a hash) a
+ *		record: its length in bytes as a vu, then
  *		the stem, NUL; u8 flags (IT_*); u8 impact 1..63;
  *		u8 number of word forms other than the stem, each
  *		NUL-terminated;
@@ -104,6 +105,7 @@ struct ixwork {
 	const struct tok_syn	*syn;
 	struct toklist		 l;
 	struct buf		 meta;
+	struct buf		 rec;	/* one term's record */
 	/* The occurrences of one report, grouped by term. */
 	struct occ {
 		const char	*word;	/* NULL for a synonym term */
@@ -206,6 +208,7 @@ ix_work_new(const struct tok_syn *syn)
 	w->tok = tok_new();
 	w->syn = syn;
 	buf_init(&w->meta);
+	buf_init(&w->rec);
 	buf_init(&w->l.strs);
 	return w;
 }
@@ -218,6 +221,7 @@ ix_work_free(struct ixwork *w)
 	tok_free(w->tok);
 	toklist_free(&w->l);
 	buf_free(&w->meta);
+	buf_free(&w->rec);
 	free(w->occ);
 	free(w->grp);
 	free(w->slot);
@@ -415,6 +419,7 @@ ix_doc(struct ixwork *w, const struct report *r, const char *path,
 	size_t	 i, k, a, b, ntpos, nforms;
 	const struct grp *g;
 	const struct occ *o;
+	struct buf *rec;
 	double	 wtf;
 	long	 imp;
 	int	 f, m, flags;
@@ -490,22 +495,24 @@ ix_doc(struct ixwork *w, const struct report *r, const char *path,
 			imp = 1;
 		if (imp > 63)
 			imp = 63;
-		buf_addstr(out, g->stem);
-		buf_addch(out, '\0');
-		k = out->len;
-		buf_addch(out, flags);
-		buf_addch(out, (int)imp);
+		rec = &w->rec;
+		buf_reset(rec);
+		buf_addstr(rec, g->stem);
+		buf_addch(rec, '\0');
+		k = rec->len;
+		buf_addch(rec, flags);
+		buf_addch(rec, (int)imp);
 		/*
 		 * Distinct word forms other than the stem itself (IT_SELF
 		 * says it is one), in the order of their first use.
 		 */
-		buf_addch(out, 0);
+		buf_addch(rec, 0);
 		nforms = 0;
 		for (a = 0; a < g->n && nforms < FORMS_MAX; a++) {
 			if (o[a].word == NULL)
 				continue;
 			if (strcmp(o[a].word, g->stem) == 0) {
-				out->data[k] |= IT_SELF;
+				rec->data[k] |= IT_SELF;
 				continue;
 			}
 			for (b = 0; b < nforms; b++)
@@ -514,18 +521,21 @@ ix_doc(struct ixwork *w, const struct report *r, const char *path,
 			if (b < nforms)
 				continue;
 			forms[nforms++] = o[a].word;
-			buf_addstr(out, o[a].word);
-			buf_addch(out, '\0');
+			buf_addstr(rec, o[a].word);
+			buf_addch(rec, '\0');
 		}
-		out->data[k + 2] = (char)nforms;
-		if (flags & (IT_STOP | IT_SYN)) {
-			buf_addch(out, 0);
-			continue;
+		rec->data[k + 2] = (char)nforms;
+		if (flags & (IT_STOP | IT_SYN))
+			buf_addch(rec, 0);
+		else {
+			ntpos = g->n > IX_POS_MAX ? IX_POS_MAX : g->n;
+			buf_addch(rec, (int)ntpos);
+			for (k = 0; k < ntpos; k++)
+				put_vu(rec, k == 0 ? o[0].pos :
+				    o[k].pos - o[k - 1].pos);
 		}
-		ntpos = g->n > IX_POS_MAX ? IX_POS_MAX : g->n;
-		buf_addch(out, (int)ntpos);
-		for (k = 0; k < ntpos; k++)
-			put_vu(out, k == 0 ? o[0].pos : o[k].pos - o[k - 1].pos);
+		put_vu(out, rec->len);
+		buf_add(out, rec->data, rec->len);
 	}
 	if (out->len > IX_DOC_MAX) {
 		log_warnx("%s: too much text for the search index", path);
@@ -537,7 +547,7 @@ ix_doc(struct ixwork *w, const struct report *r, const char *path,
 /*
  * The cache file.
  */
-#define CACHE_MAGIC	"NMIX0002"
+#define CACHE_MAGIC	"NMIX0003"
 #define TRAILER_LEN	(8 + 8 + 8 + GIT_OID_RAWSZ + 8)
 
 int
@@ -1075,14 +1085,31 @@ ix_doc_open(struct ixdoc *d, const void *data, size_t len)
 }
 
 int
-ix_doc_term(struct ixdoc *d, struct ixdterm *t)
+ix_doc_next(struct ixdoc *d, const unsigned char **rec, size_t *len)
 {
-	const unsigned char *q = d->p, *end = d->end;
+	const unsigned char *q = d->p;
+	uint64_t	 n;
+
+	/* The shortest record: a letter, NUL, three bytes, no positions. */
+	if (get_vu(&q, d->end, &n) == -1 || n < 6 ||
+	    n > (uint64_t)(d->end - q) ||
+	    memchr(q, '\0', (size_t)n) == NULL)
+		return -1;
+	*rec = q;
+	*len = (size_t)n;
+	d->p = q + n;
+	return 0;
+}
+
+int
+ix_doc_parse(const unsigned char *rec, size_t len, struct ixdterm *t)
+{
+	const unsigned char *q = rec, *end = rec + len;
 	const void	*z;
 	uint64_t	 v;
 	size_t		 k;
 
-	if ((z = memchr(q, '\0', (size_t)(end - q))) == NULL)
+	if ((z = memchr(q, '\0', len)) == NULL)
 		return -1;
 	t->stem = (const char *)q;
 	q = (const unsigned char *)z + 1;
@@ -1101,11 +1128,23 @@ ix_doc_term(struct ixdoc *d, struct ixdterm *t)
 		return -1;
 	t->npos = *q++;
 	t->pos = q;
+	t->end = end;
 	for (k = 0; k < t->npos; k++)
 		if (get_vu(&q, end, &v) == -1)
 			return -1;
-	d->p = q;
-	return 0;
+	/* A record is exactly its term. */
+	return q == end ? 0 : -1;
+}
+
+int
+ix_doc_term(struct ixdoc *d, struct ixdterm *t)
+{
+	const unsigned char *rec;
+	size_t		 len;
+
+	if (ix_doc_next(d, &rec, &len) != 0)
+		return -1;
+	return ix_doc_parse(rec, len, t);
 }
 
 int
@@ -1196,7 +1235,7 @@ pass_count(struct ix *x, struct ixcache *c, const struct ixref *refs,
 				t->xlen += b64_vlen(d.npos);
 				q = d.pos;
 				for (j = 0; j < d.npos; j++) {
-					(void)get_vu(&q, dd.end, &v);
+					(void)get_vu(&q, d.end, &v);
 					t->xlen += b64_vlen(v);
 				}
 			}
@@ -1229,13 +1268,13 @@ static int
 pass_fill(struct ix *x, struct ixcache *c, const struct ixref *refs,
     size_t n, uint32_t p, uint32_t P)
 {
-	const unsigned char *q;
+	const unsigned char *q, *rec;
 	struct ixdoc	 dd;
 	struct ixdterm	 d;
 	struct ixterm	*t;
 	struct ixtop	*tp;
 	uint64_t	 k, v;
-	size_t		 i, j, r;
+	size_t		 i, j, r, reclen;
 	char		*o;
 
 	for (i = 0; i < x->nt; i++)
@@ -1246,13 +1285,15 @@ pass_fill(struct ix *x, struct ixcache *c, const struct ixref *refs,
 		if (ix_doc_open(&dd, x->doc.data, x->doc.len) != 0)
 			return -1;
 		for (k = 0; k < dd.nterms; k++) {
-			if (ix_doc_term(&dd, &d) != 0)
+			if (ix_doc_next(&dd, &rec, &reclen) != 0)
 				return -1;
-			/* Other parts' terms: no lookup needed. */
-			if ((fnv_chars(d.stem, 3) & (x->ngroups - 1) &
-			    (P - 1)) != p)
+			/* Other parts' terms: not even read (their stem
+			 * ends inside the record: ix_doc_next()). */
+			if ((fnv_chars((const char *)rec, 3) &
+			    (x->ngroups - 1) & (P - 1)) != p)
 				continue;
-			if ((t = term_find(x, d.stem)) == NULL)
+			if (ix_doc_parse(rec, reclen, &d) != 0 ||
+			    (t = term_find(x, d.stem)) == NULL)
 				return -1;
 			/* The best IX_TOP: higher impact, then newer. */
 			tp = &x->top[t - x->t];
@@ -1278,7 +1319,7 @@ pass_fill(struct ix *x, struct ixcache *c, const struct ixref *refs,
 			o = b64_put(o, d.npos);
 			q = d.pos;
 			for (j = 0; j < d.npos; j++) {
-				(void)get_vu(&q, dd.end, &v);
+				(void)get_vu(&q, d.end, &v);
 				o = b64_put(o, v);
 			}
 			t->xfill = (uint64_t)(o - x->posx) - t->xoff;

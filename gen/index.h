@@ -75,9 +75,11 @@ int		 ix_doc(struct ixwork *, const struct report *r,
 
 /*
  * Reading a document back (index.c describes the format): ix_doc_open()
- * reads its head, then ix_doc_term() each of its nterms terms.  Both
- * return 0, or -1 if the bytes are not a whole document: every pointer
- * they give points inside it, and each string ends inside it.
+ * reads its head, then ix_doc_term() each of its nterms terms; or
+ * ix_doc_next() gives a term's record (whose stem ends inside it) and
+ * ix_doc_parse() reads it, so that a reader can skip a term by its stem.
+ * They return 0, or -1 if the bytes are not a whole document: every
+ * pointer they give points inside it, and each string ends inside it.
  */
 #define IX_NSINGLE	7	/* facets with one value */
 struct ixdoc {
@@ -95,9 +97,12 @@ struct ixdterm {
 	uint8_t		 flags, impact, nforms, npos;
 	const char	*forms;		/* nforms strings, each NUL-ended */
 	const unsigned char *pos;	/* npos numbers for ix_doc_pos() */
+	const unsigned char *end;	/* the end of its record */
 };
 int	ix_doc_open(struct ixdoc *, const void *data, size_t len);
 int	ix_doc_term(struct ixdoc *, struct ixdterm *);
+int	ix_doc_next(struct ixdoc *, const unsigned char **rec, size_t *len);
+int	ix_doc_parse(const unsigned char *rec, size_t len, struct ixdterm *);
 /* Reads a position number at *p (before end): 0, or -1. */
 int	ix_doc_pos(const unsigned char **p, const unsigned char *end,
 	    uint64_t *v);
