@@ -838,6 +838,7 @@ struct ixterm {
 	uint64_t	 xlen, xoff, xfill;	/* positions characters */
 	uint32_t	 nzero;		/* postings without positions */
 	uint32_t	 hgroup;	/* the group of its hash */
+	uint8_t		 selfw;		/* its stem is in the words */
 };
 
 /* A term's best postings: impact, then the newer first. */
@@ -857,6 +858,7 @@ struct word {
 struct hslot {
 	uint32_t	 h;
 	uint32_t	 v;		/* index + 1, 0: empty */
+	char		 pre[8];	/* the string's first bytes, NUL-padded */
 };
 
 struct htab {
@@ -907,16 +909,35 @@ static struct hslot *
 htab_slot(struct htab *h, const struct ix *x, const char *s, uint32_t hs,
     int words)
 {
-	size_t	 i = hs & (h->cap - 1);
+	size_t	 i = hs & (h->cap - 1), n;
 	uint32_t v;
+	char	 pre[8] = { 0 };
 
+	/*
+	 * Most strings are shorter than pre: they are compared there, with
+	 * no visit to the strings themselves.
+	 */
+	n = strnlen(s, sizeof(pre));
+	memcpy(pre, s, n);
 	while ((v = h->v[i].v) != 0) {
-		if (h->v[i].h == hs && strcmp(str_at(x, words ?
-		    x->w[v - 1].s : x->t[v - 1].s), s) == 0)
+		if (h->v[i].h == hs && memcmp(h->v[i].pre, pre,
+		    sizeof(pre)) == 0 && (n < sizeof(pre) ||
+		    strcmp(str_at(x, words ? x->w[v - 1].s :
+		    x->t[v - 1].s), s) == 0))
 			break;
 		i = (i + 1) & (h->cap - 1);
 	}
 	return &h->v[i];
+}
+
+/* Fills an empty slot (from htab_slot()) with s, hash hs, entry v. */
+static void
+htab_set(struct hslot *sl, const char *s, uint32_t hs, uint32_t v)
+{
+	sl->h = hs;
+	sl->v = v;
+	memset(sl->pre, 0, sizeof(sl->pre));
+	memcpy(sl->pre, s, strnlen(s, sizeof(sl->pre)));
 }
 
 static void
@@ -976,8 +997,7 @@ term_get(struct ix *x, const char *s)
 		}
 		memset(&x->t[x->nt], 0, sizeof(x->t[0]));
 		x->t[x->nt].s = str_add(x, s);
-		slot->h = hs;
-		slot->v = (uint32_t)++x->nt;
+		htab_set(slot, s, hs, (uint32_t)++x->nt);
 		x->th.n++;
 	}
 	return &x->t[slot->v - 1];
@@ -1000,8 +1020,7 @@ word_add(struct ix *x, const char *s, uint32_t term)
 	}
 	x->w[x->nw].s = str_add(x, s);
 	x->w[x->nw].term = term;
-	slot->h = hs;
-	slot->v = (uint32_t)++x->nw;
+	htab_set(slot, s, hs, (uint32_t)++x->nw);
 	x->wh.n++;
 }
 
@@ -1243,8 +1262,10 @@ pass_count(struct ix *x, struct ixcache *c, const struct ixref *refs,
 			 * A synonym term is looked up as it is ("~k9"), and
 			 * so is a stem that is also a word.
 			 */
-			if (d.flags & (IT_SYN | IT_SELF))
+			if ((d.flags & (IT_SYN | IT_SELF)) && !t->selfw) {
 				word_add(x, d.stem, (uint32_t)(t - x->t));
+				t->selfw = 1;
+			}
 			f = d.forms;
 			for (j = 0; j < d.nforms; j++) {
 				word_add(x, f, (uint32_t)(t - x->t));

@@ -33,6 +33,9 @@
 #include "log.h"
 #include "nm.h"
 
+#define GEN_MWINDOW		(8 << 20)	/* bytes of a pack mapped at once */
+#define GEN_MWINDOW_MAPPED	(64 << 20)	/* in all */
+
 static void
 usage(FILE *f)
 {
@@ -292,6 +295,14 @@ main(int argc, char *argv[])
 	git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, GIT_CONFIG_LEVEL_SYSTEM, "");
 	git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, GIT_CONFIG_LEVEL_GLOBAL, "");
 	git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, GIT_CONFIG_LEVEL_XDG, "");
+	/*
+	 * A build reads every blob once: map the pack files through a few
+	 * small windows, not whole (a gigabyte each by default), so that
+	 * the pages already read leave memory.
+	 */
+	git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, (size_t)GEN_MWINDOW);
+	git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT,
+	    (size_t)GEN_MWINDOW_MAPPED);
 	rc = gen_build(&o);
 	git_libgit2_shutdown();
 	return rc == 0 ? 0 : 1;
