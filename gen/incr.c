@@ -538,9 +538,11 @@ incr_index(struct incr *in)
 			goto out;
 	}
 	if (ix_cache_finish(nc, refs, s->nreports, &in->src->tree,
-	    s->opts->sync) != 0 || ix_write(s, nc, refs,
-	    s->nreports, s->opts->outdir, &in->pub, &in->ixnames,
-	    &in->nixnames, &written) != 0)
+	    s->opts->sync) != 0)
+		goto out;
+	/* A damaged document: NM_ENOTFOUND, a full build. */
+	if ((rc = ix_write(s, nc, refs, s->nreports, s->opts->outdir,
+	    &in->pub, &in->ixnames, &in->nixnames, &written)) != 0)
 		goto out;
 	in->rewritten += written;
 	rc = 0;

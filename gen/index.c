@@ -1172,23 +1172,35 @@ ix_doc_pos(const unsigned char **p, const unsigned char *end, uint64_t *v)
 	return get_vu(p, end, v);
 }
 
-static void
+/*
+ * Adds a document's facet values to the columns; -1 if one is not a
+ * value of its taxonomy (a damaged cache).
+ */
+static int
 col_add(struct ix *x, const int *single, const int *factors, int nf)
 {
+	const struct taxonomy *tx;
 	size_t	 k, s = 0;
 	int	 i;
 
 	for (k = 0; k < NFACETS; k++) {
+		tx = &x->s->cfg.tax[ifacets[k].tax];
 		if (ifacets[k].tax == TAX_FACTORS) {
 			b64_add(&x->col[k], (uint64_t)nf);
-			for (i = 0; i < nf; i++)
+			for (i = 0; i < nf; i++) {
+				if ((size_t)factors[i] >= tx->nterms)
+					return -1;
 				b64_add(&x->col[k], (uint64_t)factors[i]);
+			}
 			continue;
 		}
+		if (single[s] >= 0 && (size_t)single[s] >= tx->nterms)
+			return -1;
 		b64_add(&x->col[k], single[s] < 0 ? 0 :
 		    (uint64_t)single[s] + 1);
 		s++;
 	}
+	return 0;
 }
 
 static int
@@ -1209,7 +1221,10 @@ chunk_flush(struct ix *x)
 	return 0;
 }
 
-/* Pass 1: terms, document frequencies, sizes; chunks and columns. */
+/*
+ * Pass 1: terms, document frequencies, sizes; chunks and columns.
+ * NM_ENOTFOUND if a document is damaged, -1 if one cannot be read.
+ */
 static int
 pass_count(struct ix *x, struct ixcache *c, const struct ixref *refs,
     size_t n)
@@ -1235,13 +1250,18 @@ pass_count(struct ix *x, struct ixcache *c, const struct ixref *refs,
 			x->ymin = y;
 		if (i == 0 || y > x->ymax)
 			x->ymax = y;
-		col_add(x, dd.single, dd.factors, dd.nfactors);
+		if (col_add(x, dd.single, dd.factors, dd.nfactors) != 0 ||
+		    dd.metalen < 2 || dd.meta[0] != '{' ||
+		    dd.meta[dd.metalen - 1] != '}' ||
+		    memchr(dd.meta, '\0', dd.metalen) != NULL)
+			goto bad;
 		buf_addstr(&x->chunk, x->chunk.len == 0 ? "[" : ",\n");
 		buf_add(&x->chunk, dd.meta, dd.metalen);
 		if ((i + 1) % IX_CHUNK == 0 && chunk_flush(x) != 0)
 			return -1;
 		for (k = 0; k < dd.nterms; k++) {
-			if (ix_doc_term(&dd, &d) != 0)
+			if (ix_doc_term(&dd, &d) != 0 || d.impact < 1 ||
+			    d.impact > 63)
 				goto bad;
 			t = term_get(x, d.stem);
 			t->flags |= d.flags;
@@ -1272,18 +1292,38 @@ pass_count(struct ix *x, struct ixcache *c, const struct ixref *refs,
 				f += strlen(f) + 1;
 			}
 		}
+		/* Nothing after the last term. */
+		if (dd.p != dd.end)
+			goto bad;
 		continue;
 bad:
 		log_warnx("%s: document of %s is damaged", c->path,
 		    refs[i].id);
-		return -1;
+		return NM_ENOTFOUND;
 	}
 	return chunk_flush(x);
+}
+
+/* Characters of a term's positions in a positions string. */
+static uint64_t
+pos_len(const struct ixdterm *d)
+{
+	const unsigned char *q = d->pos;
+	uint64_t	 n = b64_vlen(d->npos), v;
+	size_t		 j;
+
+	for (j = 0; j < d->npos; j++) {
+		(void)get_vu(&q, d->end, &v);
+		n += b64_vlen(v);
+	}
+	return n;
 }
 
 /*
  * Pass 2, once per part: the postings and positions strings of the terms
  * of part p of P (index.c's groups), and every term's best postings.
+ * NM_ENOTFOUND if a document is not what pass_count() read (damaged, or
+ * the cache changed since), -1 if one cannot be read.
  */
 static int
 pass_fill(struct ix *x, struct ixcache *c, const struct ixref *refs,
@@ -1304,10 +1344,10 @@ pass_fill(struct ix *x, struct ixcache *c, const struct ixref *refs,
 		if (doc_read(x, c, &refs[i]) != 0)
 			return -1;
 		if (ix_doc_open(&dd, x->doc.data, x->doc.len) != 0)
-			return -1;
+			return NM_ENOTFOUND;
 		for (k = 0; k < dd.nterms; k++) {
 			if (ix_doc_next(&dd, &rec, &reclen) != 0)
-				return -1;
+				return NM_ENOTFOUND;
 			/* Other parts' terms: not even read (their stem
 			 * ends inside the record: ix_doc_next()). */
 			if ((fnv_chars((const char *)rec, 3) &
@@ -1315,7 +1355,7 @@ pass_fill(struct ix *x, struct ixcache *c, const struct ixref *refs,
 				continue;
 			if (ix_doc_parse(rec, reclen, &d) != 0 ||
 			    (t = term_find(x, d.stem)) == NULL)
-				return -1;
+				return NM_ENOTFOUND;
 			/* The best IX_TOP: higher impact, then newer. */
 			tp = &x->top[t - x->t];
 			if (tp->n < IX_TOP || d.impact >= tp->imp[tp->n - 1]) {
@@ -1328,6 +1368,14 @@ pass_fill(struct ix *x, struct ixcache *c, const struct ixref *refs,
 				tp->imp[r] = d.impact;
 				tp->doc[r] = (uint32_t)i;
 			}
+			/*
+			 * The sizes are pass_count()'s, of the same documents:
+			 * a cache that changed since cannot overflow them.
+			 */
+			if (t->pfill + b64_vlen(i - (t->last ? t->last : 0)) +
+			    1 > t->plen || (t->xlen != 0 &&
+			    t->xfill + pos_len(&d) > t->xlen))
+				return NM_ENOTFOUND;
 			o = x->post + t->poff + t->pfill;
 			o = b64_put(o, i - (t->last ? t->last : 0));
 			*o++ = b64[d.impact & 63];
@@ -1535,10 +1583,13 @@ write_part(struct ix *x, struct ixcache *c, const struct ixref *refs,
 	}
 	x->post = xmalloc(ptotal + 1);
 	x->posx = xmalloc(xtotal + 1);
-	if (pass_fill(x, c, refs, n, p, g->P) != 0) {
-		log_warnx("%s: damaged", c->path);
+	if ((rc = pass_fill(x, c, refs, n, p, g->P)) != 0) {
+		if (rc == NM_ENOTFOUND)
+			log_warnx("%s: damaged, or changed while read",
+			    c->path);
 		goto out;
 	}
+	rc = -1;
 	for (i = 0; i < g->npost; i++) {
 		if (g->part[i] != p)
 			continue;
@@ -1836,8 +1887,9 @@ ix_write(const struct site *s, struct ixcache *c, const struct ixref *refs,
 	x.names = names;
 	x.nnames = nnames;
 	x.written = written;
-	if (pass_count(&x, c, refs, n) != 0)
+	if ((rc = pass_count(&x, c, refs, n)) != 0)
 		goto out;
+	rc = -1;
 	syn_words(&x);
 	for (i = 0; i < x.nt; i++)
 		if (x.t[i].xlen > 0)
@@ -1851,8 +1903,9 @@ ix_write(const struct site *s, struct ixcache *c, const struct ixref *refs,
 	x.nposx = (uint32_t)g.nposx;
 	x.top = xcalloc(x.nt + 1, sizeof(*x.top));
 	for (p = 0; p < g.P; p++)
-		if (write_part(&x, c, refs, n, &g, order, p) != 0)
+		if ((rc = write_part(&x, c, refs, n, &g, order, p)) != 0)
 			goto out;
+	rc = -1;
 	buf_free(&x.doc);
 	if (write_vocab(&x, &g, &vnames, &nv, &vfirst) != 0)
 		goto out;

@@ -163,6 +163,8 @@ int	ixref_cmp(const void *, const void *);
  * dir/search/ as docs/nearmiss-index.5 says, through write_out() (pub
  * NULL: a full build's new folder).  Adds each file's site-relative
  * path to *names (for ix_prune()); *written counts the files written.
+ * Returns 0, NM_ENOTFOUND if a document of c is damaged (logged: only a
+ * full build can help), or -1.
  */
 int	ix_write(const struct site *, struct ixcache *c,
 	    const struct ixref *refs, size_t n, const char *dir,

@@ -125,6 +125,22 @@ gen -o "$out"
 check "a missing cache makes a full build" grep -q "full build" \
     "$tmp/stderr"
 check "the cache is back" [ -s "$out.index" ]
+# A document damaged inside (the table is intact): its metadata no longer
+# starts with "{".  The reader finds it: a full build, not a failure.
+# Not the edited report's, which the build makes anew: the last one's.
+victim=$(find "$repo/content/reports" -name '*.md' | sort | tail -n 1)
+victim=$(basename "$victim" .md)
+perl -e 'open(my $f, "+<", $ARGV[0]) or die; local $/; my $d = <$f>;
+    my $i = index($d, "{\"id\":\"$ARGV[1]\""); die "no document" if $i < 0;
+    seek($f, $i, 0); print $f "X"; close($f)' "$out.index" "$victim"
+printf '\nOne about a plover.\n' >>"$f"
+commit "a plover"
+gen -o "$out"
+check_rc "build with a damaged document exits 0" 0
+check "a damaged document is named" grep -q "is damaged" "$tmp/stderr"
+check "a damaged document makes a full build" grep -q "full build" \
+    "$tmp/stderr"
+index_ok "index after the damaged document reads back" "$out"
 
 # --- hostile strings in every field ---------------------------------------
 
