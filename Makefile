@@ -75,7 +75,8 @@ FUZZ = $(O)/tests/fuzz_frontmatter $(O)/tests/fuzz_markdown \
 	$(O)/tests/fuzz_form $(O)/tests/fuzz_record \
 	$(O)/tests/fuzz_recipients $(O)/tests/fuzz_item $(O)/tests/fuzz_mail \
 	$(O)/tests/fuzz_receipts $(O)/tests/fuzz_approvals \
-	$(O)/tests/fuzz_lint $(O)/tests/fuzz_keys $(O)/tests/fuzz_token
+	$(O)/tests/fuzz_lint $(O)/tests/fuzz_keys $(O)/tests/fuzz_token \
+	$(O)/tests/fuzz_ixdoc
 TEST_LIBS = $(GEN_LIBS) $(ETPAN_LIBS)
 
 HDRS = lib/buf.h lib/cmd.h lib/config.h lib/field.h lib/file.h lib/form.h lib/gitlog.h \
@@ -265,6 +266,16 @@ $(O)/tests/fuzz_token: tests/fuzz/fuzz_token.c tests/fuzz/driver.c \
 	$(CC) $(NM_CFLAGS) -Igen $(NM_LDFLAGS) -o $@ tests/fuzz/fuzz_token.c \
 	    tests/fuzz/driver.c $(O)/gen/token.o $(O)/lib/libnm.a \
 	    $(TEST_LIBS)
+
+# The reader of the index cache's documents; index.o needs the
+# tokenizer and publish.o's file helpers to link.
+$(O)/tests/fuzz_ixdoc: tests/fuzz/fuzz_ixdoc.c tests/fuzz/driver.c \
+    $(O)/gen/index.o $(O)/gen/token.o $(O)/gen/publish.o \
+    $(O)/lib/libnm.a $(HDRS)
+	@mkdir -p $(O)/tests
+	$(CC) $(NM_CFLAGS) -Igen $(NM_LDFLAGS) -o $@ tests/fuzz/fuzz_ixdoc.c \
+	    tests/fuzz/driver.c $(O)/gen/index.o $(O)/gen/token.o \
+	    $(O)/gen/publish.o $(O)/lib/libnm.a $(TEST_LIBS)
 
 $(O)/tests/golden: tests/gen/golden.c $(GEN_OBJ) $(O)/lib/libnm.a
 	@mkdir -p $(O)/tests
