@@ -30,75 +30,6 @@ usage()
 	exit 2
 }
 
-say()
-{
-	echo "gen.sh: $*" >&2
-}
-
-# The EXIT trap: remove the scratch directory unless KEEP=1.
-# shellcheck disable=SC2317
-cleanup()
-{
-	if [ "${KEEP:-0}" = 1 ]; then
-		say "kept $SCRATCH"
-	else
-		rm -rf "$SCRATCH"
-	fi
-}
-
-# Drop the page cache so full builds read cold, as on a fresh build host.
-# Only root can; failure is not an error.
-dropcaches()
-{
-	[ "$(id -u)" -eq 0 ] || return 0
-	sync
-	(echo 3 >/proc/sys/vm/drop_caches) 2>/dev/null || true
-}
-
-# measure TOOL PHASE LOG CMD...: run CMD under GNU time with its output in
-# LOG.out and LOG.err.  On success record "TOOL PHASE wall rss user sys"
-# in $ROWS and append a row to the TSV; return CMD's exit status.
-measure()
-{
-	m_tool=$1
-	m_phase=$2
-	m_log=$3
-	shift 3
-	if /usr/bin/time -f '%e %M %U %S' -o "$SCRATCH/time.out" "$@" \
-	    >"$m_log.out" 2>"$m_log.err"; then
-		m_rc=0
-	else
-		m_rc=$?
-	fi
-	if [ "$m_rc" -ne 0 ]; then
-		say "$m_tool ($m_phase) failed with exit status $m_rc;" \
-		    "last lines of its stderr:"
-		tail -n 20 "$m_log.err" | sed 's/^/    /' >&2
-		{
-			echo "$m_tool ($m_phase) FAILED, exit status $m_rc:"
-			tail -n 20 "$m_log.err" | sed 's/^/    /'
-		} >>"$NOTES"
-		return "$m_rc"
-	fi
-	# GNU time's last line holds the figures.
-	tail -n 1 "$SCRATCH/time.out" >"$SCRATCH/time.last"
-	read -r m_wall m_rss m_user m_sys <"$SCRATCH/time.last"
-	echo "$m_tool $m_phase $m_wall $m_rss $m_user $m_sys" >>"$ROWS"
-	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$DATE" "$N" "$m_tool" "$m_phase" \
-	    "$m_wall" "$m_rss" >>"$TSV"
-	say "$m_tool $m_phase: $m_wall s, $m_rss KiB"
-	return 0
-}
-
-# get TOOL PHASE FIELD [NTH]: a recorded figure (FIELD 3 wall, 4 rss,
-# 5 user, 6 sys) of the NTH run of TOOL PHASE, or "-" when there is none.
-get()
-{
-	awk -v t="$1" -v p="$2" -v f="$3" -v k="${4:-1}" '
-	    $1 == t && $2 == p && ++n == k { v = $f }
-	    END { print (v == "" ? "-" : v) }' "$ROWS"
-}
-
 # ratio A B: A / B to two decimals, or "n/a".
 ratio()
 {
@@ -116,19 +47,6 @@ unit()
 		;;
 	*)
 		echo "$1$2"
-		;;
-	esac
-}
-
-# verdict OK: PASS or FAIL from an awk condition, "n/a" if unmeasured.
-verdict()
-{
-	case "$1" in
-	*-*|*n/a*)
-		echo "n/a"
-		;;
-	*)
-		awk "BEGIN { print (($1) ? \"PASS\" : \"FAIL\") }"
 		;;
 	esac
 }
@@ -249,22 +167,7 @@ bench_gen()
 bench_hugo()
 {
 	hs=$SCRATCH/hugo-site
-	mkdir -p "$hs/content" "$hs/data" || return 1
-	cp -R "$BENCH/hugo/config.toml" "$BENCH/hugo/layouts" "$hs/" &&
-	    cp -R "$REPO/content/reports" "$hs/content/" || return 1
-	printf -- '---\ntitle: "All reports"\n---\n' \
-	    >"$hs/content/reports/_index.md" || return 1
-	# nearmiss.ini as TOML data, so pages show the same labels.
-	awk '
-	    /^[ \t]*[;#]/ { next }
-	    /^\[/ { print; next }
-	    /=/ {
-		k = $0; sub(/[ \t]*=.*/, "", k)
-		v = $0; sub(/^[^=]*=[ \t]*/, "", v); gsub(/["\\]/, "", v)
-		printf "\"%s\" = \"%s\"\n", k, v
-		next
-	    }
-	    { print }' "$REPO/content/nearmiss.ini" >"$hs/data/labels.toml"
+	hugosite "$hs" || return 1
 
 	say "hugo: full build"
 	dropcaches
@@ -286,6 +189,8 @@ esac
 
 BENCH=$(cd "$(dirname "$0")" && pwd)
 TOP=$(dirname "$BENCH")
+# shellcheck source=bench/lib.sh
+. "$BENCH/lib.sh"
 RESULTS=$BENCH/results
 TSV=$RESULTS/bench.tsv
 SUMMARY=$RESULTS/gen-$N.txt
@@ -316,7 +221,7 @@ command -v git >/dev/null || { say "git not found: run make deps"; exit 1; }
 [ -x "$NMSIGN" ] || { say "$NMSIGN not found: run make tests"; exit 1; }
 
 SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/nearmiss-bench.XXXXXX")
-trap cleanup EXIT
+trap rmscratch EXIT
 trap 'exit 130' HUP INT TERM
 
 REPO=$SCRATCH/repo
@@ -341,21 +246,7 @@ t0=$(date +%s)
 CORPUS=$("$SCRATCH/bin/mkcorpus" "$N" "$REPO" "$SEED")
 "$NMSIGN" "$REPO/content"
 t1=$(date +%s)
-# A private git setup: no user or system configuration, fixed dates, so
-# the commit ids are the same on every run.
-export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
-export GIT_AUTHOR_DATE=2026-01-01T00:00:00Z
-export GIT_COMMITTER_DATE=2026-01-01T00:00:00Z
-git -c init.defaultBranch=main init -q "$REPO"
-git -C "$REPO" config user.name "nearmiss bench"
-git -C "$REPO" config user.email bench@example.org
-# No background "gc --auto" after the commit: it would race ours.
-git -C "$REPO" config gc.auto 0
-git -C "$REPO" -c core.autocrlf=false add -A
-git -C "$REPO" -c core.autocrlf=false commit -q \
-    -m "Benchmark corpus: $N reports, seed $SEED"
-git -C "$REPO" gc -q
-unset GIT_AUTHOR_DATE GIT_COMMITTER_DATE
+corpusrepo
 t2=$(date +%s)
 EDITED=$(cd "$REPO" && find content/reports -name '*.md' | LC_ALL=C sort |
     awk -v n="$N" 'NR == int((n + 1) / 2)')

@@ -34,13 +34,10 @@
 
 set -eu
 
-say()
-{
-	echo "intake.sh: $*" >&2
-}
-
 BENCH=$(cd "$(dirname "$0")" && pwd)
 TOP=$(dirname "$BENCH")
+# shellcheck source=bench/lib.sh
+. "$BENCH/lib.sh"
 RESULTS=$BENCH/results
 TSV=$RESULTS/intake.tsv
 SUMMARY=$RESULTS/intake.txt
@@ -69,11 +66,7 @@ cleanup()
 		kill "$PID" 2>/dev/null || true
 		wait "$PID" 2>/dev/null || true
 	fi
-	if [ "${KEEP:-0}" = 1 ]; then
-		say "kept $SCRATCH"
-	else
-		rm -rf "$SCRATCH"
-	fi
+	rmscratch
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
@@ -198,13 +191,13 @@ FRACTION=$(awk -v a="$ACC_RPS" -v l="$LOOP_RPS" \
     'BEGIN { v = 0; if (l > 0) v = 100 * a / l; printf "%.1f\n", v }')
 FS=$(df -PT "$SCRATCH" 2>/dev/null | awk 'NR == 2 { print $2 }' || true)
 
-# verdict GOOD: "met" or "MISSED".
-verdict()
+# met GOOD: "met" or "MISSED".
+met()
 {
 	if [ "$1" = 1 ]; then echo met; else echo MISSED; fi
 }
-V_FRAC=$(verdict "$(awk -v f="$FRACTION" 'BEGIN { v = f >= 70; print v }')")
-V_GET=$(verdict "$(awk -v r="$GET_RPS" -v p="$GET_P99" \
+V_FRAC=$(met "$(awk -v f="$FRACTION" 'BEGIN { v = f >= 70; print v }')")
+V_GET=$(met "$(awk -v r="$GET_RPS" -v p="$GET_P99" \
     'BEGIN { v = r >= 5000 && p < 20; print v }')")
 
 DATE=$(date -u +%Y-%m-%dT%H:%M:%SZ)

@@ -36,13 +36,10 @@
 
 set -eu
 
-say()
-{
-	echo "mail.sh: $*" >&2
-}
-
 BENCH=$(cd "$(dirname "$0")" && pwd)
 TOP=$(dirname "$BENCH")
+# shellcheck source=bench/lib.sh
+. "$BENCH/lib.sh"
 RESULTS=$BENCH/results
 TSV=$RESULTS/mail.tsv
 SUMMARY=$RESULTS/mail.txt
@@ -62,16 +59,7 @@ for p in "$INTAKE" "$REVIEW"; do
 done
 
 SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/nm-mail-bench.XXXXXX")
-# shellcheck disable=SC2317
-cleanup()
-{
-	if [ "${KEEP:-0}" = 1 ]; then
-		say "kept $SCRATCH"
-	else
-		rm -rf "$SCRATCH"
-	fi
-}
-trap cleanup EXIT
+trap rmscratch EXIT
 trap 'exit 1' INT TERM
 
 "$CC" -std=c17 -O2 -o "$SCRATCH/fsync-loop" "$BENCH/fsync-loop.c"

@@ -36,101 +36,12 @@ usage()
 	exit 2
 }
 
-say()
-{
-	echo "search.sh: $*" >&2
-}
-
 # The EXIT trap: stop the server, remove the scratch directory unless KEEP=1.
 # shellcheck disable=SC2317
 cleanup()
 {
 	stopserver
-	if [ "${KEEP:-0}" = 1 ]; then
-		say "kept $SCRATCH"
-	else
-		rm -rf "$SCRATCH"
-	fi
-}
-
-dropcaches()
-{
-	[ "$(id -u)" -eq 0 ] || return 0
-	sync
-	(echo 3 >/proc/sys/vm/drop_caches) 2>/dev/null || true
-}
-
-# note TEXT: a line for the summary's notes.
-note()
-{
-	echo "$*" >>"$NOTES"
-}
-
-# measure TOOL PHASE LOG CMD...: as in gen.sh: run CMD under GNU time,
-# output in LOG.out and LOG.err; on success record "TOOL PHASE wall rss
-# user sys" in $ROWS and a row in the TSV.
-measure()
-{
-	m_tool=$1
-	m_phase=$2
-	m_log=$3
-	shift 3
-	if /usr/bin/time -f '%e %M %U %S' -o "$SCRATCH/time.out" "$@" \
-	    >"$m_log.out" 2>"$m_log.err"; then
-		m_rc=0
-	else
-		m_rc=$?
-	fi
-	if [ "$m_rc" -ne 0 ]; then
-		say "$m_tool ($m_phase) failed with exit status $m_rc;" \
-		    "last lines of its stderr:"
-		tail -n 20 "$m_log.err" | sed 's/^/    /' >&2
-		{
-			echo "$m_tool ($m_phase) FAILED, exit status $m_rc:"
-			tail -n 20 "$m_log.err" | sed 's/^/    /'
-		} >>"$NOTES"
-		return "$m_rc"
-	fi
-	tail -n 1 "$SCRATCH/time.out" >"$SCRATCH/time.last"
-	read -r m_wall m_rss m_user m_sys <"$SCRATCH/time.last"
-	echo "$m_tool $m_phase $m_wall $m_rss $m_user $m_sys" >>"$ROWS"
-	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$DATE" "$N" "$m_tool" "$m_phase" \
-	    "$m_wall" "$m_rss" >>"$TSV"
-	say "$m_tool $m_phase: $m_wall s, $m_rss KiB"
-	return 0
-}
-
-# get TOOL PHASE FIELD [NTH]: as in gen.sh.
-get()
-{
-	awk -v t="$1" -v p="$2" -v f="$3" -v k="${4:-1}" '
-	    $1 == t && $2 == p && ++n == k { v = $f }
-	    END { print (v == "" ? "-" : v) }' "$ROWS"
-}
-
-# stats TOOL PHASE FIELD: "median max" of a figure over all runs.
-stats()
-{
-	awk -v t="$1" -v p="$2" -v f="$3" '$1 == t && $2 == p { print $f }' \
-	    "$ROWS" | sort -n | awk '{ v[NR] = $1 }
-	    END {
-		if (NR == 0) { print "- -"; exit }
-		m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-		print m, v[NR]
-	    }'
-}
-
-# verdict COND: PASS or FAIL from an awk condition, "n/a" if unmeasured.
-verdict()
-{
-	case " $1 " in
-	*" - "*|*n/a*)
-		echo "n/a"
-		;;
-	*)
-		awk "BEGIN { print (($1) ? \"PASS\" : \"FAIL\") }"
-		;;
-	esac
+	rmscratch
 }
 
 # kb BYTES: bytes in KB (1000 bytes) to one decimal, or "-".
@@ -286,21 +197,7 @@ bench_pagefind()
 
 	# The Hugo site, as gen.sh builds it.
 	hs=$SCRATCH/hugo-site
-	mkdir -p "$hs/content" "$hs/data" || return 1
-	cp -R "$BENCH/hugo/config.toml" "$BENCH/hugo/layouts" "$hs/" &&
-	    cp -R "$REPO/content/reports" "$hs/content/" || return 1
-	printf -- '---\ntitle: "All reports"\n---\n' \
-	    >"$hs/content/reports/_index.md" || return 1
-	awk '
-	    /^[ \t]*[;#]/ { next }
-	    /^\[/ { print; next }
-	    /=/ {
-		k = $0; sub(/[ \t]*=.*/, "", k)
-		v = $0; sub(/^[^=]*=[ \t]*/, "", v); gsub(/["\\]/, "", v)
-		printf "\"%s\" = \"%s\"\n", k, v
-		next
-	    }
-	    { print }' "$REPO/content/nearmiss.ini" >"$hs/data/labels.toml"
+	hugosite "$hs" || return 1
 	HUGO_VERSION=$(hugo version | awk '{ print $2 }')
 	say "hugo: full build"
 	dropcaches
@@ -343,6 +240,8 @@ esac
 
 BENCH=$(cd "$(dirname "$0")" && pwd)
 TOP=$(dirname "$BENCH")
+# shellcheck source=bench/lib.sh
+. "$BENCH/lib.sh"
 RESULTS=$BENCH/results
 TSV=$RESULTS/bench.tsv
 SUMMARY=$RESULTS/search-$N.txt
@@ -409,18 +308,7 @@ $CC -O2 -o "$SCRATCH/bin/mkcorpus" "$BENCH/mkcorpus.c"
 say "generating $N reports (seed $SEED)"
 CORPUS=$("$SCRATCH/bin/mkcorpus" "$N" "$REPO" "$SEED")
 "$NMSIGN" "$REPO/content"
-export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
-export GIT_AUTHOR_DATE=2026-01-01T00:00:00Z
-export GIT_COMMITTER_DATE=2026-01-01T00:00:00Z
-git -c init.defaultBranch=main init -q "$REPO"
-git -C "$REPO" config user.name "nearmiss bench"
-git -C "$REPO" config user.email bench@example.org
-git -C "$REPO" config gc.auto 0
-git -C "$REPO" -c core.autocrlf=false add -A
-git -C "$REPO" -c core.autocrlf=false commit -q \
-    -m "Benchmark corpus: $N reports, seed $SEED"
-git -C "$REPO" gc -q
-unset GIT_AUTHOR_DATE GIT_COMMITTER_DATE
+corpusrepo
 
 GEN_VERSION=$("$GEN" --version 2>/dev/null | head -n 1 || true)
 IX_FILES=- IX_BYTES=- IX_GZ=- IX_PHASE=-
@@ -549,6 +437,7 @@ TYPICAL=$(awk -v a="$(col "$NM" "rare word" 2)" \
     else print b }')
 STOPB=$(col "$NM" "stop word" 2)
 FACETB=$(col "$NM" "common word" 4)
+FACETALL=$(col "$NM" "common word" 11)
 SLOWEST=$(awk -F'\t' '$7 != "-" && ($7 + 0 > m) { m = $7 + 0; q = $1 }
     END { print (q == "" ? "-" : m) }' "$NM" 2>/dev/null || echo -)
 SLOWQ=$(awk -F'\t' '$7 != "-" && ($7 + 0 > m) { m = $7 + 0; q = $1 }
@@ -622,22 +511,25 @@ at()
 	echo "per query, KB = 1000 bytes as a CDN sends them (text gzipped):"
 	echo "  first = page, CSS, JS and index files until the first" \
 	    "results are shown;"
-	echo "  +facets = until the facet counts are shown too (pagefind:" \
+	echo "  +facets = the filters opened, until the counts of the groups" \
+	    "open by default are shown"
+	echo "  too; +all = until those of every group are (pagefind: both" \
 	    "after filters());"
 	echo "  ms = median of $RUNS; nearmiss key/srch: from the last key" \
 	    "(the facet only query:"
 	echo "  from the start of the navigation) to the results / from" \
 	    "the client's data-state"
 	echo "  busy to done; pagefind: search() and data() after init()."
-	printf '  %-13s %8s %8s %8s %6s %11s %7s | %8s %8s %8s %7s %7s\n' \
-	    query "nm KB" "(index)" "+facets" reqs "ms key/srch" hits \
+	printf '  %-13s %8s %8s %8s %8s %6s %11s %7s | %8s %8s %8s %7s %7s\n' \
+	    query "nm KB" "(index)" "+facets" "+all" reqs "ms key/srch" hits \
 	    "pf KB" "(index)" "+facets" "pf ms" hits
 	awk -F'\t' '!/^#/ { print $1 }' "$SCRATCH/queries" |
 	while IFS= read -r q; do
-		printf '  %-13s %8s %8s %8s %6s %11s %7s | %8s %8s %8s %7s %7s\n' \
+		printf '  %-13s %8s %8s %8s %8s %6s %11s %7s | %8s %8s %8s %7s %7s\n' \
 		    "$q" "$(kb "$(col "$NM" "$q" 2)")" \
 		    "$(kb "$(col "$NM" "$q" 3)")" \
-		    "$(kb "$(col "$NM" "$q" 4)")" "$(col "$NM" "$q" 5)" \
+		    "$(kb "$(col "$NM" "$q" 4)")" \
+		    "$(kb "$(col "$NM" "$q" 11)")" "$(col "$NM" "$q" 5)" \
 		    "$(col "$NM" "$q" 6)/$(col "$NM" "$q" 7)" \
 		    "$(col "$NM" "$q" 8)" \
 		    "$(kb "$(col "$PF" "$q" 2)")" \
@@ -687,6 +579,8 @@ at()
 	    "$(kb "$STOPB") KB" "$(verdict "$STOPB <= 2 * $TYPICAL")"
 	printf '%-58s %-16s %s\n' "with facet counts <= 150 KB$(at 50000)" \
 	    "$(kb "$FACETB") KB" "$(verdict "$FACETB <= 150000")"
+	printf '%-58s %-16s %s\n' "  (with every facet group open; no target)" \
+	    "$(kb "$FACETALL") KB" "-"
 	printf '%-58s %-16s %s\n' "<= 1 index file per 10 reports" \
 	    "$PERFILE/report" "$(verdict "$PERFILE <= 0.1")"
 	printf '%-58s %-16s %s\n' "index adds <= 35% to the build time" \
@@ -699,7 +593,8 @@ at()
 	    "$SLOWEST ms" "$(verdict "$SLOWEST <= 100")"
 	echo
 	echo "typical one-word = the larger of the rare and the common word;"
-	echo "facet counts = the common word's; build time share: $SHARE_HOW;"
+	echo "facet counts = the common word's, the groups open by default;"
+	echo "build time share: $SHARE_HOW;"
 	echo "first results = the search itself (busy to done), slowest:" \
 	    "${SLOWQ:--}."
 	if [ -s "$NOTES" ]; then

@@ -28,13 +28,10 @@
 
 set -eu
 
-say()
-{
-	echo "slow.sh: $*" >&2
-}
-
 BENCH=$(cd "$(dirname "$0")" && pwd)
 TOP=$(dirname "$BENCH")
+# shellcheck source=bench/lib.sh
+. "$BENCH/lib.sh"
 RESULTS=$BENCH/results
 INTAKE=${INTAKE:-$TOP/bin/nearmiss-intake}
 REVIEW=${REVIEW:-$TOP/bin/nearmiss-review}

@@ -10,9 +10,11 @@
 // key into the loaded page, each prefix of two letters or more searched).
 // OUT gets one line per query, tab-separated:
 //   name, bytes to first results, of which index files, bytes with facet
-//   counts, requests to first results, median ms from the last key to the
-//   results, median ms of the search itself, results, error, and the
-//   bytes to first results by kind of file ("postings=1234 vocab=567 ...").
+//   counts (the groups open by default), requests to first results, median
+//   ms from the last key to the results, median ms of the search itself,
+//   results, error, the bytes to first results by kind of file
+//   ("postings=1234 vocab=567 ..."), and bytes with the counts of every
+//   facet group.
 //
 // Bytes are counted as a CDN that compresses text sends them: each
 // response whose type is text, JSON, JavaScript, XML or SVG gzipped (zlib
@@ -21,11 +23,15 @@
 //
 // nearmiss (themes/default/static/search.js): the page is search/?q=...
 // (and the facet parameter).  The results are shown when #search-results
-// gets data-state="done" with data-query equal to the query; facet counts
-// when #search-filters gets data-facets="done" (if they do not come
-// within 5 s, the filters' <details> is opened).  A script injected before
-// the page's own records those moments and the resources fetched by then
-// (resource timing), so nothing fetched after them is counted.  Time: the
+// gets data-state="done" with data-query equal to the query.  Then the
+// "Filters" <details> is opened, as a reader would, and the facet counts
+// are shown when #search-filters gets data-facets="done": the counts of
+// the groups open by default (the first facet's and the filtered one's).
+// Then every closed group is opened too, and the counts of all are shown
+// at the first data-facets="done" with no count left empty.  A script
+// injected before the page's own records those moments and the resources
+// fetched by then (resource timing), so nothing fetched after them is
+// counted.  Time: the
 // page is loaded with no query (with the facet preset, if any), the query
 // is typed, and the time from the last key to the results is taken, and
 // from the client's data-state="busy" to "done" (the search itself,
@@ -34,7 +40,8 @@
 //
 // pagefind: pagefind.html and pagefind.js (this folder), served at
 // /_bench/ of the Hugo output: search, then data() of the first SHOWN
-// results; "with facets" adds pagefind.filters().  Time: after
+// results; "with facets" (both figures) adds pagefind.filters(), which
+// loads every facet.  Time: after
 // pagefind.init() (entry, metadata and WASM loaded), search and data().
 //
 // Environment: PLAYWRIGHT_CORE (path of playwright-core's index.mjs),
@@ -58,7 +65,6 @@ const RUNS = Number(process.env.RUNS || 3);
 const SHOWN = Number(process.env.SHOWN || 5);
 const TIMEOUT = Number(process.env.TIMEOUT_MS || 120000);
 const KEYGAP = Number(process.env.KEYGAP_MS || 250);
-const FACETWAIT = 5000;
 
 if (!process.env.PLAYWRIGHT_CORE) {
 	process.stderr.write('client.mjs: PLAYWRIGHT_CORE is not set\n');
@@ -265,7 +271,8 @@ const INIT = `(() => {
 				    .getElementById('search-count') || {})
 				    .textContent || '' });
 			if (el.id === 'search-filters' && v === 'done')
-				st.facets.push({ t, names: names() });
+				st.facets.push({ t, names: names(), all: !el
+				    .querySelector('.count:empty') });
 			if (v === 'error')
 				st.error = el.id;
 		}
@@ -335,35 +342,44 @@ async function nmBytes(browser, q) {
 			await page.goto(nmURL(q, true));
 		}
 		const first = await waitDone(page, q.q, 0);
-		// The facet counts; if they do not come by themselves, open
-		// the filters as a reader would to see them.
-		let facets = null;
-		const counted = (t) => window.__nm.error ||
-		    window.__nm.facets.some((f) => f.t >= t);
-		try {
-			await page.waitForFunction(counted, first.t,
-			    { timeout: FACETWAIT, polling: 10 });
-		} catch {
-			await page.click('details:has(#search-filters) > summary')
-			    .catch(() => {});
-		}
-		try {
-			await page.waitForFunction(counted, first.t,
-			    { timeout: TIMEOUT, polling: 10 });
-			facets = await page.evaluate((t) => window.__nm.facets.find(
-			    (f) => f.t >= t), first.t);
-		} catch {
-			// Reported below.
-		}
-		if (!facets)
-			say(`${q.name}: no data-facets="done" on #search-filters`);
+		// The facet counts, as a reader sees them: the filters opened,
+		// the groups open by default, then every group.
+		const facets = await nmFacets(page, q,
+		    'details:has(#search-filters) > summary', false);
+		const all = facets && await nmFacets(page, q,
+		    '#search-filters details:not([open]) > summary', true);
 		await settle(m);
 		const a = sum(m, first.names);
 		const b = facets ? sum(m, facets.names) : null;
-		return { first: a, facets: b, count: first.count.trim() };
+		const c = all ? sum(m, all.names) : null;
+		return { first: a, facets: b, all: c,
+		    count: first.count.trim() };
 	} finally {
 		await ctx.close();
 	}
+}
+
+// nmFacets(page, q, sel, all): clicks the summaries sel names and waits
+// for the first data-facets="done" after (with every count shown if
+// all); null if none comes.
+async function nmFacets(page, q, sel, all) {
+	const t0 = await page.evaluate(() => performance.now());
+	for (const s of await page.$$(sel))
+		await s.click();
+	try {
+		await page.waitForFunction(([t, a]) => window.__nm.error ||
+		    window.__nm.facets.some((f) => f.t >= t && (f.all || !a)),
+		    [t0, all], { timeout: TIMEOUT, polling: 10 });
+		const f = await page.evaluate(([t, a]) => window.__nm.facets
+		    .find((x) => x.t >= t && (x.all || !a)), [t0, all]);
+		if (f)
+			return f;
+	} catch {
+		// Reported below.
+	}
+	say(`${q.name}: no data-facets="done" on #search-filters` +
+	    (all ? ' with every group open' : ''));
+	return null;
 }
 
 async function nmTime(browser, q) {
@@ -434,7 +450,7 @@ async function pfBytes(browser, q) {
 		await page.evaluate(() => window.pfBench.facets());
 		await settle(m);
 		const b = sum(m);
-		return { first: a, facets: b, count: String(r.count) };
+		return { first: a, facets: b, all: b, count: String(r.count) };
 	} finally {
 		await ctx.close();
 	}
@@ -485,14 +501,16 @@ try {
 			    bytes.facets ? bytes.facets.bytes : '-',
 			    bytes.first.requests, f(median(keys)),
 			    f(median(busy)), hits(bytes.count),
-			    '-', bytes.first.kinds];
+			    '-', bytes.first.kinds,
+			    bytes.all ? bytes.all.bytes : '-'];
 			say(`${q.name}: ${bytes.first.bytes} B, ` +
 			    `${f(median(keys))} ms`);
 		} catch (e) {
 			failed++;
 			const msg = e.message.split('\n')[0].replace(/\t/g, ' ');
 			say(`${q.name}: FAILED: ${msg}`);
-			row = [q.name, '-', '-', '-', '-', '-', '-', '-', msg, '-'];
+			row = [q.name, '-', '-', '-', '-', '-', '-', '-', msg,
+			    '-', '-'];
 		}
 		lines.push(row.join('\t'));
 	}

@@ -2,8 +2,9 @@
 // and search.js) of the demo site, in Debian's Chromium through
 // playwright-core.  Expected results come from the reports' front matter and
 // text (content/reports, the published ones: those with a page in SITE),
-// never from a list written here: filters and their counts, filter-only
-// browsing, phrases, exclusion, prefixes, typos, synonyms (from
+// never from a list written here: filters and their counts (each facet's
+// group fetching its column only when open), filter-only browsing,
+// phrases, exclusion, prefixes, typos, synonyms (from
 // content/nearmiss.ini), sorting, the URL round trip, the hostile metadata,
 // axe-core on four pages, and a 390 px phone.  run.sh runs it with:
 //   BASE_URL  the served site;  SITE  the rendered folder;  TOP  the tree
@@ -182,6 +183,84 @@ async function search(page, q) {
 	return { ...r, all: await allIds(page) };
 }
 
+// The facet groups of the filters: the keys of those open, in order.
+const openGroups = (page) => page.$$eval('#search-filters details[open]',
+    (l) => l.map((d) => d.getAttribute('data-key')));
+
+// The count each facet value shows: { "key=slug": "(n)" or "" }.
+const shownCounts = (page) => page.evaluate(() => {
+	const o = {};
+	document.querySelectorAll('#search-filters input[type=checkbox]')
+	    .forEach((c) => {
+		const s = c.parentNode.querySelector('.count');
+		o[c.name + '=' + c.value] = s ? s.textContent : '';
+	});
+	return o;
+});
+
+// Waits until the filters say that the counts of their open groups are
+// shown.
+const countsShown = (page) => page.waitForSelector(
+    '#search-filters[data-facets="done"]');
+
+// The counts the facets of keys should show for results ids (all when
+// null) with filters f: the reports among them that pass the other
+// facets' filters, per value.
+function wantCounts(ids, f, keys) {
+	const o = {};
+	const among = ids ? new Set(ids) : null;
+	for (const fc of ENTRY.facets) {
+		if (!keys.includes(fc.key))
+			continue;
+		const base = passing(f, fc.key).filter((x) => !among ||
+		    among.has(x.id));
+		for (const [slug] of fc.values)
+			o[`${fc.key}=${slug}`] = '(' + base.filter((x) =>
+			    vals(x, fc.key).includes(slug)).length + ')';
+	}
+	return o;
+}
+
+// The values of keys whose shown count is not the wanted one; with
+// others, also those of the other facets that show a count.
+function badCounts(shown, want, others) {
+	const bad = Object.keys(want).filter((k) => shown[k] !== want[k])
+	    .map((k) => `${k}: "${shown[k]}" not ${want[k]}`);
+	if (others)
+		for (const k in shown)
+			if (!(k in want) && shown[k] !== '')
+				bad.push(`${k}: "${shown[k]}" closed`);
+	return bad;
+}
+
+// Opens the Filters box, if closed, and the groups of keys by a click on
+// their summaries, as a reader would; then waits for their counts.
+async function openFilters(page, keys) {
+	if (!(await page.$eval('.search-filters-box', (d) => d.open)))
+		await page.click('.search-filters-box > summary');
+	for (const k of keys) {
+		const g = `#search-filters details[data-key="${k}"]`;
+		if (!(await page.$eval(g, (d) => d.open)))
+			await page.click(`${g} > summary`);
+	}
+	await countsShown(page);
+}
+
+// The facet keys whose column (or "months") page has requested since
+// the log began: log(page) starts one and returns its array.
+function columnLog(page) {
+	const file = new Map(ENTRY.facets.map((x) => [x.file, x.key]));
+	file.set(ENTRY.months, 'months');
+	const seen = [];
+	page.on('request', (r) => {
+		const p = new URL(r.url()).pathname.split('/search/')[1];
+		const k = file.get(p);
+		if (k && !seen.includes(k))
+			seen.push(k);
+	});
+	return seen;
+}
+
 // --- the checks -------------------------------------------------------------
 
 async function typing(page) {
@@ -249,18 +328,54 @@ async function keyboard(page) {
 	    order.join(' ') === 'button search-sort summary', order.join(' '));
 	await page.keyboard.press('Enter');
 	await page.keyboard.press('Tab');
-	const box = await page.evaluate(() => ({
+	const g = await page.evaluate(() => ({
 		open: document.querySelector('.search-filters-box').open,
+		tag: document.activeElement.tagName.toLowerCase(),
+		key: document.activeElement.parentNode.getAttribute('data-key'),
+		groupOpen: document.activeElement.parentNode.open,
+	}));
+	check('Enter opens the filters and Tab reaches the summary of the ' +
+	    'first facet\'s group, open', g.open && g.tag === 'summary' &&
+	    g.key === ENTRY.facets[0].key && g.groupOpen, JSON.stringify(g));
+	await page.keyboard.press('Tab');
+	const box = await page.evaluate(() => ({
 		type: document.activeElement.type,
 		name: document.activeElement.name,
 		value: document.activeElement.value,
 	}));
-	check('Enter opens the filters and Tab reaches the first checkbox',
-	    box.open && box.type === 'checkbox', JSON.stringify(box));
+	check('Tab goes on to its first checkbox', box.type === 'checkbox' &&
+	    box.name === ENTRY.facets[0].key, JSON.stringify(box));
 	await page.keyboard.press('Space');
 	const r2 = await settled(page, 'officer');
 	check('Space on a filter checkbox searches with it',
 	    new URLSearchParams(r2.url).get(box.name) === box.value, r2.url);
+	await countsShown(page);
+	const still = await page.evaluate((v) => document.activeElement
+	    .value === v && document.activeElement.type === 'checkbox',
+	    box.value);
+	check('the checkbox keeps the focus while results and counts come',
+	    still);
+	// Tab to the next group's summary (past the first group's other
+	// checkboxes): Enter opens it, the focus stays, its counts come.
+	const k2 = ENTRY.facets[1].key;
+	for (let i = 0; i < 50; i++) {
+		await page.keyboard.press('Tab');
+		if (await page.evaluate(() => document.activeElement.tagName ===
+		    'SUMMARY'))
+			break;
+	}
+	await page.keyboard.press('Enter');
+	await countsShown(page);
+	const g2 = await page.evaluate(() => {
+		const d = document.activeElement.parentNode;
+		return { tag: document.activeElement.tagName.toLowerCase(),
+		    key: d.getAttribute('data-key'), open: d.open,
+		    counts: [...d.querySelectorAll('.count')]
+		    .every((s) => /^\(\d+\)$/.test(s.textContent)) };
+	});
+	check('Enter on the next group\'s summary opens it, keeps the ' +
+	    'focus, and shows its counts', g2.tag === 'summary' &&
+	    g2.key === k2 && g2.open && g2.counts, JSON.stringify(g2));
 	await page.goto(`${BASE}search/?q=officer`);
 	await settled(page, 'officer');
 	const n = await page.locator('#search-results li').count();
@@ -296,32 +411,106 @@ async function filters(page) {
 	check('filter-only results are newest first',
 	    months.every((m, i) => i === 0 || months[i - 1] >= m),
 	    months.join(' '));
-	// The counts of every value of every facet.
-	await page.click('.search-filters-box summary');
-	await page.waitForSelector('#search-filters[data-facets="done"]');
-	const shown = await page.evaluate(() => {
-		const o = {};
-		document.querySelectorAll('#search-filters input[type=checkbox]')
-		    .forEach((c) => {
-			const s = c.parentNode.querySelector('.count');
-			o[c.name + '=' + c.value] = s ? s.textContent : '';
-		});
-		return o;
-	});
-	const bad = [];
-	for (const fc of ENTRY.facets) {
-		const base = passing(f, fc.key);
-		for (const [slug] of fc.values) {
-			const n = base.filter((x) => vals(x, fc.key).includes(slug))
-			    .length;
-			if (shown[`${fc.key}=${slug}`] !== `(${n})`)
-				bad.push(`${fc.key}=${slug}: ${shown[`${fc.key}=${slug}`]}` +
-				    ` not (${n})`);
-		}
-	}
+	// The groups of the facets filtered start open, with the first;
+	// then every group opened: the count of every value of every facet.
+	const first = ENTRY.facets[0].key;
+	const og = await openGroups(page);
+	check('the groups of the filtered facets and the first start open',
+	    sameSet(og, [...new Set([first, 'type', 'loss', 'time'])]),
+	    og.join(' '));
+	await openFilters(page, []);
+	const bad0 = badCounts(await shownCounts(page), wantCounts(null, f, og),
+	    true);
+	check('the open groups show their counts, the closed ones none',
+	    bad0.length === 0, bad0.slice(0, 6).join('; '));
+	await openFilters(page, ENTRY.facets.map((x) => x.key));
+	const shown = await shownCounts(page);
+	const bad = badCounts(shown, wantCounts(null, f,
+	    ENTRY.facets.map((x) => x.key)), false);
 	check('every facet value shows its count among the other filters',
 	    Object.keys(shown).length > 0 && bad.length === 0,
 	    bad.slice(0, 6).join('; '));
+}
+
+// The groups of the filters: with the Filters box open, only the open
+// groups' columns are fetched; opening another fetches its column and
+// shows its counts; a new query refreshes the open groups' counts; a
+// filter in the URL opens its group.
+async function groups(page) {
+	const keys = ENTRY.facets.map((x) => x.key);
+	const first = keys[0], k2 = keys[1], last = keys[keys.length - 1];
+	const q1 = 'officer', q2 = 'pursuit';
+	const all1 = (await search(page, q1)).all;
+	const all2 = (await search(page, q2)).all;
+	const p = await page.context().newPage();
+	try {
+		const seen = columnLog(p);
+		await open(p, { q: q1 });
+		const og = await openGroups(p);
+		check('only the first facet\'s group starts open',
+		    og.join(' ') === first, og.join(' '));
+		await openFilters(p, []);
+		check(`Filters opened: only the ${first} column is fetched`,
+		    seen.join(' ') === first, seen.join(' '));
+		let want = wantCounts(all1, {}, [first]);
+		let bad = badCounts(await shownCounts(p), want, true);
+		check(`"${q1}": the ${first} group shows its counts, the ` +
+		    'closed groups none', all1.length > 0 && bad.length === 0,
+		    bad.slice(0, 6).join('; '));
+
+		await openFilters(p, [k2]);
+		check(`opening the ${k2} group fetches its column, no other`,
+		    seen.join(' ') === `${first} ${k2}`, seen.join(' '));
+		want = wantCounts(all1, {}, [first, k2]);
+		bad = badCounts(await shownCounts(p), want, true);
+		check(`"${q1}": the ${k2} group, opened, shows its counts`,
+		    bad.length === 0, bad.slice(0, 6).join('; '));
+
+		// A new query, submitted: the counts of both open groups
+		// follow, with no other column.
+		const want2 = wantCounts(all2, {}, [first, k2]);
+		check(`"${q1}" and "${q2}" have counts that differ`,
+		    Object.keys(want).some((k) => want[k] !== want2[k]));
+		await p.fill('#search-q', q2);
+		await p.press('#search-q', 'Enter');
+		await settled(p, q2);
+		await countsShown(p);
+		bad = badCounts(await shownCounts(p), want2, true);
+		check(`a new query ("${q2}") refreshes the open groups' counts`,
+		    all2.length > 0 && bad.length === 0,
+		    bad.slice(0, 6).join('; '));
+		check('and fetches no other column',
+		    seen.join(' ') === `${first} ${k2}`, seen.join(' '));
+	} finally {
+		await p.close();
+	}
+
+	// A filter of the last facet in the URL: its group starts open,
+	// and its counts are those among the other filters (none).
+	const counts = new Map();
+	for (const id of all1)
+		for (const v of vals(byId.get(id), last))
+			counts.set(v, (counts.get(v) || 0) + 1);
+	const pick = [...counts].sort((a, b) => b[1] - a[1])[0];
+	const p2 = await page.context().newPage();
+	try {
+		const seen = columnLog(p2);
+		await open(p2, { q: q1, [last]: pick[0] });
+		const og = await openGroups(p2);
+		check(`${last}=${pick[0]} in the URL opens the ${last} group`,
+		    sameSet(og, [first, last]), og.join(' '));
+		await openFilters(p2, []);
+		check(`the columns fetched are those of ${first} and ${last}`,
+		    sameSet(seen, [first, last]), seen.join(' '));
+		const f = { [last]: [pick[0]] };
+		const bad = badCounts(await shownCounts(p2),
+		    wantCounts(all1, f, [first, last]), true);
+		check(`"${q1}" with ${last}=${pick[0]}: the counts of both ` +
+		    'open groups', bad.length === 0,
+		    bad.slice(0, 6).join('; '));
+	} finally {
+		await p2.close();
+	}
 }
 
 async function narrowing(page, log) {
@@ -343,7 +532,7 @@ async function narrowing(page, log) {
 			continue;
 		}
 		await open(page, { q });
-		await page.click('.search-filters-box summary');
+		await openFilters(page, [fc.key]);
 		await page.check(`#search-filters input[name="${fc.key}"]` +
 		    `[value="${pick[0]}"]`);
 		const r = await settled(page, q);
@@ -379,6 +568,9 @@ async function narrowing(page, log) {
 	const years = REPORTS.map((x) => +x.event_date.slice(0, 4));
 	const y = years.sort()[Math.floor(years.length / 2)];
 	const r = await open(page, { from: String(y), to: String(y) });
+	check('a year range in the URL opens the year group',
+	    (await openGroups(page)).includes('years'),
+	    (await openGroups(page)).join(' '));
 	const all = await allIds(page);
 	const want = REPORTS.filter((x) => +x.event_date.slice(0, 4) === y)
 	    .map((x) => x.id);
@@ -636,9 +828,8 @@ async function axe(browser) {
 		await page.goto(BASE + path);
 		if (q !== undefined) {
 			await settled(page, q);
-			await page.click('.search-filters-box summary');
-			await page.waitForSelector(
-			    '#search-filters[data-facets="done"]');
+			await openFilters(page, ENTRY.facets.map((x) => x.key)
+			    .concat('years'));
 		}
 		await page.addScriptTag({ path: AXE });
 		const v = await page.evaluate(async () => {
@@ -706,6 +897,7 @@ async function main() {
 		await typing(page);
 		await keyboard(page);
 		await filters(page);
+		await groups(page);
 		await narrowing(page, log);
 		await queries(page);
 		await quick(page);

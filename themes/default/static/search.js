@@ -19,9 +19,10 @@
  * index of nearmiss-index(5) from the site itself, fetching only what a
  * query needs (the entry, one vocabulary shard per word, the postings
  * and positions files of its terms, the chunk table and the metadata
- * chunks of the results shown; the facet columns only after the first
- * results, for the counts), ranks with the index's BM25 impacts, and
- * keeps its state in the URL.  What is typed never leaves the browser.
+ * chunks of the results shown; a facet's column when it filters, or for
+ * its counts when its group of filters is open), ranks with the index's
+ * BM25 impacts, and keeps its state in the URL.  What is typed never
+ * leaves the browser.
  * Text goes into the page through textContent only (the page's CSP
  * requires Trusted Types).  Without a document (node), it only exposes
  * its engine as globalThis.NMSearch, for the tests.
@@ -944,16 +945,20 @@
 
 	/*
 	 * The count of each facet value among r.base that passes the other
-	 * facets' filters (OR within a facet, AND across): { key: [n, ...] }.
-	 * Loads every column.
+	 * facets' filters (OR within a facet, AND across): { key: [n, ...] }
+	 * for the facets named in keys (all of them without keys).  Loads
+	 * their columns and those the filters need, no other.
 	 */
-	Engine.prototype.counts = function (r) {
-		var self = this, cols = {}, keys;
+	Engine.prototype.counts = function (r, keys) {
+		var self = this, cols = {}, need;
 
-		keys = this.e.facets.map(function (x) {
+		keys = keys || this.e.facets.map(function (x) {
 			return x.key;
-		}).concat('months');
-		return Promise.all(keys.map(function (k) {
+		});
+		need = keys.concat(Object.keys(r.filters)).map(function (k) {
+			return k === 'from' || k === 'to' ? 'months' : k;
+		});
+		return Promise.all(need.map(function (k) {
 			return self.column(k).then(function (c) {
 				cols[k] = c;
 			});
@@ -966,6 +971,8 @@
 					return 0;
 				});
 
+				if (keys.indexOf(x.key) < 0)
+					return;
 				r.base.forEach(function (d) {
 					var v = cols[x.key][d];
 
@@ -998,6 +1005,7 @@
 	var form = $('search-form'), input = $('search-q');
 	var results = $('search-results'), count = $('search-count');
 	var fbox = $('search-filters'), sortSel = $('search-sort');
+	var box = fbox && fbox.parentNode;	/* the "Filters" <details> */
 	var more = $('search-more'), extra = $('search-extra');
 	var help = $('search-help');
 
@@ -1016,6 +1024,8 @@
 	});
 	var reports = form.getAttribute('data-reports') || '../reports/';
 	var seq = 0, timer = null, cur = null, shown = 0;
+	var full = null;	/* the full search shown, for the counts */
+	var cseq = 0;		/* the latest count of the open groups */
 	var sort = '';	/* the sort chosen, '' for the default */
 
 	function el(tag, cls, text) {
@@ -1106,6 +1116,12 @@
 			if (s)
 				s.value = st.f[k] || '';
 		});
+		/* A group with a filter set opens to show it. */
+		fbox.querySelectorAll('details').forEach(function (d) {
+			if (d.querySelector('input:checked,' +
+			    'option:checked:not([value=""])'))
+				d.open = true;
+		});
 		sort = st.sort;
 		if (sortSel)
 			sortSel.value = st.sort || defSort(st.q);
@@ -1117,14 +1133,34 @@
 		}) ? 'relevance' : 'newest';
 	}
 
-	/* The filter controls, from the entry: one fieldset per facet. */
+	/*
+	 * A group of filters: a <details> named by its <summary>, holding
+	 * a fieldset (its legend, the same name, for screen readers).
+	 */
+	function group(key, cls, label, open) {
+		var d = el('details', 'search-group ' + cls);
+		var fs = el('fieldset');
+
+		d.setAttribute('data-key', key);
+		d.open = open;
+		d.appendChild(el('summary', '', label));
+		fs.appendChild(el('legend', 'vh', label));
+		d.appendChild(fs);
+		fbox.appendChild(d);
+		return fs;
+	}
+
+	/*
+	 * The filter controls, from the entry: a group per facet, the
+	 * first open, then the year range.  toForm() opens those with a
+	 * filter.
+	 */
 	function build() {
 		var e = engine.e, y, i, sel, lab, wrap;
 
-		e.facets.forEach(function (x) {
-			var fs = el('fieldset', 'search-facet'), ul = el('ul');
+		e.facets.forEach(function (x, n) {
+			var ul = el('ul');
 
-			fs.appendChild(el('legend', '', x.label));
 			x.values.forEach(function (v, i) {
 				var li = el('li'), l = el('label'), c = el('input');
 
@@ -1139,12 +1175,12 @@
 				li.appendChild(l);
 				ul.appendChild(li);
 			});
-			fs.appendChild(ul);
-			fbox.appendChild(fs);
+			group(x.key, 'search-facet', x.label, n === 0)
+			    .appendChild(ul);
 		});
 		if (e.years) {
-			wrap = el('fieldset', 'search-facet search-years');
-			wrap.appendChild(el('legend', '', 'Year of the event'));
+			wrap = group('years', 'search-years',
+			    'Year of the event', false);
 			['from', 'to'].forEach(function (k) {
 				lab = el('label', '', k === 'from' ? 'From ' : 'To ');
 				sel = el('select');
@@ -1159,7 +1195,6 @@
 				lab.appendChild(sel);
 				wrap.appendChild(lab);
 			});
-			fbox.appendChild(wrap);
 		}
 	}
 
@@ -1271,11 +1306,38 @@
 			help.hidden = r.total !== 0;
 	}
 
-	function setCounts(r, mine) {
-		engine.counts(r).then(function (c) {
+	/* The facet groups shown open: [<details>]. */
+	function opened() {
+		return box.open ? Array.from(fbox.querySelectorAll(
+		    '.search-facet[open]')) : [];
+	}
+
+	/* Empties the counts of the facet groups not in keep. */
+	function blank(keep) {
+		fbox.querySelectorAll('.count').forEach(function (s) {
+			if (keep.indexOf(s.closest('details')) < 0)
+				s.textContent = '';
+		});
+	}
+
+	/*
+	 * Shows the counts of the open facet groups for r, each column
+	 * fetched when its group is first open; then #search-filters gets
+	 * data-facets="done".  Nothing while the "Filters" box is closed.
+	 */
+	function setCounts(r) {
+		var mine = ++cseq, keys = opened().map(function (d) {
+			return d.getAttribute('data-key');
+		});
+
+		fbox.removeAttribute('data-facets');
+		blank(opened());
+		if (!box.open)
+			return;
+		engine.counts(r, keys).then(function (c) {
 			var k;
 
-			if (mine !== seq)
+			if (mine !== cseq || r !== full)
 				return;
 			for (k in c)
 				c[k].forEach(function (n, i) {
@@ -1286,7 +1348,7 @@
 				});
 			fbox.setAttribute('data-facets', 'done');
 		}, function () {
-			if (mine === seq)
+			if (mine === cseq && r === full)
 				fbox.setAttribute('data-facets', 'error');
 		});
 	}
@@ -1303,6 +1365,9 @@
 		results.setAttribute('data-state', 'busy');
 		results.removeAttribute('data-full');
 		fbox.removeAttribute('data-facets');
+		full = null;
+		/* A closed group's counts are of an older search. */
+		blank(opened());
 		(typed ? Promise.resolve(null) : engine.quick(st.q, st.f,
 		    st.sort)).then(function (r) {
 			if (mine !== seq || !r)
@@ -1370,13 +1435,16 @@
 			results.setAttribute('data-query', st.q);
 			results.setAttribute('data-state', 'done');
 			results.setAttribute('data-full', 'done');
+			full = r;
 			/* While typing, counts wait for a pause: each facet
 			 * column is a download. */
 			if (r)
 				setTimeout(function () {
-					if (mine === seq)
-						setCounts(r, mine);
+					if (r === full)
+						setCounts(r);
 				}, typed ? 400 : 0);
+			else
+				blank([]);
 		}).catch(function () {
 			if (mine !== seq)
 				return;
@@ -1430,9 +1498,18 @@
 						a.focus();
 				});
 		});
-	fbox.parentNode.addEventListener('toggle', function () {
-		if (cur && cur.base && fbox.getAttribute('data-facets') !== 'done')
-			setCounts(cur, seq);
+	/*
+	 * Opening the box or a group counts what it shows (toggle does not
+	 * bubble: capture).  The click on a summary, which comes first,
+	 * says at once that the counts are not all shown.
+	 */
+	box.addEventListener('toggle', function () {
+		if (full)
+			setCounts(full);
+	}, true);
+	box.addEventListener('click', function (ev) {
+		if (ev.target.closest('summary'))
+			fbox.removeAttribute('data-facets');
 	});
 	window.addEventListener('popstate', function () {
 		var st = fromURL();
