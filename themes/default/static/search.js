@@ -282,6 +282,9 @@
 			self.e = e;
 			self.stop = new Set(e.stop || []);
 			self.syn = new Map(e.synonyms || []);
+			/* Every list of results needs the chunk table: fetch
+			 * it now, beside the query's own files. */
+			self.get(e.chunks).catch(function () {});
 			return e;
 		});
 	};
