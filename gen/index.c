@@ -70,7 +70,8 @@
 #define IT_SELF		0x04	/* the stem is also one of the words */
 
 #define FORMS_MAX	16	/* word forms kept per term and document */
-#define IX_TOP		10	/* best postings per term in the vocabulary */
+#define IX_TOP		5	/* best postings per term in the vocabulary:
+				   the first page of results of search.js */
 #define IX_PART_MAX	(24 << 20)	/* bytes of postings made at once */
 
 /* BM25F (nearmiss-index(5)): reference field lengths, b and k1. */
@@ -1662,8 +1663,10 @@ write_vocab(struct ix *x, const struct groups *g, char ***vnames,
 	/*
 	 * Shards are ranges of the words in byte order, of about equal
 	 * size (the word, its entry, its stem's best postings), at most
-	 * 64, cut only where the first three characters change so that a
-	 * prefix of three characters or more is in one shard.
+	 * 64, cut where the first three characters change so that a prefix
+	 * of three characters or more is mostly in one shard; but where
+	 * that would make a shard a quarter bigger than the others (a long
+	 * run of words with the same beginning), anywhere.
 	 */
 	order = xcalloc(x->nw + 1, sizeof(*order));
 	shard = xcalloc(x->nw + 1, sizeof(*shard));
@@ -1680,8 +1683,9 @@ write_vocab(struct ix *x, const struct groups *g, char ***vnames,
 	(*vfirst)[0] = xstrdup("");
 	for (i = 0, v = 0, acc = 0; i < x->nw; i++) {
 		if (acc >= total / V && v + 1 < V && i > 0 &&
+		    (acc >= total / V + total / V / 4 ||
 		    !same3(str_at(x, x->w[order[i - 1]].s),
-		    str_at(x, x->w[order[i]].s))) {
+		    str_at(x, x->w[order[i]].s)))) {
 			(*vfirst)[++v] = xstrdup(str_at(x, x->w[order[i]].s));
 			acc = 0;
 		}

@@ -156,8 +156,8 @@ entry.vocab.forEach((rel, v) => {
 			all.push([d, imp]);
 			last = d;
 		}
-		// The shard's top: the best 10 by impact, then the newer.
-		const want = all.sort((a, b) => b[1] - a[1] || b[0] - a[0]).slice(0, 10)
+		// The shard's top: the best 5 by impact, then the newer.
+		const want = all.sort((a, b) => b[1] - a[1] || b[0] - a[0]).slice(0, 5)
 		    .map((x) => x.join(":")).join(",");
 		const tr = reader(sh.top[stem] || ""), got = [];
 		while (tr.more()) {

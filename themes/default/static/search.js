@@ -36,7 +36,8 @@
 	var PREFIX_MAX = 20;		/* stems a word being typed expands to */
 	var TYPO_MAX = 5;		/* words one edit away searched */
 	var W_PREFIX = 0.6, W_TYPO = 0.5;
-	var PAGE = 5, MORE = 10;
+	/* PAGE: the index's best postings per word (nearmiss-index(5)). */
+	var PAGE = 5, MORE = 10, PREFIX_SHARDS = 3;
 	var S = 0, L = 1, D = 2, IGN = 3, APOS = 4;
 
 	/* token.c's latin_fold[] for U+00C0 to U+017F; see fold(). */
@@ -306,14 +307,37 @@
 		return lo;
 	};
 
-	/* The shard of a folded word or synonym term. */
-	Engine.prototype.shard = function (w) {
-		var self = this, n = this.sno(w);
+	/* The shard of a folded word or synonym term, or number n. */
+	Engine.prototype.shard = function (w, n) {
+		var self = this;
 
+		if (n === undefined)
+			n = this.sno(w);
 		return this.get(this.e.vocab[n]).then(function (sh) {
 			self.shards.set(n, sh);
 			return sh;
 		});
+	};
+
+	/* The shards for the typos of w: its own and its two letters'. */
+	Engine.prototype.near = function (w) {
+		var n = this.sno(w), out = this.range(w.slice(0, 2));
+
+		if (out.indexOf(n) < 0)
+			out.push(n);
+		return out;
+	};
+
+	/*
+	 * The numbers of the shards whose words may start with prefix w
+	 * (mostly one; at most PREFIX_SHARDS).
+	 */
+	Engine.prototype.range = function (w) {
+		var a = this.sno(w), b = this.sno(w + '\uffff'), out = [];
+
+		for (; a <= b && out.length < PREFIX_SHARDS; a++)
+			out.push(a);
+		return out;
 	};
 
 	/* [stem, df, file, stop] of w if its shard is loaded, else null. */
@@ -431,12 +455,29 @@
 
 		parsed.forEach(function (c) {
 			c.words.forEach(function (x) {
-				all.push(x.w);
+				all.push(self.shard(x.w));
+				if (c.prefix && x.w.length >= 3)
+					self.range(x.w).forEach(function (n) {
+						all.push(self.shard(null, n));
+					});
 			});
 		});
-		return Promise.all(all.map(function (w) {
-			return self.shard(w);
-		})).then(function () {
+		return Promise.all(all).then(function () {
+			var more = [];
+
+			/* A word of no report: its neighbours one edit away
+			 * (from the third letter on) may be in the shards of
+			 * its first two letters. */
+			parsed.forEach(function (c) {
+				c.words.forEach(function (x) {
+					if (!self.known(x.w))
+						self.near(x.w).forEach(function (n) {
+							more.push(self.shard(null, n));
+						});
+				});
+			});
+			return Promise.all(more);
+		}).then(function () {
 			var onlyStop = parsed.every(function (c) {
 				return c.neg || c.words.every(function (x) {
 					return self.stop.has(x.w);
@@ -452,7 +493,7 @@
 			}
 
 			function plain(c) {
-				var w = c.words[0].w, a = alt(w, 1), v, sh, cl;
+				var w = c.words[0].w, a = alt(w, 1), v, cl;
 				var seen = new Set(), list = [];
 
 				cl = { alts: [], need: true, neg: c.neg, src: c };
@@ -467,16 +508,19 @@
 					r.hl.words.add(w);
 					r.hl.stems.add(a.term);
 				}
-				sh = self.shards.get(self.sno(w));
-				/* From three letters: their words share a shard
-				 * and, mostly, a postings file. */
+				/* From three letters: their words mostly share a
+				 * shard and a postings file. */
 				if (c.prefix && w.length >= 3) {
-					for (v in sh.words)
-						if (v.length > w.length &&
-						    v.lastIndexOf(w, 0) === 0 &&
-						    v.charAt(0) !== '~' &&
-						    (onlyStop || !sh.words[v][3]))
-							list.push([v, sh.words[v]]);
+					self.range(w).forEach(function (n) {
+						var s = self.shards.get(n), v;
+
+						for (v in s.words)
+							if (v.length > w.length &&
+							    v.lastIndexOf(w, 0) === 0 &&
+							    v.charAt(0) !== '~' &&
+							    (onlyStop || !s.words[v][3]))
+								list.push([v, s.words[v]]);
+					});
 					list.sort(function (x, y) {
 						return y[1][1] - x[1][1];
 					});
@@ -496,10 +540,15 @@
 				}
 				if (!cl.alts.length && Array.from(w).length >= 3) {
 					list = [];
-					for (v in sh.words)
-						if (v.charAt(0) !== '~' && !sh.words[v][3] &&
-						    sh.words[v][1] > 0 && edit1(w, v))
-							list.push([v, sh.words[v]]);
+					self.near(w).forEach(function (n) {
+						var s = self.shards.get(n), v;
+
+						for (v in s.words)
+							if (v.charAt(0) !== '~' &&
+							    !s.words[v][3] &&
+							    s.words[v][1] > 0 && edit1(w, v))
+								list.push([v, s.words[v]]);
+					});
 					list.sort(function (x, y) {
 						return y[1][1] - x[1][1];
 					});
