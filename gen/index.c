@@ -840,6 +840,7 @@ struct ixterm {
 	uint32_t	 nzero;		/* postings without positions */
 	uint32_t	 hgroup;	/* the group of its hash */
 	uint8_t		 selfw;		/* its stem is in the words */
+	uint8_t		 big;		/* has a postings file of its own */
 };
 
 /* A term's best postings: impact, then the newer first. */
@@ -1461,9 +1462,11 @@ widx_cmp(const void *a, const void *b)
 
 /*
  * Groups of terms (postings files), so that the index has at most one
- * file per ten reports once it has a few thousand: big terms get a file
- * of their own, the others go by a hash of their first three characters
- * (so that a prefix's terms share a file).  Positions files are fewer:
+ * file per ten reports once it has a few thousand: the biggest terms
+ * (the common words, whose postings a query would otherwise fetch with
+ * those of many others) get a file of their own, half the postings
+ * files; the others go by a hash of their first three characters (so
+ * that a prefix's terms share a file).  Positions files are fewer:
  * only phrases read them.  The strings of all terms may not fit the
  * memory the build allows itself: they are made in P parts (a power of
  * two), part p holding the groups whose hash group h has h % P == p (a
@@ -1477,32 +1480,55 @@ struct groups {
 	char		**post, **posx;	/* file names */
 };
 
+/* By postings size, biggest first, then by stem (for ties). */
+static int
+tbig_cmp(const void *a, const void *b)
+{
+	const struct ixterm *x = &sort_ix->t[*(const uint32_t *)a];
+	const struct ixterm *y = &sort_ix->t[*(const uint32_t *)b];
+
+	if (x->plen != y->plen)
+		return x->plen > y->plen ? -1 : 1;
+	return strcmp(str_at(sort_ix, x->s), str_at(sort_ix, y->s));
+}
+
 static void
 plan_groups(struct ix *x, size_t n, struct groups *g)
 {
-	uint64_t	 total = 0, all = 0, big, part;
-	size_t		 i, k, budget, fixed, ngroups;
+	uint64_t	 all = 0, part;
+	uint32_t	*by = NULL;
+	size_t		 i, k, budget, fixed, ngroups, npost, nby = 0;
 	struct ixterm	*t;
 	const char	*e;
 
-	for (i = 0; i < x->nt; i++) {
-		total += x->t[i].plen;
+	for (i = 0; i < x->nt; i++)
 		all += x->t[i].plen + x->t[i].xlen;
-	}
 	/* The files besides postings and positions. */
 	fixed = 1 + 64 + 2 + NFACETS + (n + IX_CHUNK - 1) / IX_CHUNK;
 	budget = n / 10 > fixed ? n / 10 - fixed : 0;
-	/* A small archive still gets a few files (a rare word: a small one). */
-	ngroups = pow2_floor(budget * 2 / 3 > 8 ? budget * 2 / 3 : 8);
-	big = total / ngroups * 4 + 1;
-	if (big < 32768)
-		big = 32768;
-	g->nbig = 0;
+	/* NEARMISS_INDEX_FILES: another budget, for the tests. */
+	if ((e = getenv("NEARMISS_INDEX_FILES")) != NULL && atol(e) > 0)
+		budget = (size_t)atol(e);
+	/*
+	 * Two thirds for postings: half of them hash groups (a small
+	 * archive still gets a few files: a rare word, a small one), the
+	 * rest for the biggest terms.
+	 */
+	npost = budget * 2 / 3;
+	ngroups = pow2_floor(npost / 2 > 8 ? npost / 2 : 8);
+	by = xcalloc(x->nt + 1, sizeof(*by));
 	for (i = 0; i < x->nt; i++)
-		if (x->t[i].plen > big)
-			g->nbig++;
-	while (ngroups > 8 && ngroups + g->nbig > budget * 2 / 3)
-		ngroups /= 2;
+		by[nby++] = (uint32_t)i;
+	sort_ix = x;
+	qsort(by, nby, sizeof(*by), tbig_cmp);
+	g->nbig = npost > ngroups ? npost - ngroups : 0;
+	if (g->nbig > nby)
+		g->nbig = nby;
+	for (i = 0; i < x->nt; i++)
+		x->t[i].big = 0;
+	for (i = 0; i < g->nbig; i++)
+		x->t[by[i]].big = 1;
+	free(by);
 	x->ngroups = (uint32_t)ngroups;
 	g->npost = ngroups + g->nbig;
 	g->nposx = pow2_floor(budget / 3 > 4 ? budget / 3 : 4);
@@ -1522,7 +1548,7 @@ plan_groups(struct ix *x, size_t n, struct groups *g)
 		t = &x->t[i];
 		t->hgroup = fnv_chars(str_at(x, t->s), 3) &
 		    (uint32_t)(ngroups - 1);
-		t->group = t->plen > big ? (uint32_t)k++ : t->hgroup;
+		t->group = t->big ? (uint32_t)k++ : t->hgroup;
 		g->part[t->group] = t->hgroup & (g->P - 1);
 	}
 }
