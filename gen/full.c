@@ -56,8 +56,8 @@ struct rjob {
 	struct srcfile		*files;
 	size_t			 nfiles;
 	struct report		*reports;	/* one per file */
-	int			*ok;
-	int			*written;
+	int			*ok;		/* rendered, page or not */
+	int			*written;	/* its page is in dir */
 	/*
 	 * Per file, what it lacks to be published, when the workers check
 	 * the approvals (check); NULL: approved or not checked.
@@ -154,8 +154,11 @@ report_worker(void *arg)
 		if (render_one(&ctx, &j->reports[i], j->s, repo,
 		    &j->files[i].oid, j->files[i].path, iw, &doc) != 0)
 			goto next;
-		if (claim_id(j, i) != -1)
-			goto next;	/* reported after the phase */
+		if (claim_id(j, i) != -1) {
+			/* Rendered fine: settle_ids() reports the id. */
+			j->ok[i] = 1;
+			goto next;
+		}
 		if (iw != NULL) {
 			if (ix_cache_add(&j->cache, &doc, &j->ixoff[i]) != 0)
 				goto fail;
@@ -316,31 +319,23 @@ report_phase(struct rjob *j, const struct site *s, const struct gitsrc *src,
 }
 
 /*
- * Sorts out the reports that lost their id to another file: the one
- * written keeps it, and all users of a duplicate id are left out and
- * their pages removed.  Returns the number of reports left out, or -1.
+ * Leaves out every report that rendered but shares its id with another
+ * (find_duplicates() names each), and removes the page written for the
+ * id.  Returns the number of reports left out, each counted once, or -1.
  */
 static long
 settle_ids(struct rjob *j, const char *staging)
 {
 	char	 path[PATH_MAX];
-	size_t	 i, m, bad;
-	int	 dup;
+	size_t	 i, bad;
 
-	for (i = 0; i < j->nfiles; i++) {
-		if (j->ok[i] || j->reports[i].id == NULL ||
-		    !report_id_valid(j->reports[i].id) || j->written[i])
-			continue;
-		/* Rendered fine but lost its id to another file. */
-		for (m = 0, dup = 0; m < j->nfiles && !dup; m++)
-			dup = m != i && j->reports[m].id != NULL &&
-			    strcmp(j->reports[m].id, j->reports[i].id) == 0 &&
-			    j->written[m];
-		if (dup)
-			j->ok[i] = 1;
-	}
-	bad = find_duplicates(j->reports, j->ok, j->nfiles, j->src->path);
-	for (i = 0; i < j->nfiles; i++) {
+	/*
+	 * find_duplicates() clears the ok flag of each report that shares
+	 * an id, so the loop below counts those with the rest; adding its
+	 * return too would count them twice.
+	 */
+	(void)find_duplicates(j->reports, j->ok, j->nfiles, j->src->path);
+	for (i = 0, bad = 0; i < j->nfiles; i++) {
 		if (j->written[i] && !j->ok[i]) {
 			if (file_path(path, sizeof(path), "%s/reports/%s",
 			    staging, j->reports[i].id) != 0 ||

@@ -248,7 +248,7 @@ incr_new_site(struct incr *in)
 	const struct state *st = in->st;
 	struct report	*r;
 	int		*vok;
-	size_t		 i, k;
+	size_t		 i, j, k;
 
 	s->reports = xcalloc(st->nreports + in->nnr + 1, sizeof(*s->reports));
 	s->oids = xcalloc(st->nreports + in->nnr + 1, sizeof(*s->oids));
@@ -277,6 +277,14 @@ incr_new_site(struct incr *in)
 	    in->src->path);
 	for (i = 0, k = 0; i < s->nreports; i++) {
 		if (!vok[i]) {
+			/*
+			 * An unchanged report left out goes as if removed:
+			 * its page, and the lists that showed it.
+			 */
+			for (j = 0; j < st->nreports; j++)
+				if (in->keep[j] && strcmp(st->reports[j].path,
+				    s->reports[i].path) == 0)
+					in->keep[j] = 0;
 			report_free(&s->reports[i]);
 			continue;
 		}
@@ -291,6 +299,10 @@ incr_new_site(struct incr *in)
 		    "the valid ones)", in->bad, in->bad == 1 ? "" : "s");
 		return -1;
 	}
+	/* As a full build says it. */
+	if (in->bad > 0)
+		log_warnx("%d report%s with errors left out", in->bad,
+		    in->bad == 1 ? "" : "s");
 	site_sort(s);
 	site_index(s);
 	return 0;
