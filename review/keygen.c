@@ -166,8 +166,10 @@ review_keygen(int argc, char *argv[])
 	log_info("wrote the secret key to %s%s: keep it private, and keep "
 	    "a copy offline", keyfile, nopass ? " WITHOUT a passphrase" :
 	    ", protected by the passphrase");
-	log_info("the line above goes into the intake host's recipients "
-	    "file and the content repository's reviewers file");
+	/* Said so that it stays true when stdout is a file or a pipe. */
+	log_info("the public line written to standard output goes into "
+	    "the intake host's recipients file and the content "
+	    "repository's reviewers file");
 	rc = 0;
 out:
 	if (pass != NULL) {

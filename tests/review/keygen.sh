@@ -56,6 +56,12 @@ check "keygen: stderr names the recipients file" \
 check "keygen: stderr names the reviewers file" \
     grep -q "reviewers file" "$tmp/err"
 check "keygen: stderr names the key file" grep -q "$tmp/alice.key" "$tmp/err"
+# stdout went to a file here, so nothing is "above" on a terminal: the
+# message names standard output instead.
+check "keygen: stderr says the line went to standard output" \
+    grep -q "public line written to standard output" "$tmp/err"
+check_not "keygen: stderr does not speak of a line above" \
+    grep -q "line above" "$tmp/err"
 check "keygen: key file is a regular file" [ -f "$tmp/alice.key" ]
 check "keygen: key file mode 0600" [ "$(mode "$tmp/alice.key")" = "-rw-------" ]
 check "keygen: key file first line" \
