@@ -390,9 +390,15 @@ compose(struct buf *b, const struct reply_cfg *rc, const char *addr,
 	buf_printf(b, "    %s\n\n", code);
 	buf_addstr(b, "With it you can check the status of your report on "
 	    "the public site");
+	/*
+	 * gen's status page; base_url always ends with '/'.  On a line of
+	 * its own, so that no mail reader takes a '.' into the link.
+	 */
 	if (rc->base_url != NULL)
-		buf_printf(b, ",\n%s", rc->base_url);
-	buf_addstr(b, ".\n\n"
+		buf_printf(b, ", at\n\n    %sstatus/\n", rc->base_url);
+	else
+		buf_addstr(b, ".\n");
+	buf_addstr(b, "\n"
 	    "Your address was used for this reply only and is not kept\n"
 	    "with your report.  This reply itself stays in your mailbox:\n"
 	    "write the code down and delete it if that matters to you.\n");

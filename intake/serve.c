@@ -1645,7 +1645,8 @@ validate(struct serve *s, const struct form *f, struct record *r,
 static int
 receipt_page(struct serve *s, struct MHD_Connection *c, const char *code)
 {
-	struct buf	 b = BUF_INIT;
+	struct buf	 b = BUF_INIT, st = BUF_INIT;
+	int		 ret;
 
 	page_head(&b, s, "Thank you: your report was received");
 	buf_addstr(&b, "<p>Your report is stored, encrypted for the "
@@ -1655,13 +1656,24 @@ receipt_page(struct serve *s, struct MHD_Connection *c, const char *code)
 	html_text(&b, code, strlen(code));
 	buf_addstr(&b, "</p>\n<p>With it you can check the status of your "
 	    "report on the public site");
+	/* gen's status page; base_url always ends with '/'. */
 	if (s->cfg.base_url != NULL) {
-		buf_addstr(&b, ", ");
-		html_text(&b, s->cfg.base_url, strlen(s->cfg.base_url));
+		buf_printf(&st, "%sstatus/", s->cfg.base_url);
+		buf_addstr(&b, ", at ");
+		if (html_url_ok(st.data, st.len)) {
+			buf_addstr(&b, "<a href=\"");
+			html_url(&b, st.data, st.len);
+			buf_addstr(&b, "\">");
+			html_text(&b, st.data, st.len);
+			buf_addstr(&b, "</a>");
+		} else
+			html_text(&b, st.data, st.len);
 	}
 	buf_addstr(&b, ". Nobody else can link the code to you.</p>\n");
 	page_tail(&b);
-	return respond(c, MHD_HTTP_OK, "text/html; charset=utf-8", &b, 1);
+	ret = respond(c, MHD_HTTP_OK, "text/html; charset=utf-8", &b, 1);
+	buf_free(&st);
+	return ret;
 }
 
 /*

@@ -491,6 +491,8 @@ check_not "reply: not to the From address" grep -qF from.addr "$tmp/sent"
 code=$(grep -oE '[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}' \
     "$tmp/sent" | head -n 1)
 check "reply: carries a receipt code" [ -n "$code" ]
+check "reply: the archive's status page, on a line of its own" \
+    grep -qxF '    https://nearmiss.example.org/status/' "$tmp/sent"
 new=$(ls "$rib/new" | sort | grep -vxF "$before" || true)
 check "reply: one new item" [ "$(echo "$new" | wc -l)" -eq 1 ]
 rc=0

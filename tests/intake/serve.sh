@@ -60,8 +60,11 @@ start() {
 	serve_start "$tmp/$name" "$tmp/$name.log" 0 "$@"
 }
 
+# Every request carries a browser's User-Agent, which must not be
+# stored (checked at the end).
+UA="Mozilla/5.0 (X11; Linux x86_64) NMPlantedAgent/4.2"
 C() {
-	curl -s --interface "$IP" "$@"
+	curl -s --interface "$IP" -A "$UA" "$@"
 }
 
 # token FILE: the form token of a saved form page.
@@ -93,6 +96,7 @@ check "GET /: Permissions-Policy denies the camera" \
 check "GET /: Permissions-Policy denies geolocation" \
     grep -q '^Permissions-Policy: .*geolocation=()' "$tmp/headers"
 check_not "GET /: no Server header" grep -qi '^Server:' "$tmp/headers"
+check_not "GET /: no cookie set" grep -qi '^Set-Cookie:' "$tmp/headers"
 check_not "GET /: no script" grep -qi '<script' "$tmp/form.html"
 check_not "GET /: no event handler attribute" \
     grep -qiE ' on[a-z]+=' "$tmp/form.html"
@@ -180,12 +184,19 @@ post() {
 }
 
 # A valid submission.
-code=$(post "$tmp/ok.html" --data-urlencode "consent=yes" \
+code=$(post "$tmp/ok.html" --data-urlencode "consent=yes" -D "$tmp/okh" \
     -H "Origin: http://127.0.0.1:8025" -H "Sec-Fetch-Site: same-origin")
 check "valid POST: 200" [ "$code" = 200 ]
+check_not "valid POST: no cookie set" grep -qi '^Set-Cookie:' "$tmp/okh"
 check "valid POST: a receipt code" grep -qE \
     '[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}' \
     "$tmp/ok.html"
+check "valid POST: the receipt links to the archive's status page" \
+    grep -qF '<a href="https://nearmiss.example.org/status/">https://nearmiss.example.org/status/</a>' \
+    "$tmp/ok.html"
+check "valid POST: the receipt page links nowhere else in the archive" \
+    [ "$(grep -oE 'href="https://nearmiss.example.org/[^"]*"' "$tmp/ok.html" |
+    sort -u | tr '\n' ' ')" = 'href="https://nearmiss.example.org/" href="https://nearmiss.example.org/status/" ' ]
 check "valid POST: exactly one item" [ "$(ls "$tmp/ib1/new" | wc -l)" -eq 1 ]
 item=$(ls "$tmp/ib1/new")
 check "valid POST: item named by 32 hex characters" \
@@ -476,6 +487,31 @@ bucket ib9 "[::] "
 kill -TERM "$pid"
 wait "$pid" || true
 
+# The onion service settings of the README: its origin, and no
+# per-source buckets (every Tor client comes from 127.0.0.1), so one
+# address gets past the bucket bursts, pages and reports alike, up to
+# the global burst.
+start ibo -o http://EXAMPLE.onion --no-bucket-limit --bucket-burst 2 \
+    --page-bucket-burst 3 --rate-burst 4
+all=
+for i in 1 2 3 4 5 6; do
+	all=$all$(C -o /dev/null -w '%{http_code}' "$url/")
+done
+check "onion settings: six pages over a page bucket of 3" \
+    [ "$all" = 200200200200200200 ]
+all=
+for i in 1 2 3 4 5; do
+	all=$all$(postc /dev/null -H "Origin: http://EXAMPLE.onion")
+done
+check "onion settings: four reports over a bucket of 2, then the global 429" \
+    [ "$all" = 200200200200429 ]
+check "onion settings: four items" [ "$(ls "$tmp/ibo/new" | wc -l)" -eq 4 ]
+code=$(postc /dev/null -H "Origin: http://127.0.0.1:8025")
+check "onion settings: the default origin is foreign now (403)" \
+    [ "$code" = 403 ]
+kill -TERM "$pid"
+wait "$pid" || true
+
 # --no-rate-limit: 5 quick posts with a burst of 1 all pass.
 start ib3 --rate-burst 1 --rate 1 --no-rate-limit
 all=
@@ -577,5 +613,7 @@ for s in "$IP" 9.213.77.127 7f4dd509 09d54d7f 7F4DD509 09D54D7F \
 done
 check_not "no raw bytes of the address" \
     grep -qaP '\x7f\x4d\xd5\x09|\x09\xd5\x4d\x7f' "$tmp/all"
+check_not "no User-Agent in the inbox, logs or payloads" \
+    grep -qaF NMPlantedAgent "$tmp/all"
 
 finish serve
