@@ -102,13 +102,19 @@ errcase "two files with one id" 2
 check "two files with one id: neither is published" \
     [ ! -e "$tmp/kg-full/reports/2025-0001" ]
 
+# break_two: makes 2025-0001 (an incident type not in the taxonomy) and
+# 2025-0004 (a publication date that is not a date) invalid.
+break_two() {
+	sed 's/^incident_type: .*/incident_type: robbery/' \
+	    "$reports/2025/2025-0001.md" >"$tmp/r" &&
+	    mv "$tmp/r" "$reports/2025/2025-0001.md"
+	sed 's/^published: .*/published: 1 Feb 2025/' \
+	    "$reports/2025/2025-0004.md" >"$tmp/r" &&
+	    mv "$tmp/r" "$reports/2025/2025-0004.md"
+}
+
 # Two invalid reports, each with a message of its own.
-sed 's/^incident_type: .*/incident_type: robbery/' \
-    "$reports/2025/2025-0001.md" >"$tmp/r" && mv "$tmp/r" \
-    "$reports/2025/2025-0001.md"
-sed 's/^published: .*/published: 1 Feb 2025/' \
-    "$reports/2025/2025-0004.md" >"$tmp/r" && mv "$tmp/r" \
-    "$reports/2025/2025-0004.md"
+break_two
 errcase "two invalid reports" 2
 
 # A report copied as a template, its id left as it was: only the copy is
@@ -126,12 +132,7 @@ check_not "a copy with the old id: the original is not named" \
 mkdir -p "$reports/2024"
 cp "$reports/2025/2025-0009.md" "$reports/2024/2025-0009.md"
 cp "$reports/2025/2025-0009.md" "$reports/2025/2025-0100.md"
-sed 's/^incident_type: .*/incident_type: robbery/' \
-    "$reports/2025/2025-0001.md" >"$tmp/r" && mv "$tmp/r" \
-    "$reports/2025/2025-0001.md"
-sed 's/^published: .*/published: 1 Feb 2025/' \
-    "$reports/2025/2025-0004.md" >"$tmp/r" && mv "$tmp/r" \
-    "$reports/2025/2025-0004.md"
+break_two
 errcase "five reports with errors" 5
 
 finish errors
