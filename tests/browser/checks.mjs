@@ -745,6 +745,11 @@ async function main() {
 		await linkChecks(context);
 		const shots = [];
 		await printChecks(context, shots);
+		// The privacy page: "the archive sets no cookies" (after every
+		// page of the checks above, with their scripts run).
+		const cookies = await context.cookies();
+		check('the archive sets no cookies', cookies.length === 0,
+		    show(cookies.map((c) => c.name)));
 		await context.close();
 
 		await responsiveChecks(browser);

@@ -267,10 +267,24 @@ async function typing(page) {
 	// A word of a title, typed key by key: highlighted results.
 	const r0 = REPORTS.find((r) => fold(r.title).some((w) => w.length >= 7));
 	const word = fold(r0.title).find((w) => w.length >= 7);
+	// The privacy page: what is typed is not sent as such.  Every
+	// request while typing is a GET of the index's entry or of a file
+	// named by a hash (nearmiss-index(5)), or of the site's icon, which
+	// the browser fetches when it likes: nothing typed is in it.
+	const sent = [];
+	const onReq = (q) => sent.push(`${q.method()} ${q.url()}`);
 	await page.goto(`${BASE}search/`);
 	await page.waitForSelector('#search-q');
+	page.on('request', onReq);
 	await page.locator('#search-q').pressSequentially(word, { delay: 30 });
 	const r = await settled(page, word);
+	page.off('request', onReq);
+	const named = new RegExp('^GET ' + BASE.replace(/[.*+?^${}()|[\]\\/]/g,
+	    '\\$&') + '(search/(index|x/[0-9a-f]{16}|m/[0-9]+\\.[0-9a-f]{8})' +
+	    '\\.json|favicon\\.svg)$');
+	check(`typing "${word}": only GETs of the index's files`,
+	    sent.length > 0 && sent.every((x) => named.test(x)),
+	    sent.join(' '));
 	check(`typing "${word}" shows results, the count and ${r0.id}`,
 	    r.ids.length > 0 && countOf(r.count) >= r.ids.length &&
 	    (r.ids.includes(r0.id) || countOf(r.count) > 5),
