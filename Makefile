@@ -34,8 +34,8 @@ LIB_OBJ = $(O)/lib/approval.o $(O)/lib/buf.o $(O)/lib/cmd.o \
 	$(O)/lib/recipients.o $(O)/lib/receipt.o $(O)/lib/receipts.o \
 	$(O)/lib/record.o $(O)/lib/render.o $(O)/lib/report.o $(O)/lib/utf8.o
 GEN_OBJ = $(O)/gen/main.o $(O)/gen/approvals.o $(O)/gen/build.o \
-	$(O)/gen/full.o $(O)/gen/incr.o $(O)/gen/index.o $(O)/gen/pages.o \
-	$(O)/gen/pool.o \
+	$(O)/gen/full.o $(O)/gen/incr.o $(O)/gen/index.o $(O)/gen/ixstate.o \
+	$(O)/gen/pages.o $(O)/gen/pool.o \
 	$(O)/gen/publish.o $(O)/gen/repo.o $(O)/gen/state.o \
 	$(O)/gen/status.o $(O)/gen/tmpl.o $(O)/gen/token.o
 GEN_LIBS = $(GIT_LIBS) $(CMARK_LIBS) $(YAML_LIBS) $(INIH_LIBS) \
@@ -83,7 +83,7 @@ HDRS = lib/buf.h lib/cmd.h lib/config.h lib/field.h lib/file.h lib/form.h lib/gi
 	lib/html.h lib/approval.h lib/inbox.h lib/keys.h lib/log.h lib/md.h \
 	lib/nm.h lib/recipients.h lib/receipt.h lib/receipts.h lib/record.h \
 	lib/render.h lib/report.h lib/utf8.h gen/build.h gen/gen.h gen/tmpl.h \
-	gen/index.h gen/token.h \
+	gen/index.h gen/ixint.h gen/token.h \
 	review/commit.h \
 	review/open.h review/queue.h review/review.h review/rv.h review/lint.h \
 	intake/conf.h intake/intake.h intake/mime.h intake/mimeint.h tests/harness.h
@@ -270,11 +270,12 @@ $(O)/tests/fuzz_token: tests/fuzz/fuzz_token.c tests/fuzz/driver.c \
 # The reader of the index cache's documents; index.o needs the
 # tokenizer and publish.o's file helpers to link.
 $(O)/tests/fuzz_ixdoc: tests/fuzz/fuzz_ixdoc.c tests/fuzz/driver.c \
-    $(O)/gen/index.o $(O)/gen/token.o $(O)/gen/publish.o \
+    $(O)/gen/index.o $(O)/gen/ixstate.o $(O)/gen/token.o $(O)/gen/publish.o \
     $(O)/lib/libnm.a $(HDRS)
 	@mkdir -p $(O)/tests
 	$(CC) $(NM_CFLAGS) -Igen $(NM_LDFLAGS) -o $@ tests/fuzz/fuzz_ixdoc.c \
-	    tests/fuzz/driver.c $(O)/gen/index.o $(O)/gen/token.o \
+	    tests/fuzz/driver.c $(O)/gen/index.o $(O)/gen/ixstate.o \
+	    $(O)/gen/token.o \
 	    $(O)/gen/publish.o $(O)/lib/libnm.a $(TEST_LIBS)
 
 $(O)/tests/golden: tests/gen/golden.c $(GEN_OBJ) $(O)/lib/libnm.a
@@ -282,7 +283,7 @@ $(O)/tests/golden: tests/gen/golden.c $(GEN_OBJ) $(O)/lib/libnm.a
 	$(CC) $(NM_CFLAGS) -Itests -Igen $(NM_LDFLAGS) -o $@ \
 	    tests/gen/golden.c $(O)/gen/approvals.o $(O)/gen/build.o \
 	    $(O)/gen/full.o $(O)/gen/incr.o $(O)/gen/index.o \
-	    $(O)/gen/pages.o $(O)/gen/token.o \
+	    $(O)/gen/ixstate.o $(O)/gen/pages.o $(O)/gen/token.o \
 	    $(O)/gen/pool.o $(O)/gen/publish.o $(O)/gen/repo.o \
 	    $(O)/gen/state.o $(O)/gen/status.o $(O)/gen/tmpl.o \
 	    $(O)/lib/libnm.a $(TEST_LIBS)

@@ -362,6 +362,7 @@ struct ixjob {
 	int		 running;
 	int		 rc;
 	struct timespec	 t0;
+	struct buf	 state;		/* for the next build */
 };
 
 static void *
@@ -372,7 +373,7 @@ ix_thread(void *arg)
 	size_t		 i, nnames = 0, written = 0;
 
 	x->rc = ix_write(x->s, x->cache, x->refs, x->n, x->dir, NULL,
-	    &names, &nnames, &written);
+	    &names, &nnames, &written, NULL, &x->state);
 	if (x->rc == 0)
 		log_debug("search index: %zu files in %ld ms", written,
 		    lap(&x->t0));
@@ -394,6 +395,7 @@ index_start(struct ixjob *x, struct rjob *j, const struct site *s,
 	size_t	 i;
 
 	memset(x, 0, sizeof(*x));
+	buf_init(&x->state);
 	if (!s->index)
 		return 0;
 	clock_gettime(CLOCK_MONOTONIC, &x->t0);
@@ -545,7 +547,8 @@ full_build(struct site *s, const struct gitsrc *src, const git_oid *theme)
 	if (o->sync && parent_sync(o->outdir) != 0)
 		goto out;
 	/* The index cache after the site: a cache is only ever newer. */
-	if (s->index && ix_cache_commit(o->outdir, o->sync) != 0)
+	if (s->index && (ix_cache_commit(o->outdir, o->sync) != 0 ||
+	    ix_state_commit(o->outdir, &ixj.state, o->sync) != 0))
 		goto out;
 	log_info("%s: %zu reports, %zu other files (full build)", o->outdir,
 	    s->nreports, nouts);
@@ -553,6 +556,7 @@ full_build(struct site *s, const struct gitsrc *src, const git_oid *theme)
 out:
 	/* The index's thread writes into staging. */
 	(void)index_end(&ixj);
+	buf_free(&ixj.state);
 	if (staging[0] != '\0')
 		file_remove_tree(staging);
 	if (j.reports != NULL && s->reports == NULL)

@@ -64,6 +64,7 @@ struct incr {
 	/* The search index: the last build's cache, the new documents. */
 	struct ixwork		*iw;
 	struct ixcache		 cache, ncache;
+	struct buf		 ixstate;	/* for the next build */
 	char			**ndid;		/* id of each new document */
 	struct buf		*ndoc;
 	size_t			 nnd;
@@ -506,6 +507,8 @@ incr_index(struct incr *in)
 	struct site	*s = in->s;
 	struct ixref	*refs, key, *old;
 	struct ixcache	*nc = &in->cache;
+	struct ixprev	 prev;
+	struct timespec	 t0;
 	char		 path[PATH_MAX];
 	size_t		 i, k, written = 0;
 	int		 rc = -1, compact;
@@ -552,10 +555,21 @@ incr_index(struct incr *in)
 	if (ix_cache_finish(nc, refs, s->nreports, &in->src->tree,
 	    s->opts->sync) != 0)
 		goto out;
-	/* A damaged document: NM_ENOTFOUND, a full build. */
+	/*
+	 * The last build's index patched where the changed documents are
+	 * (ixstate.c), or made from every document.  A damaged document:
+	 * NM_ENOTFOUND, a full build.
+	 */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	prev.cache = &in->cache;
+	prev.tree = &in->st->tree;
+	prev.changed = in->ndid;
+	prev.nchanged = in->nnd;
 	if ((rc = ix_write(s, nc, refs, s->nreports, s->opts->outdir,
-	    &in->pub, &in->ixnames, &in->nixnames, &written)) != 0)
+	    &in->pub, &in->ixnames, &in->nixnames, &written, &prev,
+	    &in->ixstate)) != 0)
 		goto out;
+	log_debug("search index: %zu files in %ld ms", written, lap(&t0));
 	in->rewritten += written;
 	rc = 0;
 out:
@@ -632,6 +646,7 @@ incr_free(struct incr *in, int failed)
 		free(in->ixnames[i]);
 	free(in->ixnames);
 	ix_work_free(in->iw);
+	buf_free(&in->ixstate);
 	if (in->cache.fd != -1)
 		ix_cache_close(&in->cache);
 	if (in->ncache.fd != -1) {
@@ -662,6 +677,7 @@ incremental_build(struct site *s, const struct gitsrc *src,
 	int		 rc;
 
 	memset(&in, 0, sizeof(in));
+	buf_init(&in.ixstate);
 	in.s = s;
 	in.src = src;
 	in.st = st;
@@ -704,7 +720,8 @@ incremental_build(struct site *s, const struct gitsrc *src,
 		goto out;
 	if (s->index && ((in.ncache.fd != -1 &&
 	    ix_cache_commit(o->outdir, o->sync) != 0) ||
-	    ix_prune(o->outdir, in.ixnames, in.nixnames) != 0))
+	    ix_prune(o->outdir, in.ixnames, in.nixnames) != 0 ||
+	    ix_state_commit(o->outdir, &in.ixstate, o->sync) != 0))
 		goto out;
 	/* 6. The state, last. */
 	if (state_write(s, s->oids, src, theme, in.bad > 0 ? STATE_PARTIAL :

@@ -60,18 +60,13 @@
 #include "gen.h"
 #include "html.h"
 #include "index.h"
+#include "ixint.h"
 #include "log.h"
 #include "nm.h"
 #include "report.h"
 #include "token.h"
 
-#define IT_STOP		0x01
-#define IT_SYN		0x02
-#define IT_SELF		0x04	/* the stem is also one of the words */
-
 #define FORMS_MAX	16	/* word forms kept per term and document */
-#define IX_TOP		5	/* best postings per term in the vocabulary:
-				   the first page of results of search.js */
 #define IX_PART_MAX	(24 << 20)	/* bytes of postings made at once */
 
 /* BM25F (nearmiss-index(5)): reference field lengths, b and k1. */
@@ -97,8 +92,9 @@ static const struct ifacet {
 #define NFACETS		(sizeof(ifacets) / sizeof(ifacets[0]))
 #define NSINGLE		IX_NSINGLE
 _Static_assert(NFACETS - 1 == IX_NSINGLE, "one multi facet");
+_Static_assert(NFACETS == IX_NFACETS, "the facets of ixint.h");
 
-static const char b64[] =
+const char b64[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 struct ixwork {
@@ -127,7 +123,7 @@ struct ixwork {
 };
 
 /* Varints of the cache: unsigned LEB128. */
-static void
+void
 put_vu(struct buf *b, uint64_t v)
 {
 	unsigned char	 c;
@@ -139,7 +135,7 @@ put_vu(struct buf *b, uint64_t v)
 	} while (v);
 }
 
-static int
+int
 get_vu(const unsigned char **p, const unsigned char *end, uint64_t *v)
 {
 	int	 sh = 0;
@@ -155,7 +151,7 @@ get_vu(const unsigned char **p, const unsigned char *end, uint64_t *v)
 }
 
 /* Varints of the index: 5 bits per character, continued at 32. */
-static size_t
+size_t
 b64_vlen(uint64_t v)
 {
 	size_t	 n = 1;
@@ -167,7 +163,7 @@ b64_vlen(uint64_t v)
 	return n;
 }
 
-static char *
+char *
 b64_put(char *p, uint64_t v)
 {
 	while (v >= 32) {
@@ -178,7 +174,7 @@ b64_put(char *p, uint64_t v)
 	return p;
 }
 
-static void
+void
 b64_add(struct buf *b, uint64_t v)
 {
 	char	 tmp[16];
@@ -187,7 +183,7 @@ b64_add(struct buf *b, uint64_t v)
 }
 
 /* FNV-1a of the first n characters (UTF-8) of s, or all of it. */
-static uint32_t
+uint32_t
 fnv_chars(const char *s, int n)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -588,7 +584,7 @@ get_u64(const unsigned char *p)
 	return v;
 }
 
-static int
+int
 pread_all(int fd, void *buf, size_t len, uint64_t off)
 {
 	ssize_t	 r;
@@ -667,6 +663,7 @@ ix_cache_finish(struct ixcache *c, struct ixref *refs, size_t n,
 		put_vu(&b, refs[i].off);
 		put_vu(&b, refs[i].len);
 	}
+	c->tree = *tree;
 	put_u64(t, c->end);
 	put_u64(t + 8, n);
 	memcpy(t + 16, CACHE_MAGIC, 8);
@@ -719,6 +716,25 @@ ix_cache_path(char *out, size_t outsz, const char *outdir, int tmp)
 		n--;
 	return file_path(out, outsz, "%.*s" IX_CACHE "%s", (int)n, outdir,
 	    tmp ? ".tmp" : "");
+}
+
+int
+ix_state_commit(const char *outdir, const struct buf *state, int sync)
+{
+	char	 path[PATH_MAX], cpath[PATH_MAX];
+
+	if (ix_cache_path(cpath, sizeof(cpath), outdir, 0) != 0 ||
+	    file_path(path, sizeof(path), "%s.state", cpath) != 0)
+		return -1;
+	if (state->len == 0) {
+		if (unlink(path) == -1 && errno != ENOENT) {
+			log_warn("%s", path);
+			return -1;
+		}
+		return 0;
+	}
+	return file_write(path, state->data, state->len, 0644, FILE_ATOMIC |
+	    (sync ? FILE_SYNC : 0));
 }
 
 int
@@ -796,6 +812,7 @@ ix_cache_open(struct ixcache *c, const char *outdir, const git_oid *tree)
 	}
 	if (p != end)
 		goto out;
+	c->tree = *tree;
 	rc = 0;
 out:
 	free(tab);
@@ -827,77 +844,15 @@ out:
 }
 
 /*
- * The writer.
+ * The writer (its structures: ixint.h).
  */
-struct ixterm {
-	uint32_t	 s;		/* offset of the stem in strs */
-	uint32_t	 df;
-	uint32_t	 last;		/* last document + 1, 0: none yet */
-	uint32_t	 group;		/* postings file */
-	uint8_t		 flags;
-	uint64_t	 plen, poff, pfill;	/* postings characters */
-	uint64_t	 xlen, xoff, xfill;	/* positions characters */
-	uint32_t	 nzero;		/* postings without positions */
-	uint32_t	 hgroup;	/* the group of its hash */
-	uint8_t		 selfw;		/* its stem is in the words */
-	uint8_t		 big;		/* has a postings file of its own */
-};
-
-/* A term's best postings: impact, then the newer first. */
-struct ixtop {
-	uint32_t	 doc[IX_TOP];
-	uint8_t		 imp[IX_TOP];
-	uint8_t		 n;
-};
-
-struct word {
-	uint32_t	 s;		/* offset of the word in strs */
-	uint32_t	 term;
-};
-
-/* Open addressing; each slot keeps its string's hash, so that most
- * probes compare numbers, not strings. */
-struct hslot {
-	uint32_t	 h;
-	uint32_t	 v;		/* index + 1, 0: empty */
-	char		 pre[8];	/* the string's first bytes, NUL-padded */
-};
-
-struct htab {
-	struct hslot	*v;
-	size_t		 cap, n;
-};
-
-struct ix {
-	const struct site	*s;
-	const char		*dir;
-	struct publish		*pub;
-	char			***names;
-	size_t			*nnames;
-	size_t			*written;
-	struct buf		 strs;
-	struct ixterm		*t;
-	size_t			 nt, capt;
-	struct word		*w;
-	size_t			 nw, capw;
-	struct htab		 th, wh;
-	char			*post, *posx;
-	struct ixtop		*top;
-	uint32_t		 ngroups, nposx;
-	struct buf		 doc;
-	struct buf		 chunk, chunks, months;
-	struct buf		 col[NFACETS];
-	size_t			 nchunk;
-	int			 ymin, ymax;
-};
-
-static const char *
+const char *
 str_at(const struct ix *x, uint32_t off)
 {
 	return x->strs.data + off;
 }
 
-static uint32_t
+uint32_t
 str_hash(const char *s)
 {
 	return fnv_chars(s, -1);
@@ -964,12 +919,27 @@ htab_grow(struct htab *h)
 }
 
 /* The term s, or NULL. */
-static struct ixterm *
+struct ixterm *
 term_find(struct ix *x, const char *s)
 {
-	struct hslot	*sl = htab_slot(&x->th, x, s, str_hash(s), 0);
+	struct hslot	*sl;
 
+	if (x->th.cap == 0)
+		return NULL;
+	sl = htab_slot(&x->th, x, s, str_hash(s), 0);
 	return sl->v ? &x->t[sl->v - 1] : NULL;
+}
+
+/* The word s, or NULL. */
+struct word *
+word_find(struct ix *x, const char *s)
+{
+	struct hslot	*sl;
+
+	if (x->wh.cap == 0)
+		return NULL;
+	sl = htab_slot(&x->wh, x, s, str_hash(s), 1);
+	return sl->v ? &x->w[sl->v - 1] : NULL;
 }
 
 static uint32_t
@@ -983,7 +953,7 @@ str_add(struct ix *x, const char *s)
 	return off;
 }
 
-static struct ixterm *
+struct ixterm *
 term_get(struct ix *x, const char *s)
 {
 	struct hslot	*slot;
@@ -1005,7 +975,7 @@ term_get(struct ix *x, const char *s)
 	return &x->t[slot->v - 1];
 }
 
-static void
+uint32_t
 word_add(struct ix *x, const char *s, uint32_t term)
 {
 	struct hslot	*slot;
@@ -1015,19 +985,21 @@ word_add(struct ix *x, const char *s, uint32_t term)
 		htab_grow(&x->wh);
 	slot = htab_slot(&x->wh, x, s, hs, 1);
 	if (slot->v != 0)
-		return;
+		return slot->v - 1;
 	if (x->nw == x->capw) {
 		x->capw = x->capw ? x->capw * 2 : 4096;
 		x->w = xreallocarray(x->w, x->capw, sizeof(*x->w));
 	}
+	memset(&x->w[x->nw], 0, sizeof(x->w[0]));
 	x->w[x->nw].s = str_add(x, s);
 	x->w[x->nw].term = term;
 	htab_set(slot, s, hs, (uint32_t)++x->nw);
 	x->wh.n++;
+	return (uint32_t)x->nw - 1;
 }
 
 /* Writes data as search/<name>; the name made from its hash. */
-static int
+int
 ix_put(struct ix *x, const struct buf *data, const char *prefix,
     char *name, size_t namesz, int short_hash)
 {
@@ -1060,8 +1032,22 @@ ix_put(struct ix *x, const struct buf *data, const char *prefix,
 	return 0;
 }
 
+/* Keeps search/<name>, a file of the last build that did not change. */
+int
+ix_keep(struct ix *x, const char *name)
+{
+	char	 rel[PATH_MAX];
+
+	if (file_path(rel, sizeof(rel), IX_DIR "/%s", name) != 0)
+		return -1;
+	*x->names = xreallocarray(*x->names, *x->nnames + 1,
+	    sizeof(**x->names));
+	(*x->names)[(*x->nnames)++] = xstrdup(rel);
+	return 0;
+}
+
 /* Reads document k into x->doc. */
-static int
+int
 doc_read(struct ix *x, struct ixcache *c, const struct ixref *r)
 {
 	buf_reset(&x->doc);
@@ -1178,7 +1164,7 @@ ix_doc_pos(const unsigned char **p, const unsigned char *end, uint64_t *v)
  * Adds a document's facet values to the columns; -1 if one is not a
  * value of its taxonomy (a damaged cache).
  */
-static int
+int
 col_add(struct ix *x, const int *single, const int *factors, int nf)
 {
 	const struct taxonomy *tx;
@@ -1205,7 +1191,7 @@ col_add(struct ix *x, const int *single, const int *factors, int nf)
 	return 0;
 }
 
-static int
+int
 chunk_flush(struct ix *x)
 {
 	char	 name[64], prefix[32];
@@ -1237,6 +1223,7 @@ pass_count(struct ix *x, struct ixcache *c, const struct ixref *refs,
 	const char	*f;
 	uint64_t	 k, v;
 	size_t		 i, j;
+	uint32_t	 wi;
 	int		 y;
 	const unsigned char *q;
 
@@ -1284,13 +1271,18 @@ pass_count(struct ix *x, struct ixcache *c, const struct ixref *refs,
 			 * A synonym term is looked up as it is ("~k9"), and
 			 * so is a stem that is also a word.
 			 */
-			if ((d.flags & (IT_SYN | IT_SELF)) && !t->selfw) {
-				word_add(x, d.stem, (uint32_t)(t - x->t));
-				t->selfw = 1;
+			if (d.flags & (IT_SYN | IT_SELF)) {
+				t->nself++;
+				if (!t->selfw) {
+					word_add(x, d.stem,
+					    (uint32_t)(t - x->t));
+					t->selfw = 1;
+				}
 			}
 			f = d.forms;
 			for (j = 0; j < d.nforms; j++) {
-				word_add(x, f, (uint32_t)(t - x->t));
+				wi = word_add(x, f, (uint32_t)(t - x->t));
+				x->w[wi].n++;
 				f += strlen(f) + 1;
 			}
 		}
@@ -1404,13 +1396,14 @@ pass_fill(struct ix *x, struct ixcache *c, const struct ixref *refs,
  * report uses them (a stem of no report has df 0, no postings), so that
  * "emotionally disturbed person" reaches the stems of its synonym key.
  */
-static void
+void
 syn_words(struct ix *x)
 {
 	const struct config *cfg = &x->s->cfg;
 	struct tokenizer *tk;
 	struct toklist	 l = TOKLIST_INIT;
 	struct ixterm	*t;
+	uint32_t	 wi;
 	size_t		 g, p, i;
 
 	if (x->s->syn == NULL || cfg->nsyn == 0)
@@ -1425,8 +1418,10 @@ syn_words(struct ix *x)
 				continue;
 			for (i = 0; i < l.n; i++) {
 				t = term_get(x, tok_stem(&l, &l.v[i]));
-				word_add(x, tok_word(&l, &l.v[i]),
+				t->keep = 1;
+				wi = word_add(x, tok_word(&l, &l.v[i]),
 				    (uint32_t)(t - x->t));
+				x->w[wi].live = 1;
 			}
 		}
 	toklist_free(&l);
@@ -1444,9 +1439,9 @@ pow2_floor(size_t v)
 }
 
 /* The index being sorted (qsort() has no argument for it). */
-static const struct ix *sort_ix;
+const struct ix *sort_ix;
 
-static int
+int
 tidx_cmp(const void *a, const void *b)
 {
 	return strcmp(str_at(sort_ix, sort_ix->t[*(const uint32_t *)a].s),
@@ -1473,12 +1468,6 @@ widx_cmp(const void *a, const void *b)
  * big term's h is the group its hash would have given it), each part
  * written out and freed before the next.
  */
-struct groups {
-	size_t		 npost, nposx, nbig;
-	uint32_t	 P;
-	uint32_t	*part;		/* the part of each postings file */
-	char		**post, **posx;	/* file names */
-};
 
 /* By postings size, biggest first, then by stem (for ties). */
 static int
@@ -1492,12 +1481,12 @@ tbig_cmp(const void *a, const void *b)
 	return strcmp(str_at(sort_ix, x->s), str_at(sort_ix, y->s));
 }
 
-static void
+void
 plan_groups(struct ix *x, size_t n, struct groups *g)
 {
 	uint64_t	 all = 0, part;
 	uint32_t	*by = NULL;
-	size_t		 i, k, budget, fixed, ngroups, npost, nby = 0;
+	size_t		 i, budget, fixed, ngroups, npost, nby = 0;
 	struct ixterm	*t;
 	const char	*e;
 
@@ -1526,8 +1515,11 @@ plan_groups(struct ix *x, size_t n, struct groups *g)
 		g->nbig = nby;
 	for (i = 0; i < x->nt; i++)
 		x->t[i].big = 0;
-	for (i = 0; i < g->nbig; i++)
+	/* Big terms' files in the order of size: the same in a patch. */
+	for (i = 0; i < g->nbig; i++) {
 		x->t[by[i]].big = 1;
+		x->t[by[i]].group = (uint32_t)(ngroups + i);
+	}
 	free(by);
 	x->ngroups = (uint32_t)ngroups;
 	g->npost = ngroups + g->nbig;
@@ -1544,43 +1536,111 @@ plan_groups(struct ix *x, size_t n, struct groups *g)
 	g->post = xcalloc(g->npost, sizeof(*g->post));
 	g->posx = xcalloc(g->nposx, sizeof(*g->posx));
 	g->part = xcalloc(g->npost, sizeof(*g->part));
-	for (i = 0, k = ngroups; i < x->nt; i++) {
+	for (i = 0; i < x->nt; i++) {
 		t = &x->t[i];
 		t->hgroup = fnv_chars(str_at(x, t->s), 3) &
 		    (uint32_t)(ngroups - 1);
-		t->group = t->big ? (uint32_t)k++ : t->hgroup;
+		if (!t->big)
+			t->group = t->hgroup;
 		g->part[t->group] = t->hgroup & (g->P - 1);
 	}
 }
 
-/* One JSON object of the terms (in order) of a file, and its name. */
-static int
-write_terms(struct ix *x, const uint32_t *order, int positions,
-    uint32_t gi, const char *data, char **name)
+/*
+ * Each file's terms in stem order (order): those of postings file i are
+ * g->pterms[g->pfirst[i] .. g->pfirst[i + 1]), those of positions file
+ * i (the terms with positions) g->xterms[g->xfirst[i] ..).
+ */
+void
+plan_files(struct ix *x, const uint32_t *order, struct groups *g)
+{
+	struct ixterm	*t;
+	uint32_t	*pn, *xn;
+	size_t		 i;
+
+	g->psize = xcalloc(g->npost + 1, sizeof(*g->psize));
+	g->xsize = xcalloc(g->nposx + 1, sizeof(*g->xsize));
+	g->pfirst = xcalloc(g->npost + 1, sizeof(*g->pfirst));
+	g->xfirst = xcalloc(g->nposx + 1, sizeof(*g->xfirst));
+	g->pterms = xcalloc(x->nt + 1, sizeof(*g->pterms));
+	g->xterms = xcalloc(x->nt + 1, sizeof(*g->xterms));
+	for (i = 0; i < x->nt; i++) {
+		t = &x->t[i];
+		g->pfirst[t->group + 1]++;
+		if (t->xlen > 0)
+			g->xfirst[(t->hgroup & (g->nposx - 1)) + 1]++;
+	}
+	for (i = 0; i < g->npost; i++)
+		g->pfirst[i + 1] += g->pfirst[i];
+	for (i = 0; i < g->nposx; i++)
+		g->xfirst[i + 1] += g->xfirst[i];
+	pn = xcalloc(g->npost + 1, sizeof(*pn));
+	xn = xcalloc(g->nposx + 1, sizeof(*xn));
+	for (i = 0; i < x->nt; i++) {
+		t = &x->t[order[i]];
+		g->pterms[g->pfirst[t->group] + pn[t->group]++] = order[i];
+		if (t->xlen > 0) {
+			uint32_t f = t->hgroup & (uint32_t)(g->nposx - 1);
+
+			g->xterms[g->xfirst[f] + xn[f]++] = order[i];
+		}
+	}
+	free(pn);
+	free(xn);
+}
+
+/*
+ * One JSON object of the terms of a postings file (or positions), and
+ * its name; notes where each term's string went (pfile and pfoff).
+ */
+int
+write_terms(struct ix *x, struct groups *g, int positions,
+    uint32_t file, char **name)
 {
 	struct buf	 b = BUF_INIT;
 	struct ixterm	*t;
+	const uint32_t	*first = positions ? g->xfirst : g->pfirst;
+	const uint32_t	*terms = positions ? g->xterms : g->pterms;
+	const char	*stem;
 	char		 nm[64];
 	size_t		 i;
 	int		 rc;
 
 	buf_addch(&b, '{');
-	for (i = 0; i < x->nt; i++) {
-		t = &x->t[order[i]];
-		if (positions ? t->xlen == 0 || (t->hgroup &
-		    (x->nposx - 1)) != gi : t->group != gi)
-			continue;
+	for (i = first[file]; i < first[file + 1]; i++) {
+		t = &x->t[terms[i]];
 		if (b.len > 1)
 			buf_addch(&b, ',');
-		json_str(&b, str_at(x, t->s), strlen(str_at(x, t->s)));
+		stem = str_at(x, t->s);
+		json_str(&b, stem, strlen(stem));
 		buf_addstr(&b, ":\"");
-		if (positions)
-			buf_add(&b, data + t->xoff, t->xlen);
-		else
-			buf_add(&b, data + t->poff, t->plen);
+		if (positions) {
+			t->xfile = file;
+			t->xfoff = b.len;
+			if (!x->patch)
+				buf_add(&b, x->posx + t->xoff, t->xlen);
+			else {
+				buf_add(&b, t->xstr, t->xhlen);
+				if (t->xtail != NULL)
+					buf_add(&b, t->xtail,
+					    t->xlen - t->xhlen);
+			}
+		} else {
+			t->pfile = file;
+			t->pfoff = b.len;
+			if (!x->patch)
+				buf_add(&b, x->post + t->poff, t->plen);
+			else {
+				buf_add(&b, t->pstr, t->phlen);
+				if (t->ptail != NULL)
+					buf_add(&b, t->ptail,
+					    t->plen - t->phlen);
+			}
+		}
 		buf_addch(&b, '"');
 	}
 	buf_addstr(&b, "}\n");
+	(positions ? g->xsize : g->psize)[file] = b.len;
 	rc = ix_put(x, &b, "x/", nm, sizeof(nm), 0);
 	if (rc == 0)
 		*name = xstrdup(nm);
@@ -1591,7 +1651,7 @@ write_terms(struct ix *x, const uint32_t *order, int positions,
 /* The postings and positions files of the groups of part p. */
 static int
 write_part(struct ix *x, struct ixcache *c, const struct ixref *refs,
-    size_t n, struct groups *g, const uint32_t *order, uint32_t p)
+    size_t n, struct groups *g, uint32_t p)
 {
 	uint64_t	 ptotal = 0, xtotal = 0;
 	struct ixterm	*t;
@@ -1620,13 +1680,12 @@ write_part(struct ix *x, struct ixcache *c, const struct ixref *refs,
 	for (i = 0; i < g->npost; i++) {
 		if (g->part[i] != p)
 			continue;
-		if (write_terms(x, order, 0, (uint32_t)i, x->post,
-		    &g->post[i]) != 0)
+		if (write_terms(x, g, 0, (uint32_t)i, &g->post[i]) != 0)
 			goto out;
 	}
 	for (i = 0; i < g->nposx; i++)
-		if ((i & (g->P - 1)) == p && write_terms(x, order, 1,
-		    (uint32_t)i, x->posx, &g->posx[i]) != 0)
+		if ((i & (g->P - 1)) == p && write_terms(x, g, 1,
+		    (uint32_t)i, &g->posx[i]) != 0)
 			goto out;
 	rc = 0;
 out:
@@ -1636,7 +1695,7 @@ out:
 	return rc;
 }
 
-static void
+void
 groups_free(struct groups *g)
 {
 	size_t	 i;
@@ -1648,6 +1707,12 @@ groups_free(struct groups *g)
 	free(g->post);
 	free(g->posx);
 	free(g->part);
+	free(g->psize);
+	free(g->xsize);
+	free(g->pfirst);
+	free(g->pterms);
+	free(g->xfirst);
+	free(g->xterms);
 }
 
 /* The vocabulary shards; their names go to vnames[0..*nv). */
@@ -1671,7 +1736,7 @@ same3(const char *a, const char *b)
 	return *a == *b;
 }
 
-static int
+int
 write_vocab(struct ix *x, const struct groups *g, char ***vnames,
     size_t *nv, char ***vfirst)
 {
@@ -1806,9 +1871,10 @@ out:
 	return rc;
 }
 
-static int
+int
 write_entry(struct ix *x, size_t n, char **vnames, size_t nv,
-    char **vfirst, const char *chunks, const char *months, char **cols)
+    char **vfirst, const char *chunks, const char *months, char **cols,
+    unsigned char hash[16])
 {
 	const struct config *cfg = &x->s->cfg;
 	const struct tok_syn_ent *se;
@@ -1875,6 +1941,8 @@ write_entry(struct ix *x, size_t n, char **vnames, size_t nv,
 		json_str(&b, stop[i], strlen(stop[i]));
 	}
 	buf_addstr(&b, "]}\n");
+	crypto_generichash(hash, 16, (const unsigned char *)b.data, b.len,
+	    NULL, 0);
 	snprintf(rel, sizeof(rel), IX_DIR "/index.json");
 	*x->names = xreallocarray(*x->names, *x->nnames + 1,
 	    sizeof(**x->names));
@@ -1887,36 +1955,184 @@ write_entry(struct ix *x, size_t n, char **vnames, size_t nv,
 }
 
 int
+ix_facet_multi(size_t k)
+{
+	return ifacets[k].tax == TAX_FACTORS;
+}
+
+/*
+ * A hash of what the index takes from the configuration and the
+ * program: a state made with others cannot be patched.
+ */
+void
+ix_config_hash(const struct ix *x, unsigned char out[16])
+{
+	crypto_generichash_state st;
+	const struct config *cfg = &x->s->cfg;
+	const struct tok_syn_ent *se;
+	const char *const *stop;
+	const struct taxonomy *tx;
+	size_t	 i, k, nse = 0, nstop;
+
+	crypto_generichash_init(&st, NULL, 0, 16);
+#define HS(str)	crypto_generichash_update(&st, \
+	    (const unsigned char *)(str), strlen(str) + 1)
+	HS(NM_VERSION);
+	HS(CACHE_MAGIC);
+	for (i = 0; i < NFACETS; i++) {
+		tx = &cfg->tax[ifacets[i].tax];
+		HS(ifacets[i].key);
+		for (k = 0; k < tx->nterms; k++) {
+			HS(tx->terms[k].slug);
+			HS(tx->terms[k].label);
+		}
+	}
+	se = x->s->syn != NULL ? tok_syn_table(x->s->syn, &nse) : NULL;
+	for (i = 0; se != NULL && i < nse; i++) {
+		HS(se[i].key);
+		HS(se[i].term);
+	}
+	for (i = 0; x->s->syn != NULL && i < cfg->nsyn; i++)
+		for (k = 0; k < cfg->syn[i].nphrases; k++)
+			HS(cfg->syn[i].phrases[k]);
+	stop = tok_stop_list(&nstop);
+	for (i = 0; i < nstop; i++)
+		HS(stop[i]);
+#undef HS
+	crypto_generichash_final(&st, out, 16);
+}
+
+static void
+ix_init(struct ix *x, const struct site *s, const char *dir,
+    struct publish *pub, char ***names, size_t *nnames, size_t *written)
+{
+	size_t	 i;
+
+	memset(x, 0, sizeof(*x));
+	buf_init(&x->strs);
+	buf_init(&x->doc);
+	buf_init(&x->chunk);
+	buf_init(&x->chunks);
+	buf_init(&x->months);
+	for (i = 0; i < NFACETS; i++)
+		buf_init(&x->col[i]);
+	x->s = s;
+	x->dir = dir;
+	x->pub = pub;
+	x->names = names;
+	x->nnames = nnames;
+	x->written = written;
+}
+
+static void
+ix_free(struct ix *x)
+{
+	size_t	 i;
+
+	for (i = 0; i < NFACETS; i++)
+		buf_free(&x->col[i]);
+	free(x->post);
+	free(x->posx);
+	free(x->t);
+	free(x->top);
+	free(x->w);
+	free(x->th.v);
+	free(x->wh.v);
+	buf_free(&x->strs);
+	buf_free(&x->doc);
+	buf_free(&x->chunk);
+	buf_free(&x->chunks);
+	buf_free(&x->months);
+	memset(x, 0, sizeof(*x));
+}
+
+/*
+ * What the postings do not decide: the vocabulary shards, the chunk
+ * table, the columns, the entry file; then the state for the next
+ * build (ixstate.c) into *state.
+ */
+int
+ix_finish(struct ix *x, struct groups *g, const uint32_t *order, size_t n,
+    const git_oid *tree, struct buf *state)
+{
+	struct buf	 b = BUF_INIT;
+	char		**vnames = NULL, **vfirst = NULL, *cols[NFACETS];
+	char		 chunks[64], months[64];
+	unsigned char	 entry[16];
+	size_t		 i, nv = 0;
+	int		 rc = -1;
+
+	memset(cols, 0, sizeof(cols));
+	if (write_vocab(x, g, &vnames, &nv, &vfirst) != 0)
+		goto out;
+	buf_addstr(&b, "{\"chunks\":\"");
+	buf_add(&b, x->chunks.data, x->chunks.len);
+	buf_addstr(&b, "\"}\n");
+	if (ix_put(x, &b, "x/", chunks, sizeof(chunks), 0) != 0)
+		goto out;
+	buf_reset(&b);
+	buf_addstr(&b, "{\"months\":\"");
+	buf_add(&b, x->months.data, x->months.len);
+	buf_addstr(&b, "\"}\n");
+	if (ix_put(x, &b, "x/", months, sizeof(months), 0) != 0)
+		goto out;
+	for (i = 0; i < NFACETS; i++) {
+		buf_reset(&b);
+		buf_addstr(&b, "{\"docs\":\"");
+		buf_add(&b, x->col[i].data, x->col[i].len);
+		buf_addstr(&b, "\"}\n");
+		cols[i] = xmalloc(64);
+		if (ix_put(x, &b, "x/", cols[i], 64, 0) != 0)
+			goto out;
+	}
+	if (write_entry(x, n, vnames, nv, vfirst, chunks, months, cols,
+	    entry) != 0)
+		goto out;
+	if (state != NULL)
+		ixs_save(x, g, order, n, tree, entry, state);
+	log_debug("search index: %zu documents, %zu terms, %zu words, %zu "
+	    "postings files, %zu positions files, %zu vocabulary shards",
+	    n, x->nt, x->nw, g->npost, g->nposx, nv);
+	rc = 0;
+out:
+	for (i = 0; i < nv; i++)
+		free(vnames[i]);
+	free(vnames);
+	for (i = 0; vfirst != NULL && i <= nv; i++)
+		free(vfirst[i]);
+	free(vfirst);
+	for (i = 0; i < NFACETS; i++)
+		free(cols[i]);
+	buf_free(&b);
+	return rc;
+}
+
+int
 ix_write(const struct site *s, struct ixcache *c, const struct ixref *refs,
     size_t n, const char *dir, struct publish *pub, char ***names,
-    size_t *nnames, size_t *written)
+    size_t *nnames, size_t *written, const struct ixprev *prev,
+    struct buf *state)
 {
 	struct ix	 x;
 	struct groups	 g;
-	struct buf	 b = BUF_INIT;
 	uint32_t	*order = NULL;
-	char		**vnames = NULL, **vfirst = NULL, *cols[NFACETS];
-	char		 chunks[64], months[64];
-	size_t		 i, nv = 0;
+	size_t		 i, nn = *nnames, nwr = *written;
 	uint32_t	 p;
 	int		 rc = -1;
 
-	memset(&x, 0, sizeof(x));
+	if (prev != NULL) {
+		ix_init(&x, s, dir, pub, names, nnames, written);
+		rc = ixs_patch(&x, prev, c, refs, n, state);
+		ix_free(&x);
+		if (rc != NM_ENOTFOUND)
+			return rc;
+		/* Nothing was written: made again, from every document. */
+		while (*nnames > nn)
+			free((*names)[--*nnames]);
+		*written = nwr;
+	}
+	ix_init(&x, s, dir, pub, names, nnames, written);
 	memset(&g, 0, sizeof(g));
-	memset(cols, 0, sizeof(cols));
-	buf_init(&x.strs);
-	buf_init(&x.doc);
-	buf_init(&x.chunk);
-	buf_init(&x.chunks);
-	buf_init(&x.months);
-	for (i = 0; i < NFACETS; i++)
-		buf_init(&x.col[i]);
-	x.s = s;
-	x.dir = dir;
-	x.pub = pub;
-	x.names = names;
-	x.nnames = nnames;
-	x.written = written;
 	if ((rc = pass_count(&x, c, refs, n)) != 0)
 		goto out;
 	rc = -1;
@@ -1931,68 +2147,19 @@ ix_write(const struct site *s, struct ixcache *c, const struct ixref *refs,
 	qsort(order, x.nt, sizeof(*order), tidx_cmp);
 	plan_groups(&x, n, &g);
 	x.nposx = (uint32_t)g.nposx;
+	plan_files(&x, order, &g);
 	x.top = xcalloc(x.nt + 1, sizeof(*x.top));
 	for (p = 0; p < g.P; p++)
-		if ((rc = write_part(&x, c, refs, n, &g, order, p)) != 0)
+		if ((rc = write_part(&x, c, refs, n, &g, p)) != 0)
 			goto out;
-	rc = -1;
 	buf_free(&x.doc);
-	if (write_vocab(&x, &g, &vnames, &nv, &vfirst) != 0)
-		goto out;
-
-	buf_addstr(&b, "{\"chunks\":\"");
-	buf_add(&b, x.chunks.data, x.chunks.len);
-	buf_addstr(&b, "\"}\n");
-	if (ix_put(&x, &b, "x/", chunks, sizeof(chunks), 0) != 0)
-		goto out;
-	buf_reset(&b);
-	buf_addstr(&b, "{\"months\":\"");
-	buf_add(&b, x.months.data, x.months.len);
-	buf_addstr(&b, "\"}\n");
-	if (ix_put(&x, &b, "x/", months, sizeof(months), 0) != 0)
-		goto out;
-	for (i = 0; i < NFACETS; i++) {
-		buf_reset(&b);
-		buf_addstr(&b, "{\"docs\":\"");
-		buf_add(&b, x.col[i].data, x.col[i].len);
-		buf_addstr(&b, "\"}\n");
-		cols[i] = xmalloc(64);
-		if (ix_put(&x, &b, "x/", cols[i], 64, 0) != 0)
-			goto out;
-	}
-	if (write_entry(&x, n, vnames, nv, vfirst, chunks, months, cols) != 0)
-		goto out;
-	log_debug("search index: %zu documents, %zu terms, %zu words, %zu "
-	    "postings files, %zu positions files, %zu vocabulary shards, "
-	    "made in %u part%s", n, x.nt, x.nw, g.npost, g.nposx, nv, g.P,
-	    g.P == 1 ? "" : "s");
-	rc = 0;
+	log_debug("search index: made from every document, in %u part%s",
+	    g.P, g.P == 1 ? "" : "s");
+	rc = ix_finish(&x, &g, order, n, &c->tree, state);
 out:
-	for (i = 0; i < nv; i++)
-		free(vnames[i]);
-	free(vnames);
-	for (i = 0; vfirst != NULL && i <= nv; i++)
-		free(vfirst[i]);
-	free(vfirst);
-	for (i = 0; i < NFACETS; i++) {
-		free(cols[i]);
-		buf_free(&x.col[i]);
-	}
 	groups_free(&g);
 	free(order);
-	free(x.post);
-	free(x.posx);
-	free(x.t);
-	free(x.top);
-	free(x.w);
-	free(x.th.v);
-	free(x.wh.v);
-	buf_free(&x.strs);
-	buf_free(&x.doc);
-	buf_free(&x.chunk);
-	buf_free(&x.chunks);
-	buf_free(&x.months);
-	buf_free(&b);
+	ix_free(&x);
 	return rc;
 }
 

@@ -159,17 +159,38 @@ void	ixrefs_free(struct ixref *, size_t);
 int	ixref_cmp(const void *, const void *);
 
 /*
+ * What an incremental build knows of the last build: with it, ix_write()
+ * patches the last build's index where the changed documents are, when
+ * the last build left its state (OUTDIR.index.state) and only changed or
+ * added documents at the end (ixstate.c).
+ */
+struct ixprev {
+	struct ixcache	*cache;		/* the last build's, its old table */
+	const git_oid	*tree;		/* the last build's content tree */
+	char *const	*changed;	/* ids of the new and changed reports */
+	size_t		 nchanged;
+};
+
+/*
  * Writes the index of the documents refs[0..n) of c (sorted by id) into
  * dir/search/ as docs/nearmiss-index.5 says, through write_out() (pub
  * NULL: a full build's new folder).  Adds each file's site-relative
  * path to *names (for ix_prune()); *written counts the files written.
+ * With prev, patches the last build's index if it can.  The state for
+ * the next build goes into *state (if not NULL), for ix_state_commit().
  * Returns 0, NM_ENOTFOUND if a document of c is damaged (logged: only a
  * full build can help), or -1.
  */
 int	ix_write(const struct site *, struct ixcache *c,
 	    const struct ixref *refs, size_t n, const char *dir,
 	    struct publish *pub, char ***names, size_t *nnames,
-	    size_t *written);
+	    size_t *written, const struct ixprev *prev, struct buf *state);
+/*
+ * Writes state as OUTDIR.index.state, atomically, once the site it
+ * describes is in place; an empty state removes the file.
+ */
+int	ix_state_commit(const char *outdir, const struct buf *state,
+	    int sync);
 /* Removes the files of dir/search/ that are not in names. */
 int	ix_prune(const char *dir, char **names, size_t nnames);
 
