@@ -45,7 +45,8 @@ REVIEW_OBJ = $(O)/review/main.o $(O)/review/keygen.o $(O)/review/open.o \
 	$(O)/review/rv.o $(O)/review/queue.o $(O)/review/list.o \
 	$(O)/review/show.o $(O)/review/reject.o $(O)/review/receive.o \
 	$(O)/review/status.o $(O)/review/purge.o $(O)/review/commit.o \
-	$(O)/review/lint.o $(O)/review/draft.o $(O)/review/approve.o
+	$(O)/review/lint.o $(O)/review/draft.o $(O)/review/approve.o \
+	$(O)/review/init.o $(O)/review/initfiles.o
 REVIEW_LIBS = $(GIT_LIBS) $(YAML_LIBS) $(INIH_LIBS) $(CMARK_LIBS) $(SODIUM_LIBS)
 # intake links neither libgit2 nor cmark, nor anything that decrypts.
 INTAKE_OBJ = $(O)/intake/main.o $(O)/intake/check.o $(O)/intake/conf.o \
@@ -146,6 +147,19 @@ $(O)/intake/%.o: intake/%.c $(HDRS)
 $(O)/review/%.o: review/%.c $(HDRS)
 	@mkdir -p $(O)/review
 	$(CC) $(NM_CFLAGS) -c -o $@ review/$*.c
+
+# The starting files of `nearmiss-review init`, built into the program.
+$(O)/review/initfiles.o: review/init/embed.sh review/init/dot-gitattributes \
+    review/init/content/nearmiss.ini review/init/content/receipts \
+    review/init/content/reviewers review/init/content/pages/about.md \
+    review/init/content/pages/privacy.md review/init/content/pages/submit.md
+	@mkdir -p $(O)/review
+	sh review/init/embed.sh review/init dot-gitattributes \
+	    content/nearmiss.ini content/receipts content/reviewers \
+	    content/pages/about.md content/pages/privacy.md \
+	    content/pages/submit.md \
+	    >$(O)/review/initfiles.c
+	$(CC) $(NM_CFLAGS) -c -o $@ $(O)/review/initfiles.c
 
 $(O)/tests/test_commit: tests/review/test_commit.c $(O)/review/commit.o \
     $(O)/lib/libnm.a $(HDRS)

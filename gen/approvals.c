@@ -180,8 +180,17 @@ rule_load(struct rule *ru, const struct gitsrc *src, const struct config *cfg,
 			goto out;
 		}
 		if (repo_read(&text, src->repo, git_tree_entry_id(e),
-		    REVIEWERS_FILE_MAX, path.data) != 0 ||
-		    recipients_parse(&ru->rv, &ru->nrv, path.data,
+		    REVIEWERS_FILE_MAX, path.data) != 0)
+			goto out;
+		if (recipients_none(text.data, text.len)) {
+			/* As nearmiss-review init makes it. */
+			if (!drafts)
+				log_warnx("%s: lists no reviewer yet: no "
+				    "report can be published until the "
+				    "reviewers are listed there (see "
+				    "nearmiss-content(5))", path.data);
+			ru->noreviewers = 1;
+		} else if (recipients_parse(&ru->rv, &ru->nrv, path.data,
 		    text.data, text.len) != 0)
 			goto out;
 	}

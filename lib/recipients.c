@@ -33,7 +33,6 @@
 #include "nm.h"
 #include "recipients.h"
 
-#define RECIPIENTS_FILE_MAX	(64 * 1024)
 #define RECIPIENTS_LINE_MAX	512
 /* Standard base64 of 32 bytes, with its padding: 44 characters. */
 #define KEY_B64_LEN \
@@ -99,6 +98,21 @@ is_skipped(const char *s, size_t len)
 	for (i = 0; i < len && is_blank(s[i]); i++)
 		continue;
 	return i == len || s[i] == '#';
+}
+
+int
+recipients_none(const char *text, size_t len)
+{
+	const char	*p = text, *e = text + len, *nl;
+
+	while (p < e) {
+		if ((nl = memchr(p, '\n', (size_t)(e - p))) == NULL)
+			nl = e;
+		if (!is_skipped(p, (size_t)(nl - p)))
+			return 0;
+		p = nl + 1;
+	}
+	return 1;
 }
 
 int

@@ -54,6 +54,13 @@ struct recipient {
  */
 int	recipients_parse(struct recipient **out, size_t *nout,
 	    const char *path, const char *text, size_t len);
+#define RECIPIENTS_FILE_MAX	(64 * 1024)	/* bytes of a file */
+
+/*
+ * 1 if text (len bytes) lists nobody: every line blank or a comment (a
+ * content repository's reviewers file before its first reviewer).
+ */
+int	recipients_none(const char *text, size_t len);
 /* Reads and parses the file at path (at most 64 KiB). */
 int	recipients_load(struct recipient **out, size_t *nout,
 	    const char *path);

@@ -276,7 +276,7 @@ review_approve(int argc, char *argv[])
 	struct config	 cfg;
 	struct item	*items = NULL;
 	struct approval	 a;
-	struct buf	 b = BUF_INIT, msg = BUF_INIT;
+	struct buf	 b = BUF_INIT, msg = BUF_INIT, rb = BUF_INIT;
 	git_repository	*repo = NULL;
 	git_oid		 oid;
 	git_object	*obj = NULL;
@@ -380,10 +380,15 @@ review_approve(int argc, char *argv[])
 		goto out;
 	if (file_path(p, sizeof(p), "%s%s/reviewers", workdir, cp) != 0)
 		goto out;
-	if (access(p, F_OK) == -1 && errno == ENOENT)
+	if ((err = file_read(&rb, p, RECIPIENTS_FILE_MAX)) == NM_ENOTFOUND)
 		log_warnx("%s/reviewers: not found: no approval counts "
 		    "until the reviewers are listed there", cp);
-	else if (recipients_load(&rv, &nrv, p) != 0)
+	else if (err != 0)
+		goto out;
+	else if (recipients_none(rb.data, rb.len))
+		log_warnx("%s/reviewers: lists no reviewer yet: no approval "
+		    "counts until the reviewers are listed there", cp);
+	else if (recipients_parse(&rv, &nrv, p, rb.data, rb.len) != 0)
 		goto out;
 
 	if (rv_key_load(&kp, args.keyfile) != 0)
@@ -532,6 +537,7 @@ out:
 	git_repository_free(repo);
 	if (inited)
 		git_libgit2_shutdown();
+	buf_free(&rb);
 	buf_free(&b);
 	buf_free(&msg);
 	return rc;

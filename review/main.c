@@ -39,6 +39,10 @@ static const struct cmd commands[] = {
 	{ "draft", review_draft,
 	    "[-K keyfile] -i inbox [-r repo] [-p path] id",
 	    "Writes an item's report draft into the work tree." },
+	{ "init", review_init,
+	    "DIR",
+	    "Starts a new content repository in DIR: settings, taxonomy, "
+	    "pages, a first commit." },
 	{ "keygen", review_keygen,
 	    "NAME -o KEYFILE [--no-passphrase | --kdf LEVEL]",
 	    "Makes a key pair, writes the secret key file KEYFILE and "

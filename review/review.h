@@ -39,5 +39,6 @@ int	review_purge(int argc, char *argv[]);
 int	review_approve(int argc, char *argv[]);
 int	review_lint(int argc, char *argv[]);
 int	review_draft(int argc, char *argv[]);
+int	review_init(int argc, char *argv[]);
 
 #endif /* NM_REVIEW_H */
