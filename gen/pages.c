@@ -166,6 +166,68 @@ in_term(const struct site *s, enum facet_id f, size_t t,
 	}
 }
 
+/*
+ * The terms of facet f that report r is in, into t (at most
+ * REPORT_FACTORS_MAX): what in_term() says of each term, at once.
+ */
+static size_t
+terms_of(const struct site *s, enum facet_id f, const struct report *r,
+    size_t *t)
+{
+	size_t	 n = 0, k;
+	int	 v = -1, i, j;
+
+	switch (f) {
+	case FACET_TYPE:
+		v = r->incident_type;
+		break;
+	case FACET_LOSS:
+		v = r->loss;
+		break;
+	case FACET_FACTOR:
+		for (i = 0; i < r->nfactors; i++) {
+			if (r->factors[i] < 0 ||
+			    (size_t)r->factors[i] >= s->ncoll[f])
+				continue;
+			for (j = 0; j < i; j++)
+				if (r->factors[j] == r->factors[i])
+					break;
+			if (j == i)
+				t[n++] = (size_t)r->factors[i];
+		}
+		return n;
+	case FACET_YEAR:
+		for (k = 0; k < s->nyears; k++)
+			if (s->years[k] == r->event_year) {
+				t[0] = k;
+				return 1;
+			}
+		return 0;
+	case FACET_AGENCY:
+		v = r->agency;
+		break;
+	case FACET_REGION:
+		v = r->region;
+		break;
+	case FACET_TOD:
+		v = r->time_of_day;
+		break;
+	case FACET_LIGHTING:
+		v = r->lighting;
+		break;
+	case FACET_WEATHER:
+		v = r->weather;
+		break;
+	default:
+		t[0] = 0;
+		return 1;
+	}
+	if (v < 0 || (size_t)v >= s->ncoll[f])
+		return 0;
+	t[0] = (size_t)v;
+	return 1;
+}
+
 /* Newest event month first; ties: the higher id first. */
 static int
 cmp_event(const void *pa, const void *pb)
@@ -213,7 +275,7 @@ void
 site_index(struct site *s)
 {
 	const struct report **byev;
-	size_t	 i, t, n, k;
+	size_t	 i, t, n, k, ts[REPORT_FACTORS_MAX + 1];
 	int	 f, y;
 
 	site_index_free(s);
@@ -243,14 +305,14 @@ site_index(struct site *s)
 	}
 	/* Reports are sorted newest first, so members come out sorted. */
 	for (i = 0; i < s->nreports; i++)
-		for (f = 0; f < FACET_MAX; f++)
-			for (t = 0; t < s->ncoll[f]; t++) {
-				struct coll *c = &s->coll[f][t];
+		for (f = 0; f < FACET_MAX; f++) {
+			n = terms_of(s, f, &s->reports[i], ts);
+			for (k = 0; k < n; k++) {
+				struct coll *c = &s->coll[f][ts[k]];
 
-				if (!in_term(s, f, t, &s->reports[i]))
-					continue;
 				coll_push(&c->idx, c->n++, i);
 			}
+		}
 	/* The same members again, in event order: n counts up again. */
 	for (f = 0; f < FACET_MAX; f++)
 		for (t = 0; t < s->ncoll[f]; t++) {
@@ -266,13 +328,14 @@ site_index(struct site *s)
 	qsort(byev, s->nreports, sizeof(*byev), cmp_event);
 	for (k = 0; k < s->nreports; k++) {
 		i = (size_t)(byev[k] - s->reports);
-		for (f = 0; f < FACET_MAX; f++)
-			for (t = 0; t < s->ncoll[f]; t++) {
-				struct coll *c = &s->coll[f][t];
+		for (f = 0; f < FACET_MAX; f++) {
+			n = terms_of(s, f, byev[k], ts);
+			for (t = 0; t < n; t++) {
+				struct coll *c = &s->coll[f][ts[t]];
 
-				if (in_term(s, f, t, byev[k]))
-					c->ev[c->n++] = i;
+				c->ev[c->n++] = i;
 			}
+		}
 	}
 	free(byev);
 }
@@ -534,7 +597,9 @@ plan_add(struct outfile **v, size_t *n, enum out_kind k, enum facet_id f,
 {
 	struct outfile	*o;
 
-	*v = xreallocarray(*v, *n + 1, sizeof(**v));
+	/* Doubling: a big archive has tens of thousands of outputs. */
+	if ((*n & (*n - 1)) == 0)
+		*v = xreallocarray(*v, *n ? *n * 2 : 1, sizeof(**v));
 	o = &(*v)[(*n)++];
 	memset(o, 0, sizeof(*o));
 	o->kind = k;

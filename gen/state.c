@@ -70,6 +70,31 @@ slug_index(const struct config *c, enum tax_id t, const char *s)
 	return *s == '\0' ? -1 : config_term(c, t, s);
 }
 
+/* "YYYY-MM", or with d "YYYY-MM-DD", as state_write() puts them. */
+static int
+get_date(const char *s, int *y, int *m, int *d)
+{
+	int	 v[3] = { 0, 0, 0 }, k = 0, nd = 0;
+
+	for (;; s++) {
+		if (*s >= '0' && *s <= '9' && nd < 6) {
+			v[k] = v[k] * 10 + (*s - '0');
+			nd++;
+		} else if (*s == '-' && nd > 0 && k < (d != NULL ? 2 : 1)) {
+			k++;
+			nd = 0;
+		} else if (*s == '\0' && nd > 0 && k == (d != NULL ? 2 : 1))
+			break;
+		else
+			return -1;
+	}
+	*y = v[0];
+	*m = v[1];
+	if (d != NULL)
+		*d = v[2];
+	return 0;
+}
+
 static int
 parse_report(struct report *r, git_oid *oid, char **f, int n,
     const struct config *c)
@@ -84,9 +109,8 @@ parse_report(struct report *r, git_oid *oid, char **f, int n,
 	r->id = xstrdup(f[3]);
 	r->title = xstrdup(f[4]);
 	r->summary = xstrdup(f[5]);
-	if (sscanf(f[6], "%d-%d", &r->event_year, &r->event_month) != 2 ||
-	    sscanf(f[7], "%d-%d-%d", &r->pub_year, &r->pub_month,
-	    &r->pub_day) != 3)
+	if (get_date(f[6], &r->event_year, &r->event_month, NULL) != 0 ||
+	    get_date(f[7], &r->pub_year, &r->pub_month, &r->pub_day) != 0)
 		return -1;
 	r->incident_type = slug_index(c, TAX_INCIDENT_TYPE, f[8]);
 	for (fac = f[9]; fac != NULL && *fac != '\0'; fac = next) {
@@ -205,6 +229,28 @@ out:
 	return rc;
 }
 
+/* A number of at least width digits, as printf's %0*d does. */
+static void
+put_num(struct buf *b, int v, int width)
+{
+	char	 tmp[16];
+	int	 nd;
+
+	if (v >= 0 && v < 10000 && width <= 4) {
+		tmp[0] = (char)('0' + v / 1000);
+		tmp[1] = (char)('0' + v / 100 % 10);
+		tmp[2] = (char)('0' + v / 10 % 10);
+		tmp[3] = (char)('0' + v % 10);
+		/* The digits v needs, zeros before them up to width. */
+		nd = v >= 1000 ? 4 : v >= 100 ? 3 : v >= 10 ? 2 : 1;
+		if (nd > width)
+			width = nd;
+		buf_add(b, tmp + 4 - width, (size_t)width);
+		return;
+	}
+	buf_printf(b, "%0*d", width, v);
+}
+
 static void
 term_field(struct buf *b, const struct config *c, enum tax_id t, int i)
 {
@@ -234,19 +280,31 @@ state_write(const struct site *s, const git_oid *oids,
 	buf_printf(&b, "theme\t%s\n", git_oid_tostr(hex, sizeof(hex), theme));
 	buf_printf(&b, "options\t%x\n", opts);
 	buf_addstr(&b, "end-header\n");
+	/* Room for all of it at once: a big archive's state is megabytes. */
+	buf_grow(&b, s->nreports * 512);
 	for (i = 0; i < s->nreports; i++) {
 		r = &s->reports[i];
 		buf_addstr(&b, "R\t");
 		buf_addesc(&b, r->path);
-		buf_printf(&b, "\t%s\t", git_oid_tostr(hex, sizeof(hex),
-		    &oids[i]));
+		buf_addch(&b, '\t');
+		git_oid_fmt(hex, &oids[i]);
+		buf_add(&b, hex, GIT_OID_HEXSZ);
+		buf_addch(&b, '\t');
 		buf_addesc(&b, r->id);
 		buf_addch(&b, '\t');
 		buf_addesc(&b, r->title);
 		buf_addch(&b, '\t');
 		buf_addesc(&b, r->summary);
-		buf_printf(&b, "\t%04d-%02d\t%04d-%02d-%02d", r->event_year,
-		    r->event_month, r->pub_year, r->pub_month, r->pub_day);
+		buf_addch(&b, '\t');
+		put_num(&b, r->event_year, 4);
+		buf_addch(&b, '-');
+		put_num(&b, r->event_month, 2);
+		buf_addch(&b, '\t');
+		put_num(&b, r->pub_year, 4);
+		buf_addch(&b, '-');
+		put_num(&b, r->pub_month, 2);
+		buf_addch(&b, '-');
+		put_num(&b, r->pub_day, 2);
 		term_field(&b, c, TAX_INCIDENT_TYPE, r->incident_type);
 		buf_addch(&b, '\t');
 		for (k = 0; k < r->nfactors; k++) {

@@ -234,7 +234,6 @@ int
 file_read(struct buf *out, const char *path, size_t max)
 {
 	struct stat	 st;
-	char		 chunk[65536];
 	size_t		 total = 0;
 	ssize_t		 n;
 	int		 fd, rc = -1;
@@ -258,24 +257,29 @@ file_read(struct buf *out, const char *path, size_t max)
 		rc = NM_ETOOBIG;
 		goto out;
 	}
-	buf_grow(out, (size_t)st.st_size);
+	/* Straight into the buffer: the size, and a little more if it grew. */
+	buf_grow(out, (size_t)st.st_size + 1);
 	for (;;) {
-		n = read(fd, chunk, sizeof(chunk));
+		if (out->cap - out->len - 1 == 0)
+			buf_grow(out, 65536);
+		n = read(fd, out->data + out->len, out->cap - out->len - 1);
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
+			out->data[out->len] = '\0';
 			log_warn("read %s", path);
 			goto out;
 		}
 		if (n == 0)
 			break;
 		total += (size_t)n;
+		out->len += (size_t)n;
+		out->data[out->len] = '\0';
 		if (total > max) {
 			log_warnx("%s: larger than %zu bytes", path, max);
 			rc = NM_ETOOBIG;
 			goto out;
 		}
-		buf_add(out, chunk, (size_t)n);
 	}
 	rc = 0;
 out:
