@@ -1253,7 +1253,8 @@ ixs_patch(struct ix *x, const struct ixprev *prev, struct ixcache *c,
 	memcpy(x->top, P.otop, P.nt0 * sizeof(*x->top));
 
 	/* 2. The touched terms' strings. */
-	qsort(P.ne, P.nne, sizeof(*P.ne), nent_cmp);
+	if (P.nne > 0)
+		qsort(P.ne, P.nne, sizeof(*P.ne), nent_cmp);
 	/* Room for them all at once: no copies as the buffer grows. */
 	for (i = 0, j = 0; i < x->nt; i++)
 		if (x->t[i].touched)

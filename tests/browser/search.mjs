@@ -791,6 +791,107 @@ async function quick(page) {
 	check(`quick: "More results" lists all ${sh.words[w][1]}`,
 	    all.length === sh.words[w][1] && new Set(all).size === all.length &&
 	    all.slice(0, 5).join(' ') === want.join(' '), all.join(' '));
+	await quickTyped(page, e, syn, ids);
+}
+
+// Typed key by key: a prefix whose words all have one stem, in one shard
+// ("pursu": pursuit, pursuits, pursuing), shows that stem's best postings
+// before any postings file is fetched and before the full search is
+// done, as the full search ranks them.
+async function quickTyped(page, e, syn, ids) {
+	const dir = join(SITE, 'search');
+	let pick = null;
+	for (let i = 0; i < e.vocab.length && !pick; i++) {
+		const s = JSON.parse(readFileSync(join(dir, e.vocab[i]), 'utf8'));
+		const next = e.vocab_first[i + 1];
+		const words = Object.keys(s.words).sort();
+		for (const w of words) {
+			const stem = s.words[w][0];
+			if (w.length < 5 || s.words[w][3] || s.words[w][1] < 7 ||
+			    syn.has(stem) || /^[0-9~]/.test(w))
+				continue;
+			const p = w.slice(0, w.length - 1);
+			const same = words.filter((k) => k.startsWith(p));
+			if ((next && next.startsWith(p)) || same.length < 2 ||
+			    same.some((k) => s.words[k][0] !== stem ||
+			    s.words[k][3]))
+				continue;
+			pick = { p, stem, df: s.words[w][1], top: s.top[stem],
+			    files: s.files };
+			break;
+		}
+	}
+	if (!pick) {
+		check('quick typed: a prefix of one stem with 7 reports or more',
+		    false, 'none');
+		return;
+	}
+	const A = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+	const top = [];
+	for (let i = 0; i < pick.top.length; i++) {
+		let v = 0, mul = 1, d;
+		do {
+			d = A.indexOf(pick.top[i++]);
+			v += (d & 31) * mul;
+			mul *= 32;
+		} while (d >= 32);
+		top.push(v);
+	}
+	const want = top.slice(0, 5).map((d) => ids[d]);
+	const ctx = await page.context().browser().newContext();
+	const p2 = await ctx.newPage();
+	await p2.addInitScript(() => {
+		new MutationObserver(() => {
+			const r = document.getElementById('search-results');
+			if (!r || window.__nmWant === undefined ||
+			    window.__nmFirst !== undefined ||
+			    r.getAttribute('data-state') !== 'done' ||
+			    r.getAttribute('data-query') !== window.__nmWant)
+				return;
+			window.__nmFirst = {
+				fetched: performance.getEntriesByType('resource')
+				    .filter((x) => x.startTime >= window.__nmT0)
+				    .map((x) => x.name),
+				count: document.getElementById('search-count')
+				    .textContent,
+				ids: [...r.querySelectorAll('li h2 a')].map((a) =>
+				    a.getAttribute('href').replace(/\/$/, '')
+				    .split('/').pop()),
+				full: r.getAttribute('data-full'),
+			};
+		}).observe(document, { subtree: true, attributes: true,
+		    attributeFilter: ['data-state', 'data-query'] });
+	});
+	// Typed at once: the client's pause between keys makes it one
+	// search, of the whole prefix, in a page that fetched no postings.
+	await p2.goto(`${BASE}search/`, { waitUntil: 'networkidle' });
+	await p2.evaluate((q) => {
+		window.__nmWant = q;
+		window.__nmT0 = performance.now();
+	}, pick.p);
+	await p2.type('#search-q', pick.p);
+	await p2.waitForFunction(() => window.__nmFirst !== undefined,
+	    null, { timeout: 10000 });
+	const first = await p2.evaluate(() => window.__nmFirst);
+	const post = pick.files.filter((f) =>
+	    first.fetched.some((u) => u.endsWith(f)));
+	check(`quick typed: "${pick.p}" shows the best 5 of "${pick.stem}" ` +
+	    `and ${pick.df} reports`, first.ids.join(' ') === want.join(' ') &&
+	    countOf(first.count) === pick.df,
+	    `${first.ids.join(' ')} vs ${want.join(' ')}; "${first.count}"`);
+	check('quick typed: no postings file before the first results',
+	    post.length === 0, post.join(' '));
+	check('quick typed: the first results come before the full search',
+	    first.full === null, `data-full="${first.full}"`);
+	await p2.waitForFunction(() => document.getElementById(
+	    'search-results').getAttribute('data-full') === 'done', null,
+	    { timeout: 10000 });
+	const after = await p2.evaluate(() => [...document.querySelectorAll(
+	    '#search-results li h2 a')].map((a) => a.getAttribute('href')
+	    .replace(/\/$/, '').split('/').pop()));
+	check('quick typed: the full search keeps that first page',
+	    after.slice(0, 5).join(' ') === want.join(' '), after.join(' '));
+	await ctx.close();
 }
 
 // Hostile metadata (titles with markup): shown as text, never run.

@@ -922,38 +922,62 @@
 	/*
 	 * First results of one whole word, ranked by relevance without
 	 * filters, from its shard's "top" (its best postings) and its df:
-	 * no postings file needed.  Resolves to a result like search()'s
-	 * (quick: true) or null when the query is anything else.
+	 * no postings file needed.  While typing (typed), the word is a
+	 * prefix: the same holds when every word of the archive that starts
+	 * with it has the same stem ("reach", "reached", "reaching"), all in
+	 * one shard, for then search() ranks that stem's postings alone.
+	 * Resolves to a result like search()'s (quick: true) or null when
+	 * the query is anything else.
 	 */
-	Engine.prototype.quick = function (q, f, sort) {
+	Engine.prototype.quick = function (q, f, sort, typed) {
 		var self = this;
 
 		return this.entry().then(function () {
-			var parsed = parse(q || '', true), c = parsed[0];
+			var parsed = parse(q || '', !typed), c = parsed[0], w;
 
 			if (parsed.length !== 1 || c.neg || c.phrase ||
 			    c.words.length !== 1 ||
 			    Object.keys(self.filters(f || {})).length ||
 			    (sort && sort !== 'relevance'))
 				return null;
-			return self.shard(c.words[0].w).then(function (sh) {
-				var w = c.words[0].w, v, d, docs = [];
+			w = c.words[0].w;
+			if (typed && c.prefix && (w.length < 3 ||
+			    self.range(w).length !== 1 || self.stop.has(w)))
+				return null;
+			return self.shard(w).then(function (sh) {
+				var v, d, k, stem = null, docs = [];
+				var has = Object.prototype.hasOwnProperty;
 
-				v = Object.prototype.hasOwnProperty.call(sh.words,
-				    w) ? sh.words[w] : null;
+				v = has.call(sh.words, w) ? sh.words[w] : null;
+				if (typed && c.prefix) {
+					for (k in sh.words) {
+						if (k.lastIndexOf(w, 0) !== 0)
+							continue;
+						if (k.charAt(0) === '~' ||
+						    sh.words[k][3] ||
+						    (v && sh.words[k][0] !== v[0]))
+							return null;
+						if (!v)
+							v = sh.words[k];
+						else if (sh.words[k][0] !== v[0])
+							return null;
+					}
+				}
 				if (!v || !sh.top ||
 				    typeof sh.top[v[0]] !== 'string' ||
 				    self.syn.has(v[0]))
 					return null;
-				d = new Dec(sh.top[v[0]]);
+				stem = v[0];
+				d = new Dec(sh.top[stem]);
 				while (d.more()) {
 					docs.push(d.varint());
 					d.digit();
 				}
 				return { quick: true, q: q, total: v[1],
 				    docs: docs, sort: 'relevance', filters: {},
-				    hl: { words: new Set([w]),
-				    stems: new Set([v[0]]), prefix: [] },
+				    hl: { words: new Set(has.call(sh.words, w) ?
+				    [w] : []), stems: new Set([stem]),
+				    prefix: typed && c.prefix ? [w] : [] },
 				    unknown: [], note: '' };
 			});
 		});
@@ -1283,12 +1307,19 @@
 		parent.appendChild(document.createTextNode(text.slice(at)));
 	}
 
+	/*
+	 * "2024-03" as "March 2024", as the report pages say it.  Not
+	 * toLocaleDateString(): its first call loads the locale's data,
+	 * some 20 ms before the first results.
+	 */
+	var MONTHS = ['January', 'February', 'March', 'April', 'May', 'June',
+	    'July', 'August', 'September', 'October', 'November', 'December'];
+
 	function monthText(m) {
 		var d = /^(\d{4})-(\d{2})$/.exec(m || '');
 
-		return d ? new Date(Date.UTC(+d[1], +d[2] - 1, 1))
-		    .toLocaleDateString('en', { month: 'long', year: 'numeric',
-		    timeZone: 'UTC' }) : '';
+		return d && +d[2] >= 1 && +d[2] <= 12 ? MONTHS[+d[2] - 1] + ' ' +
+		    d[1] : '';
 	}
 
 	/* Appends the results from r.docs[shown] on, n of them. */
@@ -1406,10 +1437,10 @@
 	}
 
 	/*
-	 * Runs the state st and shows its results.  A whole word (not one
-	 * being typed) shows its first results from the vocabulary's best
-	 * postings first; the full search then takes over for "More
-	 * results" and the filter counts.
+	 * Runs the state st and shows its results.  One word (or one being
+	 * typed whose completions share its stem: Engine.quick) shows its
+	 * first results from the vocabulary's best postings first; the full
+	 * search then takes over for "More results" and the filter counts.
 	 */
 	function run(st, typed) {
 		var mine = ++seq, fast = false;
@@ -1420,8 +1451,7 @@
 		full = null;
 		/* A closed group's counts are of an older search. */
 		blank(opened());
-		(typed ? Promise.resolve(null) : engine.quick(st.q, st.f,
-		    st.sort)).then(function (r) {
+		engine.quick(st.q, st.f, st.sort, typed).then(function (r) {
 			if (mine !== seq || !r)
 				return;
 			fast = true;
