@@ -1,31 +1,42 @@
-# nearmiss: one non-recursive Makefile.  `make deps site` then `make check`.
-# Objects go to $(O)/ (build/ by default, build-san/ for the sanitizer
-# build that `make check` also runs); programs to $(O)/bin and bin/.
-.POSIX:
+# nearmiss: one non-recursive Makefile, for GNU make (it uses pattern
+# rules, -include, $(foreach) and $(eval)).  `make deps site`, then
+# `make check`.  Objects go to $(O)/ (build/ by default, build-san/ for
+# the sanitizer build that `make check` also runs); programs to $(O)/bin
+# and bin/.  The compiler writes each object's header dependencies
+# (-MMD) to a .d file beside it, read back at the end of this file.
 .SUFFIXES:
+.DELETE_ON_ERROR:
 
--include config.mk
-
+# The version is set here and nowhere else: the programs get it as
+# -DNM_VERSION (lib/nm.h), `make dist` names the archive with it.
 VERSION = 0.1.0
 PREFIX = /usr/local
 MANPREFIX = $(PREFIX)/share/man
 DATADIR = $(PREFIX)/share/nearmiss
 O = build
 
+# After the defaults, so that what ./configure wrote wins over them (and
+# the command line over both).
+-include config.mk
+
 HARDEN = -D_FORTIFY_SOURCE=3 -fstack-protector-strong \
 	-fstack-clash-protection -fcf-protection -Wformat \
 	-Werror=format-security
 NM_CFLAGS = -std=c17 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
-	$(HARDEN) -Ilib -DNM_DATADIR='"$(DATADIR)"' \
+	$(HARDEN) -Ilib -DNM_VERSION='"$(VERSION)"' \
+	-DNM_DATADIR='"$(DATADIR)"' \
 	$(GIT_CFLAGS) $(CMARK_CFLAGS) $(YAML_CFLAGS) $(INIH_CFLAGS) \
 	$(SODIUM_CFLAGS) $(MHD_CFLAGS) $(ETPAN_CFLAGS) $(STEMMER_CFLAGS) \
 	$(CFLAGS)
 NM_LDFLAGS = -pie -Wl,-z,relro,-z,now $(LDFLAGS)
+DEPFLAGS = -MMD -MP
+VERSION_STAMP = $(O)/version-$(VERSION)
 # Sanitizer build, used by `make check` as a second pass.
 SAN_CFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
 
+LIBNM = $(O)/lib/libnm.a
 LIB_OBJ = $(O)/lib/approval.o $(O)/lib/buf.o $(O)/lib/cmd.o \
 	$(O)/lib/config.o \
 	$(O)/lib/field.o $(O)/lib/file.o $(O)/lib/form.o $(O)/lib/gitlog.o \
@@ -48,6 +59,12 @@ REVIEW_OBJ = $(O)/review/main.o $(O)/review/keygen.o $(O)/review/open.o \
 	$(O)/review/lint.o $(O)/review/draft.o $(O)/review/approve.o \
 	$(O)/review/init.o $(O)/review/initfiles.o
 REVIEW_LIBS = $(GIT_LIBS) $(YAML_LIBS) $(INIH_LIBS) $(CMARK_LIBS) $(SODIUM_LIBS)
+# The starting files of `nearmiss-review init`, built into the program
+# by review/init/embed.sh.
+INIT_FILES = review/init/dot-gitattributes \
+	review/init/content/nearmiss.ini review/init/content/receipts \
+	review/init/content/reviewers review/init/content/pages/about.md \
+	review/init/content/pages/privacy.md review/init/content/pages/submit.md
 # intake links neither libgit2 nor cmark, nor anything that decrypts.
 INTAKE_OBJ = $(O)/intake/main.o $(O)/intake/check.o $(O)/intake/conf.o \
 	$(O)/intake/imap.o $(O)/intake/mail.o \
@@ -58,36 +75,72 @@ MIME_OBJ = $(O)/intake/precheck.o $(O)/intake/extract.o \
 	$(O)/intake/html2text.o $(O)/intake/sandbox.o
 INTAKE_LIBS = $(MHD_LIBS) $(ETPAN_LIBS) $(INIH_LIBS) $(SODIUM_LIBS) -lpthread
 
-TESTS_LIB = $(O)/tests/test_approval $(O)/tests/test_buf \
-	$(O)/tests/test_cmd \
-	$(O)/tests/test_html $(O)/tests/test_field $(O)/tests/test_file \
-	$(O)/tests/test_config $(O)/tests/test_report $(O)/tests/test_md \
-	$(O)/tests/test_form $(O)/tests/test_inbox $(O)/tests/test_keys \
-	$(O)/tests/test_recipients $(O)/tests/test_record \
-	$(O)/tests/test_render $(O)/tests/test_receipts \
-	$(O)/tests/test_receipt $(O)/tests/test_utf8
-TESTS_GEN = $(O)/tests/test_tmpl $(O)/tests/golden $(O)/tests/test_token
-TESTS_REVIEW = $(O)/tests/test_open $(O)/tests/test_rv $(O)/tests/test_commit
-TESTS_INTAKE = $(O)/tests/test_conf $(O)/tests/test_mime $(O)/tests/nm-mailx
-# Tools the shell suites call (not named test_*, so run.sh skips them).
-TESTS_TOOLS = $(O)/tests/nm-decrypt $(O)/tests/nm-receipt $(O)/tests/nm-sign \
-	$(O)/tests/nm-mkitem $(O)/tests/nm-reportcheck $(O)/tests/nm-slowclients
-FUZZ = $(O)/tests/fuzz_frontmatter $(O)/tests/fuzz_markdown \
-	$(O)/tests/fuzz_form $(O)/tests/fuzz_record \
-	$(O)/tests/fuzz_recipients $(O)/tests/fuzz_item $(O)/tests/fuzz_mail \
-	$(O)/tests/fuzz_receipts $(O)/tests/fuzz_approvals \
-	$(O)/tests/fuzz_lint $(O)/tests/fuzz_keys $(O)/tests/fuzz_token \
-	$(O)/tests/fuzz_ixdoc
-TEST_LIBS = $(GEN_LIBS) $(ETPAN_LIBS)
+# The lint's data goes beside the build's bin/ too ($(O)/data), where
+# the program looks for it (../data beside itself).
+LINT_DATA = data/given-names.txt data/places.txt data/agency-words.txt \
+	data/titles.txt
 
-HDRS = lib/buf.h lib/cmd.h lib/config.h lib/field.h lib/file.h lib/form.h lib/gitlog.h \
-	lib/html.h lib/approval.h lib/inbox.h lib/keys.h lib/log.h lib/md.h \
-	lib/nm.h lib/recipients.h lib/receipt.h lib/receipts.h lib/record.h \
-	lib/render.h lib/report.h lib/utf8.h gen/build.h gen/gen.h gen/tmpl.h \
-	gen/index.h gen/ixint.h gen/token.h \
-	review/commit.h \
-	review/open.h review/queue.h review/review.h review/rv.h review/lint.h \
-	intake/conf.h intake/intake.h intake/mime.h intake/mimeint.h tests/harness.h
+# Test programs, in $(T).  $(T)/NAME links the objects of NAME_OBJ, then
+# libnm.a and $(TEST_LIBS); the objects of tests/FILE.c are $(T)/FILE.o.
+T = $(O)/tests
+TESTS_LIB = $(T)/test_approval $(T)/test_buf $(T)/test_cmd \
+	$(T)/test_html $(T)/test_field $(T)/test_file \
+	$(T)/test_config $(T)/test_report $(T)/test_md \
+	$(T)/test_form $(T)/test_inbox $(T)/test_keys \
+	$(T)/test_recipients $(T)/test_record \
+	$(T)/test_render $(T)/test_receipts \
+	$(T)/test_receipt $(T)/test_utf8
+TESTS_GEN = $(T)/test_tmpl $(T)/golden $(T)/test_token
+TESTS_REVIEW = $(T)/test_open $(T)/test_rv $(T)/test_commit
+TESTS_INTAKE = $(T)/test_conf $(T)/test_mime $(T)/nm-mailx
+# Tools the shell suites call (not named test_*, so run.sh skips them).
+TESTS_TOOLS = $(T)/nm-decrypt $(T)/nm-receipt $(T)/nm-sign \
+	$(T)/nm-mkitem $(T)/nm-reportcheck $(T)/nm-slowclients
+FUZZ = $(T)/fuzz_frontmatter $(T)/fuzz_markdown \
+	$(T)/fuzz_form $(T)/fuzz_record \
+	$(T)/fuzz_recipients $(T)/fuzz_item $(T)/fuzz_mail \
+	$(T)/fuzz_receipts $(T)/fuzz_approvals \
+	$(T)/fuzz_lint $(T)/fuzz_keys $(T)/fuzz_token \
+	$(T)/fuzz_ixdoc
+TESTS_ALL = $(TESTS_LIB) $(TESTS_GEN) $(TESTS_REVIEW) $(TESTS_INTAKE) \
+	$(TESTS_TOOLS) $(FUZZ)
+TEST_LIBS = $(GEN_LIBS) $(ETPAN_LIBS)
+# The objects of tests/ see the headers of the folders they test.
+$(T)/%.o: TEST_INC = -Itests -Igen -Iintake -Ireview
+
+# Each test's objects.  A test of lib/ is one source and a fuzz target
+# one source and the standalone driver, unless named here.
+FUZZ_DRIVER = $(T)/fuzz/driver.o
+test_tmpl_OBJ = $(T)/gen/test_tmpl.o $(O)/gen/tmpl.o
+test_token_OBJ = $(T)/gen/test_token.o $(O)/gen/token.o
+golden_OBJ = $(T)/gen/golden.o $(filter-out $(O)/gen/main.o,$(GEN_OBJ))
+test_open_OBJ = $(T)/review/test_open.o $(O)/review/open.o
+test_rv_OBJ = $(T)/review/test_rv.o $(O)/review/rv.o $(O)/review/open.o \
+	$(O)/review/queue.o
+test_commit_OBJ = $(T)/review/test_commit.o $(O)/review/commit.o
+test_conf_OBJ = $(T)/intake/test_conf.o $(O)/intake/conf.o
+test_mime_OBJ = $(T)/intake/test_mime.o $(MIME_OBJ)
+nm-mailx_OBJ = $(T)/intake/mailx.o $(MIME_OBJ)
+nm-decrypt_OBJ = $(T)/intake/decrypt.o $(O)/review/open.o
+nm-receipt_OBJ = $(T)/gen/nm-receipt.o
+nm-sign_OBJ = $(T)/gen/nm-sign.o
+nm-mkitem_OBJ = $(T)/review/mkitem.o
+nm-reportcheck_OBJ = $(T)/review/reportcheck.o
+# The slow-client attack of tests/intake/slow.sh and bench/slow.sh.
+nm-slowclients_OBJ = $(T)/intake/slowclients.o
+fuzz_mail_OBJ = $(T)/fuzz/fuzz_mail.o $(FUZZ_DRIVER) $(MIME_OBJ)
+fuzz_lint_OBJ = $(T)/fuzz/fuzz_lint.o $(FUZZ_DRIVER) $(O)/review/lint.o
+fuzz_item_OBJ = $(T)/fuzz/fuzz_item.o $(FUZZ_DRIVER) $(O)/review/open.o
+fuzz_token_OBJ = $(T)/fuzz/fuzz_token.o $(FUZZ_DRIVER) $(O)/gen/token.o
+# The reader of the index cache's documents; index.o needs the
+# tokenizer and publish.o's file helpers to link.
+fuzz_ixdoc_OBJ = $(T)/fuzz/fuzz_ixdoc.o $(FUZZ_DRIVER) $(O)/gen/index.o \
+	$(O)/gen/ixstate.o $(O)/gen/token.o $(O)/gen/publish.o
+$(foreach t,$(notdir $(TESTS_LIB)),$(eval $(t)_OBJ ?= $(T)/lib/$(t).o))
+$(foreach t,$(notdir $(FUZZ)),\
+    $(eval $(t)_OBJ ?= $(T)/fuzz/$(t).o $(FUZZ_DRIVER)))
+$(foreach t,$(notdir $(TESTS_ALL)),\
+    $(if $($(t)_OBJ),,$(error $(t) is in a test list but $(t)_OBJ is empty)))
 
 all:
 	@if [ ! -f config.mk ] || [ configure -nt config.mk ]; then \
@@ -100,216 +153,68 @@ bin/nearmiss-gen: $(O)/bin/nearmiss-gen
 	@mkdir -p bin
 	cp $(O)/bin/nearmiss-gen $@
 
-$(O)/bin/nearmiss-gen: $(GEN_OBJ) $(O)/lib/libnm.a
+$(O)/bin/nearmiss-gen: $(GEN_OBJ) $(LIBNM)
 	@mkdir -p $(O)/bin
-	$(CC) $(NM_CFLAGS) $(NM_LDFLAGS) -o $@ $(GEN_OBJ) $(O)/lib/libnm.a \
-	    $(GEN_LIBS)
+	$(CC) $(NM_CFLAGS) $(NM_LDFLAGS) -o $@ $(GEN_OBJ) $(LIBNM) $(GEN_LIBS)
 
 bin/nearmiss-intake: $(O)/bin/nearmiss-intake
 	@mkdir -p bin
 	cp $(O)/bin/nearmiss-intake $@
 
-$(O)/bin/nearmiss-intake: $(INTAKE_OBJ) $(O)/lib/libnm.a
+$(O)/bin/nearmiss-intake: $(INTAKE_OBJ) $(LIBNM)
 	@mkdir -p $(O)/bin
-	$(CC) $(NM_CFLAGS) $(NM_LDFLAGS) -o $@ $(INTAKE_OBJ) $(O)/lib/libnm.a \
+	$(CC) $(NM_CFLAGS) $(NM_LDFLAGS) -o $@ $(INTAKE_OBJ) $(LIBNM) \
 	    $(INTAKE_LIBS)
 
 bin/nearmiss-review: $(O)/bin/nearmiss-review
 	@mkdir -p bin
 	cp $(O)/bin/nearmiss-review $@
 
-# The lint's data goes beside the build's bin/ too ($(O)/data), where
-# the program looks for it (../data beside itself).
-LINT_DATA = data/given-names.txt data/places.txt data/agency-words.txt \
-	data/titles.txt
-$(O)/bin/nearmiss-review: $(REVIEW_OBJ) $(O)/lib/libnm.a $(LINT_DATA)
-	@mkdir -p $(O)/bin $(O)/data
-	cp $(LINT_DATA) $(O)/data/
-	$(CC) $(NM_CFLAGS) $(NM_LDFLAGS) -o $@ $(REVIEW_OBJ) $(O)/lib/libnm.a \
+$(O)/bin/nearmiss-review: $(REVIEW_OBJ) $(LIBNM) $(LINT_DATA:%=$(O)/%)
+	@mkdir -p $(O)/bin
+	$(CC) $(NM_CFLAGS) $(NM_LDFLAGS) -o $@ $(REVIEW_OBJ) $(LIBNM) \
 	    $(REVIEW_LIBS)
 
-$(O)/lib/libnm.a: $(LIB_OBJ)
+$(O)/data/%: data/%
+	@mkdir -p $(@D)
+	cp data/$* $@
+
+$(LIBNM): $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $(LIB_OBJ)
 
-$(O)/lib/%.o: lib/%.c $(HDRS)
-	@mkdir -p $(O)/lib
-	$(CC) $(NM_CFLAGS) -c -o $@ lib/$*.c
+# Every object depends on the empty file $(O)/version-$(VERSION), so that
+# a new version rebuilds them all and --version never disagrees with
+# `make dist`.
+$(VERSION_STAMP):
+	@mkdir -p $(O)
+	@rm -f $(O)/version-*
+	@touch $@
 
-$(O)/gen/%.o: gen/%.c $(HDRS)
-	@mkdir -p $(O)/gen
-	$(CC) $(NM_CFLAGS) -c -o $@ gen/$*.c
+# Every object, from the source of the same path below the top.
+$(O)/%.o: %.c $(VERSION_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(NM_CFLAGS) $(TEST_INC) $(DEPFLAGS) -c -o $@ $<
 
-$(O)/intake/%.o: intake/%.c $(HDRS)
-	@mkdir -p $(O)/intake
-	$(CC) $(NM_CFLAGS) -c -o $@ intake/$*.c
+$(O)/review/initfiles.c: review/init/embed.sh $(INIT_FILES)
+	@mkdir -p $(@D)
+	sh review/init/embed.sh review/init $(INIT_FILES:review/init/%=%) >$@
 
-$(O)/review/%.o: review/%.c $(HDRS)
-	@mkdir -p $(O)/review
-	$(CC) $(NM_CFLAGS) -c -o $@ review/$*.c
+$(O)/review/initfiles.o: $(O)/review/initfiles.c $(VERSION_STAMP)
+	$(CC) $(NM_CFLAGS) $(DEPFLAGS) -c -o $@ $(O)/review/initfiles.c
 
-# The starting files of `nearmiss-review init`, built into the program.
-$(O)/review/initfiles.o: review/init/embed.sh review/init/dot-gitattributes \
-    review/init/content/nearmiss.ini review/init/content/receipts \
-    review/init/content/reviewers review/init/content/pages/about.md \
-    review/init/content/pages/privacy.md review/init/content/pages/submit.md
-	@mkdir -p $(O)/review
-	sh review/init/embed.sh review/init dot-gitattributes \
-	    content/nearmiss.ini content/receipts content/reviewers \
-	    content/pages/about.md content/pages/privacy.md \
-	    content/pages/submit.md \
-	    >$(O)/review/initfiles.c
-	$(CC) $(NM_CFLAGS) -c -o $@ $(O)/review/initfiles.c
-
-$(O)/tests/test_commit: tests/review/test_commit.c $(O)/review/commit.o \
-    $(O)/lib/libnm.a $(HDRS)
-	@mkdir -p $(O)/tests
-	$(CC) $(NM_CFLAGS) -Itests -Ireview $(NM_LDFLAGS) -o $@ \
-	    tests/review/test_commit.c $(O)/review/commit.o $(O)/lib/libnm.a \
-	    $(TEST_LIBS)
-
-$(O)/tests/test_open: tests/review/test_open.c $(O)/review/open.o \
-    $(O)/lib/libnm.a $(HDRS)
-	@mkdir -p $(O)/tests
-	$(CC) $(NM_CFLAGS) -Itests -Ireview $(NM_LDFLAGS) -o $@ \
-	    tests/review/test_open.c $(O)/review/open.o $(O)/lib/libnm.a \
-	    $(TEST_LIBS)
-
-$(O)/tests/test_rv: tests/review/test_rv.c $(O)/review/rv.o \
-    $(O)/review/open.o $(O)/review/queue.o $(O)/lib/libnm.a $(HDRS)
-	@mkdir -p $(O)/tests
-	$(CC) $(NM_CFLAGS) -Itests -Ireview $(NM_LDFLAGS) -o $@ \
-	    tests/review/test_rv.c $(O)/review/rv.o $(O)/review/open.o \
-	    $(O)/review/queue.o $(O)/lib/libnm.a $(TEST_LIBS)
-
-$(O)/tests/nm-reportcheck: tests/review/reportcheck.c $(O)/lib/libnm.a \
-    $(HDRS)
-	@mkdir -p $(O)/tests
-	$(CC) $(NM_CFLAGS) -Itests $(NM_LDFLAGS) -o $@ \
-	    tests/review/reportcheck.c $(O)/lib/libnm.a $(TEST_LIBS)
-
-$(O)/tests/nm-mkitem: tests/review/mkitem.c $(O)/lib/libnm.a $(HDRS)
-	@mkdir -p $(O)/tests
-	$(CC) $(NM_CFLAGS) -Itests $(NM_LDFLAGS) -o $@ tests/review/mkitem.c \
-	    $(O)/lib/libnm.a $(TEST_LIBS)
-
-$(O)/tests/nm-decrypt: tests/intake/decrypt.c $(O)/review/open.o \
-    $(O)/lib/libnm.a $(HDRS)
-	@mkdir -p $(O)/tests
-	$(CC) $(NM_CFLAGS) -Itests -Ireview $(NM_LDFLAGS) -o $@ \
-	    tests/intake/decrypt.c $(O)/review/open.o $(O)/lib/libnm.a \
-	    $(TEST_LIBS)
-
-$(O)/tests/nm-sign: tests/gen/nm-sign.c $(O)/lib/libnm.a $(HDRS)
-	@mkdir -p $(O)/tests
-	$(CC) $(NM_CFLAGS) $(NM_LDFLAGS) -o $@ tests/gen/nm-sign.c \
-	    $(O)/lib/libnm.a $(TEST_LIBS)
-
-$(O)/tests/nm-receipt: tests/gen/nm-receipt.c $(O)/lib/libnm.a $(HDRS)
-	@mkdir -p $(O)/tests
-	$(CC) $(NM_CFLAGS) $(NM_LDFLAGS) -o $@ tests/gen/nm-receipt.c \
-	    $(O)/lib/libnm.a $(TEST_LIBS)
-
-$(O)/tests/test_mime: tests/intake/test_mime.c $(MIME_OBJ) \
-    $(O)/lib/libnm.a $(HDRS)
-	@mkdir -p $(O)/tests
-	$(CC) $(NM_CFLAGS) -Itests -Iintake $(NM_LDFLAGS) -o $@ \
-	    tests/intake/test_mime.c $(MIME_OBJ) $(O)/lib/libnm.a \
-	    $(TEST_LIBS)
-
-# The slow-client attack of tests/intake/slow.sh and bench/slow.sh.
-$(O)/tests/nm-slowclients: tests/intake/slowclients.c
-	@mkdir -p $(O)/tests
-	$(CC) $(NM_CFLAGS) $(NM_LDFLAGS) -o $@ tests/intake/slowclients.c
-
-$(O)/tests/test_conf: tests/intake/test_conf.c $(O)/intake/conf.o \
-    $(O)/lib/libnm.a $(HDRS)
-	@mkdir -p $(O)/tests
-	$(CC) $(NM_CFLAGS) -Itests -Iintake $(NM_LDFLAGS) -o $@ \
-	    tests/intake/test_conf.c $(O)/intake/conf.o $(O)/lib/libnm.a \
-	    $(TEST_LIBS)
-
-$(O)/tests/nm-mailx: tests/intake/mailx.c $(MIME_OBJ) $(O)/lib/libnm.a \
-    $(HDRS)
-	@mkdir -p $(O)/tests
-	$(CC) $(NM_CFLAGS) -Itests -Iintake $(NM_LDFLAGS) -o $@ \
-	    tests/intake/mailx.c $(MIME_OBJ) $(O)/lib/libnm.a $(TEST_LIBS)
-
-$(O)/tests/fuzz_mail: tests/fuzz/fuzz_mail.c tests/fuzz/driver.c \
-    $(MIME_OBJ) $(O)/lib/libnm.a $(HDRS)
-	@mkdir -p $(O)/tests
-	$(CC) $(NM_CFLAGS) -Iintake $(NM_LDFLAGS) -o $@ tests/fuzz/fuzz_mail.c \
-	    tests/fuzz/driver.c $(MIME_OBJ) $(O)/lib/libnm.a $(TEST_LIBS)
-
+# One link rule for every test program; its objects come from NAME_OBJ.
+$(foreach t,$(notdir $(TESTS_ALL)),\
+    $(eval $(T)/$(t): $$($(t)_OBJ) $$(LIBNM)))
 # The lint reads its word lists from ../data beside the binary.
-$(O)/tests/fuzz_lint: tests/fuzz/fuzz_lint.c tests/fuzz/driver.c \
-    $(O)/review/lint.o $(O)/lib/libnm.a $(LINT_DATA) $(HDRS)
-	@mkdir -p $(O)/tests $(O)/data
-	cp $(LINT_DATA) $(O)/data/
-	$(CC) $(NM_CFLAGS) -Ireview $(NM_LDFLAGS) -o $@ tests/fuzz/fuzz_lint.c \
-	    tests/fuzz/driver.c $(O)/review/lint.o $(O)/lib/libnm.a \
+$(T)/fuzz_lint: $(LINT_DATA:%=$(O)/%)
+$(TESTS_ALL):
+	@mkdir -p $(@D)
+	$(CC) $(NM_CFLAGS) $(NM_LDFLAGS) -o $@ $(filter %.o %.a,$^) \
 	    $(TEST_LIBS)
-
-$(O)/tests/fuzz_item: tests/fuzz/fuzz_item.c tests/fuzz/driver.c \
-    $(O)/review/open.o $(O)/lib/libnm.a $(HDRS)
-	@mkdir -p $(O)/tests
-	$(CC) $(NM_CFLAGS) -Ireview $(NM_LDFLAGS) -o $@ tests/fuzz/fuzz_item.c \
-	    tests/fuzz/driver.c $(O)/review/open.o $(O)/lib/libnm.a \
-	    $(TEST_LIBS)
-
-$(O)/tests/test_%: tests/lib/test_%.c $(O)/lib/libnm.a $(HDRS)
-	@mkdir -p $(O)/tests
-	$(CC) $(NM_CFLAGS) -Itests $(NM_LDFLAGS) -o $@ tests/lib/test_$*.c \
-	    $(O)/lib/libnm.a $(TEST_LIBS)
-
-$(O)/tests/test_tmpl: tests/gen/test_tmpl.c $(GEN_OBJ) $(O)/lib/libnm.a
-	@mkdir -p $(O)/tests
-	$(CC) $(NM_CFLAGS) -Itests -Igen $(NM_LDFLAGS) -o $@ \
-	    tests/gen/test_tmpl.c $(O)/gen/tmpl.o $(O)/lib/libnm.a $(TEST_LIBS)
-
-$(O)/tests/test_token: tests/gen/test_token.c $(O)/gen/token.o \
-    $(O)/lib/libnm.a $(HDRS)
-	@mkdir -p $(O)/tests
-	$(CC) $(NM_CFLAGS) -Itests -Igen $(NM_LDFLAGS) -o $@ \
-	    tests/gen/test_token.c $(O)/gen/token.o $(O)/lib/libnm.a \
-	    $(TEST_LIBS)
-
-$(O)/tests/fuzz_token: tests/fuzz/fuzz_token.c tests/fuzz/driver.c \
-    $(O)/gen/token.o $(O)/lib/libnm.a $(HDRS)
-	@mkdir -p $(O)/tests
-	$(CC) $(NM_CFLAGS) -Igen $(NM_LDFLAGS) -o $@ tests/fuzz/fuzz_token.c \
-	    tests/fuzz/driver.c $(O)/gen/token.o $(O)/lib/libnm.a \
-	    $(TEST_LIBS)
-
-# The reader of the index cache's documents; index.o needs the
-# tokenizer and publish.o's file helpers to link.
-$(O)/tests/fuzz_ixdoc: tests/fuzz/fuzz_ixdoc.c tests/fuzz/driver.c \
-    $(O)/gen/index.o $(O)/gen/ixstate.o $(O)/gen/token.o $(O)/gen/publish.o \
-    $(O)/lib/libnm.a $(HDRS)
-	@mkdir -p $(O)/tests
-	$(CC) $(NM_CFLAGS) -Igen $(NM_LDFLAGS) -o $@ tests/fuzz/fuzz_ixdoc.c \
-	    tests/fuzz/driver.c $(O)/gen/index.o $(O)/gen/ixstate.o \
-	    $(O)/gen/token.o \
-	    $(O)/gen/publish.o $(O)/lib/libnm.a $(TEST_LIBS)
-
-$(O)/tests/golden: tests/gen/golden.c $(GEN_OBJ) $(O)/lib/libnm.a
-	@mkdir -p $(O)/tests
-	$(CC) $(NM_CFLAGS) -Itests -Igen $(NM_LDFLAGS) -o $@ \
-	    tests/gen/golden.c $(O)/gen/approvals.o $(O)/gen/build.o \
-	    $(O)/gen/full.o $(O)/gen/incr.o $(O)/gen/index.o \
-	    $(O)/gen/ixstate.o $(O)/gen/pages.o $(O)/gen/token.o \
-	    $(O)/gen/pool.o $(O)/gen/publish.o $(O)/gen/repo.o \
-	    $(O)/gen/state.o $(O)/gen/status.o $(O)/gen/tmpl.o \
-	    $(O)/lib/libnm.a $(TEST_LIBS)
-
-$(O)/tests/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/driver.c $(O)/lib/libnm.a
-	@mkdir -p $(O)/tests
-	$(CC) $(NM_CFLAGS) $(NM_LDFLAGS) -o $@ tests/fuzz/fuzz_$*.c \
-	    tests/fuzz/driver.c $(O)/lib/libnm.a $(TEST_LIBS)
 
 tests: $(O)/bin/nearmiss-gen $(O)/bin/nearmiss-intake \
-    $(O)/bin/nearmiss-review $(TESTS_LIB) \
-    $(TESTS_GEN) $(TESTS_REVIEW) $(TESTS_INTAKE) $(TESTS_TOOLS) $(FUZZ)
+    $(O)/bin/nearmiss-review $(TESTS_ALL)
 
 # The demo archive, rendered from the committed content/ of this checkout.
 site: all
@@ -366,4 +271,10 @@ dist:
 clean:
 	rm -rf build build-san bin site config.mk
 
-.PHONY: all programs tests site sign-demo check deps install uninstall dist clean
+.PHONY: all programs tests site sign-demo check deps install uninstall dist \
+	clean
+
+# The header dependencies that the compiler wrote (-MMD -MP).
+-include $(sort $(patsubst %.o,%.d,$(filter %.o,$(LIB_OBJ) $(GEN_OBJ) \
+    $(INTAKE_OBJ) $(REVIEW_OBJ) \
+    $(foreach t,$(notdir $(TESTS_ALL)),$($(t)_OBJ)))))

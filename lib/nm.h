@@ -22,7 +22,13 @@
 #ifndef NM_H
 #define NM_H
 
-#define NM_VERSION	"0.1.0"
+/*
+ * The version is set once, as VERSION in the Makefile, which passes it
+ * as -DNM_VERSION; so `make dist` and --version cannot disagree.
+ */
+#ifndef NM_VERSION
+#error "NM_VERSION is undefined: build with the Makefile, which sets it"
+#endif
 
 /* Expected failures; -1 is every other failure (already logged). */
 #define NM_ENOTFOUND	(-2)
