@@ -493,7 +493,7 @@ gen_build(const struct gen_opts *o)
 	struct buf	 ini = BUF_INIT;
 	git_oid		 theme;
 	char		 path[PATH_MAX];
-	int		 rc = -1, have_state = 0, lockfd;
+	int		 rc = -1, have_state = 0, full = 0, lockfd;
 
 	memset(&s, 0, sizeof(s));
 	memset(&st, 0, sizeof(st));
@@ -553,11 +553,16 @@ gen_build(const struct gen_opts *o)
 	if (have_state && state_read(&st, o->outdir, &s.cfg, 1) == 0) {
 		rc = incremental_build(&s, &src, &st, &theme);
 		if (rc != NM_ENOTFOUND)
-			goto out;
+			goto stamp;
 		log_info("%s: rebuilding everything (many changes, or "
 		    "the list of pages changed)", o->outdir);
 	}
 	rc = full_build(&s, &src, &theme);
+	full = 1;
+stamp:
+	/* What was published gets the day's time (publish.c). */
+	if ((rc == 0 || rc == 1) && site_stamp(o->outdir, full) != 0)
+		rc = -1;
 out:
 	state_free(&st);
 	tmpl_set_free(s.theme);

@@ -91,7 +91,10 @@ void	pool_end(struct pool *);
 /* publish.c */
 /* Makes the empty OUTDIR/.nearmiss-tmp; p->lock is set up already. */
 int	publish_init(struct publish *, const char *outdir);
-/* Syncs (when sync) and renames every staged file into place. */
+/*
+ * Syncs (when sync) and renames every staged file into place, giving
+ * each folder that changed the build day's time.
+ */
 int	publish_commit(struct publish *, int sync);
 /* Removes what is staged and frees p, the lock too. */
 void	publish_free(struct publish *);
@@ -102,7 +105,23 @@ void	publish_free(struct publish *);
  */
 int	write_out(struct publish *pub, const char *dir, const char *rel,
 	    const struct buf *data, int *changed);
-/* Removes dir/rel, then its parent folders that became empty. */
+/*
+ * Writes a file of the site (file_write() with mode 0644 and flags), then
+ * gives it the build day's time, midnight UTC, as every file gen writes
+ * into the site has: its time tells the day it last changed, not when.
+ */
+int	out_write(const char *path, const struct buf *data, int flags);
+/*
+ * After a build: gives the state file and outdir the build day's time,
+ * and with all (a full build) every folder under outdir too; otherwise
+ * the search index's folders, the others an incremental build changes
+ * being stamped by publish_commit() and remove_out() as they go.
+ */
+int	site_stamp(const char *outdir, int all);
+/*
+ * Removes dir/rel, then its parent folders that became empty, and gives
+ * the folder that changed the build day's time.
+ */
 int	remove_out(const char *dir, const char *rel);
 /* Exchanges the staging folder with outdir and removes the old site. */
 int	swap_in(const char *staging, const char *outdir);

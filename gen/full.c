@@ -173,7 +173,7 @@ report_worker(void *arg)
 		}
 		if (file_path(path, sizeof(path), "%s/reports/%s/index.html",
 		    j->dir, j->reports[i].id) != 0 ||
-		    file_write(path, ctx.page.data, ctx.page.len, 0644, 0) != 0)
+		    out_write(path, &ctx.page, 0) != 0)
 			goto fail;
 		j->written[i] = 1;
 		j->ok[i] = 1;

@@ -194,7 +194,8 @@ int	page_report(struct buf *, const struct site *, struct arena *,
  */
 enum out_kind {
 	OUT_HOME, OUT_LIST, OUT_TERMS, OUT_FEED, OUT_PAGE, OUT_SEARCH,
-	OUT_404, OUT_SITEMAP, OUT_ROBOTS, OUT_STATUS, OUT_BROWSE, OUT_KIND_MAX
+	OUT_404, OUT_SITEMAP, OUT_ROBOTS, OUT_STATUS, OUT_BROWSE, OUT_HEADERS,
+	OUT_KIND_MAX
 };
 struct outfile {
 	enum out_kind	 kind;

@@ -19,7 +19,7 @@
  * pages, lists (paginated, per facet term, by publication and by event
  * date), facet indexes, browse/, the home page, static pages, search and
  * 404; and the XML files written without a
- * theme (Atom feeds, sitemap) plus robots.txt.
+ * theme (Atom feeds, sitemap) plus robots.txt and _headers.
  *
  * Dependency rule that keeps incremental builds exact: a report page sees
  * only its own report and site-wide settings; counts and lists appear
@@ -43,6 +43,42 @@
 
 static size_t	sitemap_parts(const struct site *);
 static int	has_browse(const struct site *);
+
+/*
+ * _headers: the response headers of the site, for the hosts that read
+ * this file from the site's root (Netlify, Cloudflare Pages).
+ * docs/examples/nginx-archive.conf sends the same from nginx; keep the
+ * two, and the theme's <meta> policies, in step.
+ *
+ * The browser enforces both this policy and a page's <meta> one, so
+ * this one allows all that any page of the default theme needs (the
+ * search and status pages run their script from the site and fetch
+ * its index from it) and each page's own policy narrows it;
+ * frame-ancestors works only in a header.  Such a host joins the values
+ * of a header that two matching rules set, so no header is set twice
+ * for one path: only the files named by their content (the search
+ * index's chunks) get a Cache-Control; every other file keeps the
+ * host's default, revalidated on each use.
+ */
+static const char headers_file[] =
+    "# The response headers of this site, for the hosts that read a\n"
+    "# _headers file (Netlify, Cloudflare Pages); written by nearmiss-gen.\n"
+    "/*\n"
+    "  Content-Security-Policy: default-src 'none'; script-src 'self'; "
+    "connect-src 'self'; style-src 'self'; img-src 'self'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'; "
+    "require-trusted-types-for 'script'\n"
+    "  X-Content-Type-Options: nosniff\n"
+    "  Referrer-Policy: no-referrer\n"
+    "  Permissions-Policy: accelerometer=(), browsing-topics=(), "
+    "camera=(), display-capture=(), geolocation=(), gyroscope=(), "
+    "magnetometer=(), microphone=(), midi=(), payment=(), usb=()\n"
+    "  Cross-Origin-Opener-Policy: same-origin\n"
+    "# Named by their contents: a changed file gets a new name.\n"
+    "/search/x/*\n"
+    "  Cache-Control: public, max-age=31536000, immutable\n"
+    "/search/m/*\n"
+    "  Cache-Control: public, max-age=31536000, immutable\n";
 
 static const char *const months[12] = {
 	"January", "February", "March", "April", "May", "June", "July",
@@ -628,6 +664,8 @@ pages_plan(struct outfile **out, size_t *nout, const struct site *s)
 		    xstrdup(arena_printf(a, "sitemap-%d.xml", p)));
 	plan_add(&v, &n, OUT_ROBOTS, FACET_ALL, -1, 0,
 	    xstrdup("robots.txt"));
+	plan_add(&v, &n, OUT_HEADERS, FACET_ALL, -1, 0,
+	    xstrdup("_headers"));
 	plan_add(&v, &n, OUT_404, FACET_ALL, -1, 0, xstrdup("404.html"));
 	plan_add(&v, &n, OUT_SEARCH, FACET_ALL, -1, 0,
 	    xstrdup("search/index.html"));
@@ -1066,6 +1104,9 @@ page_render(struct buf *out, const struct site *s, struct arena *a,
 	case OUT_ROBOTS:
 		buf_printf(out, "User-agent: *\nAllow: /\n\nSitemap: "
 		    "%ssitemap.xml\n", s->cfg.base_url);
+		return 0;
+	case OUT_HEADERS:
+		buf_add(out, headers_file, sizeof(headers_file) - 1);
 		return 0;
 	default:
 		break;

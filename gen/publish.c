@@ -18,7 +18,8 @@
  * The publish step: a full build swaps its staging folder in with one
  * renameat2(RENAME_EXCHANGE); an incremental one stages changed files
  * and renames them into place after one sync.  Also the output lock,
- * which keeps two builds off one output.
+ * which keeps two builds off one output, and the build day's time that
+ * every file and folder of the site gets (out_write(), site_stamp()).
  */
 
 #define _GNU_SOURCE	/* renameat2, syncfs */
@@ -27,6 +28,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include <assert.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -35,13 +37,127 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
 #include "build.h"
 #include "file.h"
 #include "gen.h"
+#include "index.h"
 #include "log.h"
+
+/*
+ * The time of everything gen writes into the site: midnight UTC of the
+ * day of the build, taken once per run.  A web server sends a file's
+ * time as Last-Modified; the build's own second would tell anyone when
+ * each report went out.
+ */
+static pthread_once_t	 day_once = PTHREAD_ONCE_INIT;
+static struct timespec	 day[2];	/* atime, mtime */
+
+static void
+day_init(void)
+{
+	time_t	 now = time(NULL);
+
+	/* POSIX time has no leap seconds: every day is 86400 of them. */
+	day[0].tv_sec = now - now % 86400;
+	day[0].tv_nsec = 0;
+	day[1] = day[0];
+}
+
+/* Gives path (relative to the folder fd) the build day's time. */
+static int
+stamp_at(int fd, const char *path)
+{
+	pthread_once(&day_once, day_init);
+	if (utimensat(fd, path, day, AT_SYMLINK_NOFOLLOW) == -1) {
+		log_warn("%s", path);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Gives the folders from path's parent up to the one whose path is the
+ * first toplen bytes of path the build day's time.
+ */
+static int
+stamp_parents(const char *path, size_t toplen)
+{
+	char	 dir[PATH_MAX], *slash;
+
+	if (file_path(dir, sizeof(dir), "%s", path) != 0)
+		return -1;
+	while ((slash = strrchr(dir, '/')) != NULL &&
+	    (size_t)(slash - dir) >= toplen) {
+		*slash = '\0';
+		if (stamp_at(AT_FDCWD, dir) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Gives the folder open as fd (path, a PATH_MAX buffer, for messages) and
+ * every folder under it the build day's time; closes fd.  A folder with
+ * two links holds no folder (each adds one) and is not opened: most are
+ * those of the report pages.
+ */
+static int
+stamp_tree(int fd, char *path, size_t len)
+{
+	struct dirent	*de;
+	struct stat	 st;
+	DIR		*d;
+	int		 sub, rc = 0, w;
+
+	pthread_once(&day_once, day_init);
+	if ((d = fdopendir(fd)) == NULL) {
+		log_warn("%s", path);
+		close(fd);
+		return -1;
+	}
+	while (rc == 0 && (de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0 ||
+		    (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN))
+			continue;
+		w = snprintf(path + len, PATH_MAX - len, "/%s", de->d_name);
+		if (w < 0 || (size_t)w >= PATH_MAX - len) {
+			path[len] = '\0';
+			log_warnx("%s: a name too long in it", path);
+			rc = -1;
+			break;
+		}
+		if (fstatat(dirfd(d), de->d_name, &st,
+		    AT_SYMLINK_NOFOLLOW) == -1) {
+			log_warn("%s", path);
+			rc = -1;
+		} else if (S_ISDIR(st.st_mode) && st.st_nlink == 2) {
+			if (utimensat(dirfd(d), de->d_name, day,
+			    AT_SYMLINK_NOFOLLOW) == -1) {
+				log_warn("%s", path);
+				rc = -1;
+			}
+		} else if (S_ISDIR(st.st_mode)) {
+			if ((sub = openat(dirfd(d), de->d_name, O_RDONLY |
+			    O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
+				log_warn("%s", path);
+				rc = -1;
+			} else
+				rc = stamp_tree(sub, path, len + (size_t)w);
+		}
+		path[len] = '\0';
+	}
+	if (rc == 0 && futimens(dirfd(d), day) == -1) {
+		log_warn("%s", path);
+		rc = -1;
+	}
+	closedir(d);
+	return rc;
+}
 
 /* Writes data to the next numbered file of the staging folder. */
 static int
@@ -57,7 +173,7 @@ publish_add(struct publish *p, const char *dst, const struct buf *data)
 	p->tmp[n] = p->dst[n] = NULL;
 	pthread_mutex_unlock(&p->lock);
 	if (file_path(tmp, sizeof(tmp), "%s/%zu", p->tmpdir, n) != 0 ||
-	    file_write(tmp, data->data, data->len, 0644, 0) != 0)
+	    out_write(tmp, data, 0) != 0)
 		return -1;
 	pthread_mutex_lock(&p->lock);
 	p->tmp[n] = xstrdup(tmp);
@@ -83,27 +199,39 @@ int
 publish_commit(struct publish *p, int sync)
 {
 	char	 dir[PATH_MAX], *slash;
-	size_t	 i;
+	size_t	 i, top, toplen;
 
 	if (sync && p->n > 0 && sync_tree(p->tmpdir) != 0)
 		return -1;
+	/* The output folder, which holds tmpdir. */
+	slash = strrchr(p->tmpdir, '/');
+	assert(slash != NULL);
+	top = (size_t)(slash - p->tmpdir);
 	for (i = 0; i < p->n; i++) {
-		if (rename(p->tmp[i], p->dst[i]) == 0)
-			continue;
-		if (errno != ENOENT) {
-			log_warn("rename %s", p->dst[i]);
-			return -1;
-		}
-		/* A new page in a new folder. */
-		snprintf(dir, sizeof(dir), "%s", p->dst[i]);
-		if ((slash = strrchr(dir, '/')) != NULL)
-			*slash = '\0';
-		if (file_mkdirs(dir, 0755) != 0)
-			return -1;
+		/* The rename changes the folder of dst: its time is reset. */
+		slash = strrchr(p->dst[i], '/');
+		assert(slash != NULL);
+		toplen = (size_t)(slash - p->dst[i]);
 		if (rename(p->tmp[i], p->dst[i]) == -1) {
-			log_warn("rename %s", p->dst[i]);
-			return -1;
+			if (errno != ENOENT) {
+				log_warn("rename %s", p->dst[i]);
+				return -1;
+			}
+			/* A new page in a new folder. */
+			snprintf(dir, sizeof(dir), "%s", p->dst[i]);
+			if ((slash = strrchr(dir, '/')) != NULL)
+				*slash = '\0';
+			if (file_mkdirs(dir, 0755) != 0)
+				return -1;
+			if (rename(p->tmp[i], p->dst[i]) == -1) {
+				log_warn("rename %s", p->dst[i]);
+				return -1;
+			}
+			/* New folders change the ones above them too. */
+			toplen = top;
 		}
+		if (stamp_parents(p->dst[i], toplen) != 0)
+			return -1;
 	}
 	if (sync && p->n > 0 && sync_tree(p->tmpdir) != 0)
 		return -1;
@@ -139,8 +267,7 @@ write_out(struct publish *pub, const char *dir, const char *rel,
 	if (file_path(path, sizeof(path), "%s/%s", dir, rel) != 0)
 		return -1;
 	if (pub == NULL)
-		return file_write(path, data->data, data->len, 0644,
-		    FILE_MKDIRS);
+		return out_write(path, data, FILE_MKDIRS);
 	rc = file_read(&old, path, PAGE_MAX * 64);
 	if (rc == 0 && old.len == data->len &&
 	    memcmp(old.data, data->data, data->len) == 0) {
@@ -150,6 +277,54 @@ write_out(struct publish *pub, const char *dir, const char *rel,
 	buf_free(&old);
 	*changed = 1;
 	return publish_add(pub, path, data);
+}
+
+int
+out_write(const char *path, const struct buf *data, int flags)
+{
+	if (file_write(path, data->data, data->len, 0644, flags) != 0)
+		return -1;
+	return stamp_at(AT_FDCWD, path);
+}
+
+int
+site_stamp(const char *outdir, int all)
+{
+	/* What an incremental build changes besides publish_commit(). */
+	static const char *const changed[] = {
+		STATE_FILE,		/* state_write() */
+		IX_DIR "/x",		/* ix_prune() */
+		IX_DIR "/m",
+	};
+	char	 path[PATH_MAX];
+	size_t	 i;
+	int	 fd;
+
+	if (all) {
+		if (file_path(path, sizeof(path), "%s", outdir) != 0)
+			return -1;
+		if ((fd = open(outdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
+		    -1) {
+			log_warn("%s", outdir);
+			return -1;
+		}
+		if (stamp_tree(fd, path, strlen(path)) != 0)
+			return -1;
+	}
+	pthread_once(&day_once, day_init);
+	for (i = 0; i < sizeof(changed) / sizeof(changed[0]); i++) {
+		if (file_path(path, sizeof(path), "%s/%s", outdir,
+		    changed[i]) != 0)
+			return -1;
+		/* No search index (index = off) is no error. */
+		if (utimensat(AT_FDCWD, path, day, AT_SYMLINK_NOFOLLOW) == -1 &&
+		    errno != ENOENT) {
+			log_warn("%s", path);
+			return -1;
+		}
+	}
+	/* The folder itself: the state file and .nearmiss-tmp changed it. */
+	return stamp_at(AT_FDCWD, outdir);
 }
 
 int
@@ -168,9 +343,10 @@ remove_out(const char *dir, const char *rel)
 	    (size_t)(slash - path) > base) {
 		*slash = '\0';
 		if (rmdir(path) == -1)
-			break;
+			/* Not empty: the folder that changed. */
+			return stamp_at(AT_FDCWD, path);
 	}
-	return 0;
+	return stamp_at(AT_FDCWD, dir);
 }
 
 int

@@ -248,7 +248,7 @@ check "status.js is published" cmp -s "$theme/static/status.js" \
 check "the status page's CSP allows scripts and fetches from the site" \
     grep -Fq "script-src 'self'; connect-src 'self';" \
     "$out/status/index.html"
-check_not "no other page but search/ allows scripts" grep -rlF \
+check_not "no other page but search/ allows scripts" grep -rlF --include="*.html" \
     "script-src" --exclude-dir=status --exclude-dir=search "$out"
 check "home links to the status page" grep -q 'href="status/"' \
     "$out/index.html"
