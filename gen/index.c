@@ -831,12 +831,8 @@ ix_cache_copy(struct ixcache *to, struct ixcache *from,
 	struct buf	 b = BUF_INIT;
 	int		 rc = -1;
 
-	buf_grow(&b, r->len);
-	if (pread_all(from->fd, b.data, r->len, r->off) == -1) {
-		log_warn("%s", from->path);
+	if (ix_doc_read(from, r, &b) != 0)
 		goto out;
-	}
-	b.len = r->len;
 	rc = ix_cache_add(to, &b, off);
 out:
 	buf_free(&b);
@@ -1046,18 +1042,25 @@ ix_keep(struct ix *x, const char *name)
 	return 0;
 }
 
-/* Reads document k into x->doc. */
+/* Reads the document r of c into b. */
 int
-doc_read(struct ix *x, struct ixcache *c, const struct ixref *r)
+ix_doc_read(struct ixcache *c, const struct ixref *r, struct buf *b)
 {
-	buf_reset(&x->doc);
-	buf_grow(&x->doc, r->len);
-	if (pread_all(c->fd, x->doc.data, r->len, r->off) == -1) {
+	buf_reset(b);
+	buf_grow(b, r->len);
+	if (pread_all(c->fd, b->data, r->len, r->off) == -1) {
 		log_warn("%s", c->path);
 		return -1;
 	}
-	x->doc.len = r->len;
+	b->len = r->len;
 	return 0;
+}
+
+/* Reads the document r of c into x->doc. */
+int
+doc_read(struct ix *x, struct ixcache *c, const struct ixref *r)
+{
+	return ix_doc_read(c, r, &x->doc);
 }
 
 int

@@ -155,6 +155,7 @@ int		 ix_put(struct ix *, const struct buf *, const char *prefix,
 		    char *name, size_t namesz, int short_hash);
 int		 ix_keep(struct ix *, const char *name);
 int		 doc_read(struct ix *, struct ixcache *, const struct ixref *);
+int		 ix_doc_read(struct ixcache *, const struct ixref *, struct buf *);
 int		 col_add(struct ix *, const int *single, const int *factors,
 		    int nf);
 int		 ix_facet_multi(size_t);

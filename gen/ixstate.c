@@ -411,20 +411,6 @@ out:
 	return rc;
 }
 
-/* Reads document r of c into b. */
-static int
-read_doc(struct ixcache *c, const struct ixref *r, struct buf *b)
-{
-	buf_reset(b);
-	buf_grow(b, r->len);
-	if (pread_all(c->fd, b->data, r->len, r->off) == -1) {
-		log_warn("%s", c->path);
-		return -1;
-	}
-	b->len = r->len;
-	return 0;
-}
-
 /* Takes an old document's terms out of the counts. */
 static int
 take_out(struct patch *P, const struct buf *doc)
@@ -1211,12 +1197,12 @@ ixs_patch(struct ix *x, const struct ixprev *prev, struct ixcache *c,
 		if (!P.chg[i])
 			continue;
 		buf_init(&P.ndoc[P.ncdoc]);
-		if (read_doc(c, &refs[i], &P.ndoc[P.ncdoc]) != 0) {
+		if (ix_doc_read(c, &refs[i], &P.ndoc[P.ncdoc]) != 0) {
 			rc = -1;
 			goto out;
 		}
 		if (i < P.nold) {
-			if (read_doc(oc, &oc->refs[i], &od) != 0) {
+			if (ix_doc_read(oc, &oc->refs[i], &od) != 0) {
 				rc = -1;
 				goto out;
 			}
