@@ -34,19 +34,6 @@ has() {
 	fi
 }
 
-# snapshot DIR: every path under DIR with its type and mode, and the
-# checksum of each file.
-snapshot() {
-	(cd "$1" && find . -print | sort | while IFS= read -r f; do
-		if [ -f "$f" ] && [ ! -L "$f" ]; then
-			printf '%s %s %s\n' "$f" "$(ls -ld "$f" | cut -c1-10)" \
-			    "$(cksum <"$f")"
-		else
-			printf '%s %s\n' "$f" "$(ls -ld "$f" | cut -c1-10)"
-		fi
-	done)
-}
-
 # stamps DIR: every path under DIR with its modification time.
 stamps() {
 	(cd "$1" && find . -printf '%p %T@\n' | sort)
@@ -86,8 +73,7 @@ new_work() {
 
 # The section's indented lines are its commands: the backup up to
 # "bundle verify", then the restore.
-awk '/^## Back up and restore$/ { f = 1; next } /^## / { f = 0 }
-    f && /^    / { sub(/^ +/, ""); print }' "$TOP/README.md" >"$tmp/all.sh"
+readme_section "Back up and restore" >"$tmp/all.sh"
 awk '{ print } /bundle verify/ { exit }' "$tmp/all.sh" >"$tmp/backup.sh"
 awk 'f { print } /bundle verify/ { f = 1 }' "$tmp/all.sh" >"$tmp/restore.sh"
 for w in "git -C archive bundle create " "--all" \

@@ -60,18 +60,6 @@ has() {
 	fi
 }
 
-# snapshot DIR: every path under DIR with its type, mode and checksum.
-snapshot() {
-	(cd "$1" && find . -print | sort | while IFS= read -r f; do
-		if [ -f "$f" ] && [ ! -L "$f" ]; then
-			printf '%s %s %s\n' "$f" "$(ls -ld "$f" | cut -c1-10)" \
-			    "$(cksum <"$f")"
-		else
-			printf '%s %s\n' "$f" "$(ls -ld "$f" | cut -c1-10)"
-		fi
-	done)
-}
-
 # leftovers: the temporary folders init left in $tmp (none expected).
 leftovers() {
 	find "$tmp" -maxdepth 1 -name '*.tmp-*' | wc -l | tr -d ' '
@@ -305,9 +293,7 @@ has "-h: the usage" "$tmp/out" "usage: nearmiss-review init DIR"
 
 # --- README.md "Set up your own archive", literally -----------------------
 
-awk '/^## Set up your own archive$/ { f = 1; next } /^## / { f = 0 }
-    f && /^    / { sub(/^    /, ""); print }' "$TOP/README.md" \
-    >"$tmp/readme.sh"
+readme_section "Set up your own archive" >"$tmp/readme.sh"
 for w in "nearmiss-review init " "nearmiss-review keygen " \
     "/content/reviewers" "git -C " "nearmiss-gen -r "; do
 	has "README: the section has \"$w\"" "$tmp/readme.sh" "$w"
