@@ -265,14 +265,31 @@ uninstall:
 	    $(DESTDIR)$(MANPREFIX)/man8/nearmiss-intake.8
 	rm -rf $(DESTDIR)$(DATADIR)
 
+# The Debian package (debian/), built with debhelper from a copy of the
+# files git knows in this tree (committed or not, minus the ignored ones),
+# so that the build never touches build/ or bin/ here.  The result is
+# $(O)/deb/nearmiss_$(VERSION)_*.deb; check it with
+# `lintian $(O)/deb/nearmiss_$(VERSION)_*.changes`.
+DEB_TREE = $(O)/deb/nearmiss-$(VERSION)
+deb:
+	@v=$$(dpkg-parsechangelog -S Version) && [ "$$v" = "$(VERSION)" ] || \
+	    { echo "deb: debian/changelog is at $$v, the Makefile at" \
+	    "$(VERSION): add an entry (dch -v $(VERSION))" >&2; exit 1; }
+	rm -rf $(O)/deb
+	mkdir -p $(DEB_TREE)
+	git ls-files -z --cached --others --exclude-standard | \
+	    tar --null --ignore-failed-read -T - -cf - | tar -xf - -C $(DEB_TREE)
+	cd $(DEB_TREE) && dpkg-buildpackage -us -uc -b
+	@ls $(O)/deb/*.deb
+
 dist:
 	git archive --prefix=nearmiss-$(VERSION)/ -o nearmiss-$(VERSION).tar.gz HEAD
 
 clean:
 	rm -rf build build-san bin site config.mk
 
-.PHONY: all programs tests site sign-demo check deps install uninstall dist \
-	clean
+.PHONY: all programs tests site sign-demo check deps install uninstall deb \
+	dist clean
 
 # The header dependencies that the compiler wrote (-MMD -MP).
 -include $(sort $(patsubst %.o,%.d,$(filter %.o,$(LIB_OBJ) $(GEN_OBJ) \

@@ -8,7 +8,8 @@ libgit2-dev libcmark-dev libyaml-dev libinih-dev libsodium-dev
 libmicrohttpd-dev libetpan-dev libstemmer-dev
 dovecot-core dovecot-imapd openssl faketime
 chromium nodejs
-mandoc curl time hugo libxml2-utils wrk fiu-utils strace nginx rsync"
+mandoc curl time hugo libxml2-utils wrk fiu-utils strace nginx rsync
+debhelper lintian"
 
 # browser_deps: playwright-core for tests/browser, at the version pinned in
 # its package-lock.json (npm ci: no browser download; Debian's chromium).

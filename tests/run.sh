@@ -69,5 +69,11 @@ if [ $# -gt 0 ]; then
 	    sh "$top/tests/browser/run.sh"
 fi
 run docs env TOP="$top" sh "$top/tests/docs.sh"
+# The Debian package: built, checked with lintian, installed, used and
+# purged once, with the first build's gen to compare against.
+if [ $# -gt 0 ]; then
+	run deb env NMGEN="$top/$1/bin/nearmiss-gen" TOP="$top" \
+	    sh "$top/tests/pkg/deb.sh"
+fi
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]
