@@ -19,7 +19,8 @@
  * command that writes the inbox: it switches to the intake user, then
  * checks as that user what the command will need.  nearmiss-intake
  * check looks at a whole set-up before it is started and prints each
- * problem with the command that fixes it.
+ * problem with the command that fixes it; with --repo it also compares
+ * the intake's copy of nearmiss.ini with the content repository's.
  */
 
 #include <sys/stat.h>
@@ -47,12 +48,33 @@
 #define TAXONOMY_MAX	(1024 * 1024)
 #define IMAP_PLAIN_PORT	143
 
+/*
+ * The content repository's nearmiss.ini that check --repo compares the
+ * taxonomy with.  Read and parsed as the user who runs check, before
+ * as_user() switches users, so that the clone need not be readable by
+ * the intake's user.
+ */
+struct repo_ini {
+	char		 path[PATH_MAX];
+	struct buf	 text;
+	struct config	 cfg;
+};
+
 static const char	*who(char *, size_t);
 static void		 blocked_dir(char *, size_t, const char *);
 static int		 inbox_ready(const char *, const char *);
-static int		 file_ready(const char *, const char *, const char *);
-static int		 ready(const char *, const char *, const char *);
-static int		 as_user(const struct conf *, const char *);
+static unsigned long	 line_of(const struct buf *, const char *,
+			    const char *);
+static const char	*where(char *, size_t, const char *, unsigned long);
+static int		 tax_compare(const char *, const struct buf *,
+			    const struct config *, const struct repo_ini *);
+static int		 repo_load(struct repo_ini *, const char *);
+static int		 file_ready(const char *, const char *, const char *,
+			    const struct repo_ini *);
+static int		 ready(const char *, const char *, const char *,
+			    const struct repo_ini *);
+static int		 as_user(const struct conf *, const char *,
+			    const struct repo_ini *);
 static int		 owner_mode(const char *, const struct passwd *);
 static int		 mail_check(const struct conf *);
 static int		 imap_check(const struct conf *);
@@ -187,11 +209,219 @@ inbox_ready(const char *inbox, const char *user)
 }
 
 /*
- * A file the user must read: the recipients ("recipients") or the
- * taxonomy ("taxonomy"); parsed too.  Returns the number of problems.
+ * The line of key in [section] of text, or of the section's header if
+ * key is NULL; 0 if there is none.  For messages only: text has passed
+ * config_parse(), so its lines are blanks, comments, "[section]" and
+ * "key = value" (or "key: value"), and a taxonomy's keys are slugs.
+ */
+static unsigned long
+line_of(const struct buf *text, const char *section, const char *key)
+{
+	const char	*p = text->data, *end = text->data + text->len;
+	const char	*e, *q;
+	unsigned long	 ln = 0;
+	size_t		 sl = strlen(section);
+	size_t		 kl = key != NULL ? strlen(key) : 0;
+	int		 in = 0;
+
+	if (text->len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+		p += 3;
+	for (; p < end; p = e + 1) {
+		ln++;
+		if ((e = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			e = end;
+		while (p < e && (*p == ' ' || *p == '\t'))
+			p++;
+		if (p < e && *p == '[') {
+			in = (size_t)(e - p) >= sl + 2 &&
+			    strncmp(p + 1, section, sl) == 0 &&
+			    p[sl + 1] == ']';
+			if (in && key == NULL)
+				return ln;
+		} else if (in && key != NULL && (size_t)(e - p) > kl &&
+		    strncmp(p, key, kl) == 0) {
+			for (q = p + kl; q < e && (*q == ' ' || *q == '\t');
+			    q++)
+				continue;
+			if (q < e && (*q == '=' || *q == ':'))
+				return ln;
+		}
+		if (e == end)
+			break;
+	}
+	return 0;
+}
+
+/* "path:line", or "path" if line is 0, into out; returns out. */
+static const char *
+where(char *out, size_t outsz, const char *path, unsigned long line)
+{
+	if (line > 0)
+		snprintf(out, outsz, "%s:%lu", path, line);
+	else
+		snprintf(out, outsz, "%s", path);
+	return out;
+}
+
+/*
+ * Compares the intake's taxonomy t (the file tpath, whose text is
+ * ttext) with the content repository's r, field by field: a field in
+ * one file only, a value the form offers that the repository does not
+ * accept (a report with it fails review and gen), a value the
+ * repository accepts that the form does not offer, and a label that
+ * differs (the form shows it, and e-mail templates may name a value by
+ * its label).  [site] and [synonyms] are left out: the form accepts
+ * the same with them.  Each difference is one line with the fix.
+ * Returns the number of differences.
  */
 static int
-file_ready(const char *path, const char *what, const char *user)
+tax_compare(const char *tpath, const struct buf *ttext,
+    const struct config *t, const struct repo_ini *r)
+{
+	const struct taxonomy	*a, *b;
+	const char		*name, *rpath = r->path;
+	char			 fix[2 * PATH_MAX + 64], loc[PATH_MAX + 32];
+	size_t			 i;
+	int			 ti, j, n = 0;
+
+	snprintf(fix, sizeof(fix), "fix: cp %s %s (from an up-to-date "
+	    "clone) and restart serve", rpath, tpath);
+	for (ti = 0; ti < TAX_MAX; ti++) {
+		name = config_tax_name((enum tax_id)ti);
+		a = &t->tax[ti];
+		b = &r->cfg.tax[ti];
+		if (a->nterms > 0 && b->nterms == 0) {
+			log_at(tpath, line_of(ttext, name, NULL), "[%s]: the "
+			    "form offers this field, %s has no [%s] (a report "
+			    "with it fails review and gen); %s", name, rpath,
+			    name, fix);
+			n++;
+			continue;
+		}
+		if (a->nterms == 0 && b->nterms > 0) {
+			log_at(rpath, line_of(&r->text, name, NULL), "[%s]: "
+			    "the repository has this field, the form does not "
+			    "offer it (no [%s] in %s); %s", name, name, tpath,
+			    fix);
+			n++;
+			continue;
+		}
+		for (i = 0; i < a->nterms; i++) {
+			j = config_term(&r->cfg, (enum tax_id)ti,
+			    a->terms[i].slug);
+			if (j < 0) {
+				log_at(tpath, line_of(ttext, name,
+				    a->terms[i].slug), "[%s] %s: the form "
+				    "offers it, the repository no longer "
+				    "accepts it (not in [%s] of %s; a report "
+				    "with it fails review and gen); %s", name,
+				    a->terms[i].slug, name, where(loc,
+				    sizeof(loc), rpath, line_of(&r->text,
+				    name, NULL)), fix);
+				n++;
+			} else if (strcmp(a->terms[i].label,
+			    b->terms[j].label) != 0) {
+				log_at(tpath, line_of(ttext, name,
+				    a->terms[i].slug), "[%s] %s: the form "
+				    "shows \"%s\", %s has \"%s\"; %s", name,
+				    a->terms[i].slug, a->terms[i].label,
+				    where(loc, sizeof(loc), rpath,
+				    line_of(&r->text, name, b->terms[j].slug)),
+				    b->terms[j].label, fix);
+				n++;
+			}
+		}
+		for (i = 0; i < b->nterms; i++)
+			if (config_term(t, (enum tax_id)ti,
+			    b->terms[i].slug) < 0) {
+				log_at(rpath, line_of(&r->text, name,
+				    b->terms[i].slug), "[%s] %s: the "
+				    "repository accepts it, the form does not "
+				    "offer it (not in [%s] of %s); %s", name,
+				    b->terms[i].slug, name, where(loc,
+				    sizeof(loc), tpath, line_of(ttext, name,
+				    NULL)), fix);
+				n++;
+			}
+	}
+	return n;
+}
+
+/*
+ * Reads and parses the content repository's nearmiss.ini for --repo
+ * arg: the clone's content/nearmiss.ini, or its nearmiss.ini (a
+ * repository of content only), or arg itself if it is a file.  Returns
+ * the number of problems (each logged).
+ */
+static int
+repo_load(struct repo_ini *out, const char *arg)
+{
+	static const char *const names[] = { "content/nearmiss.ini",
+	    "nearmiss.ini" };
+	struct stat	 st;
+	unsigned long	 w0 = log_nwarnings();
+	size_t		 i;
+	int		 rc;
+
+	if (stat(arg, &st) == -1) {
+		log_warnx("--repo %s: %s; give the clone of the content "
+		    "repository, or its nearmiss.ini", arg, strerror(errno));
+		return 1;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		for (i = 0; i < NM_NELEM(names); i++) {
+			if ((size_t)snprintf(out->path, sizeof(out->path),
+			    "%s/%s", arg, names[i]) >= sizeof(out->path)) {
+				log_warnx("--repo %s: path too long", arg);
+				return 1;
+			}
+			if (stat(out->path, &st) == 0)
+				break;
+		}
+		if (i == NM_NELEM(names)) {
+			log_warnx("--repo %s: no content/nearmiss.ini nor "
+			    "nearmiss.ini in it; give the clone of the content "
+			    "repository, or its nearmiss.ini", arg);
+			return 1;
+		}
+	} else if ((size_t)snprintf(out->path, sizeof(out->path), "%s",
+	    arg) >= sizeof(out->path)) {
+		log_warnx("--repo %s: path too long", arg);
+		return 1;
+	}
+	/* Not a FIFO or a device, which could block or never end. */
+	if (!S_ISREG(st.st_mode)) {
+		log_warnx("%s: not a regular file; give the clone of the "
+		    "content repository, or its nearmiss.ini", out->path);
+		return 1;
+	}
+	if ((rc = file_read(&out->text, out->path, TAXONOMY_MAX)) != 0) {
+		if (rc == NM_ENOTFOUND)
+			log_warnx("%s: no such file", out->path);
+		return 1;
+	}
+	/* Not one "contains a NUL byte" per line of a binary file. */
+	if (memchr(out->text.data, '\0', out->text.len) != NULL) {
+		log_warnx("%s: a binary file, not a nearmiss.ini; give the "
+		    "clone of the content repository, or its nearmiss.ini",
+		    out->path);
+		return 1;
+	}
+	/* It logs "path:line: what" for each fault. */
+	if (config_parse(&out->cfg, out->path, out->text.data,
+	    out->text.len) != 0)
+		return log_nwarnings() > w0 ? (int)(log_nwarnings() - w0) : 1;
+	return 0;
+}
+
+/*
+ * A file the user must read: the recipients ("recipients") or the
+ * taxonomy ("taxonomy"); parsed too, and a taxonomy compared with the
+ * repository's (repo, if not NULL).  Returns the number of problems.
+ */
+static int
+file_ready(const char *path, const char *what, const char *user,
+    const struct repo_ini *repo)
 {
 	struct recipient	*r = NULL;
 	struct config		 cfg;
@@ -231,16 +461,23 @@ file_ready(const char *path, const char *what, const char *user)
 			n++;
 		else if (config_parse(&cfg, path, text.data, text.len) != 0)
 			n++;
-		else
+		else {
+			if (repo != NULL)
+				n += tax_compare(path, &text, &cfg, repo);
 			config_free(&cfg);
+		}
 		buf_free(&text);
 	}
 	return n;
 }
 
-/* inbox_ready() and file_ready() of everything; the number of problems. */
+/*
+ * inbox_ready() and file_ready() of everything, the taxonomy compared
+ * with repo if not NULL; the number of problems.
+ */
 static int
-ready(const char *inbox, const char *recipients, const char *taxonomy)
+ready(const char *inbox, const char *recipients, const char *taxonomy,
+    const struct repo_ini *repo)
 {
 	char	 user[64];
 	int	 n = 0;
@@ -257,9 +494,9 @@ ready(const char *inbox, const char *recipients, const char *taxonomy)
 		    "recipients in the [intake] section of a -c file");
 		n++;
 	} else
-		n += file_ready(recipients, "recipients", user);
+		n += file_ready(recipients, "recipients", user, NULL);
 	if (taxonomy != NULL)
-		n += file_ready(taxonomy, "taxonomy", user);
+		n += file_ready(taxonomy, "taxonomy", user, repo);
 	return n;
 }
 
@@ -279,7 +516,7 @@ intake_start(const char *user, const char *inbox, const char *recipients,
 		}
 	} else if (user != NULL && intake_drop(user) != 0)
 		return -1;
-	return ready(inbox, recipients, taxonomy) == 0 ? 0 : -1;
+	return ready(inbox, recipients, taxonomy, NULL) == 0 ? 0 : -1;
 }
 
 /*
@@ -402,12 +639,13 @@ imap_check(const struct conf *c)
 }
 
 /*
- * What only the user can tell: the inbox, the files, the password
- * file and sendmail, as the user.  In a child that switches to user
- * (NULL: this process's user).  Returns the number of problems.
+ * What only the user can tell: the inbox, the files (the taxonomy
+ * compared with repo, if not NULL), the password file and sendmail, as
+ * the user.  In a child that switches to user (NULL: this process's
+ * user).  Returns the number of problems.
  */
 static int
-as_user(const struct conf *c, const char *user)
+as_user(const struct conf *c, const char *user, const struct repo_ini *repo)
 {
 	const char	*pf = conf_str(c, CONF_IMAP_PASSWORD_FILE);
 	const char	*sm = conf_str(c, CONF_SENDMAIL);
@@ -426,7 +664,7 @@ as_user(const struct conf *c, const char *user)
 			_exit(1);
 		who(name, sizeof(name));
 		n = ready(conf_str(c, CONF_INBOX), conf_str(c,
-		    CONF_RECIPIENTS), conf_str(c, CONF_TAXONOMY));
+		    CONF_RECIPIENTS), conf_str(c, CONF_TAXONOMY), repo);
 		if (pf != NULL && conf_from(c, CONF_IMAP_PASSWORD_FILE) ==
 		    CONF_FILE) {
 			if ((fd = open(pf, O_RDONLY | O_CLOEXEC)) == -1) {
@@ -463,13 +701,18 @@ int
 cmd_check(int argc, char *argv[])
 {
 	struct conf	 c;
+	struct repo_ini	 repo;
 	struct passwd	*pw = NULL;
-	const char	*config, *user, *origin;
+	const struct repo_ini *rp = NULL;
+	const char	*config, *repoarg, *user, *origin, *tax;
+	char		 name[64];
 	unsigned long	 w0;
-	int		 e, flags, n = 0;
+	int		 e, flags, n = 0, k, seen = 0;
 
+	memset(&repo, 0, sizeof(repo));
+	repo.text = (struct buf)BUF_INIT;
 	conf_init(&c);
-	e = conf_serve_opts(&c, argc, argv, &config, &flags);
+	e = conf_check_opts(&c, argc, argv, &config, &repoarg, &flags);
 	if (e == 0 && (flags & CONF_F_HELP)) {
 		intake_help("check");
 		conf_free(&c);
@@ -484,6 +727,17 @@ cmd_check(int argc, char *argv[])
 	w0 = log_nwarnings();
 	if (config != NULL && conf_read(&c, config, CONF_S_ALL) != 0)
 		n += (int)(log_nwarnings() - w0);
+	tax = conf_str(&c, CONF_TAXONOMY);
+	if (repoarg != NULL && tax == NULL) {
+		log_warnx("--repo %s: no taxonomy to compare with it; give -t "
+		    "TAXONOMY or set taxonomy in [intake]", repoarg);
+		n++;
+	} else if (repoarg != NULL) {
+		if ((k = repo_load(&repo, repoarg)) != 0)
+			n += k;
+		else
+			rp = &repo;
+	}
 	user = conf_str(&c, CONF_USER);
 	if (user != NULL) {
 		if ((pw = getpwnam(user)) == NULL) {
@@ -512,17 +766,23 @@ cmd_check(int argc, char *argv[])
 	if (pw != NULL && pw->pw_uid != 0) {
 		if (conf_str(&c, CONF_INBOX) != NULL)
 			n += owner_mode(conf_str(&c, CONF_INBOX), pw);
-		if (geteuid() == 0)
-			n += as_user(&c, user);
-		else if (pw->pw_uid == geteuid())
-			n += as_user(&c, NULL);
-		else {
+		if (geteuid() == 0 || pw->pw_uid == geteuid()) {
+			n += as_user(&c, geteuid() == 0 ? user : NULL, rp);
+			seen = 1;
+		} else {
 			log_warnx("-u %s: run check as root to check the "
 			    "set-up as %s", user, user);
 			n++;
 		}
-	} else if (user == NULL && geteuid() != 0)
-		n += as_user(&c, NULL);
+	} else if (user == NULL && geteuid() != 0) {
+		n += as_user(&c, NULL, rp);
+		seen = 1;
+	}
+	/* No child looked at the taxonomy: compare it as this user. */
+	if (rp != NULL && !seen)
+		n += file_ready(tax, "taxonomy", who(name, sizeof(name)), rp);
+	config_free(&repo.cfg);
+	buf_free(&repo.text);
 	conf_free(&c);
 	if (n > 0) {
 		log_warnx("%d problem%s found", n, n == 1 ? "" : "s");

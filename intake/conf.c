@@ -77,6 +77,8 @@ static void	 value_set(struct conf_val *, const struct conf_key *,
 static char	*trim(char *);
 static int	 line_do(struct conf *, unsigned int, unsigned long, char *,
 		    const char **, unsigned long *);
+static int	 opts(struct conf *, int, char *[], const char **,
+		    const char **, int *);
 
 /*
  * Every key.  An id may appear in several sections (inbox in [intake]
@@ -629,13 +631,17 @@ conf_warn(const struct conf *c, enum conf_id id, const char *fmt, ...)
 		    msg);
 }
 
-int
-conf_serve_opts(struct conf *c, int argc, char *argv[], const char **config,
-    int *flags)
+/*
+ * conf_serve_opts() and conf_check_opts(): repo is NULL for serve, which
+ * refuses --repo.
+ */
+static int
+opts(struct conf *c, int argc, char *argv[], const char **config,
+    const char **repo, int *flags)
 {
 	enum { O_RATE = 256, O_WINDOW, O_BURST, O_NORATE, O_BRATE, O_BBURST,
 	    O_NOBUCKET, O_PRATE, O_PBURST, O_PBRATE, O_PBBURST, O_CONNSRC,
-	    O_CONNMAX, O_SPENT, O_STDERR };
+	    O_CONNMAX, O_SPENT, O_STDERR, O_REPO };
 	/* Options that set a value: the long name is the option. */
 	static const struct {
 		int		 ch;
@@ -679,6 +685,7 @@ conf_serve_opts(struct conf *c, int argc, char *argv[], const char **config,
 		{ "spent-tokens", required_argument, NULL, O_SPENT },
 		{ "theme", required_argument, NULL, 'T' },
 		{ "log-stderr", no_argument, NULL, O_STDERR },
+		{ "repo", required_argument, NULL, O_REPO },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -686,6 +693,8 @@ conf_serve_opts(struct conf *c, int argc, char *argv[], const char **config,
 	int	 ch, e;
 
 	*config = NULL;
+	if (repo != NULL)
+		*repo = NULL;
 	*flags = 0;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "c:hi:k:l:o:t:T:u:", longopts,
@@ -709,10 +718,30 @@ conf_serve_opts(struct conf *c, int argc, char *argv[], const char **config,
 		else if (ch == O_STDERR) {
 			*flags |= CONF_F_LOG_STDERR;
 			e = 0;
+		} else if (ch == O_REPO && repo != NULL) {
+			*repo = optarg;
+			e = 0;
+		} else if (ch == O_REPO) {
+			log_warnx("--repo: only check takes it");
+			return -1;
 		} else
 			return -1;
 		if (e != 0)
 			return -1;
 	}
 	return 0;
+}
+
+int
+conf_serve_opts(struct conf *c, int argc, char *argv[], const char **config,
+    int *flags)
+{
+	return opts(c, argc, argv, config, NULL, flags);
+}
+
+int
+conf_check_opts(struct conf *c, int argc, char *argv[], const char **config,
+    const char **repo, int *flags)
+{
+	return opts(c, argc, argv, config, repo, flags);
 }

@@ -158,6 +158,13 @@ void	conf_warn(const struct conf *, enum conf_id, const char *fmt, ...)
  */
 int	conf_serve_opts(struct conf *, int argc, char *argv[],
 	    const char **config, int *flags);
+/*
+ * The options of check: those of serve, and --repo DIR (the content
+ * repository's clone, or its nearmiss.ini, to compare the taxonomy
+ * with), set in *repo (NULL without it).  serve refuses --repo.
+ */
+int	conf_check_opts(struct conf *, int argc, char *argv[],
+	    const char **config, const char **repo, int *flags);
 
 #define CONF_PINS_MAX	8
 #define CONF_PIN_BYTES	32	/* SHA-256 */

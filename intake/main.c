@@ -43,12 +43,13 @@
 	"[--page-rate N] [--page-burst N] [--page-bucket-rate N] " \
 	"[--page-bucket-burst N] [--conn-per-source N] " \
 	"[--max-connections N] [--spent-tokens N] [--log-stderr]"
+#define CHECK_SYNOPSIS	SERVE_SYNOPSIS " [--repo DIR]"
 #define MAIL_SYNOPSIS \
 	"[-c CONFIG] [-i INBOX] [-k RECIPIENTS] [-t TAXONOMY] [-u USER]"
 
 static const struct cmd cmds[] = {
 	{ "check", cmd_check,
-	    SERVE_SYNOPSIS,
+	    CHECK_SYNOPSIS,
 	    "Checks a whole set-up before it is started, as the USER it "
 	    "will run as: the inbox (its new/ and tmp/, owner, mode, and "
 	    "that USER can create a file there), the recipients and the "
@@ -57,7 +58,11 @@ static const struct cmd cmds[] = {
 	    " Each problem is printed on its own line with the command "
 	    "that fixes it; exits 0 only when everything will work, 1 "
 	    "otherwise.  It takes the options of serve; one -c file may hold "
-	    "[intake], [serve], [mail] and [imap]." },
+	    "[intake], [serve], [mail] and [imap].  --repo DIR compares "
+	    "TAXONOMY, the intake's copy of nearmiss.ini, with DIR's "
+	    "content/nearmiss.ini (DIR: a clone of the content repository, "
+	    "or that file): each value or field in one only, and each label "
+	    "that differs, is a problem." },
 	{ "imap", cmd_imap,
 	    "-c CONFIG [-i INBOX] [-k RECIPIENTS] [-t TAXONOMY] [-u USER] "
 	    "[--watch]",

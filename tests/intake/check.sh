@@ -4,7 +4,9 @@
 # checks every section and key and uses its own; unknown sections and
 # keys, bad values and duplicate keys are errors as path:line; options
 # beat the file; check reports every problem of a set-up with its fix
-# and exits 0, 1 or 2.  And the generated help of both programs.
+# and exits 0, 1 or 2, and with --repo each difference between the
+# taxonomy and the content repository's nearmiss.ini.  And the
+# generated help of both programs.
 # Run by tests/run.sh as: env NMINTAKE=... NMREVIEW=... TOP=... sh check.sh
 set -eu
 . "$TOP/tests/lib.sh"
@@ -190,6 +192,109 @@ rc=0
 check "check --help: 0" [ "$rc" -eq 0 ]
 check "check --help: usage on stdout" grep -q '^usage: nearmiss-intake check' \
     "$tmp/out"
+
+# --- check --repo: the intake's copy of nearmiss.ini -------------------
+# (the taxonomy) against the content repository's.  $TOP is a clone
+# whose content/nearmiss.ini is $TAX itself.
+
+# repoini: the repository's content/nearmiss.ini to edit, under $tmp/repo.
+mkdir -p "$tmp/repo/content"
+repoini=$tmp/repo/content/nearmiss.ini
+# The second value of [region] (a slug), and $TAX's lines of it and
+# of the section.
+val=$(sed -n '/^\[region\]/,/^\[/s/^\([a-z0-9-]*\) = .*/\1/p' "$TAX" |
+    sed -n 2p)
+vline=$(grep -n "^$val = " "$TAX" | cut -d: -f1)
+sline=$(grep -n '^\[region\]$' "$TAX" | cut -d: -f1)
+check "--repo: the fixture has a value to remove" [ -n "$val" ]
+
+checkrun -c "$tmp/all.ini" --repo "$TOP"
+check "--repo, the same file: 0" [ "$rc" -eq 0 ]
+check "--repo, the same file: no warning" [ ! -s "$tmp/err" ]
+checkrun -c "$tmp/all.ini" --repo "$TAX"
+check "--repo FILE, the same file: 0" [ "$rc" -eq 0 ]
+
+# A value the repository no longer accepts, which the form offers.
+grep -v "^$val = " "$TAX" >"$repoini"
+checkrun -c "$tmp/all.ini" --repo "$tmp/repo"
+check "--repo, a value removed: 1" [ "$rc" -eq 1 ]
+check "--repo, a value removed: path:line, the value, the fix" grep -qF \
+    "$TAX:$vline: [region] $val: the form offers it, the repository no longer accepts it (not in [region] of $repoini:$sline;" \
+    "$tmp/err"
+check "--repo, a value removed: the copy to make" grep -qF \
+    "fix: cp $repoini $TAX" "$tmp/err"
+check "--repo, a value removed: one problem" grep -q '^nearmiss-intake: 1 problem found$' "$tmp/err"
+
+# A value the repository accepts, which the form does not offer.
+sed "/^\[region\]\$/a\\
+new-region = New region" "$TAX" >"$repoini"
+checkrun -c "$tmp/all.ini" --repo "$tmp/repo"
+check "--repo, a value added: 1" [ "$rc" -eq 1 ]
+check "--repo, a value added: the repository's path:line, the value" \
+    grep -qF "$repoini:$((sline + 1)): [region] new-region: the repository accepts it, the form does not offer it (not in [region] of $TAX:$sline)" \
+    "$tmp/err"
+
+# A label that differs (the form shows it; e-mail templates match it).
+sed "s/^$val = .*/$val = Renamed/" "$TAX" >"$repoini"
+checkrun -c "$tmp/all.ini" --repo "$tmp/repo"
+check "--repo, a label changed: 1" [ "$rc" -eq 1 ]
+check "--repo, a label changed: both lines, both labels" grep -qF \
+    "$TAX:$vline: [region] $val: the form shows \"$(grep "^$val = " "$TAX" |
+    sed 's/^[^=]*= //')\", $repoini:$vline has \"Renamed\"" "$tmp/err"
+
+# A field in one file only: one line for it, not one per value.
+wline=$(grep -n '^\[weather\]$' "$TAX" | cut -d: -f1)
+awk '/^\[weather\]$/ { skip = 1; next } /^\[/ { skip = 0 } !skip' "$TAX" \
+    >"$repoini"
+checkrun -c "$tmp/all.ini" --repo "$tmp/repo"
+check "--repo, a field removed: 1" [ "$rc" -eq 1 ]
+check "--repo, a field removed: said at its header" grep -qF \
+    "$TAX:$wline: [weather]: the form offers this field, $repoini has no [weather]" \
+    "$tmp/err"
+check "--repo, a field removed: once" grep -q '^nearmiss-intake: 1 problem found$' "$tmp/err"
+cp "$TAX" "$repoini"
+awk '/^\[weather\]$/ { skip = 1; next } /^\[/ { skip = 0 } !skip' "$TAX" \
+    >"$tmp/notweather.ini"
+chmod 644 "$tmp/notweather.ini"
+checkrun -c "$tmp/all.ini" -t "$tmp/notweather.ini" --repo "$tmp/repo"
+check "--repo, a field the form lacks: 1" [ "$rc" -eq 1 ]
+check "--repo, a field the form lacks: the repository's line" grep -qF \
+    "$repoini:$wline: [weather]: the repository has this field, the form does not offer it" \
+    "$tmp/err"
+
+# No repository file, or not one, or nothing to compare: a clear error.
+checkrun -c "$tmp/all.ini" --repo "$tmp/nonexistent"
+check "--repo, missing: 1" [ "$rc" -eq 1 ]
+check "--repo, missing: says so" grep -qF \
+    -- "--repo $tmp/nonexistent: No such file or directory; give the clone of the content repository" \
+    "$tmp/err"
+mkdir "$tmp/notrepo"
+checkrun -c "$tmp/all.ini" --repo "$tmp/notrepo"
+check "--repo, a folder without it: 1" [ "$rc" -eq 1 ]
+check "--repo, a folder without it: says so" grep -qF \
+    -- "--repo $tmp/notrepo: no content/nearmiss.ini nor nearmiss.ini in it" \
+    "$tmp/err"
+head -c 4096 "$NMINTAKE" >"$repoini"
+checkrun -c "$tmp/all.ini" --repo "$tmp/repo"
+check "--repo, a binary file: 1" [ "$rc" -eq 1 ]
+check "--repo, a binary file: one line" grep -qxF \
+    "nearmiss-intake: $repoini: a binary file, not a nearmiss.ini; give the clone of the content repository, or its nearmiss.ini" \
+    "$tmp/err"
+printf '[site]\ntitle = x\n[nonsense]\n' >"$repoini"
+checkrun -c "$tmp/all.ini" --repo "$tmp/repo"
+check "--repo, not a nearmiss.ini: 1" [ "$rc" -eq 1 ]
+check "--repo, not a nearmiss.ini: path:line" grep -qF \
+    "$repoini:3: unknown section [nonsense]" "$tmp/err"
+checkrun -i "$ib" -k "$tmp/rcpt" -o https://reports.example.org \
+    --repo "$TOP"
+check "--repo without a taxonomy: 1" [ "$rc" -eq 1 ]
+check "--repo without a taxonomy: says so" grep -qF \
+    -- "--repo $TOP: no taxonomy to compare with it" "$tmp/err"
+rc=0
+"$NMINTAKE" serve --repo "$TOP" >"$tmp/out" 2>"$tmp/err" </dev/null || rc=$?
+check "serve --repo: 2" [ "$rc" -eq 2 ]
+check "serve --repo: only check takes it" grep -qF \
+    -- "--repo: only check takes it" "$tmp/err"
 
 # --- The generated help of both programs ------------------------------
 
