@@ -9,19 +9,20 @@ libmicrohttpd-dev libetpan-dev libstemmer-dev
 dovecot-core dovecot-imapd openssl faketime
 chromium nodejs
 mandoc curl time hugo libxml2-utils wrk fiu-utils strace nginx rsync
-debhelper lintian"
+debhelper lintian rclone"
 
-# browser_deps: playwright-core for tests/browser, at the version pinned in
-# its package-lock.json (npm ci: no browser download; Debian's chromium).
+# browser_deps: the npm packages of tests/browser (playwright-core, and
+# s3rver for tests/gen/rclone.sh), at the versions pinned in its
+# package-lock.json (npm ci: no browser download; Debian's chromium).
 browser_deps() {
 	bdir=$(cd "$(dirname "$0")" && pwd)/browser
 	if node -e 'const d = process.argv[1];
-	    const want = require(d + "/package-lock.json")
-	        .packages["node_modules/playwright-core"].version;
-	    const have = require(d + "/node_modules/playwright-core/package.json")
-	        .version;
-	    process.exit(want === have ? 0 : 1);' "$bdir" 2>/dev/null; then
-		echo "deps: playwright-core present"
+	    const lock = require(d + "/package-lock.json").packages;
+	    for (const n of Object.keys(lock[""].dependencies || {}))
+	        if (require(d + "/node_modules/" + n + "/package.json")
+	            .version !== lock["node_modules/" + n].version)
+	            process.exit(1);' "$bdir" 2>/dev/null; then
+		echo "deps: npm packages present"
 		return 0
 	fi
 	if ! command -v npm >/dev/null 2>&1; then
