@@ -116,7 +116,7 @@ struct ixwork {
 		uint32_t	 h;	/* fnv_chars() of the stem */
 		uint32_t	 n;	/* occurrences */
 		uint32_t	 off;	/* the first in occ */
-	}			*grp;
+	}			*grp, *gtmp;	/* gtmp: for the sort */
 	uint32_t		*slot;	/* 1 + index in grp, or 0 */
 	uint32_t		*of;	/* each token's group */
 	size_t			 ngrp, capgrp, nslot;
@@ -221,6 +221,7 @@ ix_work_free(struct ixwork *w)
 	buf_free(&w->rec);
 	free(w->occ);
 	free(w->grp);
+	free(w->gtmp);
 	free(w->slot);
 	free(w->of);
 	free(w);
@@ -237,15 +238,43 @@ field_of(const uint32_t *fend, uint32_t pos)
 	return f;
 }
 
-static int
-grp_cmp(const void *a, const void *b)
+/*
+ * Sorts w->grp[0..ngrp) by hash, then stem: a radix sort of the hashes,
+ * a byte a pass (stable, and back in grp after the four), then the rare
+ * runs of one hash by their stems.  qsort() with a comparison function
+ * took a tenth of the indexing of a report.
+ */
+static void
+grp_sort(struct ixwork *w)
 {
-	const struct grp *x = a, *y = b;
+	struct grp	*from = w->grp, *to = w->gtmp, *t, g;
+	size_t		 cnt[256], i, j, sum, c;
+	int		 shift;
 
-	/* By hash first: most comparisons need no string. */
-	if (x->h != y->h)
-		return x->h < y->h ? -1 : 1;
-	return strcmp(x->stem, y->stem);
+	for (shift = 0; shift < 32; shift += 8) {
+		memset(cnt, 0, sizeof(cnt));
+		for (i = 0; i < w->ngrp; i++)
+			cnt[(from[i].h >> shift) & 0xff]++;
+		for (sum = 0, i = 0; i < 256; i++) {
+			c = cnt[i];
+			cnt[i] = sum;
+			sum += c;
+		}
+		for (i = 0; i < w->ngrp; i++)
+			to[cnt[(from[i].h >> shift) & 0xff]++] = from[i];
+		t = from;
+		from = to;
+		to = t;
+	}
+	for (i = 1; i < w->ngrp; i++) {
+		if (w->grp[i].h != w->grp[i - 1].h)
+			continue;
+		g = w->grp[i];
+		for (j = i; j > 0 && w->grp[j - 1].h == g.h &&
+		    strcmp(w->grp[j - 1].stem, g.stem) > 0; j--)
+			w->grp[j] = w->grp[j - 1];
+		w->grp[j] = g;
+	}
 }
 
 /*
@@ -268,6 +297,8 @@ group_terms(struct ixwork *w, const uint32_t *fend)
 		w->occ = xreallocarray(w->occ, w->capocc, sizeof(*w->occ));
 		w->of = xreallocarray(w->of, w->capocc, sizeof(*w->of));
 		w->grp = xreallocarray(w->grp, w->capocc, sizeof(*w->grp));
+		w->gtmp = xreallocarray(w->gtmp, w->capocc,
+		    sizeof(*w->gtmp));
 	}
 	if (w->nslot < 2 * w->l.n) {
 		for (w->nslot = 64; w->nslot < 2 * w->l.n; w->nslot *= 2)
@@ -303,7 +334,7 @@ group_terms(struct ixwork *w, const uint32_t *fend)
 	 * place; rank (in the slot table, free now) maps a group's first
 	 * index to its sorted one.
 	 */
-	qsort(w->grp, w->ngrp, sizeof(*w->grp), grp_cmp);
+	grp_sort(w);
 	rank = w->slot;
 	for (i = 0; i < w->ngrp; i++)
 		rank[w->of[w->grp[i].off]] = i;
