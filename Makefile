@@ -101,7 +101,7 @@ FUZZ = $(T)/fuzz_frontmatter $(T)/fuzz_markdown \
 	$(T)/fuzz_recipients $(T)/fuzz_item $(T)/fuzz_mail \
 	$(T)/fuzz_receipts $(T)/fuzz_approvals \
 	$(T)/fuzz_lint $(T)/fuzz_keys $(T)/fuzz_token \
-	$(T)/fuzz_ixdoc
+	$(T)/fuzz_ixdoc $(T)/fuzz_ixstate
 TESTS_ALL = $(TESTS_LIB) $(TESTS_GEN) $(TESTS_REVIEW) $(TESTS_INTAKE) \
 	$(TESTS_TOOLS) $(FUZZ)
 TEST_LIBS = $(GEN_LIBS) $(ETPAN_LIBS)
@@ -135,6 +135,8 @@ fuzz_token_OBJ = $(T)/fuzz/fuzz_token.o $(FUZZ_DRIVER) $(O)/gen/token.o
 # The reader of the index cache's documents; index.o needs the
 # tokenizer and publish.o's file helpers to link.
 fuzz_ixdoc_OBJ = $(T)/fuzz/fuzz_ixdoc.o $(FUZZ_DRIVER) $(O)/gen/index.o \
+	$(O)/gen/ixstate.o $(O)/gen/token.o $(O)/gen/publish.o
+fuzz_ixstate_OBJ = $(T)/fuzz/fuzz_ixstate.o $(FUZZ_DRIVER) $(O)/gen/index.o \
 	$(O)/gen/ixstate.o $(O)/gen/token.o $(O)/gen/publish.o
 $(foreach t,$(notdir $(TESTS_LIB)),$(eval $(t)_OBJ ?= $(T)/lib/$(t).o))
 $(foreach t,$(notdir $(FUZZ)),\

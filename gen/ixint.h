@@ -181,6 +181,13 @@ void		 ix_config_hash(const struct ix *, unsigned char out[16]);
  * ixs_patch() makes the index from the last build's state and files and
  * the changed documents only: 0, NM_ENOTFOUND if it cannot (nothing
  * written then: the caller makes the index from every document), -1.
+ * ixs_parse() checks and reads a state of len bytes at data as
+ * ixs_patch() reads the file, but for the entry file's hash, which it
+ * does not check: 0, or -1 if the state is damaged or not of tree, of
+ * nold documents (at least 1) and of x's configuration.  It puts the
+ * state's terms and words into x (an ix as index.c makes it, with a
+ * site), even on failure; the fuzz target tests/fuzz/fuzz_ixstate.c
+ * calls it.
  */
 void		 ixs_save(const struct ix *, const struct groups *,
 		    const uint32_t *order, size_t n, const git_oid *tree,
@@ -188,5 +195,7 @@ void		 ixs_save(const struct ix *, const struct groups *,
 int		 ixs_patch(struct ix *, const struct ixprev *,
 		    struct ixcache *c, const struct ixref *refs, size_t n,
 		    struct buf *state);
+int		 ixs_parse(struct ix *, size_t nold, const git_oid *tree,
+		    const void *data, size_t len);
 
 #endif /* NM_IXINT_H */

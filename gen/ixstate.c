@@ -57,6 +57,7 @@
  *	the BLAKE2b hash (16) of everything before it
  */
 
+#include <assert.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdint.h>
@@ -221,6 +222,18 @@ get_num(struct patch *P, uint64_t max, uint64_t *v)
 	return get_vu(&P->p, P->end, v) == -1 || *v > max ? -1 : 0;
 }
 
+/*
+ * A count of items of at least min bytes each: no more than the rest of
+ * the state can hold, so that a damaged count is refused before the
+ * arrays it sizes are allocated.
+ */
+static int
+get_count(struct patch *P, uint64_t max, size_t min, uint64_t *v)
+{
+	return get_num(P, max, v) != 0 || *v > (uint64_t)(P->end - P->p) /
+	    min ? -1 : 0;
+}
+
 /* A string of the state as a C string (no NUL inside), into b. */
 static int
 get_cstr(struct patch *P, struct buf *b)
@@ -262,49 +275,48 @@ same_buf(struct buf *b, const char *s, size_t len)
 	buf_add(b, s, len);
 }
 
-/* Reads the state file; P->why says what does not fit. */
+/*
+ * The head of the state in P->sb: its hash, magic, tree and
+ * configuration hash; not the entry file's hash.  P->why says what does
+ * not fit.
+ */
 static int
-ixs_read(struct patch *P, const git_oid *tree)
+state_head(struct patch *P, const git_oid *tree)
 {
-	struct ix	*x = P->x;
-	struct ixterm	*t;
-	struct buf	 nm = BUF_INIT, ent = BUF_INIT;
-	char		 path[PATH_MAX], cpath[PATH_MAX];
 	unsigned char	 h[16];
-	const char	*s;
-	size_t		 len, i, k;
-	uint64_t	 v, nt, nw, f, doc;
-	int		 rc = -1;
 
-	P->why = "no state of the last build";
-	if (ix_cache_path(cpath, sizeof(cpath), x->dir, 0) != 0 ||
-	    file_path(path, sizeof(path), "%s.state", cpath) != 0 ||
-	    file_read(&P->sb, path, STATE_MAX) != 0)
-		goto out;
 	P->why = "the state is damaged";
 	if (P->sb.len < STATE_HEAD + 16)
-		goto out;
+		return -1;
 	crypto_generichash(h, sizeof(h), (const unsigned char *)P->sb.data,
 	    P->sb.len - 16, NULL, 0);
 	if (memcmp(P->sb.data, STATE_MAGIC, 8) != 0 || memcmp(h,
 	    P->sb.data + P->sb.len - 16, 16) != 0)
-		goto out;
+		return -1;
 	P->why = "the state is not of the last build";
 	if (memcmp(P->sb.data + 8, tree->id, GIT_OID_RAWSZ) != 0)
-		goto out;
+		return -1;
 	P->why = "the configuration or the program changed";
-	ix_config_hash(x, h);
+	ix_config_hash(P->x, h);
 	if (memcmp(P->sb.data + 8 + GIT_OID_RAWSZ, h, 16) != 0)
-		goto out;
-	/* The entry file in place is the one the state describes. */
-	P->why = "the index in place is not the state's";
-	if (file_path(path, sizeof(path), "%s/" IX_DIR "/index.json",
-	    x->dir) != 0 || file_read(&ent, path, STATE_MAX) != 0)
-		goto out;
-	crypto_generichash(h, sizeof(h), (const unsigned char *)ent.data,
-	    ent.len, NULL, 0);
-	if (memcmp(P->sb.data + 8 + GIT_OID_RAWSZ + 16, h, 16) != 0)
-		goto out;
+		return -1;
+	return 0;
+}
+
+/*
+ * The body of the state in P->sb, after its head: the files, chunks,
+ * columns, terms (into P->x) and words.  P->why says what does not fit.
+ */
+static int
+state_body(struct patch *P)
+{
+	struct ix	*x = P->x;
+	struct ixterm	*t;
+	struct buf	 nm = BUF_INIT;
+	const char	*s;
+	size_t		 len, i, k;
+	uint64_t	 v, nt, nw, f, doc;
+	int		 rc = -1;
 
 	P->why = "the state is damaged";
 	P->p = (const unsigned char *)P->sb.data + STATE_HEAD;
@@ -316,7 +328,8 @@ ixs_read(struct patch *P, const git_oid *tree)
 	if (get_num(P, 1 << 24, &v) != 0)
 		goto out;
 	P->ongroups = (uint32_t)v;
-	if (get_num(P, 1 << 24, &v) != 0 || v < P->ongroups)
+	/* A file: its name (a length and 23 bytes), its size. */
+	if (get_count(P, 1 << 24, 1 + 23 + 1, &v) != 0 || v < P->ongroups)
 		goto out;
 	P->onpost = (size_t)v;
 	P->opost = xcalloc(P->onpost + 1, sizeof(*P->opost));
@@ -325,7 +338,8 @@ ixs_read(struct patch *P, const git_oid *tree)
 		if (get_name(P, &P->opost[i]) != 0 ||
 		    get_num(P, STATE_MAX, &P->opsize[i]) != 0)
 			goto out;
-	if (get_num(P, 1 << 24, &v) != 0 || v == 0 || P->onpost == 0)
+	if (get_count(P, 1 << 24, 1 + 23 + 1, &v) != 0 || v == 0 ||
+	    P->onpost == 0)
 		goto out;
 	P->onposx = (size_t)v;
 	P->oposx = xcalloc(P->onposx + 1, sizeof(*P->oposx));
@@ -348,7 +362,8 @@ ixs_read(struct patch *P, const git_oid *tree)
 	}
 	P->ocntp = xcalloc(P->onpost + 1, sizeof(*P->ocntp));
 	P->ocntx = xcalloc(P->onposx + 1, sizeof(*P->ocntx));
-	if (get_num(P, UINT32_MAX / 2, &nt) != 0)
+	/* A term: its stem (a length and a byte), then 7 numbers. */
+	if (get_count(P, UINT32_MAX / 2, 2 + 7, &nt) != 0)
 		goto out;
 	P->otop = xcalloc(nt + 1, sizeof(*P->otop));
 	for (i = 0; i < nt; i++) {
@@ -392,7 +407,10 @@ ixs_read(struct patch *P, const git_oid *tree)
 		}
 	}
 	P->nt0 = x->nt;
-	if (get_num(P, UINT32_MAX / 2, &nw) != 0)
+	/* A word: itself (a length and a byte), its term and its count;
+	 * no words without terms, which the words point at. */
+	if (get_count(P, UINT32_MAX / 2, 2 + 2, &nw) != 0 || (nw > 0 &&
+	    nt == 0))
 		goto out;
 	for (i = 0; i < nw; i++) {
 		if (get_cstr(P, &nm) != 0 || get_num(P, nt - 1, &v) != 0 ||
@@ -407,6 +425,39 @@ ixs_read(struct patch *P, const git_oid *tree)
 	rc = 0;
 out:
 	buf_free(&nm);
+	return rc;
+}
+
+/* Reads the state file; P->why says what does not fit. */
+static int
+ixs_read(struct patch *P, const git_oid *tree)
+{
+	struct ix	*x = P->x;
+	struct buf	 ent = BUF_INIT;
+	char		 path[PATH_MAX], cpath[PATH_MAX];
+	unsigned char	 h[16];
+	int		 rc = -1;
+
+	P->why = "no state of the last build";
+	if (ix_cache_path(cpath, sizeof(cpath), x->dir, 0) != 0 ||
+	    file_path(path, sizeof(path), "%s.state", cpath) != 0 ||
+	    file_read(&P->sb, path, STATE_MAX) != 0)
+		goto out;
+	if (state_head(P, tree) != 0)
+		goto out;
+	/* The entry file in place is the one the state describes. */
+	P->why = "the index in place is not the state's";
+	if (file_path(path, sizeof(path), "%s/" IX_DIR "/index.json",
+	    x->dir) != 0 || file_read(&ent, path, STATE_MAX) != 0)
+		goto out;
+	crypto_generichash(h, sizeof(h), (const unsigned char *)ent.data,
+	    ent.len, NULL, 0);
+	if (memcmp(P->sb.data + 8 + GIT_OID_RAWSZ + 16, h, 16) != 0)
+		goto out;
+	if (state_body(P) != 0)
+		goto out;
+	rc = 0;
+out:
 	buf_free(&ent);
 	return rc;
 }
@@ -1123,6 +1174,32 @@ patch_free(struct patch *P)
 	free(P->nfac);
 	free(P->ne);
 	buf_free(&P->out);
+}
+
+int
+ixs_parse(struct ix *x, size_t nold, const git_oid *tree, const void *data,
+    size_t len)
+{
+	struct patch	 P;
+	size_t		 i;
+	int		 rc = -1;
+
+	assert(nold > 0);
+	memset(&P, 0, sizeof(P));
+	P.x = x;
+	P.nold = nold;
+	buf_init(&P.sb);
+	buf_init(&P.out);
+	buf_init(&P.ochunks);
+	for (i = 0; i < IX_NFACETS; i++)
+		buf_init(&P.ocol[i]);
+	buf_add(&P.sb, data, len);
+	if (state_head(&P, tree) != 0 || state_body(&P) != 0)
+		goto out;
+	rc = 0;
+out:
+	patch_free(&P);
+	return rc;
 }
 
 int
