@@ -189,6 +189,12 @@ fnv_chars(const char *s, int n)
 	const unsigned char *p = (const unsigned char *)s;
 	uint32_t	 h = 2166136261u;
 
+	if (n < 0) {
+		/* The whole string: no characters to count. */
+		while (*p != '\0')
+			h = (h ^ *p++) * 16777619u;
+		return h;
+	}
 	while (*p != '\0') {
 		if ((*p & 0xc0) != 0x80 && n-- == 0)
 			break;
@@ -315,7 +321,8 @@ group_terms(struct ixwork *w, const uint32_t *fend)
 		h = fnv_chars(stem, -1);
 		for (j = h & mask; w->slot[j] != 0; j = (j + 1) & mask) {
 			g = &w->grp[w->slot[j] - 1];
-			if (g->h == h && strcmp(g->stem, stem) == 0)
+			if (g->h == h && (g->stem == stem ||
+			    strcmp(g->stem, stem) == 0))
 				break;
 		}
 		if (w->slot[j] == 0) {
@@ -539,12 +546,14 @@ ix_doc(struct ixwork *w, const struct report *r, const char *path,
 		for (a = 0; a < g->n && nforms < FORMS_MAX; a++) {
 			if (o[a].word == NULL)
 				continue;
-			if (strcmp(o[a].word, g->stem) == 0) {
+			if (o[a].word == g->stem ||
+			    strcmp(o[a].word, g->stem) == 0) {
 				rec->data[k] |= IT_SELF;
 				continue;
 			}
 			for (b = 0; b < nforms; b++)
-				if (strcmp(forms[b], o[a].word) == 0)
+				if (forms[b] == o[a].word ||
+				    strcmp(forms[b], o[a].word) == 0)
 					break;
 			if (b < nforms)
 				continue;

@@ -60,6 +60,11 @@ struct cache_ent {
 	uint32_t	 stem;	/* offset in strs */
 	uint16_t	 wlen, slen;
 	uint8_t		 stop;
+	/*
+	 * The copies of the word and stem in the toklist of stamp lstamp
+	 * (0: none), so that a text copies each word once.
+	 */
+	uint32_t	 lstamp, lword, lstem;
 };
 
 struct tokenizer {
@@ -67,6 +72,7 @@ struct tokenizer {
 	struct cache_ent	*cache;	/* CACHE_SLOTS of them */
 	size_t			 ncache;
 	struct buf		 strs;	/* words and stems, from offset 1 */
+	uint32_t		 stamp;	/* the last toklist stamp given */
 };
 
 #define SYN_FILTER_BITS	4096	/* a power of two */
@@ -82,7 +88,7 @@ struct tok_syn {
 
 static enum cls	 cls_of(uint32_t);
 static size_t	 fold(char *, uint32_t);
-static const struct cache_ent *stem_of(struct tokenizer *, const char *,
+static struct cache_ent *stem_of(struct tokenizer *, const char *,
 		    size_t);
 static void	 add_word(struct toklist *, struct tokenizer *, char *,
 		    size_t, size_t, size_t, int);
@@ -360,7 +366,7 @@ push(struct toklist *l, const struct tok *t)
  * with Snowball, the merges and the stop list if it was not there.  The
  * pointer is good until the next call.
  */
-static const struct cache_ent *
+static struct cache_ent *
 stem_of(struct tokenizer *t, const char *w, size_t n)
 {
 	const sb_symbol	*s;
@@ -412,8 +418,9 @@ static void
 add_word(struct toklist *l, struct tokenizer *t, char *w, size_t n,
     size_t off, size_t len, int cut)
 {
-	const struct cache_ent *e;
+	struct cache_ent *e;
 	struct tok	 k;
+	size_t		 i;
 
 	w[n] = '\0';
 	e = stem_of(t, w, n);
@@ -423,11 +430,30 @@ add_word(struct toklist *l, struct tokenizer *t, char *w, size_t n,
 	k.len = (uint32_t)len;
 	k.nwords = 1;
 	k.flags = (cut ? TOK_CUT : 0) | (e->stop ? TOK_STOP : 0);
-	k.word = add_str(l, w, n);
-	if (e->slen == n && memcmp(t->strs.data + e->stem, w, n) == 0)
-		k.stem = k.word;
-	else
-		k.stem = add_str(l, t->strs.data + e->stem, e->slen);
+	if (l->owner != t || l->stamp == 0) {
+		/* A new stamp for this list (and, once in 2^32, none). */
+		if (++t->stamp == 0) {
+			for (i = 0; i < CACHE_SLOTS; i++)
+				t->cache[i].lstamp = 0;
+			t->stamp = 1;
+		}
+		l->owner = t;
+		l->stamp = t->stamp;
+	}
+	if (e->lstamp == l->stamp) {
+		k.word = e->lword;
+		k.stem = e->lstem;
+	} else {
+		k.word = add_str(l, w, n);
+		if (e->slen == n &&
+		    memcmp(t->strs.data + e->stem, w, n) == 0)
+			k.stem = k.word;
+		else
+			k.stem = add_str(l, t->strs.data + e->stem, e->slen);
+		e->lstamp = l->stamp;
+		e->lword = k.word;
+		e->lstem = k.stem;
+	}
 	push(l, &k);
 }
 
@@ -447,6 +473,22 @@ tok_text(struct toklist *out, struct tokenizer *t, const char *path,
 		return -1;
 	}
 	while (p < end) {
+		/*
+		 * The common case, in a loop of its own: ASCII letters (or
+		 * digits) that go on a word of their kind, up to the longest
+		 * word; the rest below decides as it would for each.
+		 */
+		if (start != NULL && !cut) {
+			while (p < end && wn < TOK_WORD_MAX &&
+			    (unsigned char)*p < 0x80 &&
+			    cls_of((unsigned char)*p) == prev) {
+				w[wn++] = (*p >= 'A' && *p <= 'Z') ?
+				    (char)(*p - 'A' + 'a') : *p;
+				p++;
+			}
+			if (p == end)
+				break;
+		}
 		if ((unsigned char)*p < 0x80) {
 			c = (unsigned char)*p;
 			step = 1;
@@ -521,6 +563,7 @@ toklist_reset(struct toklist *l)
 {
 	l->n = 0;
 	l->npos = 0;
+	l->stamp = 0;
 	buf_reset(&l->strs);
 }
 

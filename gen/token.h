@@ -95,8 +95,11 @@ struct toklist {
 	size_t		 n, cap;
 	uint32_t	 npos;	/* the position the next word gets */
 	struct buf	 strs;
+	/* The tokenizer's mark of the words already in strs (token.c). */
+	const void	*owner;
+	uint32_t	 stamp;
 };
-#define TOKLIST_INIT	{ NULL, 0, 0, 0, BUF_INIT }
+#define TOKLIST_INIT	{ NULL, 0, 0, 0, BUF_INIT, NULL, 0 }
 
 /*
  * A tokenizer holds a Snowball stemmer, which is not thread-safe, and a
