@@ -38,6 +38,11 @@
 	var W_PREFIX = 0.6, W_TYPO = 0.5;
 	/* PAGE: the index's best postings per word (nearmiss-index(5)). */
 	var PAGE = 5, MORE = 10, PREFIX_SHARDS = 3;
+	/*
+	 * While typing, the pause (ms) after which the full search starts:
+	 * after the first results of the vocabulary, or without them.
+	 */
+	var PAUSE_FULL = 250, PAUSE_TYPED = 100;
 	var S = 0, L = 1, D = 2, IGN = 3, APOS = 4;
 
 	/* token.c's latin_fold[] for U+00C0 to U+017F; see fold(). */
@@ -1099,7 +1104,7 @@
 		});
 	});
 	var reports = form.getAttribute('data-reports') || '../reports/';
-	var seq = 0, timer = null, cur = null, shown = 0;
+	var seq = 0, cur = null, shown = 0;
 	var full = null;	/* the full search shown, for the counts */
 	var cseq = 0;		/* the latest count of the open groups */
 	var sort = '';	/* the sort chosen, '' for the default */
@@ -1441,6 +1446,9 @@
 	 * typed whose completions share its stem: Engine.quick) shows its
 	 * first results from the vocabulary's best postings first; the full
 	 * search then takes over for "More results" and the filter counts.
+	 * While typing (typed), each key runs at once: the first results,
+	 * which download no postings, come right away; the full search, which
+	 * may, waits for a pause in the typing (a newer key drops it).
 	 */
 	function run(st, typed) {
 		var mine = ++seq, fast = false;
@@ -1473,6 +1481,12 @@
 			});
 		}).catch(function () {
 			fast = false;
+		}).then(function () {
+			if (mine !== seq || !typed)
+				return;
+			return new Promise(function (ok) {
+				setTimeout(ok, fast ? PAUSE_FULL : PAUSE_TYPED);
+			});
 		}).then(function () {
 			if (mine !== seq)
 				return;
@@ -1549,14 +1563,10 @@
 	}
 
 	input.addEventListener('input', function () {
-		clearTimeout(timer);
-		timer = setTimeout(function () {
-			go(false, true);
-		}, 100);
+		go(false, true);
 	});
 	form.addEventListener('submit', function (ev) {
 		ev.preventDefault();
-		clearTimeout(timer);
 		go(true);
 	});
 	fbox.addEventListener('change', function () {
