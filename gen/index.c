@@ -898,23 +898,34 @@ str_hash(const char *s)
  * The slot of s (hash hs) in h, whose entries name terms or (words)
  * words: its own, or the empty one where it would go.
  */
+/* The first 8 bytes of s, NUL-padded, as a number; *n: how many. */
+static uint64_t
+str_pre(const char *s, size_t *n)
+{
+	uint64_t v = 0;
+	size_t	 i;
+
+	for (i = 0; i < 8 && s[i] != '\0'; i++)
+		v |= (uint64_t)(unsigned char)s[i] << (8 * i);
+	*n = i;
+	return v;
+}
+
 static struct hslot *
 htab_slot(struct htab *h, const struct ix *x, const char *s, uint32_t hs,
     int words)
 {
 	size_t	 i = hs & (h->cap - 1), n;
 	uint32_t v;
-	char	 pre[8] = { 0 };
+	uint64_t pre;
 
 	/*
 	 * Most strings are shorter than pre: they are compared there, with
 	 * no visit to the strings themselves.
 	 */
-	n = strnlen(s, sizeof(pre));
-	memcpy(pre, s, n);
+	pre = str_pre(s, &n);
 	while ((v = h->v[i].v) != 0) {
-		if (h->v[i].h == hs && memcmp(h->v[i].pre, pre,
-		    sizeof(pre)) == 0 && (n < sizeof(pre) ||
+		if (h->v[i].h == hs && h->v[i].pre == pre && (n < 8 ||
 		    strcmp(str_at(x, words ? x->w[v - 1].s :
 		    x->t[v - 1].s), s) == 0))
 			break;
@@ -927,10 +938,11 @@ htab_slot(struct htab *h, const struct ix *x, const char *s, uint32_t hs,
 static void
 htab_set(struct hslot *sl, const char *s, uint32_t hs, uint32_t v)
 {
+	size_t	 n;
+
 	sl->h = hs;
 	sl->v = v;
-	memset(sl->pre, 0, sizeof(sl->pre));
-	memcpy(sl->pre, s, strnlen(s, sizeof(sl->pre)));
+	sl->pre = str_pre(s, &n);
 }
 
 static void
@@ -1491,7 +1503,7 @@ tidx_cmp(const void *a, const void *b)
 	    str_at(sort_ix, sort_ix->t[*(const uint32_t *)b].s));
 }
 
-static int
+int
 widx_cmp(const void *a, const void *b)
 {
 	return strcmp(str_at(sort_ix, sort_ix->w[*(const uint32_t *)a].s),

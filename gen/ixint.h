@@ -88,7 +88,7 @@ struct word {
 struct hslot {
 	uint32_t	 h;
 	uint32_t	 v;		/* index + 1, 0: empty */
-	char		 pre[8];	/* the string's first bytes, NUL-padded */
+	uint64_t	 pre;	/* the string's first 8 bytes, NUL-padded */
 };
 
 struct htab {
@@ -151,6 +151,7 @@ uint32_t	 word_add(struct ix *, const char *, uint32_t term);
 struct word	*word_find(struct ix *, const char *);
 int		 chunk_flush(struct ix *);
 int		 tidx_cmp(const void *, const void *);
+int		 widx_cmp(const void *, const void *);
 int		 ix_put(struct ix *, const struct buf *, const char *prefix,
 		    char *name, size_t namesz, int short_hash);
 int		 ix_keep(struct ix *, const char *name);

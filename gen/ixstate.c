@@ -94,7 +94,8 @@ ixs_save(const struct ix *x, const struct groups *g, const uint32_t *order,
 {
 	const struct ixterm *t;
 	const struct ixtop *tp;
-	uint32_t	*rank;
+	const struct word *w;
+	uint32_t	*rank, *word;
 	unsigned char	 h[16];
 	const char	*str;
 	size_t		 i, k;
@@ -145,13 +146,24 @@ ixs_save(const struct ix *x, const struct groups *g, const uint32_t *order,
 			buf_addch(out, tp->imp[k]);
 		}
 	}
+	/*
+	 * The words in the order of their strings: a patch adds new ones
+	 * at the end of x->w, a full build where their documents are.
+	 */
+	word = xcalloc(x->nw + 1, sizeof(*word));
+	for (i = 0; i < x->nw; i++)
+		word[i] = (uint32_t)i;
+	sort_ix = x;
+	qsort(word, x->nw, sizeof(*word), widx_cmp);
 	put_vu(out, x->nw);
 	for (i = 0; i < x->nw; i++) {
-		str = str_at(x, x->w[i].s);
+		w = &x->w[word[i]];
+		str = str_at(x, w->s);
 		put_str(out, str, strlen(str));
-		put_vu(out, rank[x->w[i].term]);
-		put_vu(out, x->w[i].n);
+		put_vu(out, rank[w->term]);
+		put_vu(out, w->n);
 	}
+	free(word);
 	free(rank);
 	crypto_generichash(h, sizeof(h), (const unsigned char *)out->data,
 	    out->len, NULL, 0);
@@ -735,9 +747,9 @@ retell(struct patch *P, uint32_t ti, const struct nent *e, size_t ne)
 	struct ixterm	*t = &x->t[ti];
 	struct ixtop	*tp = &x->top[ti];
 	const char	*ps = NULL, *pe = NULL, *xs = NULL, *xe = NULL;
-	const char	*save, *tail = NULL, *sp;
+	const char	*save, *tail = NULL, *sp, *run = NULL, *runend = NULL;
 	const unsigned char *q;
-	uint64_t	 delta, cnt = 0, v, olast = 0, nlast = 0, doc = 0;
+	uint64_t	 delta, cnt = 0, v, olast = 0, nlast = 0, doc = 0, oprev;
 	uint64_t	 df = 0, ntail = 0, imp, ptlen = 0;
 	uint64_t	 maxc = P->ncdoc > 0 ? P->cdoc[P->ncdoc - 1] : 0;
 	size_t		 k = 0, j, pstart, xstart;
@@ -784,12 +796,28 @@ retell(struct patch *P, uint32_t ti, const struct nent *e, size_t ne)
 			if (k < ne && e[k].doc < doc)
 				ps = save;	/* the new one first */
 			else {
+				oprev = olast;
 				olast = doc + 1;
 				if (P->chg[doc])
 					continue;	/* taken out */
 				if (doc > maxc) {
 					tail = save;
 					break;
+				}
+				/*
+				 * After the same documents as before, its
+				 * bytes are as they were: copied later with
+				 * its neighbours, in one piece.
+				 */
+				if (nlast == oprev) {
+					if (run == NULL)
+						run = save;
+					runend = ps;
+					nlast = doc + 1;
+					df++;
+					if (walk)
+						top_add(tp, doc, imp);
+					continue;
 				}
 				goto emit;
 			}
@@ -801,6 +829,10 @@ retell(struct patch *P, uint32_t ti, const struct nent *e, size_t ne)
 		if (!walk)
 			top_add(tp, doc, imp);
 emit:
+		if (run != NULL) {
+			buf_add(&P->out, run, (size_t)(runend - run));
+			run = NULL;
+		}
 		buf_add(&P->out, tmp, (size_t)(b64_put(tmp, doc - nlast) -
 		    tmp));
 		buf_addch(&P->out, b64[imp & 63]);
@@ -808,6 +840,10 @@ emit:
 		df++;
 		if (walk)
 			top_add(tp, doc, imp);
+	}
+	if (run != NULL) {
+		buf_add(&P->out, run, (size_t)(runend - run));
+		run = NULL;
 	}
 	if (tail != NULL) {
 		/* The first posting after the changes, its delta made anew,
@@ -866,10 +902,21 @@ emit:
 				xs = sp;
 			} else {
 				olast = doc + 1;
-				if (P->chg[doc])
+				if (P->chg[doc]) {
+					/* Its span is left out: the run
+					 * before it ends there. */
+					if (run != NULL) {
+						buf_add(&P->out, run,
+						    (size_t)(runend - run));
+						run = NULL;
+					}
 					continue;
+				}
 				if (xs != NULL) {
-					buf_add(&P->out, sp, (size_t)(xs - sp));
+					/* Copied with its neighbours. */
+					if (run == NULL)
+						run = sp;
+					runend = xs;
 					if (cnt > 0)
 						anypos = 1;
 				} else
@@ -878,6 +925,10 @@ emit:
 			}
 		} else if (k >= ne)
 			break;
+		if (run != NULL) {
+			buf_add(&P->out, run, (size_t)(runend - run));
+			run = NULL;
+		}
 		if (e[k].npos > 0)
 			anypos = 1;
 		buf_add(&P->out, tmp, (size_t)(b64_put(tmp, e[k].npos) -
@@ -889,6 +940,10 @@ emit:
 			buf_add(&P->out, tmp, (size_t)(b64_put(tmp, v) - tmp));
 		}
 		k++;
+	}
+	if (run != NULL) {
+		buf_add(&P->out, run, (size_t)(runend - run));
+		run = NULL;
 	}
 	if (tail != NULL) {
 		if (xs != NULL) {

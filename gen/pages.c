@@ -147,18 +147,57 @@ term_label(const struct site *s, enum facet_id f, size_t t,
  * "<facet>/<term>/" and "<facet>/<term>/by-event/", then "page/N/".
  * Report ids have a digit, so "reports/by-event/" is no report's folder.
  */
+/* Appends the decimal digits of v (not negative) to b. */
+static void
+add_uint(struct buf *b, unsigned int v)
+{
+	char	 d[16];
+	size_t	 i = sizeof(d);
+
+	do
+		d[--i] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	buf_add(b, d + i, sizeof(d) - i);
+}
+
+/*
+ * Appends coll_url()'s URL to b.  Built without printf: the plan of a
+ * large site makes one for each of its tens of thousands of list pages.
+ */
+static void
+coll_url_add(struct buf *b, const struct site *s, enum facet_id f,
+    size_t t, int pageno, enum list_order o)
+{
+	if (f == FACET_ALL)
+		buf_addstr(b, "reports/");
+	else {
+		buf_addstr(b, facet_dirs[f]);
+		buf_addch(b, '/');
+		if (f == FACET_YEAR)
+			add_uint(b, (unsigned int)s->years[t]);
+		else
+			buf_addstr(b, s->cfg.tax[facet_tax[f]].terms[t].slug);
+		buf_addch(b, '/');
+	}
+	buf_addstr(b, order_dirs[o]);
+	if (pageno > 1) {
+		buf_addstr(b, "page/");
+		add_uint(b, (unsigned int)pageno);
+		buf_addch(b, '/');
+	}
+}
+
 static const char *
 coll_url(const struct site *s, enum facet_id f, size_t t, int pageno,
     enum list_order o, struct arena *a)
 {
-	const char	*base;
+	struct buf	 b = BUF_INIT;
+	char		*url;
 
-	base = f == FACET_ALL ? "reports/" : arena_printf(a, "%s/%s/",
-	    facet_dirs[f], term_slug(s, f, t, a));
-	base = arena_printf(a, "%s%s", base, order_dirs[o]);
-	if (pageno <= 1)
-		return base;
-	return arena_printf(a, "%spage/%d/", base, pageno);
+	coll_url_add(&b, s, f, t, pageno, o);
+	url = arena_strdup(a, b.data);
+	buf_free(&b);
+	return url;
 }
 
 /* The members of collection c in order o. */
@@ -687,10 +726,11 @@ pages_plan(struct outfile **out, size_t *nout, const struct site *s)
 			np = coll_pages(s, &s->coll[f][t]);
 			for (o = 0; o < ORDER_MAX; o++)
 				for (p = 1; p <= np; p++) {
+					buf_reset(&b);
+					coll_url_add(&b, s, f, t, p, o);
+					buf_addstr(&b, "index.html");
 					plan_add(&v, &n, OUT_LIST, f, (int)t,
-					    p, xstrdup(arena_printf(a,
-					    "%sindex.html", coll_url(s, f, t,
-					    p, o, a))));
+					    p, xstrdup(b.data));
 					v[n - 1].order = o;
 				}
 			if (f == FACET_TYPE)

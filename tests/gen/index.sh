@@ -112,7 +112,7 @@ check "the build left the index's state" [ -s "$out.index.state" ]
 
 # patched DESC [ENV...]: builds incrementally (with ENV), then checks that
 # the index was patched, reads back, and equals a full build's (its state
-# too, but for the order of the words).
+# too, byte for byte: the words in it are sorted).
 patched() {
 	pd=$1
 	shift
@@ -136,6 +136,8 @@ patched() {
 		fail "$pd: its state differs from a full build's" \
 		    "($(diff "$tmp/st1" "$tmp/st2" | head -n 4 | tr '\n' '|'))"
 	fi
+	check "$pd: its state is a full build's, byte for byte" \
+	    cmp -s "$out.index.state" "$tmp/fresh.index.state"
 }
 
 gen --full -o "$out"
