@@ -56,8 +56,13 @@ REVIEW_OBJ = $(O)/review/main.o $(O)/review/keygen.o $(O)/review/open.o \
 	$(O)/review/rv.o $(O)/review/queue.o $(O)/review/list.o \
 	$(O)/review/show.o $(O)/review/reject.o $(O)/review/receive.o \
 	$(O)/review/status.o $(O)/review/purge.o $(O)/review/commit.o \
-	$(O)/review/lint.o $(O)/review/draft.o $(O)/review/approve.o \
-	$(O)/review/init.o $(O)/review/initfiles.o
+	$(LINT_OBJ) $(O)/review/draft.o $(O)/review/approve.o \
+	$(O)/review/init.o $(O)/review/initfiles.o $(O)/review/merge.o \
+	$(O)/review/decided.o $(O)/review/diff.o
+# The de-identification check, also linked into test_lint and fuzz_lint.
+LINT_OBJ = $(O)/review/lint.o $(O)/review/lint_accept.o \
+	$(O)/review/lint_dict.o $(O)/review/lint_rules.o \
+	$(O)/review/lint_scan.o
 REVIEW_LIBS = $(GIT_LIBS) $(YAML_LIBS) $(INIH_LIBS) $(CMARK_LIBS) $(SODIUM_LIBS)
 # The starting files of `nearmiss-review init`, built into the program
 # by review/init/embed.sh.
@@ -78,7 +83,9 @@ INTAKE_LIBS = $(MHD_LIBS) $(ETPAN_LIBS) $(INIH_LIBS) $(SODIUM_LIBS) -lpthread
 # The lint's data goes beside the build's bin/ too ($(O)/data), where
 # the program looks for it (../data beside itself).
 LINT_DATA = data/given-names.txt data/places.txt data/agency-words.txt \
-	data/titles.txt
+	data/titles.txt data/models.txt data/measure-words.txt \
+	data/closings.txt data/holidays.txt data/tlds.txt \
+	data/common-words.txt data/businesses.txt
 
 # Test programs, in $(T).  $(T)/NAME links the objects of NAME_OBJ, then
 # libnm.a and $(TEST_LIBS); the objects of tests/FILE.c are $(T)/FILE.o.
@@ -91,7 +98,8 @@ TESTS_LIB = $(T)/test_approval $(T)/test_buf $(T)/test_cmd \
 	$(T)/test_render $(T)/test_receipts \
 	$(T)/test_receipt $(T)/test_utf8
 TESTS_GEN = $(T)/test_tmpl $(T)/golden $(T)/test_token
-TESTS_REVIEW = $(T)/test_open $(T)/test_rv $(T)/test_commit
+TESTS_REVIEW = $(T)/test_open $(T)/test_rv $(T)/test_commit \
+	$(T)/test_lint
 TESTS_INTAKE = $(T)/test_conf $(T)/test_mime $(T)/nm-mailx
 # Tools the shell suites call (not named test_*, so run.sh skips them).
 TESTS_TOOLS = $(T)/nm-decrypt $(T)/nm-receipt $(T)/nm-sign \
@@ -118,6 +126,7 @@ test_open_OBJ = $(T)/review/test_open.o $(O)/review/open.o
 test_rv_OBJ = $(T)/review/test_rv.o $(O)/review/rv.o $(O)/review/open.o \
 	$(O)/review/queue.o
 test_commit_OBJ = $(T)/review/test_commit.o $(O)/review/commit.o
+test_lint_OBJ = $(T)/review/test_lint.o $(LINT_OBJ)
 test_conf_OBJ = $(T)/intake/test_conf.o $(O)/intake/conf.o
 test_mime_OBJ = $(T)/intake/test_mime.o $(MIME_OBJ)
 nm-mailx_OBJ = $(T)/intake/mailx.o $(MIME_OBJ)
@@ -129,7 +138,7 @@ nm-reportcheck_OBJ = $(T)/review/reportcheck.o
 # The slow-client attack of tests/intake/slow.sh and bench/slow.sh.
 nm-slowclients_OBJ = $(T)/intake/slowclients.o
 fuzz_mail_OBJ = $(T)/fuzz/fuzz_mail.o $(FUZZ_DRIVER) $(MIME_OBJ)
-fuzz_lint_OBJ = $(T)/fuzz/fuzz_lint.o $(FUZZ_DRIVER) $(O)/review/lint.o
+fuzz_lint_OBJ = $(T)/fuzz/fuzz_lint.o $(FUZZ_DRIVER) $(LINT_OBJ)
 fuzz_item_OBJ = $(T)/fuzz/fuzz_item.o $(FUZZ_DRIVER) $(O)/review/open.o
 fuzz_token_OBJ = $(T)/fuzz/fuzz_token.o $(FUZZ_DRIVER) $(O)/gen/token.o
 # The reader of the index cache's documents; index.o needs the

@@ -26,7 +26,7 @@
 
 struct conf;
 
-/* intake/purge.c: nearmiss-intake purge -i INBOX --days N */
+/* intake/purge.c: nearmiss-intake purge -i INBOX [--days N] [--decided FILE] */
 int	cmd_purge(int argc, char *argv[]);
 
 /*

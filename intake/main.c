@@ -84,8 +84,10 @@ static const struct cmd cmds[] = {
 	    "removes each once its item is durable; a rejected one is kept "
 	    "with the T flag.  The options are those of mail." },
 	{ "purge", cmd_purge,
-	    "-i INBOX --days N",
-	    "Deletes inbox items received N or more days ago." },
+	    "-i INBOX [--days N] [--decided FILE]",
+	    "Deletes inbox items received N or more days ago, and those "
+	    "FILE names, one id a line (nearmiss-review decided); FILE "
+	    "with a line that is not an item id deletes nothing." },
 	{ "serve", cmd_serve,
 	    SERVE_SYNOPSIS,
 	    "Serves the anonymous report form (default 127.0.0.1:8025) and "

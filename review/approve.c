@@ -19,7 +19,10 @@
  * de-identification lint, signs each file's git blob id with the
  * reviewer's Ed25519 key, records the approval in
  * PATH/approvals/YYYY/ID and commits reports and approvals in one
- * commit.  All files pass, or nothing is written.
+ * commit.  All files pass, or nothing is written.  Each file is read
+ * once: the bytes checked and linted are the bytes whose blob id is
+ * signed.  The lint is a second pair of eyes: the reviewer's reading is
+ * the check.
  */
 
 #include <sys/stat.h>
@@ -65,6 +68,7 @@ struct item {
 	char		 afull[PATH_MAX];
 	char		 id[REPORT_ID_MAX + 1];
 	char		 blob[GIT_OID_HEXSZ + 1];
+	struct buf	 text;		/* the file as read, once */
 	struct approvals as;
 };
 
@@ -73,6 +77,7 @@ static int	locate(struct item *, const char *, const char *,
 		    const char *);
 static int	check_report(struct item *, const struct config *,
 		    const struct lint_accept *, size_t);
+static int	hash_text(git_oid *, git_repository *, const struct item *);
 static void	summary(const struct item *, const struct recipient *,
 		    size_t, const struct config *);
 
@@ -82,7 +87,9 @@ approve_usage(FILE *f)
 	fprintf(f, "usage: nearmiss-review approve [-K keyfile] [-r repo] "
 	    "[-p path]\n"
 	    "                               [--accept kind:text ...] "
-	    "file ...\n");
+	    "file ...\n"
+	    "The lint is a second pair of eyes, never the only check: "
+	    "read every\nreport yourself before you approve it.\n");
 }
 
 /*
@@ -182,8 +189,9 @@ locate(struct item *it, const char *workdir, const char *path,
 }
 
 /*
- * The checks gen makes (front matter, body, id = file name), then the
- * lint.  Returns 0, or -1 with the problems logged or printed.
+ * Reads the file into it->text, then the checks gen makes (front
+ * matter, body, id = file name) and the lint, on those bytes.  Returns
+ * 0, or -1 with the problems logged or printed.
  */
 static int
 check_report(struct item *it, const struct config *cfg,
@@ -197,12 +205,12 @@ check_report(struct item *it, const struct config *cfg,
 	/* The checks render no page: no arena. */
 	render_init(&ctx, NULL);
 	memset(&r, 0, sizeof(r));
-	if ((err = file_read(&ctx.text, it->full, REPORT_BYTES_MAX)) != 0) {
+	if ((err = file_read(&it->text, it->full, REPORT_BYTES_MAX)) != 0) {
 		if (err == NM_ENOTFOUND)
 			log_warnx("%s: not found", it->arg);
 		goto out;
 	}
-	if (report_parse(&r, cfg, it->rel, ctx.text.data, ctx.text.len) != 0)
+	if (report_parse(&r, cfg, it->rel, it->text.data, it->text.len) != 0)
 		goto out;
 	if (strcmp(r.id, it->id) != 0) {
 		log_at(it->rel, r.id_line, "id: \"%s\" does not match the "
@@ -212,7 +220,8 @@ check_report(struct item *it, const struct config *cfg,
 	if (md_render_report(&ctx.md, it->rel, r.body_line, r.body,
 	    r.body_len) != 0)
 		goto out;
-	if (lint_file(it->full, acc, nacc, stderr, &found) != 0)
+	if (lint_mem(it->full, it->text.data, it->text.len, acc, nacc,
+	    stderr, &found) != 0)
 		goto out;
 	if (found > 0) {
 		log_warnx("%s: %zu lint finding%s not accepted: replace the "
@@ -225,6 +234,46 @@ check_report(struct item *it, const struct config *cfg,
 out:
 	report_free(&r);
 	render_free(&ctx);
+	return rc;
+}
+
+/*
+ * The blob id of it->text as git will store the file (its attributes'
+ * filters applied, as git_repository_hashfile() would), so that what is
+ * signed is what was linted, not a second read of the file.  0 or -1
+ * (logged).
+ */
+static int
+hash_text(git_oid *out, git_repository *repo, const struct item *it)
+{
+	git_filter_list	*fl = NULL;
+	git_buf		 fb = GIT_BUF_INIT;
+	const char	*data = it->text.data;
+	size_t		 len = it->text.len;
+	int		 rc = -1;
+
+	if (git_filter_list_load(&fl, repo, NULL, it->rel, GIT_FILTER_TO_ODB,
+	    GIT_FILTER_DEFAULT) != 0) {
+		git_fail(it->arg);
+		goto out;
+	}
+	if (fl != NULL) {
+		if (git_filter_list_apply_to_buffer(&fb, fl, it->text.data,
+		    it->text.len) != 0) {
+			git_fail(it->arg);
+			goto out;
+		}
+		data = fb.ptr;
+		len = fb.size;
+	}
+	if (git_odb_hash(out, data, len, GIT_OBJECT_BLOB) != 0) {
+		git_fail(it->arg);
+		goto out;
+	}
+	rc = 0;
+out:
+	git_buf_dispose(&fb);
+	git_filter_list_free(fl);
 	return rc;
 }
 
@@ -284,7 +333,6 @@ review_approve(int argc, char *argv[])
 	struct rv_args	 args = RV_ARGS_INIT;
 	char		 workdir[PATH_MAX], cp[PATH_MAX], p[PATH_MAX];
 	char		 hex[GIT_OID_HEXSZ + 1];
-	char		*colon;
 	size_t		 nacc = 0, nitems = 0, nrv = 0, npaths = 0;
 	size_t		 i, k, n;
 	int		 ch, rc = 2, err, errors = 0, inited = 0, listed = 0;
@@ -299,24 +347,12 @@ review_approve(int argc, char *argv[])
 			continue;
 		switch (ch) {
 		case OPT_ACCEPT:
-			if ((colon = strchr(optarg, ':')) == NULL ||
-			    colon == optarg || colon[1] == '\0') {
-				log_warnx("--accept %s: expected KIND:TEXT",
-				    optarg);
-				goto out;
-			}
 			if (nacc == ACCEPT_MAX) {
 				log_warnx("--accept: at most %d", ACCEPT_MAX);
 				goto out;
 			}
-			if (strncmp(optarg, "bidi:", 5) == 0) {
-				log_warnx("--accept %s: %s", optarg,
-				    LINT_BIDI_NOACCEPT);
+			if (lint_accept_parse(&acc[nacc], optarg) != 0)
 				goto out;
-			}
-			*colon = '\0';
-			acc[nacc].kind = optarg;
-			acc[nacc].text = colon + 1;
 			nacc++;
 			break;
 		case 'h':
@@ -409,6 +445,7 @@ review_approve(int argc, char *argv[])
 	for (i = (size_t)optind; i < (size_t)argc; i++) {
 		struct item *it = &items[nitems];
 
+		buf_free(&it->text);
 		if (locate(it, workdir, cp, argv[i]) != 0) {
 			errors++;
 			continue;
@@ -429,10 +466,8 @@ review_approve(int argc, char *argv[])
 			errors++;
 			continue;
 		}
-		/* Hashed as git will store it (attributes applied). */
-		if (git_repository_hashfile(&oid, repo, it->rel,
-		    GIT_OBJECT_BLOB, NULL) != 0) {
-			git_fail(it->arg);
+		/* The bytes linted, hashed as git will store them. */
+		if (hash_text(&oid, repo, it) != 0) {
 			errors++;
 			continue;
 		}
@@ -519,14 +554,22 @@ review_approve(int argc, char *argv[])
 	}
 	for (i = 0; i < nitems; i++)
 		summary(&items[i], rv, nrv, &cfg);
+	/* What the signature means: a reviewer read it, not a program. */
+	printf("The lint found nothing it knows; it misses what it does not "
+	    "know (a rare name,\na nickname, a landmark): your reading, not "
+	    "the lint, is the check.\n");
+	log_info("next: git pull, then git push, so that the others see "
+	    "it (nearmiss-review(1), WORKING TOGETHER)");
 	if (fflush(stdout) == EOF) {
 		log_warn("stdout");
 		goto out;
 	}
 	rc = 0;
 out:
-	for (i = 0; i < nitems; i++)
+	for (i = 0; items != NULL && i < (size_t)(argc - optind); i++) {
 		approvals_free(&items[i].as);
+		buf_free(&items[i].text);
+	}
 	free(items);
 	free(paths);
 	free(rv);

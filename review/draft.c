@@ -18,20 +18,18 @@
  * nearmiss-review draft ID: turns an inbox item into a report draft,
  * PATH/reports/YYYY/REPORT-ID.md in the content repository's work tree
  * (never committed, never over an existing file), records "draft
- * REPORT-ID" for the item's receipt hash, and lints the draft so that
- * every likely identifier is listed.  The front matter takes only the
- * values that nearmiss.ini's taxonomy allows; a required field the
- * record cannot fill, and "published" always, get a TODO that the report
- * check rejects, so an unedited draft can be neither approved nor
- * published.  The fields, their kinds and which are required come from
- * lib/field.c's table.  The contact details and signature never go into
- * the file.
+ * REPORT-ID" for the item's receipt hash and commits that alone, and
+ * lints the draft so that every likely identifier is listed.  The front
+ * matter takes only the values that nearmiss.ini's taxonomy allows; a
+ * required field the record cannot fill, and "published" always, get a
+ * TODO that the report check rejects, so an unedited draft can be
+ * neither approved nor published.  The fields, their kinds and which are
+ * required come from lib/field.c's table.  The contact details and
+ * signature never go into the file.
  */
 
 #include <sys/stat.h>
 
-#include <dirent.h>
-#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -41,6 +39,7 @@
 #include <sodium.h>
 
 #include "buf.h"
+#include "commit.h"
 #include "config.h"
 #include "field.h"
 #include "file.h"
@@ -67,8 +66,9 @@ static size_t	add_terms(struct buf *, const struct config *,
 		    enum tax_id, const char *);
 static void	add_field(struct buf *, const struct record *,
 		    const struct config *, enum record_key, const char *);
-static int	scan_ids(const char *, const char *, const char *, long *);
-static int	next_id(char *, size_t, const struct queue *, const char *);
+static int	id_taken(const struct queue *, const char *);
+static int	make_id(char *, size_t, const struct queue *,
+		    const struct record *, const char *);
 static int	load_config(struct config *, const struct queue *);
 static void	compose(struct buf *, const struct record *,
 		    const struct config *, const char *);
@@ -256,86 +256,80 @@ add_field(struct buf *b, const struct record *r, const struct config *cfg,
 }
 
 /*
- * The highest number NNNN of the names YEAR-NNNN<suffix> in dir (a
- * missing folder has none) into *max.  0, or -1 (logged).
+ * 1 if report id is taken in the work tree: a report file
+ * reports/YEAR/ID.md, an approvals file approvals/YEAR/ID, or a draft
+ * entry of the receipts file names it.  -1 (logged) on a bad path.
  */
 static int
-scan_ids(const char *dir, const char *year, const char *suffix, long *max)
+id_taken(const struct queue *q, const char *id)
 {
-	struct dirent	*de;
-	DIR		*d;
-	const char	*p;
-	char		*end;
-	long		 v;
-	size_t		 n;
+	struct stat	 st;
+	char		 rel[64], p[PATH_MAX];
 
-	if ((d = opendir(dir)) == NULL) {
-		if (errno == ENOENT)
-			return 0;
-		log_warn("%s", dir);
+	if (receipts_by_report(q->rc, id) != NULL)
+		return 1;
+	snprintf(rel, sizeof(rel), "reports/%.4s/%s.md", id, id);
+	if (rv_content_path(p, sizeof(p), q->workdir, q->cpath, rel) == -1)
 		return -1;
-	}
-	while ((de = readdir(d)) != NULL) {
-		p = de->d_name;
-		if (strncmp(p, year, 4) != 0 || p[4] != '-')
-			continue;
-		p += 5;
-		if ((n = strspn(p, "0123456789")) < 4 || n > 9)
-			continue;
-		if (strcmp(p + n, suffix) != 0)
-			continue;
-		v = strtol(p, &end, 10);
-		if (v > *max)
-			*max = v;
-	}
-	closedir(d);
-	return 0;
+	if (lstat(p, &st) == 0)
+		return 1;
+	snprintf(rel, sizeof(rel), "approvals/%.4s/%s", id, id);
+	if (rv_content_path(p, sizeof(p), q->workdir, q->cpath, rel) == -1)
+		return -1;
+	return lstat(p, &st) == 0;
 }
 
 /*
- * The next report id of year: one past the highest YEAR-NNNN among the
- * reports (reports/YEAR/), the approvals (approvals/YEAR/) and the draft
- * entries of the receipts file, so that no id is given twice even when
- * a draft was deleted.  0, or -1 (logged).
+ * The report id of item (record r): YEAR-DDDDD, YEAR the year received
+ * and DDDDD five decimal digits of a BLAKE2b hash over the item id, its
+ * receipt hash and its content (rv_record_digest()).  Two reviewers who
+ * draft two items at once in two clones get two ids without talking to
+ * each other, and the same item gets the same id in every clone.  The
+ * hash needs the decrypted record, so the id tells nobody (not the
+ * intake host, which knows the item ids) which item it came from.  An
+ * id already taken in this work tree (see id_taken()) gets one digit
+ * more, up to 18.  Two items drafted at once in two clones collide with
+ * a chance of 1 in 100,000; git then stops the merge at the report file
+ * (both added it), and merge-receipts refuses one id for two items.
+ * 0, or -1 (logged).
  */
 static int
-next_id(char *out, size_t outsz, const struct queue *q, const char *year)
+make_id(char *out, size_t outsz, const struct queue *q,
+    const struct record *r, const char *item)
 {
-	const struct receipt_entry	*e;
-	char				 rel[64], dir[PATH_MAX], y[5];
-	const char			*p;
-	long				 max = 0;
-	size_t				 i, n;
+	static const char	 domain[] = "nearmiss-report-id-v1";
+	crypto_generichash_state st;
+	unsigned char		 h[32], d[32];
+	unsigned long long	 v = 0, mod = 10000;
+	int			 i, n, t;
 
-	memcpy(y, year, 4);
-	y[4] = '\0';
-	snprintf(rel, sizeof(rel), "reports/%s", y);
-	if (rv_content_path(dir, sizeof(dir), q->workdir, q->cpath,
-	    rel) == -1 || scan_ids(dir, y, ".md", &max) == -1)
-		return -1;
-	snprintf(rel, sizeof(rel), "approvals/%s", y);
-	if (rv_content_path(dir, sizeof(dir), q->workdir, q->cpath,
-	    rel) == -1 || scan_ids(dir, y, "", &max) == -1)
-		return -1;
-	for (i = 0; i < receipts_count(q->rc); i++) {
-		e = receipts_at(q->rc, i);
-		if (e->state != RECEIPT_DRAFT || e->arg == NULL ||
-		    strncmp(e->arg, y, 4) != 0 || e->arg[4] != '-')
-			continue;
-		p = e->arg + 5;
-		if ((n = strspn(p, "0123456789")) >= 4 && n <= 9 &&
-		    p[n] == '\0' && strtol(p, NULL, 10) > max)
-			max = strtol(p, NULL, 10);
+	rv_record_digest(d, r);
+	crypto_generichash_init(&st, NULL, 0, sizeof(h));
+	crypto_generichash_update(&st, (const unsigned char *)domain,
+	    sizeof(domain));
+	crypto_generichash_update(&st, (const unsigned char *)item,
+	    strlen(item));
+	crypto_generichash_update(&st, r->receipt, sizeof(r->receipt));
+	crypto_generichash_update(&st, d, sizeof(d));
+	crypto_generichash_final(&st, h, sizeof(h));
+	sodium_memzero(&st, sizeof(st));
+	sodium_memzero(d, sizeof(d));
+	for (i = 0; i < 8; i++)
+		v = v << 8 | h[i];
+	for (n = 5; n <= 18; n++) {
+		mod *= 10;
+		if ((size_t)snprintf(out, outsz, "%.4s-%0*llu", r->received,
+		    n, v % mod) >= outsz) {
+			log_warnx("report id too long");
+			return -1;
+		}
+		if ((t = id_taken(q, out)) == -1)
+			return -1;
+		if (t == 0)
+			return 0;
 	}
-	if (max >= 999999999L) {
-		log_warnx("no report id left for %s", y);
-		return -1;
-	}
-	if ((size_t)snprintf(out, outsz, "%s-%04ld", y, max + 1) >= outsz) {
-		log_warnx("report id too long");
-		return -1;
-	}
-	return 0;
+	log_warnx("item %s: no free report id", item);
+	return -1;
 }
 
 static int
@@ -402,6 +396,23 @@ compose(struct buf *b, const struct record *r, const struct config *cfg,
 		buf_addstr(b, "- " DRAFT_TODO ": the lessons learned.\n");
 }
 
+int
+draft_text(struct buf *out, const struct record *r, const struct queue *q,
+    const char *id)
+{
+	struct config	 cfg;
+	int		 rc = -1;
+
+	memset(&cfg, 0, sizeof(cfg));
+	if (load_config(&cfg, q) != 0)
+		goto out;
+	compose(out, r, &cfg, id);
+	rc = 0;
+out:
+	config_free(&cfg);
+	return rc;
+}
+
 /* What stays out of the draft, shown to the reviewer on stderr. */
 static void
 reminders(const struct record *r)
@@ -455,10 +466,12 @@ review_draft(int argc, char *argv[])
 	struct stat		 st;
 	const char		*item;
 	char			 id[REPORT_ID_MAX + 1], rel[64];
+	char			 crel[PATH_MAX];
 	char			 full[PATH_MAX];
 	static const unsigned char zero[RECORD_RECEIPT_BYTES];
+	const char		*paths[1] = { crel };
 	size_t			 found;
-	int			 ch, rc = 2;
+	int			 ch, rc = 2, committed = 0;
 
 	memset(&q, 0, sizeof(q));
 	memset(&r, 0, sizeof(r));
@@ -521,7 +534,7 @@ review_draft(int argc, char *argv[])
 		snprintf(id, sizeof(id), "%s", qi.report);
 		break;
 	default:
-		if (next_id(id, sizeof(id), &q, r.received) != 0)
+		if (make_id(id, sizeof(id), &q, &r, item) != 0)
 			goto out;
 		break;
 	}
@@ -546,6 +559,20 @@ review_draft(int argc, char *argv[])
 		log_warnx("%s was written, but the receipts file was not "
 		    "updated", full);
 		goto out;
+	} else if (qi.state != Q_DRAFT) {
+		/*
+		 * The receipts line, never the draft (the submitter's words
+		 * until the reviewer edits them): the work tree stays
+		 * mergeable, and a push shows the others the id.
+		 */
+		if (queue_receipts_rel(crel, sizeof(crel), &q) != 0 ||
+		    rv_commit(q.workdir, paths, 1, "receipts: a submission "
+		    "is drafted") != 0) {
+			log_warnx("%s was written, but the receipts file was "
+			    "not committed", full);
+			goto out;
+		}
+		committed = 1;
 	}
 	printf("%s: draft of item %s as report %s (not committed)\n", full,
 	    item, id);
@@ -559,6 +586,9 @@ review_draft(int argc, char *argv[])
 		    "Replace each with a [bracketed]\ndescription, fill in "
 		    "every " DRAFT_TODO " (published last), then approve.\n",
 		    found, found == 1 ? "" : "s");
+	if (committed)
+		log_info("next: git pull, then git push, so that the others "
+		    "see the id (nearmiss-review(1), WORKING TOGETHER)");
 	rc = 0;
 out:
 	/* The draft is decrypted text: wipe it. */

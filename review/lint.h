@@ -20,7 +20,8 @@
  * names, agencies, plates, badge and case numbers, dates with a day,
  * signature lines).  Text in [brackets] is a reviewer's replacement and
  * is never flagged.  Used by "nearmiss-review lint", "draft" and
- * "approve".
+ * "approve".  It is a second pair of eyes, never the only check: what
+ * it does not know (a rare name, a nickname, a landmark) it misses.
  *
  * The kinds of finding: email, phone, ip, url, number (badge, unit,
  * case, report numbers), plate, address, date, name, agency, place,
@@ -48,12 +49,75 @@ struct lint_accept {
 	const char	*text;
 };
 
+/* The word lists (given names, places, agency words, titles...). */
+struct lint_data;
+
 /*
- * Checks one Markdown report; prints findings "path:line:col: kind: text"
- * to out (line and column of the file, 1-based, the column counted in
- * characters); sets *found to the number not accepted.  0, or -1
- * (logged) if the file cannot be read, or the data files (given names,
- * gazetteer, agency words) cannot be found.
+ * One finding of lint_text(): bytes [off, end) of the text; its line
+ * and column, from 1, the column in characters; its kind ("name",
+ * "bidi"..., static); its text as printed (see lint_text()).
+ */
+struct lint_finding {
+	size_t		 off, end;
+	unsigned long	 line, col;
+	const char	*kind;
+	char		*text;
+};
+
+/* The findings of one text, in text order. */
+struct lint_result {
+	struct lint_finding	*v;
+	size_t			 n;
+};
+
+/*
+ * Parses the argument of --accept, "KIND:TEXT", into out (whose text
+ * points into arg, whose kind is static).  0, or -1 (logged, naming the
+ * kinds) if arg has no ':' or no text, or KIND is no kind of finding or
+ * is bidi: a usage error.
+ */
+int	lint_accept_parse(struct lint_accept *out, const char *arg);
+
+/*
+ * Reads the word lists from dir, or, if dir is NULL, from the folder of
+ * $NEARMISS_DATA, else NM_DATADIR (the install folder), else ../data
+ * beside the program (a build tree).  0 and *out (caller frees with
+ * lint_data_free()), or -1 (logged: a file missing or a bad line).
+ */
+int	lint_data_load(struct lint_data **out, const char *dir);
+/* Frees what lint_data_load() read; NULL is a no-op. */
+void	lint_data_free(struct lint_data *);
+
+/*
+ * Checks the len bytes at text (a Markdown report; NUL bytes are
+ * blanks) with the word lists d, and fills out with every finding not
+ * accepted by one of the nacc entries of acc: a finding inside a longer
+ * one is dropped, except bidi findings.  A finding's text has its blanks
+ * (newlines too) as one space, control characters and bidirectional
+ * controls as '?', and is cut at about 120 bytes ("..."); a bidi
+ * finding's text is its code point and name.  No I/O, no state kept:
+ * the same input gives the same result.  Free out with
+ * lint_result_free().
+ */
+void	lint_text(struct lint_result *out, const struct lint_data *d,
+	    const char *text, size_t len, const struct lint_accept *acc,
+	    size_t nacc);
+/* Frees the findings of r and empties it; a no-op on an empty one. */
+void	lint_result_free(struct lint_result *r);
+
+/*
+ * Checks the len bytes at text, read from path, with the word lists
+ * found as lint_data_load(.., NULL) finds them (read at the first call
+ * and kept for the life of the program); prints the findings not
+ * accepted as "path:line:col: kind: text" to out and sets *found to
+ * their number.  0, or -1 (logged) if the word lists cannot be read.
+ */
+int	lint_mem(const char *path, const char *text, size_t len,
+	    const struct lint_accept *acc, size_t nacc, FILE *out,
+	    size_t *found);
+/*
+ * lint_mem() on the file at path (at most 4 MiB).  0, or -1 (logged) if
+ * the file or the word lists cannot be read.
  */
 int	lint_file(const char *path, const struct lint_accept *acc, size_t nacc,
 	    FILE *out, size_t *found);

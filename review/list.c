@@ -19,7 +19,11 @@
  * first: id, day received, age (marked at or past the 10-day target
  * while undecided), channel, incident type, where it stands, title; and
  * flags for duplicates and quarantined e-mails.  --json for scripts.
- * Damaged items are reported on stderr and the listing goes on.
+ * Damaged items are reported on stderr and the listing goes on.  Two
+ * walks: the first notes each item's content digest and state, so that
+ * the second can mark every copy of one submission, each with the state
+ * of the others; the day received (a day, not a time) cannot tell which
+ * came first, and the one already drafted is no copy of a new one.
  */
 
 #include <assert.h>
@@ -36,16 +40,20 @@
 #include "log.h"
 #include "queue.h"
 #include "record.h"
+#include "report.h"
 #include "review.h"
 #include "rv.h"
 
 #define COL_TYPE	22
 #define COL_MAX		60	/* the title */
 
-/* An item seen earlier in the walk, for the duplicate check. */
+/* An item of the first walk, for the duplicate check. */
 struct seen {
-	unsigned char	 digest[32];
-	char		 id[33];
+	unsigned char		 digest[32];
+	char			 id[33];
+	enum queue_state	 state;
+	char			 report[REPORT_ID_MAX + 1];
+	size_t			 approvals;
 };
 
 struct list_ctx {
@@ -59,9 +67,10 @@ struct list_ctx {
 
 static void	list_usage(FILE *);
 static void	col(FILE *, const char *, size_t, int);
-static const char *dup_of(struct list_ctx *, const char *,
-		    const struct record *);
-static int	list_one(const char *, struct record *, void *);
+static int	note(const char *, struct record *, void *);
+static void	dups_text(const struct list_ctx *, size_t);
+static void	dups_json(const struct list_ctx *, size_t);
+static void	list_one(struct list_ctx *, size_t, struct record *);
 
 static void
 list_usage(FILE *f)
@@ -99,53 +108,91 @@ col(FILE *f, const char *s, size_t width, int pad)
 		putc(' ', f);
 }
 
-/*
- * The id of an earlier item with the same content as r, or NULL (and r
- * is remembered).
- */
-static const char *
-dup_of(struct list_ctx *c, const char *id, const struct record *r)
+/* The first walk: notes item id's digest and state. */
+static int
+note(const char *id, struct record *r, void *arg)
 {
-	unsigned char	 d[32];
-	size_t		 i;
+	struct list_ctx		*c = arg;
+	struct queue_item	 qi;
+	struct seen		*w;
 
-	rv_record_digest(d, r);
-	for (i = 0; i < c->nseen; i++)
-		if (memcmp(c->seen[i].digest, d, sizeof(d)) == 0)
-			return c->seen[i].id;
 	if (c->nseen == c->cap) {
 		c->cap = c->cap == 0 ? 64 : c->cap * 2;
 		c->seen = xreallocarray(c->seen, c->cap, sizeof(*c->seen));
 	}
-	memcpy(c->seen[c->nseen].digest, d, sizeof(d));
-	snprintf(c->seen[c->nseen].id, sizeof(c->seen[c->nseen].id), "%s",
-	    id);
-	c->nseen++;
-	return NULL;
+	w = &c->seen[c->nseen++];
+	memset(w, 0, sizeof(*w));
+	rv_record_digest(w->digest, r);
+	snprintf(w->id, sizeof(w->id), "%s", id);
+	queue_state(&qi, &c->q, r);
+	w->state = qi.state;
+	w->approvals = qi.approvals;
+	memcpy(w->report, qi.report, sizeof(w->report));
+	return 0;
 }
 
-static int
-list_one(const char *id, struct record *r, void *arg)
+/*
+ * "[POSSIBLE DUPLICATE of ID (STATE REPORT)] " for every other item with
+ * the content of item i.
+ */
+static void
+dups_text(const struct list_ctx *c, size_t i)
 {
-	struct list_ctx		*c = arg;
-	struct queue_item	 qi;
-	const char		*dup;
+	const struct seen	*w;
+	size_t			 j;
+
+	for (j = 0; j < c->nseen; j++) {
+		w = &c->seen[j];
+		if (j == i || memcmp(w->digest, c->seen[i].digest,
+		    sizeof(w->digest)) != 0)
+			continue;
+		printf("[POSSIBLE DUPLICATE of %s (%s%s%s)] ", w->id,
+		    queue_state_name(w->state), w->report[0] != '\0' ?
+		    " " : "", w->report);
+	}
+}
+
+/* The same, as a JSON array of {"id", "state", "report"}. */
+static void
+dups_json(const struct list_ctx *c, size_t i)
+{
+	const struct seen	*w;
+	size_t			 j, n = 0;
+
+	putchar('[');
+	for (j = 0; j < c->nseen; j++) {
+		w = &c->seen[j];
+		if (j == i || memcmp(w->digest, c->seen[i].digest,
+		    sizeof(w->digest)) != 0)
+			continue;
+		printf("%s{\"id\":\"%s\",\"state\":\"%s\",\"report\":",
+		    n++ > 0 ? "," : "", w->id, queue_state_name(w->state));
+		rv_json(stdout, w->report[0] != '\0' ? w->report : NULL);
+		putchar('}');
+	}
+	putchar(']');
+}
+
+/* The second walk: item i of the first, whose record is r. */
+static void
+list_one(struct list_ctx *c, size_t i, struct record *r)
+{
+	const struct seen	*w = &c->seen[i];
+	const char		*id = w->id;
 	char			 state[64];
 	long			 age;
 	int			 late;
 
-	dup = dup_of(c, id, r);
-	queue_state(&qi, &c->q, r);
 	age = rv_age(r->received, c->now);
-	late = age >= RV_TARGET_DAYS && !queue_decided(qi.state);
-	if (qi.state == Q_APPROVED)
+	late = age >= RV_TARGET_DAYS && !queue_decided(w->state);
+	if (w->state == Q_APPROVED)
 		snprintf(state, sizeof(state), "%s %zu/%d %s",
-		    queue_state_name(qi.state), qi.approvals,
-		    c->q.min_approvals, qi.report);
+		    queue_state_name(w->state), w->approvals,
+		    c->q.min_approvals, w->report);
 	else
 		snprintf(state, sizeof(state), "%s%s%s",
-		    queue_state_name(qi.state), qi.report[0] != '\0' ? " " : "",
-		    qi.report);
+		    queue_state_name(w->state), w->report[0] != '\0' ? " " : "",
+		    w->report);
 	if (c->json) {
 		printf("%s{\"id\":\"%s\",\"received\":", c->n > 0 ? ",\n" : "",
 		    id);
@@ -157,14 +204,14 @@ list_one(const char *id, struct record *r, void *arg)
 		fputs(",\"title\":", stdout);
 		rv_json(stdout, r->field[RECORD_TITLE]);
 		printf(",\"state\":\"%s\",\"report\":",
-		    queue_state_name(qi.state));
-		rv_json(stdout, qi.report[0] != '\0' ? qi.report : NULL);
-		printf(",\"approvals\":%zu,\"duplicate_of\":", qi.approvals);
-		rv_json(stdout, dup);
+		    queue_state_name(w->state));
+		rv_json(stdout, w->report[0] != '\0' ? w->report : NULL);
+		printf(",\"approvals\":%zu,\"duplicates\":", w->approvals);
+		dups_json(c, i);
 		printf(",\"quarantined\":%s,\"attachments\":%zu}",
 		    r->quarantined ? "true" : "false", r->nattach);
 		c->n++;
-		return 0;
+		return;
 	}
 	if (c->n++ == 0)
 		printf("%-32s  %-10s  %5s  %-5s  %-*s  %-16s  %s\n", "ID",
@@ -176,8 +223,7 @@ list_one(const char *id, struct record *r, void *arg)
 	    r->channel == RECORD_EMAIL ? "email" : "form");
 	col(stdout, r->field[RECORD_INCIDENT_TYPE], COL_TYPE, 1);
 	printf("  %-16s  ", state);
-	if (dup != NULL)
-		printf("[DUPLICATE of %s] ", dup);
+	dups_text(c, i);
 	if (r->quarantined)
 		fputs("[QUARANTINED] ", stdout);
 	if (r->nattach > 0 && !r->quarantined)
@@ -186,7 +232,6 @@ list_one(const char *id, struct record *r, void *arg)
 	col(stdout, r->field[RECORD_TITLE] != NULL ? r->field[RECORD_TITLE] :
 	    "(no title)", COL_MAX, 0);
 	putchar('\n');
-	return 0;
 }
 
 int
@@ -199,9 +244,11 @@ review_list(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	struct list_ctx	 c;
+	struct record	 r;
 	struct rv_args	 a = RV_ARGS_INIT;
 	struct keypair	*kp = NULL;
 	unsigned long	 nw;
+	size_t		 i;
 	int		 ch, rc = 2;
 
 	memset(&c, 0, sizeof(c));
@@ -234,8 +281,15 @@ review_list(int argc, char *argv[])
 	nw = log_nwarnings();
 	if (c.json)
 		fputs("[", stdout);
-	if (rv_items(a.inbox, kp, list_one, &c) != 0)
+	if (rv_items(a.inbox, kp, note, &c) != 0)
 		goto out;
+	for (i = 0; i < c.nseen; i++) {
+		memset(&r, 0, sizeof(r));
+		/* Gone since the first walk (purged): left out. */
+		if (rv_item_load(&r, a.inbox, c.seen[i].id, kp) == 0)
+			list_one(&c, i, &r);
+		record_free(&r);
+	}
 	if (c.json)
 		fputs(c.n > 0 ? "\n]\n" : "]\n", stdout);
 	else if (c.n == 0)

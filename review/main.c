@@ -36,6 +36,14 @@ static const struct cmd commands[] = {
 	    "[-K keyfile] [-r repo] [-p path] [--accept kind:text ...] "
 	    "file ...",
 	    "Signs reports and commits them." },
+	{ "decided", review_decided,
+	    "[-K keyfile] -i inbox [-r repo] [-p path]",
+	    "The ids of the items drafted into a committed report or "
+	    "rejected, one a line, for nearmiss-intake purge --decided." },
+	{ "diff", review_diff,
+	    "[-K keyfile] -i inbox [-r repo] [-p path] id",
+	    "How the item's report differs, word by word, from what the "
+	    "submitter sent." },
 	{ "draft", review_draft,
 	    "[-K keyfile] -i inbox [-r repo] [-p path] id",
 	    "Writes an item's report draft into the work tree." },
@@ -53,6 +61,10 @@ static const struct cmd commands[] = {
 	{ "list", review_list,
 	    "[-K keyfile] -i inbox [-r repo] [-p path] [--json]",
 	    "The inbox items this key opens, oldest first." },
+	{ "merge-receipts", review_merge_receipts,
+	    "base ours theirs",
+	    "Merges three versions of the receipts file, as git's merge "
+	    "driver (see nearmiss-review(1), Working together)." },
 	{ "purge", review_purge,
 	    "[-K keyfile] -i inbox [-r repo] [-p path] [--dry-run]",
 	    "Deletes decided items from the inbox." },

@@ -55,6 +55,8 @@ static const char *const state_names[Q_STATE_MAX] = {
 
 static int	find_report(struct queue_item *, const struct queue *,
 		    char *, size_t);
+static enum queue_mine mine(const struct queue *, const struct approvals *,
+		    const char *, const char *);
 
 int
 queue_open(struct queue *q, const char *repo, const char *path,
@@ -190,6 +192,38 @@ find_report(struct queue_item *out, const struct queue *q, char *afull,
 }
 
 void
+queue_me(struct queue *q, const char *name, const unsigned char *sign_pk)
+{
+	q->me = name;
+	q->me_pk = sign_pk;
+}
+
+/*
+ * Whether the approvals as of report id hold one of q->me's over blob
+ * (the current text), or only over an earlier one.  Lines that do not
+ * verify with q->me_pk are not the reviewer's.
+ */
+static enum queue_mine
+mine(const struct queue *q, const struct approvals *as, const char *id,
+    const char *blob)
+{
+	enum queue_mine	 m = Q_MINE_NONE;
+	size_t		 i;
+
+	if (q->me == NULL || q->me_pk == NULL)
+		return Q_MINE_NONE;
+	for (i = 0; i < as->n; i++) {
+		if (strcmp(as->v[i].name, q->me) != 0 ||
+		    !approval_verify(&as->v[i], q->me_pk, id))
+			continue;
+		if (strcmp(as->v[i].blob, blob) == 0)
+			return Q_MINE_VALID;
+		m = Q_MINE_VOID;
+	}
+	return m;
+}
+
+void
 queue_state(struct queue_item *out, const struct queue *q,
     const struct record *r)
 {
@@ -236,6 +270,7 @@ queue_state(struct queue_item *out, const struct queue *q,
 	if (approvals_load(&as, afull) == 0) {
 		approvals_count(&c, &as, q->rv, q->nrv, out->report, hex);
 		out->approvals = c.valid;
+		out->mine = mine(q, &as, out->report, hex);
 	}
 	approvals_free(&as);
 	if (out->approvals >= (size_t)q->min_approvals)

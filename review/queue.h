@@ -18,7 +18,9 @@
  * Where each inbox item stands in the review, as the content repository's
  * work tree says: the receipts file (received, draft, rejected), the
  * draft's report file and the approvals over its current blob, counted
- * as gen counts them.  Used by list, show, status, reject and purge.
+ * as gen counts them, and whether the running reviewer's own approval
+ * counts.  Used by list, show, status, reject, purge, draft, decided
+ * and diff.
  */
 
 #ifndef NM_QUEUE_H
@@ -52,6 +54,19 @@ struct queue {
 	char			*workdir;	/* its work tree, with '/' */
 	char			*cpath;		/* content folder ("." ok) */
 	char			*receipts;	/* path of the receipts file */
+	/*
+	 * The reviewer running the command, for queue_item.mine: the name
+	 * and Ed25519 public key of the key file, borrowed; NULL if not
+	 * set (queue_me()).
+	 */
+	const char		*me;
+	const unsigned char	*me_pk;
+};
+
+enum queue_mine {
+	Q_MINE_NONE,	/* no approval of mine */
+	Q_MINE_VALID,	/* mine counts: over the current text */
+	Q_MINE_VOID	/* mine is over an earlier text: void */
 };
 
 struct queue_item {
@@ -62,6 +77,7 @@ struct queue_item {
 	char			 file[1024];
 	size_t			 approvals;	/* valid on the current blob */
 	const char		*reason;	/* Q_REJECTED; NULL if none */
+	enum queue_mine		 mine;		/* after queue_me() */
 };
 
 /*
@@ -75,6 +91,13 @@ struct queue_item {
 int		 queue_open(struct queue *q, const char *repo,
 		    const char *path, int required);
 void		 queue_close(struct queue *q);
+/*
+ * Tells queue_state() who runs the command, so that it says whether
+ * their own approval of a draft counts or was voided by an edit.  name
+ * and sign_pk (32 bytes) are borrowed: they must outlive q.
+ */
+void		 queue_me(struct queue *q, const char *name,
+		    const unsigned char *sign_pk);
 /* Where the item with record r stands. */
 void		 queue_state(struct queue_item *out, const struct queue *q,
 		    const struct record *r);

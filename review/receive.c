@@ -118,6 +118,8 @@ review_receive(int argc, char *argv[])
 		    "received", c.added, c.added == 1 ? "" : "s");
 		if (rv_commit(c.q.workdir, paths, 1, msg) != 0)
 			goto out;
+		log_info("next: git pull, then git push, so that the others "
+		    "see it (nearmiss-review(1), WORKING TOGETHER)");
 	}
 	printf("%zu item%s newly received, %zu known already\n", c.added,
 	    c.added == 1 ? "" : "s", c.seen - c.added);

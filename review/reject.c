@@ -117,6 +117,8 @@ review_reject(int argc, char *argv[])
 	if (qi.file[0] != '\0')
 		log_info("the draft %s is still in the work tree: delete it "
 		    "if nothing of it is to be published", qi.file);
+	log_info("next: git pull, then git push, so that the others see "
+	    "it (nearmiss-review(1), WORKING TOGETHER)");
 	rc = 0;
 out:
 	queue_close(&q);

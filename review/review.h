@@ -40,5 +40,20 @@ int	review_approve(int argc, char *argv[]);
 int	review_lint(int argc, char *argv[]);
 int	review_draft(int argc, char *argv[]);
 int	review_init(int argc, char *argv[]);
+int	review_merge_receipts(int argc, char *argv[]);
+int	review_decided(int argc, char *argv[]);
+int	review_diff(int argc, char *argv[]);
+
+struct buf;
+struct queue;
+struct record;
+
+/*
+ * The report file that draft writes for record r under report id id,
+ * with the taxonomy of q's nearmiss.ini, appended to out (decrypted
+ * text: the caller wipes it).  Used by diff.  0 or -1 (logged).
+ */
+int	draft_text(struct buf *out, const struct record *r,
+	    const struct queue *q, const char *id);
 
 #endif /* NM_REVIEW_H */

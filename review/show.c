@@ -229,6 +229,11 @@ show_text(const char *id, const struct record *r,
 		putchar(')');
 	}
 	putchar('\n');
+	if (qi->mine == Q_MINE_VALID)
+		printf("Yours:      approved by you; your approval counts\n");
+	else if (qi->mine == Q_MINE_VOID)
+		printf("Yours:      your approval no longer counts: the report "
+		    "was edited after it\n");
 	printf("Consent:    %s\n", r->consent ? "yes, to publication after "
 	    "de-identification" : "NO consent to publication");
 	sodium_bin2hex(hex, sizeof(hex), r->receipt, sizeof(r->receipt));
@@ -383,6 +388,7 @@ review_show(int argc, char *argv[])
 	rc = 1;
 	if (rv_start(&kp, &r, &q, &a, id, a.repo_given) != 0)
 		goto out;
+	queue_me(&q, kp->name, kp->sign_pk);
 	queue_state(&qi, &q, &r);
 	age = rv_age(r.received, time(NULL));
 	if (json)

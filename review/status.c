@@ -17,7 +17,9 @@
 /*
  * nearmiss-review status: the review queue at a glance.  Counts by
  * state, then the undecided items oldest first, the drafts waiting for
- * approvals, and the items at or past the 10-day target.  Titles are
+ * approvals ("approved 1/2"), the drafts whose approval by this key's
+ * reviewer an edit has voided, and the items at or past the 10-day
+ * target.  Titles are
  * kept, cut short, in guarded memory until the tables are printed.
  */
 
@@ -48,6 +50,7 @@ struct status_row {
 	long			 age;
 	size_t			 approvals;
 	enum queue_state	 state;
+	enum queue_mine		 mine;
 };
 
 struct status_ctx {
@@ -108,6 +111,7 @@ status_one(const char *id, struct record *r, void *arg)
 	w->age = rv_age(r->received, c->now);
 	w->approvals = qi.approvals;
 	w->state = qi.state;
+	w->mine = qi.mine;
 	c->count[qi.state]++;
 	return 0;
 }
@@ -128,8 +132,10 @@ row(const struct status_row *w, int min)
 {
 	printf("  %s  %s %4ld%c  ", w->id, w->day, w->age,
 	    w->age >= RV_TARGET_DAYS ? '!' : ' ');
-	if (w->state == Q_DRAFT || w->state == Q_APPROVED)
-		printf("%-12s %zu/%d  ", w->report, w->approvals, min);
+	if (w->state == Q_DRAFT || w->state == Q_APPROVED ||
+	    w->state == Q_PUBLISHED)
+		printf("%-9s %zu/%d  %-12s  ", queue_state_name(w->state),
+		    w->approvals, min, w->report);
 	else
 		printf("%-9s  ", queue_state_name(w->state));
 	rv_puttext(stdout, w->title, 1);
@@ -174,6 +180,7 @@ review_status(int argc, char *argv[])
 	if (rv_start(&kp, NULL, &c.q, &a, NULL, a.repo_given) != 0)
 		goto out;
 	c.now = time(NULL);
+	queue_me(&c.q, kp->name, kp->sign_pk);
 	nw = log_nwarnings();
 	if (rv_items(a.inbox, kp, status_one, &c) != 0)
 		goto out;
@@ -204,6 +211,18 @@ review_status(int argc, char *argv[])
 		if (c.rows[i].state == Q_DRAFT ||
 		    c.rows[i].state == Q_APPROVED)
 			row(&c.rows[i], c.q.min_approvals);
+
+	for (i = 0, k = 0; i < c.n; i++)
+		if (c.rows[i].mine == Q_MINE_VOID)
+			k++;
+	if (k > 0) {
+		printf("\nYour approval no longer counts: the report was "
+		    "edited after you approved it\n(read the change with "
+		    "git log -p, then approve again) (%zu):\n", k);
+		for (i = 0; i < c.n; i++)
+			if (c.rows[i].mine == Q_MINE_VOID)
+				row(&c.rows[i], c.q.min_approvals);
+	}
 
 	for (i = 0, k = 0; i < c.n; i++)
 		if (c.rows[i].age >= RV_TARGET_DAYS &&

@@ -15,12 +15,13 @@
  */
 
 /*
- * Fuzz target for the de-identification check: lint_file(), which reads
- * drafts made from submitters' own words, so its input is as hostile as
- * an inbox item's text.  The bytes go to a scratch file (lint reads a
- * path); the findings go to /dev/null.  Its word lists are found as the
- * program finds them: $NEARMISS_DATA, else ../data beside the binary
- * (the build copies them there).
+ * Fuzz target for the de-identification check, which reads drafts made
+ * from submitters' own words, so its input is as hostile as an inbox
+ * item's text: lint_file() on a scratch file (the findings go to
+ * /dev/null), then lint_text() on the same bytes, whose findings must
+ * be as many, in text order, inside the text, with a line and a column.
+ * Its word lists are found as the program finds them: $NEARMISS_DATA,
+ * else ../data beside the binary (the build copies them there).
  */
 
 #include <stdint.h>
@@ -34,21 +35,23 @@
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+LLVMFuzzerTestOneInput(const uint8_t *bytes, size_t size)
 {
 	static const struct lint_accept	 acc[] = {
 		{ "name", "Rivera" }, { "place", "Ohio" },
 	};
-	char		 path[] = "/tmp/fuzz_lint.XXXXXX";
-	FILE		*out;
-	size_t		 found = (size_t)-1, off;
-	ssize_t		 w;
-	int		 fd;
+	static struct lint_data		*data;
+	struct lint_result		 r;
+	char				 path[] = "/tmp/fuzz_lint.XXXXXX";
+	FILE				*out;
+	size_t				 found = (size_t)-1, off, i;
+	ssize_t				 w;
+	int				 fd;
 
 	if ((fd = mkstemp(path)) == -1)
 		abort();
 	for (off = 0; off < size; off += (size_t)w)
-		if ((w = write(fd, data + off, size - off)) <= 0)
+		if ((w = write(fd, bytes + off, size - off)) <= 0)
 			abort();
 	close(fd);
 	if ((out = fopen("/dev/null", "w")) == NULL)
@@ -66,5 +69,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	fclose(out);
 	unlink(path);
+	/* The same check, without a file. */
+	if (data == NULL && lint_data_load(&data, NULL) != 0)
+		abort();
+	lint_text(&r, data, (const char *)bytes, size, acc, 2);
+	if (r.n != found)
+		abort();
+	for (i = 0; i < r.n; i++)
+		if (r.v[i].off >= r.v[i].end || r.v[i].end > size ||
+		    r.v[i].line < 1 || r.v[i].col < 1 || r.v[i].kind == NULL ||
+		    r.v[i].text == NULL || (i > 0 && r.v[i].off <
+		    r.v[i - 1].off))
+			abort();
+	lint_result_free(&r);
 	return 0;
 }

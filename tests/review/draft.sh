@@ -2,7 +2,8 @@
 # nearmiss-review draft: the report file it writes into the work tree
 # (front matter from the record, only taxonomy values, TODOs the report
 # check rejects, narrative and lessons, never the contact or signature),
-# the lint findings it prints, the receipts entry, report id numbering,
+# the lint findings it prints, the receipts entry, report ids (made from
+# the item, so that two clones never need to agree on a counter),
 # refusing to overwrite, decided items, and path and id checks.
 # Env: NMREVIEW (the program), TOP (the source tree).
 set -eu
@@ -62,12 +63,20 @@ Sgt. Alvarez called me at 785-555-0142 afterwards.
     -c 'Call me: 555-0100 (Zebulon Quackenbush)' \
     -s '-- 
 Xavier Signatureline')
+# rid: the report id of the last draft's stdout.
+rid() {
+	sed -n 's/.* as report \([0-9a-z-]*\) (not committed)$/\1/p' "$tmp/out"
+}
+
 run draft $K "$A"
-f=$C/reports/2026/2026-0001.md
+ida=$(rid)
+f=$C/reports/2026/$ida.md
 check "draft: exit 0 (got $rc)" [ "$rc" -eq 0 ]
-check "the first report of 2026 is 2026-0001" [ -f "$f" ]
+check "the report id is the year received and five digits ($ida)" \
+    sh -c 'echo "$1" | grep -qx "2026-[0-9]\{5\}"' sh "$ida"
+check "the draft is reports/2026/ID.md" [ -f "$f" ]
 check "stdout names the file and the report id" \
-    grep -q "2026-0001.md: draft of item $A as report 2026-0001" "$tmp/out"
+    grep -q "$ida.md: draft of item $A as report $ida" "$tmp/out"
 for x in 'name: Officer Dana Whitfield' 'address: I-70' 'plate: KTR-4471' \
     'name: Sgt. Alvarez' 'phone: 785-555-0142'; do
 	check "the lint finding \"$x\" is printed" \
@@ -82,7 +91,7 @@ check "stderr shows the signature, as a reminder" \
 check_not "the draft has no contact details" \
     grep -q 'Quackenbush\|555-0100' "$f"
 check_not "the draft has no signature" grep -q 'Signatureline' "$f"
-check "the front matter has the id" grep -q '^id: 2026-0001$' "$f"
+check "the front matter has the id" grep -q "^id: $ida\$" "$f"
 check "the title is quoted" \
     grep -qx 'title: "Officer Dana Whitfield nearly hit on I-70"' "$f"
 check "the summary is escaped" grep -qF \
@@ -106,12 +115,21 @@ check "one real Lessons learned section" \
 check "the lessons follow it" \
     grep -qx -- '- Park offset; stand on the passenger side.' "$f"
 check "the receipts file records the draft" \
-    grep -qx "$(h a) draft 2026-0001" "$C/receipts"
-check "nothing is committed" \
-    [ "$(git -C "$repo" rev-parse HEAD)" = "$head" ]
-check "the draft is untracked" \
-    sh -c 'git -C "$1" status --porcelain | grep -q "?? content/"' sh \
-    "$repo"
+    grep -qx "$(h a) draft $ida" "$C/receipts"
+check "one commit: the receipts line" \
+    [ "$(git -C "$repo" rev-parse HEAD~1)" = "$head" ]
+check "... with the receipts file only" [ "$(git -C "$repo" diff-tree \
+    --no-commit-id --name-only -r HEAD)" = content/receipts ]
+check "... by the bot" [ "$(git -C "$repo" log -1 --format='%an %cn')" = \
+    "nearmiss nearmiss" ]
+check "... which holds the draft line" \
+    sh -c 'git -C "$1" show HEAD:content/receipts | grep -qx "$2"' sh \
+    "$repo" "$(h a) draft $ida"
+check "... and says what to run next" \
+    grep -q "next: git pull, then git push" "$tmp/err"
+check "the draft itself is never committed: untracked" \
+    sh -c 'git -C "$1" status --porcelain | grep -qx "?? content/reports/"' \
+    sh "$repo"
 
 # The report check rejects the unedited draft, and passes it once the
 # reviewer has set the day of publication.
@@ -130,7 +148,7 @@ cat "$tmp/check"
 cp "$f" "$tmp/before"
 run draft $K "$A"
 check "drafting again: exit 1 (got $rc)" [ "$rc" -eq 1 ]
-check "... says it is drafted already" grep -q 'already drafted as 2026-0001' \
+check "... says it is drafted already" grep -q "already drafted as $ida" \
     "$tmp/err"
 check "... and leaves the draft alone" cmp -s "$f" "$tmp/before"
 rm "$f"
@@ -146,8 +164,8 @@ check "... still one receipts line" \
 Bi=$(mk -d 2026-04-01 -H "$(h b)" -f incident_type=not-a-type \
     -f contributing_factors=bogus,other-bogus -n '')
 run draft $K "$Bi"
-g=$C/reports/2026/2026-0002.md
-check "an empty record is drafted as 2026-0002 (exit $rc)" \
+g=$C/reports/2026/$(rid).md
+check "an empty record is drafted (exit $rc)" \
     sh -c '[ "$1" -eq 0 ] && [ -f "$2" ]' sh "$rc" "$g"
 for x in 'title: ""' 'event_date: TODO' 'incident_type: TODO' \
     'contributing_factors: \[TODO\]' 'loss_potential: TODO' 'summary: ""'; do
@@ -226,30 +244,57 @@ check_not "... and no optional field" \
     grep -q 'officers\|environment\|agency\|region' "$gi"
 cat "$tmp/check"
 
-# --- Report id numbering -----------------------------------------------
+# --- Report ids ----------------------------------------------------------
+# The id comes from the item (a hash of its id, receipt and content), so
+# the same item gets the same id in every clone, two items two ids.  An
+# id taken in the work tree (a report file, an approvals file, a draft
+# entry of the receipts file) gets one digit more: the same number with
+# one more digit in front.
 mkdir -p "$C/reports/2026" "$C/approvals/2026"
-: >"$C/reports/2026/2026-0007.md"
-: >"$C/approvals/2026/2026-0009"
 : >"$C/reports/2026/notes.md"
-: >"$C/reports/2026/2026-99.md"
 Ci=$(mk -d 2026-05-01 -H "$(h c)" -n 'Text.')
+cp -R "$repo" "$tmp/clone"
+run draft -K "$tmp/alice.key" -i "$tmp/inbox" -r "$tmp/clone" "$Ci"
+idc=$(rid)
+check "a clone gives the item the same id as this work tree" \
+    sh -c '"$1" draft $2 "$3" >"$4" 2>/dev/null &&
+    grep -q "as report $5 " "$4"' sh "$NMREVIEW" "$K" "$Ci" "$tmp/out2" "$idc"
+check "two items, two ids" [ "$idc" != "$ida" ]
+rm -rf "$tmp/clone"
+# Take idc back: the receipts entry says "received" again, the file goes.
+rm "$C/reports/2026/$idc.md"
+sed "s/^$(h c) draft .*/$(h c) received/" "$C/receipts" >"$tmp/r" &&
+    cp "$tmp/r" "$C/receipts"
+for taken in report approvals receipts; do
+	case $taken in
+	report)		: >"$C/reports/2026/$idc.md" ;;
+	approvals)	: >"$C/approvals/2026/$idc" ;;
+	receipts)
+		printf '%s draft %s\n' "$(h 0)" "$idc" >"$tmp/r"
+		cat "$tmp/r" "$C/receipts" | sort >"$tmp/r2"
+		cp "$tmp/r2" "$C/receipts" ;;
+	esac
+	run draft $K "$Ci"
+	idt=$(rid)
+	check "an id taken by a $taken file gets a sixth digit ($idc, $idt)" \
+	    sh -c 'echo "$1" | grep -qx "2026-[0-9]${2#2026-}"' sh "$idt" "$idc"
+	rm -f "$C/reports/2026/$idt.md"
+	sed "s/^$(h c) draft .*/$(h c) received/" "$C/receipts" >"$tmp/r" &&
+	    cp "$tmp/r" "$C/receipts"
+	rm -f "$C/reports/2026/$idc.md" "$C/approvals/2026/$idc"
+	grep -v "^$(h 0) " "$C/receipts" >"$tmp/r" || :
+	cp "$tmp/r" "$C/receipts"
+done
 run draft $K "$Ci"
-check "after 2026-0007.md and approvals 2026-0009 comes 2026-0010 ($rc)" \
-    [ -f "$C/reports/2026/2026-0010.md" ]
-# A draft entry in the receipts file whose file is gone keeps its number.
-printf '%s draft 2026-0012\n' "$(h 0)" >"$tmp/r"
-cat "$tmp/r" "$C/receipts" >"$tmp/r2"
-sort "$tmp/r2" >"$C/receipts"
+check "free again, the item gets its five-digit id back" [ "$(rid)" = "$idc" ]
 Di=$(mk -d 2026-06-01 -H "$(h d)" -n 'Text.')
 run draft $K "$Di"
-check "a number the receipts file holds is not given again (2026-0013)" \
-    [ -f "$C/reports/2026/2026-0013.md" ]
 Ei=$(mk -d 2025-12-31 -H "$(h e)" -n 'Text.')
 run draft $K "$Ei"
-check "the year is the day received's: 2025-0001" \
-    [ -f "$C/reports/2025/2025-0001.md" ]
+check "the year is the day received's: 2025-" \
+    [ -f "$C/reports/2025/$(rid).md" ]
 check "receipts: one line per drafted item" \
-    [ "$(grep -c ' draft ' "$C/receipts")" -eq 8 ]
+    [ "$(grep -c ' draft ' "$C/receipts")" -eq 7 ]
 
 # --- Refusals -----------------------------------------------------------
 # A rejected item is not drafted.

@@ -141,9 +141,9 @@ check "nearmiss.ini: no line over 197 bytes" [ \
 check "gitattributes: approvals files merge as a union" [ "$(git -C "$new" \
     check-attr merge -- content/approvals/2026/2026-0001)" = \
     "content/approvals/2026/2026-0001: merge: union" ]
-check "gitattributes: receipts is merged as usual" [ "$(git -C "$new" \
-    check-attr merge -- content/receipts)" = \
-    "content/receipts: merge: unspecified" ]
+check "gitattributes: receipts is merged by merge-receipts" [ "$(git -C \
+    "$new" check-attr merge -- content/receipts)" = \
+    "content/receipts: merge: nearmiss-receipts" ]
 for p in about submit privacy; do
 	check "pages/$p.md: starts with a level-one heading" \
 	    grep -q '^# [A-Z]' "$new/content/pages/$p.md"

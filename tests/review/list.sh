@@ -97,10 +97,13 @@ check "list: today's item is 0 days old, unmarked" \
 check "list: channel" sh -c "grep '^$E ' '$tmp/out' | grep -q ' email '"
 check "list: incident type" sh -c "grep '^$A ' '$tmp/out' | grep -q ' vehicle-pursuit '"
 check "list: title" sh -c "grep '^$A ' '$tmp/out' | grep -q 'Old pursuit\$'"
-check "list: the duplicate flagged, naming the first" \
-    sh -c "grep '^$C ' '$tmp/out' | grep -q '\[DUPLICATE of $A\] Old pursuit'"
-check_not "list: the first is no duplicate" \
-    sh -c "grep '^$A ' '$tmp/out' | grep -q DUPLICATE"
+# Same content: each is flagged as a possible duplicate of the other (the
+# day received cannot tell which came first), with the other's state.
+check "list: a duplicate flagged, naming the other and its state" \
+    sh -c "grep '^$C ' '$tmp/out' | grep -q '\[POSSIBLE DUPLICATE of $A (unknown)\] Old pursuit'"
+check "list: ... and the other way round" \
+    sh -c "grep '^$A ' '$tmp/out' | grep -q '\[POSSIBLE DUPLICATE of $C (unknown)\] Old pursuit'"
+check "list: only those two" [ "$(grep -c DUPLICATE "$tmp/out")" -eq 2 ]
 check "list: quarantined flagged" \
     sh -c "grep '^$D ' '$tmp/out' | grep -q '\[QUARANTINED\] (no title)'"
 check "list: attachments counted" \
@@ -117,7 +120,9 @@ if command -v node >/dev/null 2>&1; then
 	    const by = Object.fromEntries(a.map(x => [x.id, x]));
 	    const [A, C, D, E] = process.argv.slice(2);
 	    if (a.length !== 5) process.exit(1);
-	    if (by[C].duplicate_of !== A || by[A].duplicate_of !== null) process.exit(2);
+	    if (by[C].duplicates.length !== 1 || by[C].duplicates[0].id !== A ||
+	        by[A].duplicates[0].id !== C || by[A].duplicates[0].state !== "unknown" ||
+	        by[E].duplicates.length !== 0) process.exit(2);
 	    if (!by[D].quarantined || by[D].channel !== "email") process.exit(3);
 	    if (by[E].attachments !== 2 || !by[E].late) process.exit(4);
 	    if (by[A].title !== "Old pursuit" || by[A].incident_type !== "vehicle-pursuit") process.exit(5);
@@ -219,7 +224,10 @@ check "status: the counts" grep -qx \
 check "status: undecided section" grep -qx "Undecided, oldest first (2):" "$tmp/out"
 check "status: drafts section" grep -qx \
     "Drafts waiting for approval (1; 2 needed):" "$tmp/out"
-check "status: the draft, 1 of 2" grep -q "^  $A  2020-01-05 *[0-9]*!  2020-0001  *1/2  Old pursuit$" \
+check "status: the draft, approved 1/2" grep -q \
+    "^  $A  2020-01-05 *[0-9]*!  approved  *1/2  2020-0001  *Old pursuit$" \
+    "$tmp/out"
+check_not "status: no approval of alice's is void" grep -q "no longer counts" \
     "$tmp/out"
 check "status: past the target" grep -qx "At or past the 10-day target (2):" \
     "$tmp/out"
@@ -229,6 +237,10 @@ check "status: the oldest undecided first" [ "$(sed -n '/^Undecided/{n;p;}' \
 run list $K
 check "list: published" \
     sh -c "grep '^$A ' '$tmp/out' | grep -q ' published 2020-0001 '"
+check "list: the new copy of a published item names it, published" \
+    sh -c "grep '^$C ' '$tmp/out' | grep -q '\[POSSIBLE DUPLICATE of $A (published 2020-0001)\]'"
+check "list: the published item is flagged too, with the copy's state" \
+    sh -c "grep '^$A ' '$tmp/out' | grep -q ' published 2020-0001  *\[POSSIBLE DUPLICATE of $C (received)\]'"
 check "list: a published item is not marked late" \
     sh -c "grep '^$A ' '$tmp/out' | grep -q '[0-9]  *form'"
 # An edit voids the approvals.
