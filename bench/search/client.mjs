@@ -47,7 +47,8 @@
 // Environment: PLAYWRIGHT_CORE (path of playwright-core's index.mjs),
 // CHROMIUM (/usr/bin/chromium), RUNS (3 timed runs), SHOWN (5), TIMEOUT_MS
 // (120000 for one query), KEYGAP_MS (250 between keys when typing key by
-// key, more than the client's debounce).
+// key: a typist's pace, at which each key's first results show before
+// the next).
 
 import { gzipSync } from 'node:zlib';
 import { readFileSync, writeFileSync } from 'node:fs';
