@@ -58,7 +58,8 @@ REVIEW_OBJ = $(O)/review/main.o $(O)/review/keygen.o $(O)/review/open.o \
 	$(O)/review/status.o $(O)/review/purge.o $(O)/review/commit.o \
 	$(LINT_OBJ) $(O)/review/draft.o $(O)/review/approve.o \
 	$(O)/review/init.o $(O)/review/initfiles.o $(O)/review/merge.o \
-	$(O)/review/decided.o $(O)/review/diff.o
+	$(O)/review/decided.o $(O)/review/diff.o $(O)/review/fetch.o \
+	$(O)/review/withdraw.o
 # The de-identification check, also linked into test_lint and fuzz_lint.
 LINT_OBJ = $(O)/review/lint.o $(O)/review/lint_accept.o \
 	$(O)/review/lint_dict.o $(O)/review/lint_rules.o \
@@ -74,7 +75,7 @@ INIT_FILES = review/init/dot-gitattributes \
 INTAKE_OBJ = $(O)/intake/main.o $(O)/intake/check.o $(O)/intake/conf.o \
 	$(O)/intake/imap.o $(O)/intake/mail.o \
 	$(O)/intake/purge.o $(O)/intake/reply.o $(O)/intake/serve.o \
-	$(MIME_OBJ)
+	$(O)/intake/ssh.o $(MIME_OBJ)
 # The e-mail parser (libetpan), also linked into test_mime and fuzz_mail.
 MIME_OBJ = $(O)/intake/precheck.o $(O)/intake/extract.o \
 	$(O)/intake/html2text.o $(O)/intake/sandbox.o
@@ -158,7 +159,15 @@ all:
 	    ./configure; fi
 	@$(MAKE) programs
 
+# bin/ holds the default build's programs; another build folder (O=)
+# leaves them alone, so that a second build never swaps them under a
+# running test or benchmark.
+ifeq ($(O),build)
 programs: bin/nearmiss-gen bin/nearmiss-intake bin/nearmiss-review
+else
+programs: $(O)/bin/nearmiss-gen $(O)/bin/nearmiss-intake \
+    $(O)/bin/nearmiss-review
+endif
 
 bin/nearmiss-gen: $(O)/bin/nearmiss-gen
 	@mkdir -p bin

@@ -17,8 +17,10 @@
 /*
  * The two-person rule in gen: a report is published only when at least
  * min_approvals distinct reviewers of the content tree's "reviewers"
- * file have valid signatures over its current blob, read from
- * approvals/<yyyy>/<id> of the same tree.  Everything here is read from
+ * file have valid signatures over one of its versions, read from
+ * approvals/<yyyy>/<id> of the same tree; the approved version with the
+ * highest revision is published (read by its blob id), unless a
+ * reviewer withdrew it.  Everything here is read from
  * git objects, like the reports; in --drafts mode the rule marks
  * reports instead of leaving them out.
  */
@@ -42,6 +44,22 @@
 #define REVIEWERS_FILE_MAX	(64 * 1024)
 #define RULE_JOBS_MAX		16
 
+/*
+ * The revised reports and their dates, filled by rule_check() on the
+ * report workers: entries never move once added, so a returned date
+ * stays valid.  Few reports are revised: a list will do.
+ */
+struct revmark {
+	char		 id[REPORT_ID_MAX + 1];
+	char		 date[APPROVAL_DATE_LEN + 1];
+};
+struct revised {
+	pthread_mutex_t	 lock;
+	struct revmark	**v;
+	size_t		 n;
+	atomic_size_t	 count;		/* n, read without the lock */
+};
+
 /* The checks of a full build, shared out among threads. */
 struct check {
 	const struct rule	*ru;
@@ -56,6 +74,9 @@ struct check {
 };
 
 static int	 cmp_mark(const void *, const void *);
+static int	 cmp_id(const void *, const void *);
+static void	 revised_set(const struct rule *, const char *,
+		    const char *);
 static int	 cmp_apv(const void *, const void *);
 static int	 apv_cb(const char *, const git_tree_entry *, void *);
 static int	 index_approvals(struct rule *, const struct gitsrc *,
@@ -154,6 +175,9 @@ rule_load(struct rule *ru, const struct gitsrc *src, const struct config *cfg,
 	int		 rc = -1, err;
 
 	memset(ru, 0, sizeof(*ru));
+	ru->revised = xcalloc(1, sizeof(*ru->revised));
+	pthread_mutex_init(&ru->revised->lock, NULL);
+	atomic_init(&ru->revised->count, 0);
 	ru->min = cfg->min_approvals;
 	ru->drafts = drafts;
 	ru->prefix = src->path;
@@ -226,24 +250,36 @@ rule_free(struct rule *ru)
 		free(ru->marks[i].why);
 	}
 	free(ru->marks);
+	if (ru->revised != NULL) {
+		for (i = 0; i < ru->revised->n; i++)
+			free(ru->revised->v[i]);
+		free(ru->revised->v);
+		pthread_mutex_destroy(&ru->revised->lock);
+		free(ru->revised);
+	}
 	memset(ru, 0, sizeof(*ru));
 }
 
 int
 rule_check(const struct rule *ru, git_repository *repo, const char *rel,
-    const git_oid *blob, char **why)
+    git_oid *blob, char **why, int *withdrawn)
 {
 	const struct apvfile *f;
 	struct apvfile	 key;
 	struct approvals as;
 	struct approval_count c;
+	struct approval_pick pk;
 	struct buf	 text = BUF_INIT, b = BUF_INIT;
+	git_odb		*odb = NULL;
+	git_oid		 pub;
 	const char	*file;
 	char		 id[REPORT_ID_MAX + 1], hex[GIT_OID_HEXSZ + 1];
 	int		 rc = -1, err;
 	char		 name[5 + REPORT_ID_MAX + 1];
 
 	*why = NULL;
+	if (withdrawn != NULL)
+		*withdrawn = 0;
 	memset(&as, 0, sizeof(as));
 	if (!report_path_ok(rel, id, sizeof(id)))
 		return -1;	/* reported as a bad file name elsewhere */
@@ -288,10 +324,44 @@ rule_check(const struct rule *ru, git_repository *repo, const char *rel,
 		goto done;
 	}
 	git_oid_tostr(hex, sizeof(hex), blob);
-	approvals_count(&c, &as, ru->rv, ru->nrv, id, hex);
+	/*
+	 * The newest approved revision is published, whatever the tree
+	 * holds now (an edit never unpublishes, a restored old file never
+	 * republishes an old version), unless withdrawn.
+	 */
+	approvals_pick(&pk, &as, ru->rv, ru->nrv, id, hex, ru->min);
 	rc = 0;
-	if (c.valid >= (size_t)ru->min)
+	if (pk.state == PICK_WITHDRAWN) {
+		buf_printf(&b, "withdrawn (revision %lu)", pk.wrev);
+		if (withdrawn != NULL)
+			*withdrawn = 1;
+		goto done;
+	}
+	if (pk.state == PICK_PUBLISH && pk.revised && pk.date[0] != '\0')
+		revised_set(ru, id, pk.date);
+	if (pk.state == PICK_PUBLISH && strcmp(pk.blob, hex) == 0)
 		goto out;	/* approved: *why stays NULL */
+	approvals_count(&c, &as, ru->rv, ru->nrv, id, hex);
+	if (pk.state == PICK_PUBLISH && !ru->drafts) {
+		/* An older (or, on rollback, newer) approved version. */
+		if (git_oid_fromstr(&pub, pk.blob) != 0 ||
+		    git_repository_odb(&odb, repo) != 0) {
+			rc = git_fail(text.data);
+			goto out;
+		}
+		if (!git_odb_exists(odb, &pub)) {
+			buf_printf(&b, "its approved revision %lu (blob %s) "
+			    "is not in the repository", pk.rev, pk.blob);
+			goto done;
+		}
+		if (log_getverbose() >= 1)
+			log_info("%s/%s: this version has %zu of %d "
+			    "approval%s: revision %lu (blob %s) is published",
+			    ru->prefix, rel, c.valid, ru->min,
+			    ru->min == 1 ? "" : "s", pk.rev, pk.blob);
+		git_oid_cpy(blob, &pub);
+		goto out;
+	}
 	buf_printf(&b, "%zu of %d approval%s", c.valid, ru->min,
 	    ru->min == 1 ? "" : "s");
 	if (c.void_ + c.unknown + c.bad + c.dup > 0) {
@@ -299,9 +369,13 @@ rule_check(const struct rule *ru, git_repository *repo, const char *rel,
 		approval_count_details(&b, &c);
 		buf_addch(&b, ')');
 	}
+	if (pk.state == PICK_PUBLISH)
+		buf_printf(&b, "; revision %lu, an approved version, is "
+		    "published", pk.rev);
 done:
 	*why = buf_detach(&b, NULL);
 out:
+	git_odb_free(odb);
 	approvals_free(&as);
 	buf_free(&text);
 	buf_free(&b);
@@ -321,6 +395,7 @@ check_worker(void *arg)
 {
 	struct check	*c = arg;
 	git_repository	*repo = NULL;
+	git_oid		 oid;
 	size_t		 i;
 
 	if (repo_reopen(&repo, c->src) != 0) {
@@ -329,10 +404,13 @@ check_worker(void *arg)
 		pthread_mutex_unlock(&c->lock);
 		return NULL;
 	}
-	while ((i = atomic_fetch_add(&c->next, 1)) < c->n)
-		if (rule_check(c->ru, repo, c->files[i].path,
-		    &c->files[i].oid, &c->why[i]) != 0)
+	/* Drafts: the tree's version, marked unless it is the approved one. */
+	while ((i = atomic_fetch_add(&c->next, 1)) < c->n) {
+		git_oid_cpy(&oid, &c->files[i].oid);
+		if (rule_check(c->ru, repo, c->files[i].path, &oid,
+		    &c->why[i], NULL) != 0)
 			c->err[i] = 1;
+	}
 	git_repository_free(repo);
 	return NULL;
 }
@@ -409,6 +487,50 @@ out:
 	return rc;
 }
 
+/* Records (or updates) the day report id's published revision was made. */
+static void
+revised_set(const struct rule *ru, const char *id, const char *date)
+{
+	struct revised	*rv = ru->revised;
+	struct revmark	*m = NULL;
+	size_t		 i;
+
+	if (rv == NULL || strlen(id) > REPORT_ID_MAX)
+		return;
+	pthread_mutex_lock(&rv->lock);
+	for (i = 0; i < rv->n; i++)
+		if (strcmp(rv->v[i]->id, id) == 0)
+			m = rv->v[i];
+	if (m == NULL) {
+		m = xcalloc(1, sizeof(*m));
+		memcpy(m->id, id, strlen(id) + 1);
+		rv->v = xreallocarray(rv->v, rv->n + 1, sizeof(*rv->v));
+		rv->v[rv->n++] = m;
+		atomic_store(&rv->count, rv->n);
+	}
+	memcpy(m->date, date, sizeof(m->date));
+	pthread_mutex_unlock(&rv->lock);
+}
+
+const char *
+rule_revised(const struct rule *ru, const char *id)
+{
+	struct revised	*rv;
+	const char	*d = NULL;
+	size_t		 i;
+
+	if (ru == NULL || (rv = ru->revised) == NULL ||
+	    atomic_load(&rv->count) == 0)
+		return NULL;
+	/* XXX: a linear search; fine while revised reports are few. */
+	pthread_mutex_lock(&rv->lock);
+	for (i = 0; i < rv->n && d == NULL; i++)
+		if (strcmp(rv->v[i]->id, id) == 0)
+			d = rv->v[i]->date;
+	pthread_mutex_unlock(&rv->lock);
+	return d;
+}
+
 const char *
 rule_draft(const struct rule *ru, const char *id)
 {
@@ -425,15 +547,15 @@ rule_draft(const struct rule *ru, const char *id)
 
 int
 rule_changes(struct change **chp, size_t *nchp, const struct rule *ru,
-    const struct gitsrc *src)
+    const struct gitsrc *src, char ***wd, size_t *nwd)
 {
 	struct change	*ch = *chp;
 	git_tree_entry	*e = NULL;
 	struct buf	 rp = BUF_INIT;
 	size_t		 n = *nchp, i, k, nbase = *nchp;
 	const char	*p, *slash;
-	char		*why;
-	int		 rc = -1;
+	char		*why, id[REPORT_ID_MAX + 1];
+	int		 rc = -1, w;
 
 	for (i = 0; i < nbase; i++) {
 		if (strcmp(ch[i].path, "reviewers") == 0) {
@@ -468,21 +590,31 @@ rule_changes(struct change **chp, size_t *nchp, const struct rule *ru,
 		}
 		n++;
 	}
-	/* A report short of approvals is, for the site, not there. */
+	/*
+	 * A report short of approvals is, for the site, not there; an
+	 * approved one is built from its approved version.
+	 */
 	for (i = 0; i < n; i++) {
-		if (ch[i].deleted || strncmp(ch[i].path, "reports/", 8) != 0)
+		if (strncmp(ch[i].path, "reports/", 8) != 0)
+			continue;
+		if (report_path_ok(ch[i].path, id, sizeof(id)))
+			ids_del(*wd, nwd, id);
+		if (ch[i].deleted)
 			continue;
 		/* Not a regular file: the build reports it as an error. */
 		if (ch[i].mode != GIT_FILEMODE_BLOB &&
 		    ch[i].mode != GIT_FILEMODE_BLOB_EXECUTABLE)
 			continue;
 		if (rule_check(ru, src->repo, ch[i].path, &ch[i].oid,
-		    &why) != 0 || why == NULL)
+		    &why, &w) != 0 || why == NULL)
 			continue;
+		if (w)
+			ids_add(wd, nwd, id);
 		skipped_msg(src, ch[i].path, why);
 		free(why);
 		ch[i].deleted = 1;
 	}
+	ids_sort(*wd, *nwd);
 	rc = 0;
 out:
 	*chp = ch;
@@ -490,4 +622,56 @@ out:
 	git_tree_entry_free(e);
 	buf_free(&rp);
 	return rc;
+}
+
+static int
+cmp_id(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void
+ids_add(char ***v, size_t *n, const char *id)
+{
+	*v = xreallocarray(*v, *n + 1, sizeof(**v));
+	(*v)[(*n)++] = xstrdup(id);
+}
+
+void
+ids_del(char **v, size_t *n, const char *id)
+{
+	size_t	 i, k;
+
+	for (i = 0, k = 0; i < *n; i++) {
+		if (strcmp(v[i], id) == 0)
+			free(v[i]);
+		else
+			v[k++] = v[i];
+	}
+	*n = k;
+}
+
+void
+ids_sort(char **v, size_t n)
+{
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cmp_id);
+}
+
+int
+ids_has(char *const *v, size_t n, const char *id)
+{
+	if (n == 0)
+		return 0;
+	return bsearch(&id, v, n, sizeof(*v), cmp_id) != NULL;
+}
+
+void
+ids_free(char **v, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
 }

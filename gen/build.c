@@ -241,6 +241,7 @@ site_free(struct site *s)
 	}
 	free(s->pages);
 	receipts_free(s->receipts);
+	ids_free(s->withdrawn, s->nwithdrawn);
 	site_index_free(s);
 	config_free(&s->cfg);
 	memset(s, 0, sizeof(*s));

@@ -64,6 +64,10 @@ struct rjob {
 	 */
 	int			 check;
 	char			**why;
+	/* Per file: left out as withdrawn; their ids, after the phase. */
+	unsigned char		*wd;
+	char			**wids;
+	size_t			 nwids;
 	const char		*dir;
 	/* Claimed ids: open addressing on file indexes, under pool.lock. */
 	size_t			*claims;
@@ -118,15 +122,18 @@ static int
 unapproved(struct rjob *j, git_repository *repo, size_t i)
 {
 	char	*why = NULL;
+	int	 w = 0;
 
 	if (!j->check)
 		return 0;
+	/* An approved report's oid becomes that of its approved version. */
 	if (rule_check(j->s->rule, repo, j->files[i].path, &j->files[i].oid,
-	    &why) != 0 || why == NULL) {
+	    &why, &w) != 0 || why == NULL) {
 		free(why);
 		return 0;
 	}
 	j->why[i] = why;
+	j->wd[i] = (unsigned char)w;
 	return 1;
 }
 
@@ -203,6 +210,7 @@ drop_unapproved(struct rjob *j)
 	struct rule	*ru = j->s->rule;
 	struct buf	 p = BUF_INIT;
 	size_t		 i, k;
+	char		 id[REPORT_ID_MAX + 1];
 
 	if (!j->check)
 		return;
@@ -222,6 +230,9 @@ drop_unapproved(struct rjob *j)
 			buf_printf(&p, "%s/%s", j->src->path, j->files[i].path);
 			log_at(p.data, 0, "not published: %s", j->why[i]);
 		}
+		if (j->wd[i] && report_path_ok(j->files[i].path, id,
+		    sizeof(id)))
+			ids_add(&j->wids, &j->nwids, id);
 		free(j->files[i].path);
 		free(j->why[i]);
 		j->why[i] = NULL;
@@ -294,6 +305,7 @@ report_phase(struct rjob *j, const struct site *s, const struct gitsrc *src,
 	j->written = xcalloc(n, sizeof(int));
 	j->check = !s->rule->drafts;
 	j->why = xcalloc(n, sizeof(*j->why));
+	j->wd = xcalloc(n, 1);
 	j->dir = staging;
 	j->nclaims = nfiles * 2 + 1;
 	j->claims = xcalloc(j->nclaims, sizeof(size_t));
@@ -496,6 +508,13 @@ full_build(struct site *s, const struct gitsrc *src, const git_oid *theme)
 		goto out;
 	if (report_phase(&j, s, src, files, nfiles, staging) != 0)
 		goto out;
+	/* The withdrawn reports, for the status index and the state. */
+	ids_free(s->withdrawn, s->nwithdrawn);
+	ids_sort(j.wids, j.nwids);
+	s->withdrawn = j.wids;
+	s->nwithdrawn = j.nwids;
+	j.wids = NULL;
+	j.nwids = 0;
 	/* Files left out for want of approvals were freed. */
 	nfiles = j.nfiles;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -576,6 +595,8 @@ out:
 	free(j.ok);
 	free(j.written);
 	free(j.why);
+	free(j.wd);
+	ids_free(j.wids, j.nwids);
 	free(j.claims);
 	srcfiles_free(files, nfiles);
 	outfiles_free(outs, nouts);

@@ -112,6 +112,12 @@ struct site {
 	int		 page_errors;	/* pages left out (--keep-going) */
 	struct receipts	*receipts;	/* content/receipts (status.c) */
 	/*
+	 * The ids of the reports a reviewer withdrew (approvals.c), sorted:
+	 * the status index says "withdrawn" for their receipts.
+	 */
+	char		**withdrawn;
+	size_t		 nwithdrawn;
+	/*
 	 * The search index (index.c) is made when the theme has a search
 	 * page; syn is nearmiss.ini's [synonyms] compiled (token.h).
 	 */
@@ -173,6 +179,12 @@ struct state {
 	size_t		 nreports;
 	struct page	*pages;
 	size_t		 npages;
+	/*
+	 * The receipt hashes (64 hex digits) of the withdrawn reports: the
+	 * state names no report id that the site does not publish.
+	 */
+	char		**withdrawn;
+	size_t		 nwithdrawn;
 };
 /* Reads the header, or all of it when full; NM_ENOTFOUND if none. */
 int	state_read(struct state *, const char *outdir, const struct config *,
@@ -263,7 +275,8 @@ void	statusfiles_free(struct statusfile *, size_t);
 /*
  * approvals.c: the two-person rule.  A report is published when at least
  * min_approvals distinct reviewers of the tree's "reviewers" file signed
- * its current blob (approvals/<yyyy>/<id>, lib/approval.h).
+ * one of its versions (approvals/<yyyy>/<id>, lib/approval.h): the
+ * newest approved revision, read by its blob id, unless withdrawn.
  */
 struct draftmark {
 	char		*id;		/* of the report */
@@ -287,6 +300,7 @@ struct rule {
 	struct draftmark *marks;	/* drafts: sorted by id */
 	size_t		 nmarks;
 	size_t		 skipped;	/* reports left out */
+	struct revised	*revised;	/* rule_revised(), own lock */
 };
 /*
  * Reads the reviewers of the content tree of src.  A missing file is
@@ -298,12 +312,18 @@ int	rule_load(struct rule *, const struct gitsrc *,
 void	rule_free(struct rule *);
 /*
  * Checks report file rel (relative to the content path) at blob, reading
- * its approvals through repo (one handle per thread).  *why
- * is NULL if it may be published, else what it lacks (caller frees).
- * Returns 0, or -1 on a repository error or a bad report path (logged).
+ * its approvals through repo (one handle per thread).  *why is NULL if
+ * a version may be published, and *blob is then that version: the
+ * approved one with the highest revision (lib/approval.h), which may be
+ * older than the tree's; else *why says what it lacks or that it was
+ * withdrawn (caller frees).  In drafts mode *blob is never changed: a
+ * tree version that is not the approved one gets a *why.  *withdrawn
+ * (if not NULL) is 1 when it is left out because a reviewer withdrew it,
+ * else 0.  Returns 0, or -1 on a repository error or a bad report path
+ * (logged).
  */
 int	rule_check(const struct rule *, git_repository *, const char *rel,
-	    const git_oid *blob, char **why);
+	    git_oid *blob, char **why, int *withdrawn);
 /*
  * Leaves out of files (n of them) the reports short of approvals, each
  * logged as "PATH: not published: WHAT IT LACKS" and counted in
@@ -317,12 +337,33 @@ int	rule_filter(struct rule *, struct srcfile *files, size_t *n,
 /* Drafts mode: what report id lacks, or NULL (approved; rule NULL). */
 const char *rule_draft(const struct rule *, const char *id);
 /*
+ * The day (YYYY-MM-DD) the published version of report id was approved,
+ * when it is a revision above an earlier approved one, for the page's
+ * "Revised on DATE"; else NULL (also when rule is NULL).  Known once
+ * rule_check() passed the report (before its page is rendered, in both
+ * builds); the string lives as long as the rule.  Thread-safe.
+ */
+const char *rule_revised(const struct rule *, const char *id);
+/*
  * Incremental builds: adds to the changes the reports whose approvals
- * changed, and turns a changed report short of approvals into a
- * deletion.  NM_ENOTFOUND if the reviewers changed (build in full).
+ * changed, turns a changed report short of approvals into a deletion,
+ * and each changed report's new version into the one to publish (see
+ * rule_check()).  Updates the sorted id set *wd (n *nwd, the last
+ * build's) for the changed reports.  NM_ENOTFOUND if the reviewers
+ * changed (build in full).
  */
 int	rule_changes(struct change **, size_t *, const struct rule *,
-	    const struct gitsrc *);
+	    const struct gitsrc *, char ***wd, size_t *nwd);
+/*
+ * Sorted sets of report ids (the withdrawn ones): ids_add() appends a
+ * copy (ids_sort() afterwards), ids_del() removes, ids_has() is 1 if id
+ * is in the sorted set.  ids_free() frees the ids and the array.
+ */
+void	ids_add(char ***, size_t *, const char *id);
+void	ids_del(char **, size_t *, const char *id);
+void	ids_sort(char **, size_t);
+int	ids_has(char *const *, size_t, const char *id);
+void	ids_free(char **, size_t);
 
 /* build.c */
 int	gen_build(const struct gen_opts *);

@@ -70,7 +70,16 @@ struct incr {
 	size_t			 nnd;
 	char			**ixnames;	/* the index's files */
 	size_t			 nixnames;
+	char			**oldwd;	/* withdrawn before (ids) */
+	size_t			 noldwd;
 };
+
+/* The value of lowercase hex digit c (state_read() checked it). */
+static int
+hexval(int c)
+{
+	return c >= 'a' ? c - 'a' + 10 : c - '0';
+}
 
 /* Index of the page whose file is path ("pages/<slug>.md"), or npages. */
 static size_t
@@ -143,7 +152,29 @@ incr_changes(struct incr *in)
 	if ((rc = repo_changes(&in->ch, &in->nch, in->src, &st->tree)) != 0)
 		return rc;
 	/* Approvals and reviewers decide which reports are there. */
-	if ((rc = rule_changes(&in->ch, &in->nch, s->rule, in->src)) != 0)
+	/*
+	 * The last build's withdrawn reports (by their receipts), updated
+	 * for the changes.
+	 */
+	for (i = 0; s->receipts != NULL && i < st->nwithdrawn; i++) {
+		const struct receipt_entry *e;
+		unsigned char	 h[32];
+		size_t		 j;
+
+		for (j = 0; j < 32; j++)
+			h[j] = (unsigned char)(hexval(st->withdrawn[i][2 * j])
+			    << 4 | hexval(st->withdrawn[i][2 * j + 1]));
+		if ((e = receipts_find(s->receipts, h)) == NULL ||
+		    e->state != RECEIPT_DRAFT ||
+		    ids_has(in->oldwd, in->noldwd, e->arg))
+			continue;
+		ids_add(&in->oldwd, &in->noldwd, e->arg);
+		ids_add(&in->s->withdrawn, &in->s->nwithdrawn, e->arg);
+		ids_sort(in->oldwd, in->noldwd);
+	}
+	ids_sort(in->s->withdrawn, in->s->nwithdrawn);
+	if ((rc = rule_changes(&in->ch, &in->nch, s->rule, in->src,
+	    &in->s->withdrawn, &in->s->nwithdrawn)) != 0)
 		return rc;
 	if (in->nch > 16 && in->nch > st->nreports / INCR_MAX_SHARE)
 		return NM_ENOTFOUND;
@@ -185,6 +216,8 @@ incr_old_site(struct incr *in)
 	old->reports = in->st->reports;
 	old->oids = in->st->report_oids;
 	old->nreports = in->st->nreports;
+	old->withdrawn = in->oldwd;
+	old->nwithdrawn = in->noldwd;
 	site_index(old);
 }
 
@@ -632,6 +665,9 @@ incr_free(struct incr *in, int failed)
 		s->reports = NULL;
 		s->oids = NULL;
 		s->nreports = 0;
+		ids_free(s->withdrawn, s->nwithdrawn);
+		s->withdrawn = NULL;
+		s->nwithdrawn = 0;
 	}
 	for (i = 0; i < in->nnr; i++)
 		report_free(&in->nr[i]);
@@ -655,6 +691,7 @@ incr_free(struct incr *in, int failed)
 		ix_cache_close(&in->ncache);
 	}
 	free(in->keep);
+	ids_free(in->oldwd, in->noldwd);
 	publish_free(&in->pub);
 	site_index_free(&in->old);
 	outfiles_free(in->oldp, in->nold);

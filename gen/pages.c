@@ -654,6 +654,7 @@ page_report(struct buf *out, const struct site *s, struct arena *a,
 	tv_set_html(a, it, "comments", comments, clen);
 	/* --drafts: what an unapproved report lacks, for its banner. */
 	tv_set_str(a, it, "draft", rule_draft(s->rule, r->id));
+	tv_set_str(a, it, "revised", rule_revised(s->rule, r->id));
 	tv_set(a, ctx, "report", it);
 	return tmpl_render(out, s->theme, "report.html", ctx);
 }

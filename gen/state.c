@@ -19,7 +19,9 @@
  * built from (content tree, config blob, theme hash, options; not the
  * commit, so that the same content gives the same bytes)
  * and, for incremental builds, the metadata of every published report and
- * page, so that a rebuild after one change does not reread the archive.
+ * page and the receipts of the withdrawn reports ("W" lines, by receipt
+ * hash: never a report id the site does not show), so that a rebuild
+ * after one change does not reread the archive.
  * A line-oriented text file with tab-separated, backslash-escaped fields;
  * it is written last, atomically, so it never describes a half build.
  */
@@ -35,6 +37,7 @@
 #include "gen.h"
 #include "log.h"
 #include "nm.h"
+#include "receipts.h"
 
 #define STATE_MAGIC	"nearmiss-state 1"
 #define STATE_MAX	((size_t)1 << 30)
@@ -210,6 +213,11 @@ state_read(struct state *st, const char *outdir, const struct config *cfg,
 				goto bad;
 			}
 			st->npages++;
+		} else if (!header && strcmp(f[0], "W") == 0 && n == 2) {
+			if (strlen(f[1]) != 64 ||
+			    strspn(f[1], "0123456789abcdef") != 64)
+				goto bad;
+			ids_add(&st->withdrawn, &st->nwithdrawn, f[1]);
 		} else if (!header && strcmp(f[0], "end") == 0) {
 			rc = 0;
 			break;
@@ -218,8 +226,11 @@ state_read(struct state *st, const char *outdir, const struct config *cfg,
 	}
 	if (!full && !header)
 		rc = 0;
-	if (rc == 0)
+	if (rc == 0) {
+		/* Written sorted; sorted again, whatever the file says. */
+		ids_sort(st->withdrawn, st->nwithdrawn);
 		goto out;
+	}
 bad:
 	log_info("%s: unreadable build state, rebuilding everything", path);
 	state_free(st);
@@ -266,6 +277,7 @@ state_write(const struct site *s, const git_oid *oids,
 {
 	const struct config *c = &s->cfg;
 	const struct report *r;
+	const struct receipt_entry *e;
 	struct buf	 b = BUF_INIT;
 	char		 hex[GIT_OID_HEXSZ + 1], path[PATH_MAX];
 	size_t		 i;
@@ -332,6 +344,18 @@ state_write(const struct site *s, const git_oid *oids,
 		buf_addesc(&b, s->pages[i].title);
 		buf_addch(&b, '\n');
 	}
+	/* The receipts of withdrawn reports, sorted by hash. */
+	for (i = 0; s->nwithdrawn > 0 && s->receipts != NULL &&
+	    i < receipts_count(s->receipts); i++) {
+		e = receipts_at(s->receipts, i);
+		if (e->state != RECEIPT_DRAFT ||
+		    !ids_has(s->withdrawn, s->nwithdrawn, e->arg))
+			continue;
+		buf_addstr(&b, "W\t");
+		for (k = 0; k < 32; k++)
+			buf_printf(&b, "%02x", e->hash[k]);
+		buf_addch(&b, '\n');
+	}
 	buf_addstr(&b, "end\n");
 	w = snprintf(path, sizeof(path), "%s/%s", dir, STATE_FILE);
 	if (w < 0 || (size_t)w >= sizeof(path)) {
@@ -359,5 +383,6 @@ state_free(struct state *st)
 		free(st->pages[i].title);
 	}
 	free(st->pages);
+	ids_free(st->withdrawn, st->nwithdrawn);
 	memset(st, 0, sizeof(*st));
 }

@@ -158,8 +158,9 @@ out:
 /*
  * One line per entry, "HASH":{...}, into lines; off[i] and len[i] say
  * where entry i is.  The public states: received; "review" for a draft
- * whose report is not published; "published" with the id; "rejected"
- * with the reason if one was given.
+ * whose report is not published; "withdrawn" for one whose report a
+ * reviewer withdrew (the reason is never published); "published" with
+ * the id; "rejected" with the reason if one was given.
  */
 static void
 entries(struct buf *lines, size_t *off, size_t *len, const struct site *s)
@@ -185,7 +186,9 @@ entries(struct buf *lines, size_t *off, size_t *len, const struct site *s)
 			break;
 		case RECEIPT_DRAFT:
 			if (!is_published(ids, nids, e->arg)) {
-				buf_addstr(lines, "\"review\"");
+				buf_addstr(lines, ids_has(s->withdrawn,
+				    s->nwithdrawn, e->arg) ? "\"withdrawn\"" :
+				    "\"review\"");
 				break;
 			}
 			buf_addstr(lines, "\"published\",\"id\":");
@@ -287,7 +290,7 @@ cmp_file(const void *a, const void *b)
 	    ((const struct statusfile *)b)->path);
 }
 
-/* 1 if old and s publish the same set of report ids. */
+/* 1 if old and s publish (and withdraw) the same sets of report ids. */
 static int
 same_published(const struct site *old, const struct site *s)
 {
@@ -295,6 +298,11 @@ same_published(const struct site *old, const struct site *s)
 	size_t		  na, nb, i;
 	int		  same;
 
+	if (old->nwithdrawn != s->nwithdrawn)
+		return 0;
+	for (i = 0; i < s->nwithdrawn; i++)
+		if (strcmp(old->withdrawn[i], s->withdrawn[i]) != 0)
+			return 0;
 	if (old->nreports != s->nreports)
 		return 0;
 	/* The usual case: the same reports in the same order. */

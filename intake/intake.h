@@ -30,6 +30,15 @@ struct conf;
 int	cmd_purge(int argc, char *argv[]);
 
 /*
+ * intake/ssh.c: nearmiss-intake ssh -i INBOX [-n] [--log-stderr]
+ * [--rsync PATH], the forced command of the reviewers' ssh keys: runs
+ * SSH_ORIGINAL_COMMAND if it is the rsync server that fetch asks for
+ * (INBOX/new, read-only) or "purge --decided -"; refuses (exit 1,
+ * logged) anything else.  -n prints what would run instead.
+ */
+int	cmd_ssh(int argc, char *argv[]);
+
+/*
  * intake/serve.c: nearmiss-intake serve [-c CONFIG] [-l ADDR:PORT]
  * -i INBOX -k RECIPIENTS -t TAXONOMY [-u USER] [-o ORIGIN] ...
  */

@@ -100,6 +100,15 @@ static const struct cmd cmds[] = {
 	    "conn_per_source, max_connections, spent_tokens, theme); its "
 	    "[intake], [mail] and [imap] sections are checked and "
 	    "otherwise left to the e-mail commands." },
+	{ "ssh", cmd_ssh,
+	    "-i INBOX [-n] [--log-stderr] [--rsync PATH]",
+	    "The forced command of the reviewers' keys in the intake "
+	    "user's authorized_keys: runs SSH_ORIGINAL_COMMAND only if it "
+	    "is the rsync server that sends INBOX/new read-only, as "
+	    "nearmiss-review fetch asks for it, or \"purge --decided -\" "
+	    "with the ids on standard input; anything else is refused, "
+	    "logged (syslog, or --log-stderr) and exits 1.  -n prints "
+	    "the command that would run." },
 };
 
 static const struct cmd_prog prog = {

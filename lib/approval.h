@@ -28,10 +28,24 @@
  *
  *	"nearmiss-approval-v1\n" ID "\n" BLOBHEX "\n"
  *
+ * A version 2 approval adds the revision number REV (a positive decimal
+ * integer without leading zeros) and the day DATE (YYYY-MM-DD, UTC) it
+ * was made, both signed:
+ *
+ *	REVIEWER BLOBHEX SIG REV DATE
+ *	"nearmiss-approval-v2\n" ID "\n" REV "\n" DATE "\n" BLOBHEX "\n"
+ *
+ * A version 1 line counts as revision 0.  A withdrawal takes the
+ * report off the site up to revision REV (REASON: the rest of the line,
+ * 1 to APPROVAL_REASON_MAX bytes of UTF-8 without control characters):
+ *
+ *	REVIEWER withdraw SIG REV REASON
+ *	"nearmiss-withdrawal-v1\n" ID "\n" REV "\n" REASON "\n"
+ *
  * Fields are separated by one space; every line ends with "\n".  The
  * file is hostile input to gen: the parser is strict and capped, and
- * reports "path:line: what".  Only valid signatures by distinct
- * reviewers of the reviewers file over the report's current blob count.
+ * reports "path:line: what".  approvals_pick() says which version, if
+ * any, is published.
  */
 
 #ifndef NM_APPROVAL_H
@@ -42,6 +56,11 @@
 #include "recipients.h"
 
 #define APPROVAL_CONTEXT	"nearmiss-approval-v1"
+#define APPROVAL_CONTEXT2	"nearmiss-approval-v2"
+#define WITHDRAWAL_CONTEXT	"nearmiss-withdrawal-v1"
+#define APPROVAL_REV_MAX	999999999UL
+#define APPROVAL_DATE_LEN	10	/* YYYY-MM-DD */
+#define APPROVAL_REASON_MAX	300	/* bytes of a withdrawal reason */
 #define APPROVAL_BLOB_HEX	40	/* SHA-1 object id in hex */
 #define APPROVAL_SIG_BYTES	64	/* crypto_sign_BYTES */
 #define APPROVAL_SIG_B64	88	/* its standard base64, padded */
@@ -51,16 +70,50 @@
 struct buf;
 struct keypair;
 
+enum approval_kind { APPROVAL_V1, APPROVAL_V2, APPROVAL_WITHDRAW,
+	APPROVAL_KIND_MAX };
+
 struct approval {
+	enum approval_kind kind;
 	char		 name[RECIPIENT_NAME_MAX + 1];
-	char		 blob[APPROVAL_BLOB_HEX + 1];	/* hex */
+	/* hex; "" for a withdrawal */
+	char		 blob[APPROVAL_BLOB_HEX + 1];
 	unsigned char	 sig[APPROVAL_SIG_BYTES];
+	unsigned long	 rev;		/* 0 for v1 */
+	char		 date[APPROVAL_DATE_LEN + 1];	/* v2, else "" */
+	/* A withdrawal's reason, else "" */
+	char		 reason[APPROVAL_REASON_MAX + 1];
 	unsigned long	 line;		/* in its file; 0 if made */
 };
 
 struct approvals {
 	struct approval	*v;
 	size_t		 n;
+};
+
+/* What approvals_pick() decided for a report. */
+enum pick_state { PICK_NONE, PICK_PUBLISH, PICK_WITHDRAWN, PICK_MAX };
+struct approval_pick {
+	enum pick_state	 state;
+	/*
+	 * The approved version with the highest revision ("" if none):
+	 * published unless PICK_WITHDRAWN.
+	 */
+	char		 blob[APPROVAL_BLOB_HEX + 1];
+	unsigned long	 rev;
+	/*
+	 * The day that revision got its min_approvals-th approval ("" for
+	 * version 1 lines), and whether an earlier revision had been
+	 * approved too (the page then says "Revised on DATE").
+	 */
+	char		 date[APPROVAL_DATE_LEN + 1];
+	int		 revised;
+	/* PICK_WITHDRAWN: the revision withdrawn (the highest). */
+	unsigned long	 wrev;
+	/* The highest revision of any valid line; 0 if none. */
+	unsigned long	 maxrev;
+	/* The revision of valid approvals of the blob cur; -1 if none. */
+	long		 currev;
 };
 
 /* What approvals_count() found, line by line. */
@@ -82,7 +135,21 @@ void	approval_message(struct buf *out, const char *id, const char *blob);
  */
 int	approval_sign(struct approval *out, const struct keypair *kp,
 	    const char *id, const char *blob);
-/* 1 if a's signature over (id, a->blob) verifies with sign_pk, else 0. */
+/*
+ * As approval_sign(), a version 2 approval at revision rev (1 to
+ * APPROVAL_REV_MAX) made on date (YYYY-MM-DD).
+ */
+int	approval_sign_rev(struct approval *out, const struct keypair *kp,
+	    const char *id, const char *blob, unsigned long rev,
+	    const char *date);
+/*
+ * Signs the withdrawal of report id up to revision rev, for reason (one
+ * line of UTF-8 without control characters, 1 to APPROVAL_REASON_MAX
+ * bytes).  0, or -1 (logged) if an argument is malformed.
+ */
+int	withdrawal_sign(struct approval *out, const struct keypair *kp,
+	    const char *id, unsigned long rev, const char *reason);
+/* 1 if a's signature (over its kind's message) verifies, else 0. */
 int	approval_verify(const struct approval *a,
 	    const unsigned char *sign_pk, const char *id);
 /*
@@ -106,6 +173,33 @@ int	approvals_load(struct approvals *out, const char *path);
  * was for) and adds a copy of a.
  */
 void	approvals_set(struct approvals *, const struct approval *a);
+/*
+ * Records a beside the other lines: drops only an earlier line of the
+ * same kind by a->name over the same blob (approvals) or revision
+ * (withdrawals).  The lines of earlier versions stay: they keep the
+ * published version published until a newer one is approved.
+ */
+void	approvals_add(struct approvals *, const struct approval *a);
+/*
+ * Decides what gen publishes of report id from its lines as, checked
+ * against the nrv reviewers rv: the blob with the highest revision
+ * that holds min valid approvals by distinct reviewers (ties: the blob
+ * cur, then the later date, then the greater blob id), unless a valid
+ * withdrawal has a revision at least as high (PICK_WITHDRAWN).  cur is
+ * the blob in the tree (or NULL).
+ */
+void	approvals_pick(struct approval_pick *out, const struct approvals *as,
+	    const struct recipient *rv, size_t nrv, const char *id,
+	    const char *cur, int min);
+/*
+ * The revision nearmiss-review approve gives a new approval of blob:
+ * that of the valid version 2 approvals of blob if there are any, no
+ * valid withdrawal reaches it and no newer revision holds min
+ * approvals; else 1 + the highest revision of a valid line.
+ */
+unsigned long approvals_next_rev(const struct approvals *as,
+	    const struct recipient *rv, size_t nrv, const char *id,
+	    const char *blob, int min);
 /*
  * Appends the file's text: one line per approval, sorted by name, then
  * blob, then signature, exact duplicates once.  Deterministic.

@@ -17,8 +17,10 @@
 /*
  * nearmiss-review approve: checks report files as gen would, runs the
  * de-identification lint, signs each file's git blob id with the
- * reviewer's Ed25519 key, records the approval in
- * PATH/approvals/YYYY/ID and commits reports and approvals in one
+ * reviewer's Ed25519 key with a revision number (lib/approval.h),
+ * records the approval in PATH/approvals/YYYY/ID beside the lines of
+ * earlier versions (they keep the published version published until
+ * this one is approved) and commits reports and approvals in one
  * commit.  All files pass, or nothing is written.  Each file is read
  * once: the bytes checked and linted are the bytes whose blob id is
  * signed.  The lint is a second pair of eyes: the reviewer's reading is
@@ -33,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <git2.h>
@@ -68,6 +71,7 @@ struct item {
 	char		 afull[PATH_MAX];
 	char		 id[REPORT_ID_MAX + 1];
 	char		 blob[GIT_OID_HEXSZ + 1];
+	unsigned long	 rev;		/* the revision signed */
 	struct buf	 text;		/* the file as read, once */
 	struct approvals as;
 };
@@ -277,31 +281,41 @@ out:
 	return rc;
 }
 
-/* Prints what the report now has, and whether gen will publish it. */
+/* Prints what the report now has, and what gen will publish. */
 static void
 summary(const struct item *it, const struct recipient *rv, size_t nrv,
     const struct config *cfg)
 {
 	struct approval_count c;
+	struct approval_pick pk;
 	struct buf	 b = BUF_INIT;
 
 	approvals_count(&c, &it->as, rv, nrv, it->id, it->blob);
-	buf_printf(&b, "%s: %zu approval%s on this version", it->rel,
-	    c.valid, c.valid == 1 ? "" : "s");
+	approvals_pick(&pk, &it->as, rv, nrv, it->id, it->blob,
+	    cfg->min_approvals);
+	buf_printf(&b, "%s: %zu approval%s on this version (revision %lu)",
+	    it->rel, c.valid, c.valid == 1 ? "" : "s", it->rev);
 	if (c.void_ > 0)
-		buf_printf(&b, ", %zu void (edited after approval)",
-		    c.void_);
+		buf_printf(&b, ", %zu on other versions", c.void_);
 	if (c.unknown > 0)
 		buf_printf(&b, ", %zu by a key not in reviewers", c.unknown);
 	if (c.bad > 0)
 		buf_printf(&b, ", %zu with a bad signature", c.bad);
-	if (c.valid >= (size_t)cfg->min_approvals)
+	if (pk.state == PICK_PUBLISH && strcmp(pk.blob, it->blob) == 0)
 		buf_printf(&b, "; meets min_approvals (%d): will be "
 		    "published", cfg->min_approvals);
-	else
-		buf_printf(&b, "; needs %zu more (min_approvals %d)",
-		    (size_t)cfg->min_approvals - c.valid,
-		    cfg->min_approvals);
+	else {
+		if (c.valid < (size_t)cfg->min_approvals)
+			buf_printf(&b, "; needs %zu more (min_approvals %d)",
+			    (size_t)cfg->min_approvals - c.valid,
+			    cfg->min_approvals);
+		if (pk.state == PICK_PUBLISH)
+			buf_printf(&b, "; revision %lu stays published "
+			    "until then", pk.rev);
+		else if (pk.state == PICK_WITHDRAWN)
+			buf_printf(&b, "; withdrawn (revision %lu)",
+			    pk.wrev);
+	}
 	printf("%s\n", b.data);
 	buf_free(&b);
 }
@@ -332,7 +346,9 @@ review_approve(int argc, char *argv[])
 	const char	**paths = NULL;
 	struct rv_args	 args = RV_ARGS_INIT;
 	char		 workdir[PATH_MAX], cp[PATH_MAX], p[PATH_MAX];
-	char		 hex[GIT_OID_HEXSZ + 1];
+	char		 hex[GIT_OID_HEXSZ + 1], today[APPROVAL_DATE_LEN + 1];
+	time_t		 now;
+	struct tm	 tm;
 	size_t		 nacc = 0, nitems = 0, nrv = 0, npaths = 0;
 	size_t		 i, k, n;
 	int		 ch, rc = 2, err, errors = 0, inited = 0, listed = 0;
@@ -479,6 +495,15 @@ review_approve(int argc, char *argv[])
 			errors++;
 			continue;
 		}
+		/* Lines of earlier versions stay: the file can fill up. */
+		if (it->as.n >= APPROVALS_MAX) {
+			log_warnx("%s: %d lines, the most a file holds: remove "
+			    "the lines of revisions older than the published "
+			    "one first", it->arel, APPROVALS_MAX);
+			approvals_free(&it->as);
+			errors++;
+			continue;
+		}
 		nitems++;
 	}
 	if (errors > 0) {
@@ -487,11 +512,32 @@ review_approve(int argc, char *argv[])
 		goto out;
 	}
 
-	/* 2. Sign and record. */
+	/*
+	 * 2. Sign and record: the revision of the version's earlier
+	 * approvals, or one above every revision so far; the day in UTC,
+	 * like the commit's.
+	 */
+	now = time(NULL);
+	if (gmtime_r(&now, &tm) == NULL ||
+	    strftime(today, sizeof(today), "%Y-%m-%d", &tm) == 0) {
+		log_warnx("cannot tell the date");
+		goto out;
+	}
 	for (i = 0; i < nitems; i++) {
-		if (approval_sign(&a, kp, items[i].id, items[i].blob) != 0)
+		items[i].rev = approvals_next_rev(&items[i].as, rv, nrv,
+		    items[i].id, items[i].blob, cfg.min_approvals);
+		if (approval_sign_rev(&a, kp, items[i].id, items[i].blob,
+		    items[i].rev, today) != 0)
 			goto out;
-		approvals_set(&items[i].as, &a);
+		/* Approved before at this revision: keep that line's date. */
+		for (k = 0; k < items[i].as.n; k++)
+			if (items[i].as.v[k].kind == APPROVAL_V2 &&
+			    items[i].as.v[k].rev == a.rev &&
+			    strcmp(items[i].as.v[k].name, a.name) == 0 &&
+			    strcmp(items[i].as.v[k].blob, a.blob) == 0)
+				break;
+		if (k == items[i].as.n)
+			approvals_add(&items[i].as, &a);
 		buf_reset(&b);
 		approvals_format(&b, &items[i].as);
 		if (file_write(items[i].afull, b.data, b.len, 0644,

@@ -47,6 +47,11 @@ static const struct cmd commands[] = {
 	{ "draft", review_draft,
 	    "[-K keyfile] -i inbox [-r repo] [-p path] id",
 	    "Writes an item's report draft into the work tree." },
+	{ "fetch", review_fetch,
+	    "-i inbox [-e ssh] [--purge file] [user@]host",
+	    "Copies the new sealed items of the intake host into the inbox "
+	    "(rsync over ssh, NEARMISS_SSH); --purge deletes there the ids "
+	    "of file (decided's output)." },
 	{ "init", review_init,
 	    "DIR",
 	    "Starts a new content repository in DIR: settings, taxonomy, "
@@ -81,6 +86,9 @@ static const struct cmd commands[] = {
 	{ "status", review_status,
 	    "[-K keyfile] -i inbox [-r repo] [-p path]",
 	    "The review queue at a glance." },
+	{ "withdraw", review_withdraw,
+	    "[-K keyfile] [-r repo] [-p path] id --reason text",
+	    "Takes a published report off the site at the next build." },
 };
 
 static const struct cmd_prog prog = {

@@ -43,10 +43,23 @@ int	review_init(int argc, char *argv[]);
 int	review_merge_receipts(int argc, char *argv[]);
 int	review_decided(int argc, char *argv[]);
 int	review_diff(int argc, char *argv[]);
+int	review_withdraw(int argc, char *argv[]);
+int	review_fetch(int argc, char *argv[]);
 
 struct buf;
 struct queue;
+struct queue_item;
 struct record;
+
+/*
+ * What nearmiss-gen publishes of the report of qi, from its approvals
+ * file and its file in the work tree of q (status.c): returns a
+ * lib/approval.h enum pick_state (PICK_NONE also when either cannot be
+ * read), with *rev the revision published or withdrawn and *differs 1
+ * when the work tree's file is not the published version.
+ */
+int	review_published(unsigned long *rev, int *differs,
+	    const struct queue *q, const struct queue_item *qi);
 
 /*
  * The report file that draft writes for record r under report id id,

@@ -37,6 +37,7 @@
 
 #include <sodium.h>
 
+#include "approval.h"
 #include "file.h"
 #include "inbox.h"
 #include "keys.h"
@@ -207,9 +208,10 @@ static void
 show_text(const char *id, const struct record *r,
     const struct queue_item *qi, const struct queue *q, long age)
 {
-	char	 hex[RECORD_RECEIPT_BYTES * 2 + 1];
-	size_t	 i;
-	int	 k;
+	char		 hex[RECORD_RECEIPT_BYTES * 2 + 1];
+	size_t		 i;
+	unsigned long	 rev;
+	int		 k, differs;
 
 	printf("Item:       %s\n", id);
 	printf("Received:   ");
@@ -229,6 +231,18 @@ show_text(const char *id, const struct record *r,
 		putchar(')');
 	}
 	putchar('\n');
+	switch (review_published(&rev, &differs, q, qi)) {
+	case PICK_PUBLISH:
+		printf("Site:       revision %lu published%s\n", rev, differs ?
+		    "; the work tree differs (published once approved)" :
+		    "");
+		break;
+	case PICK_WITHDRAWN:
+		printf("Site:       withdrawn (revision %lu)\n", rev);
+		break;
+	default:
+		break;
+	}
 	if (qi->mine == Q_MINE_VALID)
 		printf("Yours:      approved by you; your approval counts\n");
 	else if (qi->mine == Q_MINE_VOID)

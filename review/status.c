@@ -18,8 +18,9 @@
  * nearmiss-review status: the review queue at a glance.  Counts by
  * state, then the undecided items oldest first, the drafts waiting for
  * approvals ("approved 1/2"), the drafts whose approval by this key's
- * reviewer an edit has voided, and the items at or past the 10-day
- * target.  Titles are
+ * reviewer an edit has voided, the published reports whose work tree
+ * file differs from the published version, the withdrawn ones, and the
+ * items at or past the 10-day target.  Titles are
  * kept, cut short, in guarded memory until the tables are printed.
  */
 
@@ -29,8 +30,11 @@
 #include <string.h>
 #include <time.h>
 
+#include <git2.h>
 #include <sodium.h>
 
+#include "approval.h"
+#include "file.h"
 #include "inbox.h"
 #include "keys.h"
 #include "log.h"
@@ -51,6 +55,10 @@ struct status_row {
 	size_t			 approvals;
 	enum queue_state	 state;
 	enum queue_mine		 mine;
+	/* What gen publishes of its report (lib/approval.h). */
+	enum pick_state		 pub;
+	unsigned long		 pubrev;
+	int			 differs;	/* work tree != published */
 };
 
 struct status_ctx {
@@ -112,6 +120,7 @@ status_one(const char *id, struct record *r, void *arg)
 	w->approvals = qi.approvals;
 	w->state = qi.state;
 	w->mine = qi.mine;
+	w->pub = review_published(&w->pubrev, &w->differs, &c->q, &qi);
 	c->count[qi.state]++;
 	return 0;
 }
@@ -140,6 +149,43 @@ row(const struct status_row *w, int min)
 		printf("%-9s  ", queue_state_name(w->state));
 	rv_puttext(stdout, w->title, 1);
 	putchar('\n');
+}
+
+int
+review_published(unsigned long *rev, int *differs, const struct queue *q,
+    const struct queue_item *qi)
+{
+	struct approvals as;
+	struct approval_pick pk;
+	git_oid		 oid;
+	const char	*slash;
+	char		 p[1024], rel[16 + REPORT_ID_MAX];
+	char		 hex[GIT_OID_HEXSZ + 1];
+	int		 state = PICK_NONE;
+
+	*rev = 0;
+	*differs = 0;
+	memset(&as, 0, sizeof(as));
+	if (q->repo == NULL || qi->file[0] == '\0' || qi->report[0] == '\0' ||
+	    (slash = strrchr(qi->file, '/')) == NULL || slash - qi->file < 4)
+		return state;
+	if (file_path(rel, sizeof(rel), "approvals/%.4s/%s", slash - 4,
+	    qi->report) != 0 ||
+	    rv_content_path(p, sizeof(p), q->workdir, q->cpath, rel) != 0 ||
+	    approvals_load(&as, p) != 0)
+		goto out;
+	if (git_repository_hashfile(&oid, q->repo, qi->file, GIT_OBJECT_BLOB,
+	    NULL) != 0)
+		goto out;
+	git_oid_tostr(hex, sizeof(hex), &oid);
+	approvals_pick(&pk, &as, q->rv, q->nrv, qi->report, hex,
+	    q->min_approvals);
+	state = pk.state;
+	*rev = pk.state == PICK_WITHDRAWN ? pk.wrev : pk.rev;
+	*differs = pk.state == PICK_PUBLISH && strcmp(pk.blob, hex) != 0;
+out:
+	approvals_free(&as);
+	return state;
 }
 
 int
@@ -221,6 +267,31 @@ review_status(int argc, char *argv[])
 		    "git log -p, then approve again) (%zu):\n", k);
 		for (i = 0; i < c.n; i++)
 			if (c.rows[i].mine == Q_MINE_VOID)
+				row(&c.rows[i], c.q.min_approvals);
+	}
+
+	for (i = 0, k = 0; i < c.n; i++)
+		if (c.rows[i].differs)
+			k++;
+	if (k > 0) {
+		printf("\nPublished, but the work tree differs from the "
+		    "published version\n(the edit is published once approved) "
+		    "(%zu):\n", k);
+		for (i = 0; i < c.n; i++)
+			if (c.rows[i].differs) {
+				printf("  revision %lu published:\n",
+				    c.rows[i].pubrev);
+				row(&c.rows[i], c.q.min_approvals);
+			}
+	}
+	for (i = 0, k = 0; i < c.n; i++)
+		if (c.rows[i].pub == PICK_WITHDRAWN)
+			k++;
+	if (k > 0) {
+		printf("\nWithdrawn: off the site until approved again "
+		    "(%zu):\n", k);
+		for (i = 0; i < c.n; i++)
+			if (c.rows[i].pub == PICK_WITHDRAWN)
 				row(&c.rows[i], c.q.min_approvals);
 	}
 

@@ -17,7 +17,8 @@
 /*
  * Fuzz target for approvals files: approvals_parse(), which nearmiss-gen
  * runs on content/approvals/ of the commit it builds (hostile input),
- * then the sorted writer and the count.  A file that parses must survive
+ * then the sorted writer, the count, the choice of the version to
+ * publish and the next revision.  A file that parses must survive
  * the round trip: formatted, parsed again and formatted again, the same
  * bytes.
  */
@@ -41,6 +42,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static int		 ready;
 	struct approvals	 as, back;
 	struct approval_count	 c;
+	struct approval_pick	 pk;
 	struct buf		 a = BUF_INIT, b = BUF_INIT;
 	unsigned char		 sk[64];
 
@@ -65,6 +67,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    "5dc65349055505df1b271c24ea4c8650482bdea3");
 	if (c.valid > 2 || c.valid + c.dup + c.void_ + c.unknown + c.bad !=
 	    as.n)
+		abort();
+	/* What gen publishes: a sound decision, whatever the lines. */
+	approvals_pick(&pk, &as, rv, 2, "2024-0007",
+	    "5dc65349055505df1b271c24ea4c8650482bdea3", 2);
+	if (pk.state >= PICK_MAX ||
+	    (pk.state == PICK_PUBLISH && !approval_blob_ok(pk.blob)) ||
+	    (pk.revised && pk.blob[0] == '\0') ||
+	    (pk.state == PICK_PUBLISH && pk.rev > pk.maxrev) ||
+	    (pk.state == PICK_WITHDRAWN && pk.blob[0] != '\0' &&
+	    pk.wrev < pk.rev) ||
+	    pk.currev > (long)pk.maxrev)
+		abort();
+	if (approvals_next_rev(&as, rv, 2, "2024-0007",
+	    "5dc65349055505df1b271c24ea4c8650482bdea3", 2) < 1 ||
+	    approvals_next_rev(&as, rv, 2, "2024-0007",
+	    "5dc65349055505df1b271c24ea4c8650482bdea3", 2) > pk.maxrev + 1)
 		abort();
 	approvals_format(&a, &as);
 	if (approvals_parse(&back, "fuzz", a.data, a.len) != 0)

@@ -1,8 +1,9 @@
 #!/bin/sh
 # The two-person rule in nearmiss-gen: a report is published only when at
-# least min_approvals reviewers of content/reviewers signed its current
-# blob.  One approval, an edit after approval, a key not in reviewers, a
-# forged, truncated or garbage signature, the same reviewer twice: not
+# least min_approvals reviewers of content/reviewers signed a version of
+# it (an edit after approval keeps the approved version published; see
+# revisions.sh for revisions and withdrawals).  One approval, a key not
+# in reviewers, a forged, truncated or garbage signature, the same reviewer twice: not
 # published, with a message that says what is missing, and not a trace of
 # the report in any page, list, feed, sitemap or index.  min_approvals,
 # incremental builds that follow approvals, --drafts, and the demo
@@ -115,12 +116,24 @@ gitcommit "no approvals file"
 build
 skipped "no approvals file" "0 of 2 approvals"
 
+# An edit never unpublishes: the approved version stays, byte for byte,
+# read from the repository by its blob id.
 git -C "$repo" reset -q --hard base
+build
+cp "$site/reports/2024-0007/index.html" "$tmp/7.approved.html"
 printf '\nAn edit after the approvals.\n' >>"$c/$r7"
 gitcommit "edited after approval"
-build
-skipped "edited after approval" \
-    "0 of 2 approvals (2 void: signed an earlier version)"
+build -v
+check_rc "edited after approval: exit 0" 0
+check "edited after approval: the approved version stays, byte for byte" \
+    cmp -s "$site/reports/2024-0007/index.html" "$tmp/7.approved.html"
+check_not "edited after approval: the edit is not published" \
+    grep -rqF "An edit after the approvals" "$site"
+check "edited after approval: -v says which version is published" \
+    grep -qF "content/$r7: this version has 0 of 2 approvals: revision 0" \
+    "$tmp/stderr"
+check_not "edited after approval: no \"not published\" message" \
+    grep -q "not published" "$tmp/stderr"
 
 git -C "$repo" reset -q --hard base
 { line 1; line 3; } >"$a7"
@@ -338,9 +351,10 @@ inc "approved again"
 printf '\nEdited.\n' >>"$c/$r7"
 gitcommit "edited after approval"
 inc "edited after approval"
-check "edited after approval (incremental): left out" nowhere 2024-0007
-check "edited after approval (incremental): message" says \
-    "$m7: 0 of 2 approvals (2 void: signed an earlier version)"
+check "edited after approval (incremental): still published" \
+    published 2024-0007
+check_not "edited after approval (incremental): the edit is not" \
+    grep -rq Edited "$site"
 sign "$c"
 gitcommit "re-approved after the edit"
 inc "re-approved after the edit"

@@ -1,12 +1,12 @@
 #!/bin/sh
 # Tests of nearmiss-review approve: one report, a batch in one commit, the
 # second reviewer, the same reviewer twice, an edit after approval that
-# voids the earlier approval, refusal while lint has findings and
-# --accept, the fixed bot identity and the midnight UTC date of the
-# commits, the first commit of an empty repository, other changes of the
-# index and work tree left alone, the receipts file, and the paths and ids
-# that are refused before libgit2 sees them (traversal, .git, absolute,
-# NUL, symbolic links).  If nearmiss-gen is built beside it, the approved
+# starts revision 2 while revision 1 stays published, refusal while lint
+# has findings and --accept, the fixed bot identity and the midnight UTC
+# date of the commits, the first commit of an empty repository, other
+# changes of the index and work tree left alone, the receipts file, and
+# the paths and ids that are refused before libgit2 sees them
+# (traversal, .git, absolute, NUL, symbolic links).  If nearmiss-gen is built beside it, the approved
 # reports are published and the others not.
 # Run by tests/run.sh as:
 #   env NMREVIEW=/abs/bin/nearmiss-review TOP=/abs/top sh approve.sh
@@ -156,7 +156,7 @@ run approve -K "$tmp/alice.key" "$R/2024-0001.md"
 tomorrow=$(date -u +%Y-%m-%d)
 check_rc "approve one file: exit 0" 0
 out_is "approve one file: the count" \
-    "content/reports/2024/2024-0001.md: 1 approval on this version; needs 1 more (min_approvals 2)"
+    "content/reports/2024/2024-0001.md: 1 approval on this version (revision 1); needs 1 more (min_approvals 2)"
 check "approve one file: one commit" [ "$(ncommits)" -eq $((n0 + 1)) ]
 check "approve one file: the approvals file is in it" committed \
     content/approvals/2024/2024-0001
@@ -165,7 +165,10 @@ a1=$c/approvals/2024/2024-0001
 check "approve one file: one line, over the blob at HEAD" [ \
     "$(cut -d' ' -f1,2 "$a1")" = "alice $(blob "$R/2024-0001.md")" ]
 check "approve one file: a valid signature" grep -Eq \
-    '^alice [0-9a-f]{40} [A-Za-z0-9+/]{86}==$' "$a1"
+    '^alice [0-9a-f]{40} [A-Za-z0-9+/]{86}== 1 [0-9]{4}-[0-9]{2}-[0-9]{2}$' \
+    "$a1"
+check "approve one file: dated today (UTC)" [ \
+    "$(cut -d' ' -f5 "$a1")" = "$(date -u +%Y-%m-%d)" ]
 check "approve one file: work tree clean" \
     [ -z "$(git -C "$repo" status --porcelain)" ]
 check "approve one file: the message names the report" [ \
@@ -174,7 +177,7 @@ check "approve one file: the message names the report" [ \
 run approve -K "$tmp/bob.key" "$R/2024-0001.md"
 check_rc "second reviewer: exit 0" 0
 out_is "second reviewer: two approvals, publishable" \
-    "content/reports/2024/2024-0001.md: 2 approvals on this version; meets min_approvals (2): will be published"
+    "content/reports/2024/2024-0001.md: 2 approvals on this version (revision 1); meets min_approvals (2): will be published"
 check "second reviewer: two lines, sorted" [ \
     "$(cut -d' ' -f1 "$a1" | tr '\n' ' ')" = "alice bob " ]
 check "second reviewer: bot identity, midnight UTC" midnight
@@ -184,7 +187,7 @@ cp "$a1" "$tmp/a1.before"
 run approve -K "$tmp/alice.key" "$R/2024-0001.md"
 check_rc "same reviewer twice: exit 0" 0
 out_is "same reviewer twice: still two" \
-    "content/reports/2024/2024-0001.md: 2 approvals on this version; meets min_approvals (2): will be published"
+    "content/reports/2024/2024-0001.md: 2 approvals on this version (revision 1); meets min_approvals (2): will be published"
 check "same reviewer twice: the file is unchanged" cmp -s "$a1" \
     "$tmp/a1.before"
 check "same reviewer twice: no empty commit" [ "$(ncommits)" -eq "$n0" ]
@@ -192,8 +195,8 @@ check "same reviewer twice: no empty commit" [ "$(ncommits)" -eq "$n0" ]
 report 2024-0001 "An edit after the approvals." >"$c/reports/2024/2024-0001.md"
 run approve -K "$tmp/bob.key" "$R/2024-0001.md"
 check_rc "edit after approval: exit 0" 0
-out_is "edit after approval: the older approval is void" \
-    "content/reports/2024/2024-0001.md: 1 approval on this version, 1 void (edited after approval); needs 1 more (min_approvals 2)"
+out_is "edit after approval: a new revision; the approved one stays" \
+    "content/reports/2024/2024-0001.md: 1 approval on this version (revision 2), 2 on other versions; needs 1 more (min_approvals 2); revision 1 stays published until then"
 check "edit after approval: report and approvals in one commit" committed \
     "$R/2024-0001.md" content/approvals/2024/2024-0001
 check "edit after approval: alice's line over the old blob stays" \
@@ -203,8 +206,12 @@ check "edit after approval: bob's line over the new blob" \
     grep -q "^bob $(blob "$R/2024-0001.md") " "$a1"
 run approve -K "$tmp/alice.key" "$R/2024-0001.md"
 out_is "edit after approval: approved again by both" \
-    "content/reports/2024/2024-0001.md: 2 approvals on this version; meets min_approvals (2): will be published"
-check "approved again: one line per reviewer" [ "$(grep -c '' "$a1")" -eq 2 ]
+    "content/reports/2024/2024-0001.md: 2 approvals on this version (revision 2), 2 on other versions; meets min_approvals (2): will be published"
+check "approved again: one line per reviewer and version" \
+    [ "$(grep -c '' "$a1")" -eq 4 ]
+check "approved again: both at revision 2" [ \
+    "$(grep " $(blob "$R/2024-0001.md") " "$a1" | cut -d' ' -f4 |
+    tr '\n' ' ')" = "2 2 " ]
 
 # --- a batch in one commit ------------------------------------------------
 
@@ -215,9 +222,9 @@ check "batch: one commit" [ "$(ncommits)" -eq $((n0 + 1)) ]
 check "batch: both approvals in it" committed \
     content/approvals/2024/2024-0002 content/approvals/2024/2024-0003
 out_is "batch: the first report" \
-    "content/reports/2024/2024-0002.md: 1 approval on this version; needs 1 more (min_approvals 2)"
+    "content/reports/2024/2024-0002.md: 1 approval on this version (revision 1); needs 1 more (min_approvals 2)"
 out_is "batch: the second report" \
-    "content/reports/2024/2024-0003.md: 1 approval on this version; needs 1 more (min_approvals 2)"
+    "content/reports/2024/2024-0003.md: 1 approval on this version (revision 1); needs 1 more (min_approvals 2)"
 check "batch: the message lists them" [ "$(git -C "$repo" log -1 \
     --format=%B | tr '\n' ' ')" = "Approve 2 reports  2024-0002 2024-0003  " ]
 n0=$(ncommits)
@@ -320,13 +327,13 @@ run approve -K "$tmp/carol.key" "$R/2024-0008.md"
 check_rc "a key not in reviewers: exit 0 (recorded)" 0
 err_has "a key not in reviewers: warned" "no reviewer \"carol\" with this key"
 out_is "a key not in reviewers: counts for nothing" \
-    "content/reports/2024/2024-0008.md: 0 approvals on this version, 1 by a key not in reviewers; needs 2 more (min_approvals 2)"
+    "content/reports/2024/2024-0008.md: 0 approvals on this version (revision 1), 1 by a key not in reviewers; needs 2 more (min_approvals 2)"
 rc=0
 (cd "$repo" && NEARMISS_KEY="$tmp/bob.key" "$NMREVIEW" approve \
     "$R/2024-0008.md") >"$tmp/out" 2>"$tmp/err" || rc=$?
 check_rc "NEARMISS_KEY: exit 0" 0
 out_is "NEARMISS_KEY: bob's approval" \
-    "content/reports/2024/2024-0008.md: 1 approval on this version, 1 by a key not in reviewers; needs 1 more (min_approvals 2)"
+    "content/reports/2024/2024-0008.md: 1 approval on this version (revision 1), 1 by a key not in reviewers; needs 1 more (min_approvals 2)"
 run approve -K "$tmp/none.key" "$R/2024-0008.md"
 check_rc "a missing key file: exit 1" 1
 run approve -K "$tmp/alice.key"

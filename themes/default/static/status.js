@@ -241,6 +241,13 @@
 			    ['Your report is in the archive.'],
 			    { href: base + id + '/', text: 'Read report ' + id });
 			return;
+		case 'withdrawn':
+			show('withdrawn', 'Withdrawn', ['Your report was ' +
+			    'published, then taken off the archive by the ' +
+			    'reviewers, for example because it could ' +
+			    'identify someone. It may come back once ' +
+			    'corrected and approved again.']);
+			return;
 		case 'rejected':
 			show('rejected', 'Not published',
 			    typeof e.reason === 'string' && e.reason !== '' ?
