@@ -30,6 +30,7 @@
 #include <git2.h>
 
 #include "gen.h"
+#include "gitlog.h"
 #include "log.h"
 #include "nm.h"
 
@@ -290,11 +291,7 @@ main(int argc, char *argv[])
 	o.outdir = outdir;
 	o.progress = verbose > 0 && isatty(STDERR_FILENO);
 
-	git_libgit2_init();
-	/* Read objects only: no user or system git configuration. */
-	git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, GIT_CONFIG_LEVEL_SYSTEM, "");
-	git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, GIT_CONFIG_LEVEL_GLOBAL, "");
-	git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, GIT_CONFIG_LEVEL_XDG, "");
+	git_start();
 	/*
 	 * A build reads every blob once: map the pack files through a few
 	 * small windows, not whole (a gigabyte each by default), so that

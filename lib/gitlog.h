@@ -23,7 +23,22 @@
 #ifndef NM_GITLOG_H
 #define NM_GITLOG_H
 
+struct git_repository;
+
 /* Logs "what: libgit2's last error message" and returns -1. */
 int	git_fail(const char *what);
+/*
+ * Starts libgit2 without any system, global or XDG git configuration:
+ * the programs read objects and commit as the bot, whatever the user's
+ * git settings.  Pair with git_libgit2_shutdown().
+ */
+void	git_start(void);
+/*
+ * Opens the repository at path (not one in a folder above it) and writes
+ * the real path of its work tree, ending in '/', to workdir: 0, or -1
+ * after saying why (a bare repository has no work tree).
+ */
+int	git_open_worktree(struct git_repository **, const char *path,
+	    char *workdir, size_t sz);
 
 #endif /* NM_GITLOG_H */

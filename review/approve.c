@@ -401,23 +401,10 @@ review_approve(int argc, char *argv[])
 	}
 	rc = 1;
 
-	git_libgit2_init();
+	git_start();
 	inited = 1;
-	git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, GIT_CONFIG_LEVEL_SYSTEM, "");
-	git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, GIT_CONFIG_LEVEL_GLOBAL, "");
-	git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, GIT_CONFIG_LEVEL_XDG, "");
-	if (git_repository_open_ext(&repo, args.repo,
-	    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) != 0) {
-		git_fail(args.repo);
+	if (git_open_worktree(&repo, args.repo, workdir, sizeof(workdir)) != 0)
 		goto out;
-	}
-	if (git_repository_workdir(repo) == NULL ||
-	    realpath(git_repository_workdir(repo), p) == NULL ||
-	    file_path(workdir, sizeof(workdir), "%s%s", p,
-	    strcmp(p, "/") == 0 ? "" : "/") != 0) {
-		log_warnx("%s: no work tree (a bare repository?)", args.repo);
-		goto out;
-	}
 
 	/* The settings and reviewers as they are in the work tree. */
 	if (file_path(p, sizeof(p), "%s%s/nearmiss.ini", workdir, cp) != 0)

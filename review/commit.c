@@ -168,11 +168,8 @@ rv_commit(const char *repo, const char *const *paths, size_t n,
 			v[k++] = v[i];
 	n = k;
 
-	git_libgit2_init();
+	git_start();
 	inited = 1;
-	git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, GIT_CONFIG_LEVEL_SYSTEM, "");
-	git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, GIT_CONFIG_LEVEL_GLOBAL, "");
-	git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, GIT_CONFIG_LEVEL_XDG, "");
 	if (git_repository_open_ext(&r, repo, GIT_REPOSITORY_OPEN_NO_SEARCH,
 	    NULL) != 0) {
 		git_fail(repo);

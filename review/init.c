@@ -87,10 +87,7 @@ dir_check(const char *dir)
 		return -1;
 	}
 	/* Bare or not, and whatever the folder holds besides. */
-	git_libgit2_init();
-	git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, GIT_CONFIG_LEVEL_SYSTEM, "");
-	git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, GIT_CONFIG_LEVEL_GLOBAL, "");
-	git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, GIT_CONFIG_LEVEL_XDG, "");
+	git_start();
 	isrepo = git_repository_open_ext(&r, dir,
 	    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) == 0;
 	git_repository_free(r);
@@ -139,10 +136,7 @@ repo_init(const char *dir)
 	git_repository			*r = NULL;
 	int				 rc = 0;
 
-	git_libgit2_init();
-	git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, GIT_CONFIG_LEVEL_SYSTEM, "");
-	git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, GIT_CONFIG_LEVEL_GLOBAL, "");
-	git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, GIT_CONFIG_LEVEL_XDG, "");
+	git_start();
 	if (git_repository_init_options_init(&opts,
 	    GIT_REPOSITORY_INIT_OPTIONS_VERSION) != 0) {
 		rc = git_fail("git_repository_init_options");
