@@ -75,7 +75,7 @@ INIT_FILES = review/init/dot-gitattributes \
 INTAKE_OBJ = $(O)/intake/main.o $(O)/intake/check.o $(O)/intake/conf.o \
 	$(O)/intake/imap.o $(O)/intake/mail.o \
 	$(O)/intake/purge.o $(O)/intake/reply.o $(O)/intake/serve.o \
-	$(O)/intake/ssh.o $(MIME_OBJ)
+	$(O)/intake/ssh.o $(O)/intake/sshcmd.o $(MIME_OBJ)
 # The e-mail parser (libetpan), also linked into test_mime and fuzz_mail.
 MIME_OBJ = $(O)/intake/precheck.o $(O)/intake/extract.o \
 	$(O)/intake/html2text.o $(O)/intake/sandbox.o
@@ -110,7 +110,7 @@ FUZZ = $(T)/fuzz_frontmatter $(T)/fuzz_markdown \
 	$(T)/fuzz_recipients $(T)/fuzz_item $(T)/fuzz_mail \
 	$(T)/fuzz_receipts $(T)/fuzz_approvals \
 	$(T)/fuzz_lint $(T)/fuzz_keys $(T)/fuzz_token \
-	$(T)/fuzz_ixdoc $(T)/fuzz_ixstate
+	$(T)/fuzz_ixdoc $(T)/fuzz_ixstate $(T)/fuzz_sshcmd
 TESTS_ALL = $(TESTS_LIB) $(TESTS_GEN) $(TESTS_REVIEW) $(TESTS_INTAKE) \
 	$(TESTS_TOOLS) $(FUZZ)
 TEST_LIBS = $(GEN_LIBS) $(ETPAN_LIBS)
@@ -146,6 +146,8 @@ fuzz_token_OBJ = $(T)/fuzz/fuzz_token.o $(FUZZ_DRIVER) $(O)/gen/token.o
 # tokenizer and publish.o's file helpers to link.
 fuzz_ixdoc_OBJ = $(T)/fuzz/fuzz_ixdoc.o $(FUZZ_DRIVER) $(O)/gen/index.o \
 	$(O)/gen/ixstate.o $(O)/gen/token.o $(O)/gen/publish.o
+# The allow-list of nearmiss-intake ssh.
+fuzz_sshcmd_OBJ = $(T)/fuzz/fuzz_sshcmd.o $(FUZZ_DRIVER) $(O)/intake/sshcmd.o
 fuzz_ixstate_OBJ = $(T)/fuzz/fuzz_ixstate.o $(FUZZ_DRIVER) $(O)/gen/index.o \
 	$(O)/gen/ixstate.o $(O)/gen/token.o $(O)/gen/publish.o
 $(foreach t,$(notdir $(TESTS_LIB)),$(eval $(t)_OBJ ?= $(T)/lib/$(t).o))

@@ -156,4 +156,24 @@ void	intake_usage_of(const char *name);
 /* intake/main.c: the help of the command name, on standard output. */
 void	intake_help(const char *name);
 
+/* intake/sshcmd.c: the commands nearmiss-intake ssh allows. */
+#define SSH_CMD_MAX	512	/* bytes of SSH_ORIGINAL_COMMAND */
+#define SSH_ARGV_MAX	8	/* the rebuilt argv, NULL included */
+#ifndef NM_RSYNC
+#define NM_RSYNC	"/usr/bin/rsync"
+#endif
+/* What ssh_check() found. */
+enum ssh_kind {
+	SSH_RSYNC,
+	SSH_PURGE,
+	SSH_KIND_MAX
+};
+/*
+ * Checks the command cmd (changed in place) against the two allowed
+ * forms and writes the argv to run to out (the rsync server's, with
+ * NM_RSYNC first; purge's is empty).  Returns an enum ssh_kind, or -1
+ * if the command is not allowed.
+ */
+int	ssh_check(char *cmd, char *out[SSH_ARGV_MAX]);
+
 #endif /* NM_INTAKE_H */
