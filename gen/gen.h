@@ -196,6 +196,12 @@ void	state_free(struct state *);
 
 /* pages.c: the context of each page and the XML writers. */
 const char *month_name(int);
+/*
+ * A count as the site may show it, under the small-count rule: n, or
+ * "< k" when n is below nearmiss.ini's min_count (k).  Every count gen
+ * publishes (pages, charts, tables, files) goes through it.
+ */
+const char *count_text(struct arena *, const struct site *, size_t n);
 /* Renders the page of report r (body already split into HTML parts). */
 int	page_report(struct buf *, const struct site *, struct arena *,
 	    const struct report *, const char *narrative, size_t,

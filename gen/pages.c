@@ -142,6 +142,14 @@ term_label(const struct site *s, enum facet_id f, size_t t,
 	return s->cfg.tax[facet_tax[f]].terms[t].label;
 }
 
+const char *
+count_text(struct arena *a, const struct site *s, size_t n)
+{
+	if (n < (size_t)s->cfg.min_count)
+		return arena_printf(a, "< %d", s->cfg.min_count);
+	return arena_printf(a, "%zu", n);
+}
+
 /*
  * Site-relative URL of page pageno (1-based) of a collection in order o:
  * "<facet>/<term>/" and "<facet>/<term>/by-event/", then "page/N/".

@@ -213,7 +213,8 @@ site_key(struct ini_state *st, const char *key, const char *v)
 	static const char *const keys[] = {
 		"title", "description", "base_url", "intake_url",
 		"intake_email", "language", "per_page", "feed_items",
-		"home_items", "min_approvals",
+		"home_items", "min_approvals", "min_count", "data_licence",
+		"data_licence_url",
 	};
 	struct config	*c = st->cfg;
 	struct buf	 b = BUF_INIT;
@@ -288,6 +289,23 @@ site_key(struct ini_state *st, const char *key, const char *v)
 		/* Never below 1: gen publishes approved reports only. */
 		parse_int(st, key, v, 1, APPROVALS_MIN_MAX,
 		    &c->min_approvals);
+		break;
+	case 10:
+		parse_int(st, key, v, 1, 1000, &c->min_count);
+		break;
+	case 11:
+		c->data_licence = xstrdup(v);
+		break;
+	case 12:
+		if ((strncmp(v, "https://", 8) != 0 &&
+		    strncmp(v, "http://", 7) != 0) || !url_chars(v)) {
+			log_at(st->path, st->line, "[site]: data_licence_url "
+			    "must be an absolute http or https URL (no spaces, "
+			    "quotes or angle brackets)");
+			st->errors++;
+			break;
+		}
+		c->data_licence_url = xstrdup(v);
 		break;
 	}
 	return 1;
@@ -577,6 +595,17 @@ config_parse(struct config *out, const char *path, const char *text,
 		out->home_items = 12;
 	if (out->min_approvals == 0)
 		out->min_approvals = 2;
+	if (out->min_count == 0)
+		out->min_count = 3;
+	if (out->data_licence == NULL && out->data_licence_url == NULL) {
+		out->data_licence = xstrdup("CC BY 4.0");
+		out->data_licence_url = xstrdup(
+		    "https://creativecommons.org/licenses/by/4.0/");
+	}
+	if (out->data_licence == NULL)
+		out->data_licence = xstrdup("");
+	if (out->data_licence_url == NULL)
+		out->data_licence_url = xstrdup("");
 	if (st.errors > 0) {
 		config_free(out);
 		return -1;
@@ -597,6 +626,8 @@ config_free(struct config *c)
 	free(c->base_url);
 	free(c->intake_url);
 	free(c->intake_email);
+	free(c->data_licence);
+	free(c->data_licence_url);
 	free(c->language);
 	for (t = 0; t < TAX_MAX; t++) {
 		for (i = 0; i < c->tax[t].nterms; i++) {

@@ -84,6 +84,13 @@ struct config {
 	int		 feed_items;
 	int		 home_items;
 	int		 min_approvals;	/* 1..APPROVALS_MIN_MAX, default 2 */
+	/*
+	 * k of the small-count rule: every count below it that gen
+	 * publishes (pages, charts, tables, files) shows as "< k".
+	 */
+	int		 min_count;	/* 1..1000, default 3 */
+	char		*data_licence;	/* of the open data: name, */
+	char		*data_licence_url;	/* and its URL */
 	struct taxonomy	 tax[TAX_MAX];
 	struct syn_group *syn;		/* [synonyms], in file order */
 	size_t		 nsyn;

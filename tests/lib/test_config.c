@@ -195,6 +195,10 @@ test_defaults(void)
 	INT_EQ(c.feed_items, 50);
 	INT_EQ(c.home_items, 12);
 	INT_EQ(c.min_approvals, 2);
+	INT_EQ(c.min_count, 3);
+	STR_EQ(c.data_licence, "CC BY 4.0");
+	STR_EQ(c.data_licence_url,
+	    "https://creativecommons.org/licenses/by/4.0/");
 	config_free(&c);
 	/* http is allowed, and a trailing slash is not doubled. */
 	{
@@ -285,6 +289,12 @@ test_errors(void)
 	BAD(BASE "[site]\nmin_approvals = -2\n",
 	    "t.ini:14: min_approvals: expected a number from 1 to 255, "
 	    "got \"-2\"\n");
+	BAD(BASE "[site]\nmin_count = 0\n",
+	    "t.ini:14: min_count: expected a number from 1 to 1000, "
+	    "got \"0\"\n");
+	BAD(BASE "[site]\ndata_licence_url = ftp://x\n",
+	    "t.ini:14: [site]: data_licence_url must be an absolute http or "
+	    "https URL (no spaces, quotes or angle brackets)\n");
 	BAD(BASE "[site]\nhome_items = 1001\n",
 	    "t.ini:14: home_items: expected a number from 1 to 1000, "
 	    "got \"1001\"\n");
