@@ -112,6 +112,13 @@ int	write_out(struct publish *pub, const char *dir, const char *rel,
  */
 int	out_write(const char *path, const struct buf *data, int flags);
 /*
+ * In a full build's staging tree, which nobody serves yet: replaces the
+ * cut bytes at off of the file at path with data, in place, and gives
+ * it the build day's time again.
+ */
+int	out_splice(const char *path, size_t off, size_t cut,
+	    const struct buf *data);
+/*
  * After a build: gives the state file and outdir the build day's time,
  * and with all (a full build) every folder under outdir too; otherwise
  * the search index's folders, the others an incremental build changes

@@ -45,6 +45,7 @@
 #include "index.h"
 #include "log.h"
 #include "nm.h"
+#include "related.h"
 #include "render.h"
 #include "tmpl.h"
 
@@ -76,6 +77,10 @@ struct rjob {
 	struct ixcache		 cache;
 	uint64_t		*ixoff;
 	uint32_t		*ixlen;
+	/* Per file: its related reports' vector (related.h). */
+	struct relvec		*vec;
+	/* Per file: where its page's related slot is, SIZE_MAX: none. */
+	size_t			*slotoff, *slotcut;
 };
 
 static size_t
@@ -170,6 +175,12 @@ report_worker(void *arg)
 			if (ix_cache_add(&j->cache, &doc, &j->ixoff[i]) != 0)
 				goto fail;
 			j->ixlen[i] = (uint32_t)doc.len;
+			if (rel_vec(&j->vec[i], j->reports[i].id, doc.data,
+			    doc.len) != 0) {
+				log_warnx("%s: its search document is "
+				    "damaged", j->files[i].path);
+				goto fail;
+			}
 		}
 		if (file_path(path, sizeof(path), "%s/reports/%s", j->dir,
 		    j->reports[i].id) != 0)
@@ -182,6 +193,9 @@ report_worker(void *arg)
 		    j->dir, j->reports[i].id) != 0 ||
 		    out_write(path, &ctx.page, 0) != 0)
 			goto fail;
+		if (rel_find(ctx.page.data, ctx.page.len, &j->slotoff[i],
+		    &j->slotcut[i]) != 0)
+			j->slotoff[i] = SIZE_MAX;
 		j->written[i] = 1;
 		j->ok[i] = 1;
 		goto next;
@@ -222,6 +236,9 @@ drop_unapproved(struct rjob *j)
 			j->written[k] = j->written[i];
 			j->ixoff[k] = j->ixoff[i];
 			j->ixlen[k] = j->ixlen[i];
+			j->vec[k] = j->vec[i];
+			j->slotoff[k] = j->slotoff[i];
+			j->slotcut[k] = j->slotcut[i];
 			k++;
 			continue;
 		}
@@ -236,6 +253,7 @@ drop_unapproved(struct rjob *j)
 		free(j->files[i].path);
 		free(j->why[i]);
 		j->why[i] = NULL;
+		rel_vec_free(&j->vec[i]);
 		ru->skipped++;
 	}
 	log_debug("approvals: %zu reports checked with the pages, %zu left "
@@ -312,6 +330,10 @@ report_phase(struct rjob *j, const struct site *s, const struct gitsrc *src,
 	memset(j->claims, 0xff, j->nclaims * sizeof(size_t));
 	j->ixoff = xcalloc(n, sizeof(*j->ixoff));
 	j->ixlen = xcalloc(n, sizeof(*j->ixlen));
+	j->vec = xcalloc(n, sizeof(*j->vec));
+	j->slotoff = xcalloc(n, sizeof(*j->slotoff));
+	memset(j->slotoff, 0xff, n * sizeof(*j->slotoff));
+	j->slotcut = xcalloc(n, sizeof(*j->slotcut));
 	j->cache.fd = -1;
 	if (s->index) {
 		char	 path[PATH_MAX];
@@ -453,6 +475,115 @@ index_end(struct ixjob *x)
 	return x->rc;
 }
 
+/*
+ * The vectors of the reports that passed, one per report (empty when
+ * there is no search index), into set, sorted by id.
+ */
+static int
+take_vectors(struct relset *set, struct rjob *j)
+{
+	size_t	 i;
+
+	set->v = xcalloc(j->nfiles + 1, sizeof(*set->v));
+	for (i = 0; i < j->nfiles; i++) {
+		if (!j->ok[i]) {
+			rel_vec_free(&j->vec[i]);
+			continue;
+		}
+		set->v[set->n] = j->vec[i];
+		if (set->v[set->n].id == NULL)
+			set->v[set->n].id = xstrdup(j->reports[i].id);
+		/* Until the slot pass, deps holds where the slot is. */
+		set->v[set->n].deps = j->slotoff[i];
+		set->v[set->n].slotcut = j->slotcut[i];
+		set->n++;
+		memset(&j->vec[i], 0, sizeof(j->vec[i]));
+	}
+	return relset_sort(set);
+}
+
+/* The related reports' pass: every report page gets its slot filled. */
+struct sjob {
+	struct pool		 pool;
+	const struct site	*s;
+	struct relset		*set;
+	const size_t		*rel, *prev, *next;
+	const char		*dir;
+};
+
+static void *
+slot_worker(void *arg)
+{
+	struct sjob	*x = arg;
+	const struct site *s = x->s;
+	struct arena	*a = arena_new();
+	struct buf	 slot = BUF_INIT;
+	struct relvec	*v;
+	char		 path[PATH_MAX];
+	size_t		 i, off;
+
+	while ((i = atomic_fetch_add(&x->pool.next, 1)) < x->pool.n) {
+		arena_reset(a);
+		buf_reset(&slot);
+		if (rel_slot(&slot, s, a, i, &x->rel[i * REL_MAX],
+		    x->prev[i], x->next[i]) != 0)
+			goto fail;
+		if ((v = relset_find(x->set, s->reports[i].id)) == NULL)
+			goto fail;
+		off = (size_t)v->deps;
+		v->deps = rel_deps(s, i, &x->rel[i * REL_MAX], x->prev[i],
+		    x->next[i]);
+		if (off == SIZE_MAX)
+			goto next;
+		/* In the staging tree nobody reads the page yet. */
+		if (file_path(path, sizeof(path), "%s/reports/%s/index.html",
+		    x->dir, s->reports[i].id) != 0 ||
+		    out_splice(path, off, v->slotcut, &slot) != 0)
+			goto fail;
+		goto next;
+fail:
+		pool_fail(&x->pool);
+next:
+		pool_step(&x->pool);
+	}
+	arena_free(a);
+	buf_free(&slot);
+	return NULL;
+}
+
+/*
+ * Fills the related slot of every report page in the staging tree dir
+ * and the deps of set's vectors.
+ */
+static int
+related_phase(const struct site *s, struct relset *set, const char *dir)
+{
+	struct sjob	 x;
+	struct timespec	 t0;
+	size_t		*rel, *prev, *next;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	memset(&x, 0, sizeof(x));
+	rel = rel_compute(s, set, s->opts->jobs);
+	rel_neighbours(s, &prev, &next);
+	log_debug("related reports: computed in %ld ms", lap(&t0));
+	pool_init(&x.pool, s->nreports, "related", s->opts->progress);
+	x.s = s;
+	x.set = set;
+	x.rel = rel;
+	x.prev = prev;
+	x.next = next;
+	x.dir = dir;
+	pool_run(s->opts->jobs, slot_worker, &x);
+	pool_end(&x.pool);
+	log_debug("related reports: %zu pages in %ld ms", s->nreports,
+	    lap(&t0));
+	free(rel);
+	free(prev);
+	free(next);
+	return x.pool.failed ? -1 : 0;
+}
+
 /* Moves the reports that passed into s, in file order. */
 static void
 take_reports(struct site *s, struct rjob *j)
@@ -481,6 +612,7 @@ full_build(struct site *s, const struct gitsrc *src, const git_oid *theme)
 	struct outfile	*outs = NULL;
 	struct rjob	 j;
 	struct ixjob	 ixj;
+	struct relset	 set;
 	struct timespec	 t0;
 	char		 staging[PATH_MAX], path[PATH_MAX];
 	size_t		 nfiles = 0, nouts = 0, i, written;
@@ -489,6 +621,7 @@ full_build(struct site *s, const struct gitsrc *src, const git_oid *theme)
 
 	memset(&j, 0, sizeof(j));
 	memset(&ixj, 0, sizeof(ixj));
+	memset(&set, 0, sizeof(set));
 	j.cache.fd = -1;
 	staging[0] = '\0';
 	if (outdir_ok(o->outdir) != 0)
@@ -533,9 +666,13 @@ full_build(struct site *s, const struct gitsrc *src, const git_oid *theme)
 	}
 	if (index_start(&ixj, &j, s, src, staging) != 0)
 		goto out;
+	if (take_vectors(&set, &j) != 0)
+		goto out;
 	take_reports(s, &j);
 	site_sort(s);
 	site_index(s);
+	if (related_phase(s, &set, staging) != 0)
+		goto out;
 
 	if (pages_plan(&outs, &nouts, s) != 0)
 		goto out;
@@ -569,6 +706,8 @@ full_build(struct site *s, const struct gitsrc *src, const git_oid *theme)
 	if (s->index && (ix_cache_commit(o->outdir, o->sync) != 0 ||
 	    ix_state_commit(o->outdir, &ixj.state, o->sync) != 0))
 		goto out;
+	if (relset_write(&set, o->outdir, &src->tree, o->sync) != 0)
+		goto out;
 	log_info("%s: %zu reports, %zu other files (full build)", o->outdir,
 	    s->nreports, nouts);
 	rc = bad > 0 || list_rc != 0 ? 1 : 0;
@@ -591,6 +730,13 @@ out:
 	}
 	free(j.ixoff);
 	free(j.ixlen);
+	if (j.vec != NULL)
+		for (i = 0; i < j.nfiles; i++)
+			rel_vec_free(&j.vec[i]);
+	free(j.vec);
+	free(j.slotoff);
+	free(j.slotcut);
+	relset_free(&set);
 	free(j.reports);
 	free(j.ok);
 	free(j.written);

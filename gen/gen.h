@@ -207,6 +207,13 @@ int	page_report(struct buf *, const struct site *, struct arena *,
 	    const struct report *, const char *narrative, size_t,
 	    const char *lessons, size_t, const char *comments, size_t);
 /*
+ * Renders the theme's _related.html for report i of s: its related
+ * reports rel (REL_MAX of them, SIZE_MAX ends the list) and its previous
+ * and next report of the same incident type (SIZE_MAX: none).
+ */
+int	page_related(struct buf *, const struct site *, struct arena *,
+	    size_t i, const size_t *rel, size_t prev, size_t next);
+/*
  * One output file of the site besides report pages: pages_plan() lists
  * them all, page_render() renders one.
  */

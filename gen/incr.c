@@ -39,6 +39,7 @@
 #include "log.h"
 #include "nm.h"
 #include "receipts.h"
+#include "related.h"
 #include "render.h"
 #include "tmpl.h"
 
@@ -72,7 +73,13 @@ struct incr {
 	size_t			 nixnames;
 	char			**oldwd;	/* withdrawn before (ids) */
 	size_t			 noldwd;
+	/* Related reports: the last build's vectors, and the new ones. */
+	struct relset		 oldrel, rel;
+	size_t			*relto, *prev, *next;
+	unsigned char		*done;		/* page written in step 1 */
 };
+
+static void	incr_dirty(struct incr *, const struct report ***, size_t *);
 
 /* The value of lowercase hex digit c (state_read() checked it). */
 static int
@@ -348,9 +355,10 @@ incr_report_pages(struct incr *in)
 {
 	struct site	*s = in->s;
 	struct report	 tmp;
+	struct buf	 slot = BUF_INIT, page = BUF_INIT;
 	char		 path[PATH_MAX];
 	size_t		 i, k;
-	int		 changed;
+	int		 changed, rc = -1, r;
 
 	for (i = 0; i < s->nreports; i++) {
 		for (k = 0; k < in->nch; k++)
@@ -362,16 +370,156 @@ incr_report_pages(struct incr *in)
 		if (render_one(&in->ctx, &tmp, s, in->src->repo, &s->oids[i],
 		    s->reports[i].path, NULL, NULL) != 0) {
 			report_free(&tmp);
-			return -1;
+			goto out;
 		}
 		report_free(&tmp);
+		buf_reset(&slot);
+		arena_reset(in->ctx.arena);
+		if (rel_slot(&slot, s, in->ctx.arena, i,
+		    &in->relto[i * REL_MAX], in->prev[i], in->next[i]) != 0)
+			goto out;
+		if ((r = rel_splice(&page, in->ctx.page.data,
+		    in->ctx.page.len, &slot)) == NM_ENOTFOUND) {
+			buf_reset(&page);
+			buf_add(&page, in->ctx.page.data, in->ctx.page.len);
+		} else if (r != 0)
+			goto out;
+		in->done[i] = 1;
 		if (file_path(path, sizeof(path), "reports/%s/index.html",
 		    s->reports[i].id) != 0 || write_out(&in->pub,
-		    s->opts->outdir, path, &in->ctx.page, &changed) != 0)
-			return -1;
+		    s->opts->outdir, path, &page, &changed) != 0)
+			goto out;
 		in->rewritten += (size_t)changed;
 	}
+	rc = 0;
+out:
+	buf_free(&slot);
+	buf_free(&page);
+	return rc;
+}
+
+/*
+ * The vectors of the new site: the last build's for the kept reports,
+ * made from the new documents for the changed ones; then each report's
+ * related reports and neighbours.  NM_ENOTFOUND if the last build left
+ * no vectors (build in full).
+ */
+static int
+incr_related(struct incr *in)
+{
+	struct site	*s = in->s;
+	struct relvec	*v, *ov;
+	struct timespec	 t0;
+	size_t		 i, k;
+	int		 rc;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if ((rc = relset_read(&in->oldrel, s->opts->outdir,
+	    &in->st->tree)) != 0)
+		return rc;
+	in->rel.v = xcalloc(s->nreports + 1, sizeof(*in->rel.v));
+	for (i = 0; i < s->nreports; i++) {
+		v = &in->rel.v[in->rel.n++];
+		for (k = 0; k < in->nnd; k++)
+			if (strcmp(in->ndid[k], s->reports[i].id) == 0)
+				break;
+		if (k < in->nnd) {
+			if (rel_vec(v, in->ndid[k], in->ndoc[k].data,
+			    in->ndoc[k].len) != 0)
+				return NM_ENOTFOUND;
+			continue;
+		}
+		if ((ov = relset_find(&in->oldrel, s->reports[i].id)) ==
+		    NULL) {
+			/* A report the last vectors do not know. */
+			if (s->index)
+				return NM_ENOTFOUND;
+			v->id = xstrdup(s->reports[i].id);
+			continue;
+		}
+		*v = *ov;
+		v->id = xstrdup(ov->id);
+		for (k = 0; k < v->n; k++)
+			v->stem[k] = xstrdup(ov->stem[k]);
+		v->deps = 0;
+	}
+	if (relset_sort(&in->rel) != 0)
+		return -1;
+	in->relto = rel_compute(s, &in->rel, s->opts->jobs);
+	rel_neighbours(s, &in->prev, &in->next);
+	in->done = xcalloc(s->nreports + 1, 1);
+	log_debug("related reports: computed in %ld ms", lap(&t0));
 	return 0;
+}
+
+/*
+ * Step 1b: the related slot of every other report page whose related
+ * reports or neighbours changed, or one of which changed how it shows.
+ */
+static int
+incr_related_pages(struct incr *in)
+{
+	struct site	*s = in->s;
+	const struct report **dirty = NULL;
+	unsigned char	*shows;
+	struct relvec	*v, *ov;
+	struct buf	 slot = BUF_INIT, page = BUF_INIT, out = BUF_INIT;
+	char		 path[PATH_MAX];
+	size_t		 ndirty = 0, i, k, j, n = 0, x;
+	int		 rc = -1, changed, r;
+
+	/* The new site's reports that show differently. */
+	shows = xcalloc(s->nreports + 1, 1);
+	incr_dirty(in, &dirty, &ndirty);
+	for (k = 0; k < ndirty; k++)
+		if (dirty[k] >= s->reports &&
+		    dirty[k] < s->reports + s->nreports)
+			shows[dirty[k] - s->reports] = 1;
+	for (i = 0; i < s->nreports; i++) {
+		v = relset_find(&in->rel, s->reports[i].id);
+		v->deps = rel_deps(s, i, &in->relto[i * REL_MAX],
+		    in->prev[i], in->next[i]);
+		if (in->done[i])
+			continue;
+		ov = relset_find(&in->oldrel, s->reports[i].id);
+		x = ov != NULL && ov->deps == v->deps;
+		for (k = 0; k < REL_MAX + 2 && x; k++) {
+			j = k < REL_MAX ? in->relto[i * REL_MAX + k] :
+			    k == REL_MAX ? in->prev[i] : in->next[i];
+			if (j != SIZE_MAX && shows[j])
+				x = 0;
+		}
+		if (x)
+			continue;
+		buf_reset(&slot);
+		buf_reset(&page);
+		arena_reset(in->ctx.arena);
+		if (rel_slot(&slot, s, in->ctx.arena, i,
+		    &in->relto[i * REL_MAX], in->prev[i], in->next[i]) != 0 ||
+		    file_path(path, sizeof(path), "%s/reports/%s/index.html",
+		    s->opts->outdir, s->reports[i].id) != 0 ||
+		    file_read(&page, path, PAGE_MAX) != 0)
+			goto out;
+		if ((r = rel_splice(&out, page.data, page.len, &slot)) ==
+		    NM_ENOTFOUND)
+			continue;
+		if (r != 0 || file_path(path, sizeof(path),
+		    "reports/%s/index.html", s->reports[i].id) != 0 ||
+		    write_out(&in->pub, s->opts->outdir, path, &out,
+		    &changed) != 0)
+			goto out;
+		in->rewritten += (size_t)changed;
+		n++;
+	}
+	log_debug("related reports: %zu other pages checked", n);
+	rc = 0;
+out:
+	free(shows);
+	free(dirty);
+	buf_free(&slot);
+	buf_free(&page);
+	buf_free(&out);
+	return rc;
 }
 
 /*
@@ -691,6 +839,12 @@ incr_free(struct incr *in, int failed)
 		ix_cache_close(&in->ncache);
 	}
 	free(in->keep);
+	relset_free(&in->oldrel);
+	relset_free(&in->rel);
+	free(in->relto);
+	free(in->prev);
+	free(in->next);
+	free(in->done);
 	ids_free(in->oldwd, in->noldwd);
 	publish_free(&in->pub);
 	site_index_free(&in->old);
@@ -733,10 +887,16 @@ incremental_build(struct site *s, const struct gitsrc *src,
 	rc = -1;
 	if (incr_new_site(&in) != 0)
 		goto out;
+	if ((rc = incr_related(&in)) != 0)
+		goto out;
+	rc = -1;
 	if (publish_init(&in.pub, o->outdir) != 0)
 		goto out;
 	/* 1. Report pages of new and changed reports. */
 	if (incr_report_pages(&in) != 0)
+		goto out;
+	/* 1b. The related reports of the others. */
+	if (incr_related_pages(&in) != 0)
 		goto out;
 	/* 2. Lists, feeds, counts: those that show a changed report. */
 	if (incr_lists(&in) != 0)
@@ -759,6 +919,8 @@ incremental_build(struct site *s, const struct gitsrc *src,
 	    ix_cache_commit(o->outdir, o->sync) != 0) ||
 	    ix_prune(o->outdir, in.ixnames, in.nixnames) != 0 ||
 	    ix_state_commit(o->outdir, &in.ixstate, o->sync) != 0))
+		goto out;
+	if (relset_write(&in.rel, o->outdir, &src->tree, o->sync) != 0)
 		goto out;
 	/* 6. The state, last. */
 	if (state_write(s, s->oids, src, theme, in.bad > 0 ? STATE_PARTIAL :

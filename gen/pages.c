@@ -27,6 +27,7 @@
  * page_depends() knows about.
  */
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,7 @@
 #include "html.h"
 #include "log.h"
 #include "nm.h"
+#include "related.h"
 #include "tmpl.h"
 
 #define SITEMAP_URLS	50000
@@ -663,8 +665,36 @@ page_report(struct buf *out, const struct site *s, struct arena *a,
 	/* --drafts: what an unapproved report lacks, for its banner. */
 	tv_set_str(a, it, "draft", rule_draft(s->rule, r->id));
 	tv_set_str(a, it, "revised", rule_revised(s->rule, r->id));
+	/* Filled once every report is known (related.h). */
+	tv_set_html(a, it, "related", REL_OPEN REL_CLOSE,
+	    sizeof(REL_OPEN REL_CLOSE) - 1);
 	tv_set(a, ctx, "report", it);
 	return tmpl_render(out, s->theme, "report.html", ctx);
+}
+
+int
+page_related(struct buf *out, const struct site *s, struct arena *a,
+    size_t i, const size_t *rel, size_t prev, size_t next)
+{
+	const struct report *r = &s->reports[i];
+	struct tval	*ctx, *l = tv_list(a);
+	size_t		 k;
+
+	ctx = ctx_base(a, s, arena_printf(a, "reports/%s/index.html", r->id),
+	    "report", r->title, NULL);
+	tv_set(a, ctx, "report", item(a, s, r));
+	for (k = 0; k < REL_MAX && rel[k] != SIZE_MAX; k++)
+		tv_push(a, l, item(a, s, &s->reports[rel[k]]));
+	tv_set(a, ctx, "related", l);
+	if (prev != SIZE_MAX)
+		tv_set(a, ctx, "prev", item(a, s, &s->reports[prev]));
+	else
+		tv_set_str(a, ctx, "prev", "");
+	if (next != SIZE_MAX)
+		tv_set(a, ctx, "next", item(a, s, &s->reports[next]));
+	else
+		tv_set_str(a, ctx, "next", "");
+	return tmpl_render(out, s->theme, "_related.html", ctx);
 }
 
 static int

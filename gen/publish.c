@@ -34,6 +34,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -285,6 +286,54 @@ out_write(const char *path, const struct buf *data, int flags)
 	if (file_write(path, data->data, data->len, 0644, flags) != 0)
 		return -1;
 	return stamp_at(AT_FDCWD, path);
+}
+
+int
+out_splice(const char *path, size_t off, size_t cut, const struct buf *data)
+{
+	struct stat	 sb;
+	struct buf	 tail = BUF_INIT;
+	ssize_t		 r;
+	size_t		 n;
+	int		 fd, rc = -1;
+
+	if ((fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW)) == -1) {
+		log_warn("%s", path);
+		return -1;
+	}
+	if (fstat(fd, &sb) == -1) {
+		log_warn("%s", path);
+		goto out;
+	}
+	if ((uint64_t)sb.st_size < (uint64_t)off + cut) {
+		log_warnx("%s: shorter than the page written", path);
+		goto out;
+	}
+	n = (size_t)sb.st_size - off - cut;
+	buf_grow(&tail, n + 1);
+	if ((r = pread(fd, tail.data, n, (off_t)(off + cut))) < 0 ||
+	    (size_t)r != n) {
+		log_warn("%s", path);
+		goto out;
+	}
+	tail.len = n;
+	if (lseek(fd, (off_t)off, SEEK_SET) == -1 ||
+	    file_write_all(fd, data->data, data->len) != 0 ||
+	    file_write_all(fd, tail.data, tail.len) != 0 ||
+	    ftruncate(fd, (off_t)(off + data->len + n)) == -1) {
+		log_warn("%s", path);
+		goto out;
+	}
+	pthread_once(&day_once, day_init);
+	if (futimens(fd, day) == -1) {
+		log_warn("%s", path);
+		goto out;
+	}
+	rc = 0;
+out:
+	close(fd);
+	buf_free(&tail);
+	return rc;
 }
 
 int

@@ -930,8 +930,10 @@ sed 's/^title: .*/title: "Retitled for the determinism check"/' \
     >"$repo/content/reports/2025/2025-0004.md"
 commit "retitle"
 cp -R "$site" "$tmp/det-incr"
-# The search index's cache lives beside the site (OUTDIR.index).
+# The caches of the search index and of the related reports live beside
+# the site (OUTDIR.index, OUTDIR.related).
 cp "$site.index" "$tmp/det-incr.index"
+cp "$site.related" "$tmp/det-incr.related"
 gen -o "$tmp/det-incr"
 check "incremental build says so" grep -q incremental "$tmp/stderr"
 gen --full -o "$tmp/det-full"

@@ -67,10 +67,12 @@ errcase() {
 	commit "$1"
 	for mode in full incremental; do
 		for kg in "" --keep-going; do
-			rm -rf "$tmp/out" "$tmp/out.index"
+			rm -rf "$tmp/out" "$tmp/out.index" "$tmp/out.related"
 			cp -R "$tmp/good" "$tmp/out"
-			# The search index's cache, beside the site.
+			# The caches of the search index and of the related
+			# reports, beside the site.
 			cp "$tmp/good.index" "$tmp/out.index"
+			cp "$tmp/good.related" "$tmp/out.related"
 			if [ "$mode" = full ]; then
 				gen -o "$tmp/out" --full $kg
 			else

@@ -37,6 +37,31 @@ rewrote() {
 	grep -qx -- "$1" "$tmp/rewritten"
 }
 
+# slot_shows FILE ID: the related slot of report page FILE links report ID
+# (a related report, or the previous or next of its type).
+slot_shows() {
+	sed -n '/<!--related-->/,/<!--\/related-->/p' "$1" |
+	    grep -q "reports/$2/"
+}
+
+# related_pages LABEL ID: every other report page was rewritten exactly
+# when its related slot shows report ID, whose title or date changed.
+related_pages() {
+	for p in "$out"/reports/*/index.html; do
+		f=${p#"$out"/}
+		case $f in
+		reports/"$2"/index.html|reports/page/*|reports/by-event/*)
+			continue ;;
+		esac
+		if slot_shows "$p" "$2"; then
+			check "$1: rewrote $f (its related slot shows $2)" \
+			    rewrote "$f"
+		else
+			check_not "$1: left $f alone" rewrote "$f"
+		fi
+	done
+}
+
 # rewritten: the list, on one line.
 rewritten() {
 	tr '\n' ' ' <"$tmp/rewritten"
@@ -178,11 +203,11 @@ for f in reports/page/2/index.html reports/page/3/index.html \
     incident-type/traffic-stop/atom.xml \
     incident-type/vehicle-pursuit/index.html factor/fatigue/index.html \
     factor/communication/index.html year/2024/index.html \
-    incident-type/index.html reports/2024-0003/index.html \
-    reports/2025-0009/index.html about/index.html 404.html style.css \
+    incident-type/index.html about/index.html 404.html style.css \
     search/index.html robots.txt; do
 	check_not "title change: left $f alone" rewrote "$f"
 done
+related_pages "title change" 2025-0004
 check "title change: new title on the list" grep -q \
     "Radio died in a dead spot" "$out/incident-type/foot-pursuit/index.html"
 
@@ -276,10 +301,10 @@ for f in reports/by-event/page/3/index.html browse/index.html \
 	check "event date: rewrote $f" rewrote "$f"
 done
 for f in reports/index.html reports/by-event/index.html \
-    incident-type/traffic-stop/page/2/index.html \
-    reports/2024-0003/index.html; do
+    incident-type/traffic-stop/page/2/index.html; do
 	check_not "event date: left $f alone" rewrote "$f"
 done
+related_pages "event date" 2025-0001
 edit "$R/2025/2025-0001.md" 's/^event_date: .*/event_date: 2024-12/'
 commit "event date back"
 step "event date back" incremental

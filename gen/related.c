@@ -1,0 +1,663 @@
+/*
+ * Copyright (c) 2026 The nearmiss authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * Related reports: a vector of each report's strongest terms (from its
+ * search index document), TF-IDF weights over the archive, cosine
+ * similarity through an inverted index whose postings are cut to the
+ * strongest few, plus a bonus for the taxonomy two reports share.
+ */
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <math.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <git2.h>
+
+#include "buf.h"
+#include "build.h"
+#include "file.h"
+#include "gen.h"
+#include "index.h"
+#include "ixint.h"
+#include "log.h"
+#include "nm.h"
+#include "related.h"
+#include "tmpl.h"
+
+#define REL_POST	64	/* postings kept per term, strongest first */
+#define REL_TYPE_BONUS	0.10	/* same incident type */
+#define REL_FACTOR_BONUS 0.05	/* per shared factor, over the count */
+#define REL_MAGIC	"NMREL1\n"
+#define REL_FILE_MAX	(1024ULL * 1024 * 1024)
+
+static uint64_t
+fnv(const void *p, size_t n, uint64_t h)
+{
+	const unsigned char *c = p;
+
+	while (n-- > 0)
+		h = (h ^ *c++) * 1099511628211ULL;
+	return h;
+}
+
+void
+rel_vec_free(struct relvec *v)
+{
+	int	 k;
+
+	free(v->id);
+	for (k = 0; k < v->n; k++)
+		free(v->stem[k]);
+	memset(v, 0, sizeof(*v));
+}
+
+int
+rel_vec(struct relvec *v, const char *id, const void *doc, size_t len)
+{
+	struct ixdoc	 d;
+	struct ixdterm	 t;
+	const char	*stem[REL_TERMS];
+	uint8_t		 imp[REL_TERMS];
+	uint64_t	 k;
+	int		 n = 0, r;
+
+	memset(v, 0, sizeof(*v));
+	if (ix_doc_open(&d, doc, len) != 0)
+		return -1;
+	for (k = 0; k < d.nterms; k++) {
+		if (ix_doc_term(&d, &t) != 0)
+			return -1;
+		if (t.flags & (IT_STOP | IT_SYN))
+			continue;
+		/*
+		 * The strongest REL_TERMS, by impact; terms come in stem
+		 * order, so that of two of equal impact the first stays.
+		 */
+		if (n == REL_TERMS && t.impact <= imp[n - 1])
+			continue;
+		if (n < REL_TERMS)
+			n++;
+		for (r = n - 1; r > 0 && t.impact > imp[r - 1]; r--) {
+			stem[r] = stem[r - 1];
+			imp[r] = imp[r - 1];
+		}
+		stem[r] = t.stem;
+		imp[r] = t.impact;
+	}
+	v->id = xstrdup(id);
+	v->n = (uint8_t)n;
+	for (r = 0; r < n; r++) {
+		v->stem[r] = xstrdup(stem[r]);
+		v->imp[r] = imp[r];
+	}
+	return 0;
+}
+
+static int
+vec_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct relvec *)a)->id,
+	    ((const struct relvec *)b)->id);
+}
+
+int
+relset_sort(struct relset *set)
+{
+	size_t	 i;
+
+	qsort(set->v, set->n, sizeof(*set->v), vec_cmp);
+	for (i = 1; i < set->n; i++)
+		if (strcmp(set->v[i - 1].id, set->v[i].id) == 0) {
+			log_warnx("related reports: report %s twice",
+			    set->v[i].id);
+			return -1;
+		}
+	return 0;
+}
+
+struct relvec *
+relset_find(const struct relset *set, const char *id)
+{
+	struct relvec	 key;
+
+	key.id = (char *)id;
+	return bsearch(&key, set->v, set->n, sizeof(*set->v), vec_cmp);
+}
+
+void
+relset_free(struct relset *set)
+{
+	size_t	 i;
+
+	for (i = 0; i < set->n; i++)
+		rel_vec_free(&set->v[i]);
+	free(set->v);
+	set->v = NULL;
+	set->n = 0;
+}
+
+/*
+ * OUTDIR.related: REL_MAGIC, the content tree it was made for (the raw
+ * object id), the count (8 bytes, little-endian), then
+ * per vector: id length (1 byte) and id, term count (1 byte), each term
+ * as stem length (1 byte), stem and impact (1 byte), and deps (8 bytes,
+ * little-endian).  Sorted by id.
+ */
+static int
+rel_path(char *out, size_t sz, const char *outdir)
+{
+	size_t	 n = strlen(outdir);
+
+	while (n > 1 && outdir[n - 1] == '/')
+		n--;
+	return file_path(out, sz, "%.*s" REL_FILE, (int)n, outdir);
+}
+
+static void
+put_u64(struct buf *b, uint64_t v)
+{
+	unsigned char	 c[8];
+	int		 i;
+
+	for (i = 0; i < 8; i++)
+		c[i] = (unsigned char)(v >> (8 * i));
+	buf_add(b, c, 8);
+}
+
+static int
+get_u64(const unsigned char **p, const unsigned char *end, uint64_t *v)
+{
+	int	 i;
+
+	if (end - *p < 8)
+		return -1;
+	for (*v = 0, i = 0; i < 8; i++)
+		*v |= (uint64_t)(*p)[i] << (8 * i);
+	*p += 8;
+	return 0;
+}
+
+/* A string of length byte then bytes, without NUL, into a new string. */
+static int
+get_str(const unsigned char **p, const unsigned char *end, char **out)
+{
+	size_t	 n;
+
+	if (*p >= end)
+		return -1;
+	n = **p;
+	(*p)++;
+	if ((size_t)(end - *p) < n || n == 0 || memchr(*p, '\0', n) != NULL)
+		return -1;
+	*out = xmalloc(n + 1);
+	memcpy(*out, *p, n);
+	(*out)[n] = '\0';
+	*p += n;
+	return 0;
+}
+
+int
+relset_read(struct relset *set, const char *outdir, const git_oid *tree)
+{
+	struct buf	 b = BUF_INIT;
+	const unsigned char *p, *end;
+	struct relvec	*v;
+	char		 path[PATH_MAX];
+	uint64_t	 n, i;
+	int		 rc = NM_ENOTFOUND, k;
+
+	memset(set, 0, sizeof(*set));
+	if (rel_path(path, sizeof(path), outdir) != 0)
+		return -1;
+	if (file_read(&b, path, REL_FILE_MAX) != 0)
+		goto out;
+	p = (const unsigned char *)b.data;
+	end = p + b.len;
+	if (b.len < sizeof(REL_MAGIC) - 1 ||
+	    memcmp(p, REL_MAGIC, sizeof(REL_MAGIC) - 1) != 0)
+		goto bad;
+	p += sizeof(REL_MAGIC) - 1;
+	/* Made for another content tree: not this site's. */
+	if ((size_t)(end - p) < GIT_OID_RAWSZ ||
+	    memcmp(p, tree->id, GIT_OID_RAWSZ) != 0)
+		goto bad;
+	p += GIT_OID_RAWSZ;
+	/* Each vector takes 11 bytes at least. */
+	if (get_u64(&p, end, &n) != 0 || n > (uint64_t)(end - p) / 11)
+		goto bad;
+	set->v = xcalloc(n ? n : 1, sizeof(*set->v));
+	for (i = 0; i < n; i++) {
+		v = &set->v[set->n++];
+		if (get_str(&p, end, &v->id) != 0 || p >= end ||
+		    *p > REL_TERMS)
+			goto bad;
+		k = *p++;
+		for (v->n = 0; v->n < k; v->n++) {
+			if (get_str(&p, end, &v->stem[v->n]) != 0 ||
+			    p >= end)
+				goto bad;
+			v->imp[v->n] = *p++;
+		}
+		if (get_u64(&p, end, &v->deps) != 0)
+			goto bad;
+		if (i > 0 && strcmp(set->v[i - 1].id, v->id) >= 0)
+			goto bad;
+	}
+	if (p != end)
+		goto bad;
+	rc = 0;
+	goto out;
+bad:
+	log_debug("%s: damaged; the related reports are made again", path);
+	relset_free(set);
+out:
+	if (rc != 0)
+		relset_free(set);
+	buf_free(&b);
+	return rc;
+}
+
+int
+relset_write(const struct relset *set, const char *outdir,
+    const git_oid *tree, int sync)
+{
+	struct buf	 b = BUF_INIT;
+	const struct relvec *v;
+	char		 path[PATH_MAX];
+	size_t		 i, len;
+	int		 k, rc;
+
+	if (rel_path(path, sizeof(path), outdir) != 0)
+		return -1;
+	buf_addstr(&b, REL_MAGIC);
+	buf_add(&b, tree->id, GIT_OID_RAWSZ);
+	put_u64(&b, set->n);
+	for (i = 0; i < set->n; i++) {
+		v = &set->v[i];
+		len = strlen(v->id);
+		buf_addch(&b, (char)len);
+		buf_add(&b, v->id, len);
+		buf_addch(&b, (char)v->n);
+		for (k = 0; k < v->n; k++) {
+			len = strlen(v->stem[k]);
+			/* Stems are short; a long one is left out. */
+			if (len > 255)
+				len = 255;
+			buf_addch(&b, (char)len);
+			buf_add(&b, v->stem[k], len);
+			buf_addch(&b, (char)v->imp[k]);
+		}
+		put_u64(&b, v->deps);
+	}
+	rc = file_write(path, b.data, b.len, 0644, FILE_ATOMIC |
+	    (sync ? FILE_SYNC : 0));
+	buf_free(&b);
+	return rc;
+}
+
+/* The terms of every vector, and their postings. */
+struct relix {
+	const struct site *s;
+	size_t		 n;		/* reports */
+	uint32_t	*tid;		/* n * REL_TERMS term ids */
+	float		*w;		/* n * REL_TERMS weights */
+	uint8_t		*nt;		/* terms per report */
+	uint32_t	 nterms;
+	uint32_t	*poff;		/* nterms + 1 */
+	uint32_t	*pdoc;		/* postings: report */
+	float		*pw;		/* and weight */
+	size_t		*out;
+	atomic_size_t	 next;
+};
+
+struct postent {
+	uint32_t	 doc;
+	float		 w;
+};
+
+static int
+post_cmp(const void *a, const void *b)
+{
+	const struct postent *x = a, *y = b;
+
+	if (x->w != y->w)
+		return x->w > y->w ? -1 : 1;
+	return x->doc < y->doc ? -1 : x->doc > y->doc;
+}
+
+/* The taxonomy bonus of report j to report i. */
+static double
+tax_bonus(const struct report *a, const struct report *b)
+{
+	double	 x = 0;
+	int	 i, k, shared = 0;
+
+	if (a->incident_type == b->incident_type)
+		x += REL_TYPE_BONUS;
+	for (i = 0; i < a->nfactors; i++)
+		for (k = 0; k < b->nfactors; k++)
+			if (a->factors[i] == b->factors[k])
+				shared++;
+	if (a->nfactors > 0)
+		x += REL_FACTOR_BONUS * shared / a->nfactors;
+	return x;
+}
+
+static void *
+rel_worker(void *arg)
+{
+	struct relix	*x = arg;
+	const struct report *r = x->s->reports;
+	double		*score, best[REL_MAX], sc;
+	uint32_t	*touched, nt, t, d;
+	unsigned char	*seen;
+	size_t		 i, k, m, p, nb, *o;
+
+	score = xcalloc(x->n ? x->n : 1, sizeof(*score));
+	seen = xcalloc(x->n ? x->n : 1, 1);
+	touched = xcalloc(x->n ? x->n : 1, sizeof(*touched));
+	while ((i = atomic_fetch_add(&x->next, 1)) < x->n) {
+		nt = 0;
+		for (k = 0; k < x->nt[i]; k++) {
+			t = x->tid[i * REL_TERMS + k];
+			for (p = x->poff[t]; p < x->poff[t + 1]; p++) {
+				d = x->pdoc[p];
+				if (d == i)
+					continue;
+				if (!seen[d]) {
+					seen[d] = 1;
+					touched[nt++] = d;
+				}
+				score[d] += (double)x->w[i * REL_TERMS + k] *
+				    x->pw[p];
+			}
+		}
+		o = &x->out[i * REL_MAX];
+		nb = 0;
+		for (k = 0; k < nt; k++) {
+			d = touched[k];
+			sc = score[d] + tax_bonus(&r[i], &r[d]);
+			score[d] = 0;
+			seen[d] = 0;
+			/* Best first; ties: the lower id first. */
+			if (nb == REL_MAX && (sc < best[nb - 1] ||
+			    (sc == best[nb - 1] && strcmp(r[d].id,
+			    r[o[nb - 1]].id) > 0)))
+				continue;
+			if (nb < REL_MAX)
+				nb++;
+			for (m = nb - 1; m > 0 && (sc > best[m - 1] ||
+			    (sc == best[m - 1] && strcmp(r[d].id,
+			    r[o[m - 1]].id) < 0)); m--) {
+				best[m] = best[m - 1];
+				o[m] = o[m - 1];
+			}
+			best[m] = sc;
+			o[m] = d;
+		}
+	}
+	free(score);
+	free(seen);
+	free(touched);
+	return NULL;
+}
+
+/* Interns stem in the open-addressing table; returns its term id. */
+static uint32_t
+intern(char ***tab, uint32_t **ids, size_t *cap, uint32_t *n,
+    const char *stem)
+{
+	size_t	 h, k, i;
+	char	**nt;
+	uint32_t *ni;
+
+	if ((size_t)*n * 2 >= *cap) {
+		size_t	 nc = *cap ? *cap * 2 : 1024;
+
+		nt = xcalloc(nc, sizeof(*nt));
+		ni = xcalloc(nc, sizeof(*ni));
+		for (i = 0; i < *cap; i++) {
+			if ((*tab)[i] == NULL)
+				continue;
+			h = fnv((*tab)[i], strlen((*tab)[i]),
+			    1469598103934665603ULL) & (nc - 1);
+			while (nt[h] != NULL)
+				h = (h + 1) & (nc - 1);
+			nt[h] = (*tab)[i];
+			ni[h] = (*ids)[i];
+		}
+		free(*tab);
+		free(*ids);
+		*tab = nt;
+		*ids = ni;
+		*cap = nc;
+	}
+	h = fnv(stem, strlen(stem), 1469598103934665603ULL) & (*cap - 1);
+	for (k = h; (*tab)[k] != NULL; k = (k + 1) & (*cap - 1))
+		if (strcmp((*tab)[k], stem) == 0)
+			return (*ids)[k];
+	(*tab)[k] = (char *)stem;
+	(*ids)[k] = (*n)++;
+	return (*ids)[k];
+}
+
+size_t *
+rel_compute(const struct site *s, const struct relset *set, int jobs)
+{
+	struct relix	 x;
+	const struct relvec *v;
+	struct postent	*tmp = NULL;
+	char		**tab = NULL;
+	uint32_t	*ids = NULL, *df, *fill, t;
+	size_t		 cap = 0, i, k, ntmp = 0;
+	double		 norm, w, idf;
+
+	memset(&x, 0, sizeof(x));
+	x.s = s;
+	x.n = s->nreports;
+	x.out = xreallocarray(NULL, x.n ? x.n * REL_MAX : 1, sizeof(size_t));
+	memset(x.out, 0xff, (x.n ? x.n * REL_MAX : 1) * sizeof(size_t));
+	x.tid = xcalloc(x.n * REL_TERMS + 1, sizeof(*x.tid));
+	x.w = xcalloc(x.n * REL_TERMS + 1, sizeof(*x.w));
+	x.nt = xcalloc(x.n + 1, 1);
+	for (i = 0; i < x.n; i++) {
+		if ((v = relset_find(set, s->reports[i].id)) == NULL)
+			continue;
+		x.nt[i] = v->n;
+		for (k = 0; k < v->n; k++)
+			x.tid[i * REL_TERMS + k] = intern(&tab, &ids, &cap,
+			    &x.nterms, v->stem[k]);
+	}
+	df = xcalloc(x.nterms + 1, sizeof(*df));
+	for (i = 0; i < x.n; i++)
+		for (k = 0; k < x.nt[i]; k++)
+			df[x.tid[i * REL_TERMS + k]]++;
+	/* TF-IDF, the impact as the term's frequency; then unit length. */
+	for (i = 0; i < x.n; i++) {
+		if ((v = relset_find(set, s->reports[i].id)) == NULL)
+			continue;
+		norm = 0;
+		for (k = 0; k < x.nt[i]; k++) {
+			idf = log((double)x.n / df[x.tid[i * REL_TERMS + k]]);
+			w = v->imp[k] * idf;
+			x.w[i * REL_TERMS + k] = (float)w;
+			norm += w * w;
+		}
+		norm = sqrt(norm);
+		for (k = 0; k < x.nt[i]; k++)
+			x.w[i * REL_TERMS + k] = norm > 0 ?
+			    (float)(x.w[i * REL_TERMS + k] / norm) : 0;
+	}
+	/* Postings, each term's cut to its REL_POST strongest. */
+	x.poff = xcalloc(x.nterms + 1, sizeof(*x.poff));
+	fill = xcalloc(x.nterms + 1, sizeof(*fill));
+	for (t = 0; t < x.nterms; t++)
+		x.poff[t + 1] = x.poff[t] + (df[t] < REL_POST ? df[t] :
+		    REL_POST);
+	x.pdoc = xcalloc(x.poff[x.nterms] + 1, sizeof(*x.pdoc));
+	x.pw = xcalloc(x.poff[x.nterms] + 1, sizeof(*x.pw));
+	{
+		uint32_t	*soff = xcalloc(x.nterms + 1, sizeof(*soff));
+		struct postent	*all;
+
+		for (t = 0; t < x.nterms; t++)
+			soff[t + 1] = soff[t] + df[t];
+		ntmp = soff[x.nterms];
+		all = xcalloc(ntmp + 1, sizeof(*all));
+		for (i = 0; i < x.n; i++)
+			for (k = 0; k < x.nt[i]; k++) {
+				t = x.tid[i * REL_TERMS + k];
+				all[soff[t] + fill[t]].doc = (uint32_t)i;
+				all[soff[t] + fill[t]++].w =
+				    x.w[i * REL_TERMS + k];
+			}
+		for (t = 0; t < x.nterms; t++) {
+			if (df[t] > REL_POST)
+				qsort(all + soff[t], df[t], sizeof(*all),
+				    post_cmp);
+			for (k = 0; k < x.poff[t + 1] - x.poff[t]; k++) {
+				x.pdoc[x.poff[t] + k] = all[soff[t] + k].doc;
+				x.pw[x.poff[t] + k] = all[soff[t] + k].w;
+			}
+		}
+		tmp = all;
+		free(soff);
+	}
+	atomic_init(&x.next, 0);
+	pool_run(jobs, rel_worker, &x);
+	free(tmp);
+	free(tab);
+	free(ids);
+	free(df);
+	free(fill);
+	free(x.tid);
+	free(x.w);
+	free(x.nt);
+	free(x.poff);
+	free(x.pdoc);
+	free(x.pw);
+	return x.out;
+}
+
+void
+rel_neighbours(const struct site *s, size_t **prev, size_t **next)
+{
+	const struct coll *c;
+	size_t		 t, k, n = s->nreports ? s->nreports : 1;
+
+	*prev = xreallocarray(NULL, n, sizeof(size_t));
+	*next = xreallocarray(NULL, n, sizeof(size_t));
+	memset(*prev, 0xff, n * sizeof(size_t));
+	memset(*next, 0xff, n * sizeof(size_t));
+	/* Newest published first: the previous one is the one after. */
+	for (t = 0; t < s->ncoll[FACET_TYPE]; t++) {
+		c = &s->coll[FACET_TYPE][t];
+		for (k = 0; k < c->n; k++) {
+			if (k + 1 < c->n)
+				(*prev)[c->idx[k]] = c->idx[k + 1];
+			if (k > 0)
+				(*next)[c->idx[k]] = c->idx[k - 1];
+		}
+	}
+}
+
+uint64_t
+rel_deps(const struct site *s, size_t i, const size_t *rel, size_t prev,
+    size_t next)
+{
+	uint64_t	 h = 1469598103934665603ULL;
+	size_t		 k, j[REL_MAX + 2];
+	int		 m;
+
+	(void)i;
+	for (k = 0; k < REL_MAX; k++)
+		j[k] = rel[k];
+	j[REL_MAX] = prev;
+	j[REL_MAX + 1] = next;
+	for (m = 0; m < REL_MAX + 2; m++) {
+		if (j[m] == SIZE_MAX)
+			h = fnv("-", 2, h);
+		else
+			h = fnv(s->reports[j[m]].id,
+			    strlen(s->reports[j[m]].id) + 1, h);
+	}
+	return h ? h : 1;
+}
+
+int
+rel_slot(struct buf *out, const struct site *s, struct arena *a, size_t i,
+    const size_t *rel, size_t prev, size_t next)
+{
+	buf_addstr(out, REL_OPEN);
+	if (s->theme != NULL && tmpl_set_has(s->theme, "_related.html") &&
+	    page_related(out, s, a, i, rel, prev, next) != 0)
+		return -1;
+	buf_addstr(out, REL_CLOSE);
+	return 0;
+}
+
+/* The last occurrence of needle in hay (n bytes), or NULL. */
+static const char *
+last_of(const char *hay, size_t n, const char *needle)
+{
+	size_t	 m = strlen(needle), k;
+
+	if (n < m)
+		return NULL;
+	for (k = n - m + 1; k-- > 0; )
+		if (hay[k] == needle[0] && memcmp(hay + k, needle, m) == 0)
+			return hay + k;
+	return NULL;
+}
+
+int
+rel_find(const char *page, size_t len, size_t *off, size_t *cut)
+{
+	const char	*c, *o;
+
+	/*
+	 * The slot follows the report's text, which cannot hold it: text
+	 * is escaped, and cmark's safe mode leaves out raw HTML.
+	 */
+	if ((c = last_of(page, len, REL_CLOSE)) == NULL ||
+	    (o = last_of(page, (size_t)(c - page), REL_OPEN)) == NULL)
+		return NM_ENOTFOUND;
+	*off = (size_t)(o - page);
+	*cut = (size_t)(c - o) + strlen(REL_CLOSE);
+	return 0;
+}
+
+int
+rel_splice(struct buf *out, const char *page, size_t len,
+    const struct buf *slot)
+{
+	size_t	 off, cut;
+
+	if (rel_find(page, len, &off, &cut) != 0)
+		return NM_ENOTFOUND;
+	buf_reset(out);
+	buf_add(out, page, off);
+	buf_add(out, slot->data, slot->len);
+	buf_add(out, page + off + cut, len - off - cut);
+	return 0;
+}

@@ -1,0 +1,124 @@
+/*
+ * Copyright (c) 2026 The nearmiss authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * Related reports (related.c): each report's few most related reports,
+ * by TF-IDF cosine over the terms of its search index document combined
+ * with the taxonomy it shares, and its previous and next report of the
+ * same incident type.  They fill the "related" slot of its page, which a
+ * report page is rendered with empty and which is spliced in once every
+ * report is known.
+ */
+
+#ifndef NM_RELATED_H
+#define NM_RELATED_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <git2.h>
+
+struct arena;
+struct buf;
+struct site;
+
+#define REL_MAX		5	/* related reports per page */
+#define REL_TERMS	24	/* terms of a report's vector */
+#define REL_FILE	".related"	/* OUTDIR.related: the vectors */
+/* The empty slot a report page is rendered with. */
+#define REL_OPEN	"<!--related-->"
+#define REL_CLOSE	"<!--/related-->"
+
+/* A report's terms: the REL_TERMS of highest impact in its document. */
+struct relvec {
+	char		*id;
+	uint8_t		 n;
+	char		*stem[REL_TERMS];
+	uint8_t		 imp[REL_TERMS];
+	/*
+	 * What its page's slot showed: a hash of the ids of its related
+	 * reports and neighbours (0: not known), so that an incremental
+	 * build renders again only the slots whose reports changed.
+	 */
+	uint64_t	 deps;
+	size_t		 slotcut;	/* a full build's: its slot's length */
+};
+
+/* The vectors of a build, sorted by id. */
+struct relset {
+	struct relvec	*v;
+	size_t		 n;
+};
+
+/*
+ * Makes the vector of report id from its search index document (doc,
+ * len bytes; index.h).  0, or -1 if the document is damaged.
+ */
+int	rel_vec(struct relvec *, const char *id, const void *doc, size_t len);
+void	rel_vec_free(struct relvec *);
+/* Sorts set by id; 0, or -1 (logged) if an id is there twice. */
+int	relset_sort(struct relset *);
+/* The vector of id in the sorted set, or NULL. */
+struct relvec *relset_find(const struct relset *, const char *id);
+void	relset_free(struct relset *);
+/*
+ * Reads OUTDIR.related into set (sorted); NM_ENOTFOUND if there is none,
+ * it was made for another content tree than tree, or it is damaged
+ * (then a full build makes it again).
+ */
+int	relset_read(struct relset *, const char *outdir, const git_oid *tree);
+/* Writes set, made for content tree tree, as OUTDIR.related atomically. */
+int	relset_write(const struct relset *, const char *outdir,
+	    const git_oid *tree, int sync);
+
+/*
+ * The related reports of every report of s: out[i * REL_MAX + k] is the
+ * k-th of s->reports[i] (an index into s->reports), SIZE_MAX for none.
+ * set holds a vector for each report that has one (reports without
+ * one get none).  Near-linear: each term's postings are cut to the best
+ * few.  Runs on jobs threads.
+ */
+size_t	*rel_compute(const struct site *, const struct relset *, int jobs);
+/*
+ * The previous (older) and next (newer) report of each report in its
+ * incident type, as indexes into s->reports, SIZE_MAX for none.
+ */
+void	rel_neighbours(const struct site *, size_t **prev, size_t **next);
+/* The hash of what report i's slot shows (rel: its REL_MAX related). */
+uint64_t rel_deps(const struct site *, size_t i, const size_t *rel,
+	    size_t prev, size_t next);
+
+/*
+ * The slot of report i of s: REL_OPEN, the theme's _related.html with
+ * its related reports rel (REL_MAX, SIZE_MAX ends) and its neighbours
+ * in its incident type, REL_CLOSE.  Empty slot if the theme has no
+ * _related.html.  0 or -1 (logged).
+ */
+int	rel_slot(struct buf *out, const struct site *, struct arena *,
+	    size_t i, const size_t *rel, size_t prev, size_t next);
+/*
+ * Replaces the slot of page (len bytes) with slot into out.  0, or
+ * NM_ENOTFOUND if the page has no slot (a theme without one).
+ */
+int	rel_splice(struct buf *out, const char *page, size_t len,
+	    const struct buf *slot);
+/*
+ * Where the slot is in page (len bytes): *off its first byte, *cut its
+ * length.  0, or NM_ENOTFOUND if the page has none.
+ */
+int	rel_find(const char *page, size_t len, size_t *off, size_t *cut);
+
+#endif /* NM_RELATED_H */

@@ -1,0 +1,132 @@
+#!/bin/sh
+# Related reports (gen/related.c): on a constructed corpus of near-duplicate
+# pairs (tests/gen/related/corpus.py), each report's first related report
+# is its near-duplicate, no report lists itself, every list is at most five
+# long and names published reports only, the previous / next links follow
+# the incident type in publication order, and an incremental build after
+# an edit and an addition equals a full build.
+# Run by tests/run.sh as: env NMGEN=/abs/nearmiss-gen TOP=/abs/top sh ...
+set -eu
+
+# shellcheck source=tests/lib.sh
+. "$TOP/tests/lib.sh"
+. "$TOP/tests/genlib.sh"
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export TZ=UTC LC_ALL=C
+export HOME="$tmp" GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
+
+theme=$TOP/themes/default
+repo=$tmp/repo
+out=$tmp/out
+
+# slot FILE: the hrefs of the related list of a report page, one a line.
+related_of() {
+	sed -n '/<section class="related"/,/<\/section>/p' "$1" |
+	    sed -n 's|.*<a href="\.\./\.\./reports/\([^/]*\)/">.*|\1|p'
+}
+
+git init -q "$repo"
+mkdir -p "$repo/content"
+cp "$TOP/tests/gen/fixtures/content/nearmiss.ini" "$repo/content/"
+python3 "$TOP/tests/gen/related/corpus.py" "$repo/content" >"$tmp/pairs"
+commit "corpus"
+gen -o "$out"
+check_rc "the corpus builds" 0
+cp "$out.related" "$tmp/first.related"
+
+npairs=0
+while read -r a b; do
+	npairs=$((npairs + 1))
+	for pair in "$a $b" "$b $a"; do
+		set -- $pair
+		related_of "$out/reports/$1/index.html" >"$tmp/rel"
+		check "$1: its first related report is its near-duplicate $2" \
+		    [ "$(head -n 1 "$tmp/rel")" = "$2" ]
+		check_not "$1: does not list itself" grep -qx "$1" "$tmp/rel"
+		check "$1: five related reports at most" \
+		    [ "$(grep -c '' "$tmp/rel")" -le 5 ]
+		check "$1: lists published reports only" sh -c '
+			while read -r id; do
+				[ -f "$0/reports/$id/index.html" ] || exit 1
+			done <"$1"' "$out" "$tmp/rel"
+	done
+done <"$tmp/pairs"
+check "the corpus has twelve pairs" [ "$npairs" -eq 12 ]
+
+# Previous and next: the demo's order in one incident type, newest first.
+for p in "$out"/reports/2025-*/index.html; do
+	id=$(basename "$(dirname "$p")")
+	nx=$(sed -n 's|.*href="\.\./\.\./reports/\([^/]*\)/" rel="next".*|\1|p' \
+	    "$p")
+	[ -n "$nx" ] || continue
+	check "$id: its next report links back as previous" grep -q \
+	    "reports/$id/\" rel=\"prev\"" "$out/reports/$nx/index.html"
+done
+# Following "previous" from the newest foot pursuit (no "next") visits
+# every foot pursuit once, in publication order, newest first.
+want=$(grep -l '^incident_type: foot-pursuit$' \
+    "$repo"/content/reports/2025/*.md | wc -l)
+newest=
+for p in "$out"/reports/2025-*/index.html; do
+	grep -q 'More Foot pursuit reports' "$p" || continue
+	grep -q 'rel="next"' "$p" || newest=$(basename "$(dirname "$p")")
+done
+seen=0
+cur=$newest
+: >"$tmp/chain"
+while [ -n "$cur" ] && [ "$seen" -le "$want" ]; do
+	seen=$((seen + 1))
+	sed -n 's/^published: //p' "$repo/content/reports/2025/$cur.md" \
+	    >>"$tmp/chain"
+	cur=$(sed -n \
+	    's|.*href="\.\./\.\./reports/\([^/]*\)/" rel="prev".*|\1|p' \
+	    "$out/reports/$cur/index.html")
+done
+check "the previous links visit all $want foot pursuits ($seen)" \
+    [ "$seen" -eq "$want" ] && [ "$want" -gt 2 ]
+check "newest first" sh -c 'sort -r "$0" | cmp -s - "$0"' "$tmp/chain"
+
+# An edit that makes an unrelated report a near-duplicate of 2025-0001, and
+# a new report: incremental equals full.
+sed -n '/^---$/,/^---$/p' "$repo/content/reports/2025/2025-0025.md" \
+    >"$tmp/head"
+{
+	cat "$tmp/head"
+	awk 'n >= 2 { print } /^---$/ { n++ }' \
+	    "$repo/content/reports/2025/2025-0001.md"
+} >"$repo/content/reports/2025/2025-0025.md"
+sed 's/^id: 2025-0003$/id: 2025-0030/; s/Account 3/Account 30/' \
+    "$repo/content/reports/2025/2025-0003.md" \
+    >"$repo/content/reports/2025/2025-0030.md"
+commit "edit and add"
+gen -o "$out"
+check_rc "the incremental build" 0
+check "it is incremental" grep -q incremental "$tmp/stderr"
+gen -o "$tmp/full" --full
+check_same "incremental equals full" "$out" "$tmp/full"
+related_of "$out/reports/2025-0001/index.html" >"$tmp/rel"
+check "2025-0001 now lists its new twin 2025-0025" grep -qx 2025-0025 \
+    "$tmp/rel"
+related_of "$out/reports/2025-0030/index.html" >"$tmp/rel"
+check "the new 2025-0030 lists its twin 2025-0003 first" \
+    [ "$(head -n 1 "$tmp/rel")" = 2025-0003 ]
+
+# A cache made for another tree is not used.
+git -C "$repo" rm -q content/reports/2025/2025-0030.md
+commit "remove"
+cp "$tmp/first.related" "$out.related"
+gen -o "$out"
+check_rc "a build with a foreign related cache" 0
+check "a foreign related cache means a full build" grep -q "full build" \
+    "$tmp/stderr"
+printf 'NMREL1\ngarbage' >"$out.related"
+git -C "$repo" rm -q content/reports/2025/2025-0028.md
+commit "remove another"
+gen -o "$out"
+check_rc "a build with a damaged related cache" 0
+gen -o "$tmp/full2" --full
+check_same "and it equals a full build" "$out" "$tmp/full2"
+
+finish related
