@@ -44,7 +44,7 @@
 
 #define QP_LINE		76	/* RFC 2045: encoded lines at most 76 */
 #define WRAP		72	/* plain text lines, where spaces allow */
-#define ADDR_MAX	256
+#define ADDR_MAX	70	/* "From: " and it on one line of 78 */
 
 struct digest {
 	struct config	 cfg;

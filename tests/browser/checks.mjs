@@ -550,7 +550,8 @@ async function responsiveChecks(browser) {
 	const context = await newContext(browser, {
 	    viewport: { width: 375, height: 740 } });
 	for (const [name, path] of [['home', ''], ['report', REPORT],
-	    ['browse', 'browse/'], ['list by event date', 'reports/by-event/']]) {
+	    ['browse', 'browse/'], ['list by event date', 'reports/by-event/'],
+	    ...(ROLLCALL ? [['roll-call view', ROLLCALL]] : [])]) {
 		const page = await context.newPage();
 		await page.goto(BASE + path, { waitUntil: 'load' });
 		const r = await page.evaluate(() => {
