@@ -261,6 +261,19 @@ check_rc "digest: --from is required" 2
 digest --from "$(printf 'a@b\nBcc: x@y')" --to b@nm.example.test
 check_rc "digest: no header injection through --from" 2
 
+# --- a newer publication makes a later pin current -------------------------
+
+mkdir -p "$R/2026"
+sed -e 's/^id: .*/id: 2026-0099/' \
+    -e "s/^published: .*/published: $(date -u -d '21 days' +%F)/" \
+    "$R/2025/2025-0001.md" >"$R/2026/2026-0099.md"
+commit "a report published in the week of the later pin"
+step "a later pin became current"
+check "the later pin heads the home page" sh -c "sed -n \
+    '/class=\"week-home\"/,/<\/section>/p' '$out/index.html' |
+    grep -Fq 'href=\"reports/2024-0003/\"'"
+check "its roll-call view is there" [ -f "$out/week/$wfut/index.html" ]
+
 # --- a pinned report is removed -------------------------------------------
 
 git -C "$repo" rm -q "content/reports/2025/2025-0004.md"
