@@ -108,7 +108,8 @@ pins_of(const struct site *s, struct wkpin **out, int warn)
 	*out = NULL;
 	if (c->npins == 0)
 		return 0;
-	if (file_path(ini, sizeof(ini), "%s/nearmiss.ini",
+	ini[0] = '\0';
+	if (warn && file_path(ini, sizeof(ini), "%s/nearmiss.ini",
 	    s->opts->path) != 0)
 		ini[0] = '\0';
 	byid = xreallocarray(NULL, s->nreports + 1, sizeof(*byid));
