@@ -283,4 +283,18 @@ check "its week is gone" [ ! -e "$out/week/$w30" ]
 check "and warned about" grep -q "report 2025-0004 is not published" \
     "$tmp/step.stderr"
 
+# --- a bad pin stops the build ---------------------------------------------
+
+printf '2025-W53 = 2025-0009\n' >>"$ini"
+bad_line=$(grep -c '' "$ini")
+commit "a week that 2025 does not have"
+gen -o "$out"
+check_rc "a bad week in nearmiss.ini: exit 1" 1
+check "and says where" grep -Fq \
+    "nearmiss.ini:$bad_line: [report_of_the_week]: \"2025-W53\" is not an ISO 8601 week" \
+    "$tmp/stderr"
+digest --from a@nm.example.test --to b@nm.example.test
+check_rc "digest: a bad nearmiss.ini exits 1" 1
+check "digest: prints nothing then either" [ ! -s "$tmp/mail" ]
+
 finish week
