@@ -242,6 +242,7 @@ site_free(struct site *s)
 	free(s->pages);
 	receipts_free(s->receipts);
 	ids_free(s->withdrawn, s->nwithdrawn);
+	week_free(s->week);
 	site_index_free(s);
 	config_free(&s->cfg);
 	memset(s, 0, sizeof(*s));

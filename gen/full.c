@@ -671,7 +671,8 @@ full_build(struct site *s, const struct gitsrc *src, const git_oid *theme)
 	take_reports(s, &j);
 	site_sort(s);
 	site_index(s);
-	if (related_phase(s, &set, staging) != 0)
+	if (related_phase(s, &set, staging) != 0 ||
+	    week_load(s, src->repo) != 0)
 		goto out;
 
 	if (pages_plan(&outs, &nouts, s) != 0)

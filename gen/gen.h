@@ -40,6 +40,7 @@ struct recipient;
 struct tmpl_set;
 struct tok_syn;
 struct tval;
+struct week;
 
 #define STATE_FILE	".nearmiss-state"
 #define STATE_PARTIAL	0x1	/* state opts: reports were left out */
@@ -137,6 +138,7 @@ struct site {
 		size_t	 n;
 	}		*coll[FACET_MAX];
 	size_t		 ncoll[FACET_MAX];
+	struct week	*week;		/* week_load(), or NULL */
 };
 
 /* repo.c */
@@ -220,13 +222,14 @@ int	page_related(struct buf *, const struct site *, struct arena *,
 enum out_kind {
 	OUT_HOME, OUT_LIST, OUT_TERMS, OUT_FEED, OUT_PAGE, OUT_SEARCH,
 	OUT_404, OUT_SITEMAP, OUT_ROBOTS, OUT_STATUS, OUT_BROWSE, OUT_HEADERS,
+	OUT_WEEK, OUT_WEEKS, OUT_WEEKFEED,	/* week.c */
 	OUT_KIND_MAX
 };
 struct outfile {
 	enum out_kind	 kind;
 	enum facet_id	 facet;		/* OUT_LIST, OUT_TERMS, OUT_FEED */
 	enum list_order	 order;		/* OUT_LIST */
-	int		 term;		/* term index, year, or -1 for all */
+	int		 term;		/* term index, year, week, or -1 */
 	int		 pageno;	/* OUT_LIST: 1-based */
 	size_t		 page;		/* OUT_PAGE: index in site->pages */
 	char		*path;		/* relative to outdir */
@@ -246,6 +249,16 @@ int	page_depends(const struct site *, const struct outfile *,
 int	page_window_same(const struct site *old, const struct outfile *op,
 	    const struct site *s, const struct outfile *o,
 	    const struct report *const *dirty, size_t ndirty);
+/*
+ * The template context every page starts from (rel: its output path),
+ * the value of a report as lists show it, and the site-relative URL of
+ * an output path ("x/index.html" is "x/"); all in arena a.
+ */
+struct tval *page_ctx(struct arena *a, const struct site *, const char *rel,
+	    const char *kind, const char *title, const char *feed);
+struct tval *page_item(struct arena *a, const struct site *,
+	    const struct report *);
+const char *page_url(struct arena *a, const char *rel);
 /* The output folder of a facet ("incident-type", ..., "reports"). */
 const char *facet_dir(enum facet_id);
 /* Fills site->years and site->coll from site->reports (sorted). */
@@ -377,6 +390,45 @@ void	ids_del(char **, size_t *, const char *id);
 void	ids_sort(char **, size_t);
 int	ids_has(char *const *, size_t, const char *id);
 void	ids_free(char **, size_t);
+
+/*
+ * week.c: the report of the week.  The week a site shows is that of its
+ * newest publication date (week_current(), YYYY * 100 + ww, 0 without
+ * reports), so that the output depends on the content alone; a pin is
+ * shown when its week is not after it and its report is published.
+ */
+struct wkpin {
+	const struct pin *pin;		/* in site->cfg.pins */
+	size_t		 r;		/* its report in site->reports */
+};
+int	week_current(const struct site *);
+/*
+ * The pins the site shows, newest week first, into *out (caller frees);
+ * none when the theme has no week.html and weeks.html.
+ */
+size_t	week_pins(const struct site *, struct wkpin **out);
+/* "week/YYYY-wWW/index.html" of week w, in arena a. */
+const char *week_path(struct arena *a, int w);
+/*
+ * Logs the pins whose report is not published ("nearmiss.ini:LINE:
+ * ..."), then reads and renders the reports of week_pins() again
+ * through repo, for their questions and lessons, into s->week (freed
+ * by site_free()).  Both builds call it before their lists.  0 or -1.
+ */
+int	week_load(struct site *, git_repository *repo);
+void	week_free(struct week *);
+/* 1 for the outputs an incremental build always renders again. */
+int	week_always(const struct outfile *);
+/* The home page's "week" value: the current pin, or "" if none. */
+struct tval *week_home(struct arena *, const struct site *);
+/* Renders OUT_WEEK, OUT_WEEKS and OUT_WEEKFEED. */
+int	week_render(struct buf *, const struct site *, struct arena *,
+	    const struct outfile *);
+/*
+ * digest.c: nearmiss-gen digest, the weekly e-mail on stdout.  argv
+ * starts after "digest".  Returns the exit code: 0, 1 or 2 (usage).
+ */
+int	digest_main(int argc, char *argv[]);
 
 /* build.c */
 int	gen_build(const struct gen_opts *);

@@ -580,7 +580,8 @@ incr_lists(struct incr *in)
 	size_t		 ndirty = 0, i, k, written;
 	int		 rc = -1;
 
-	if (pages_plan(&in->oldp, &in->nold, &in->old) != 0 ||
+	if (week_load(s, in->src->repo) != 0 ||
+	    pages_plan(&in->oldp, &in->nold, &in->old) != 0 ||
 	    pages_plan(&in->newp, &in->nnew, s) != 0)
 		goto out;
 	todo = xcalloc(in->nnew ? in->nnew : 1, 1);
@@ -596,6 +597,9 @@ incr_lists(struct incr *in)
 		for (k = 0; k < ndirty && !todo[i]; k++)
 			if (page_depends(s, &in->newp[i], dirty[k]))
 				todo[i] = 1;
+		/* What shows a pinned report's body (week.c). */
+		if (week_always(&in->newp[i]))
+			todo[i] = 1;
 		/*
 		 * A list page that shows a dirty report may still be the
 		 * same bytes when only another page of its list changed:

@@ -44,7 +44,8 @@ usage(FILE *f)
 	    "[-o outdir]\n"
 	    "                   [-t themedir] [-j jobs] [--keep-going] "
 	    "[--full] [--no-sync]\n"
-	    "                   [--drafts dir]\n");
+	    "                   [--drafts dir]\n"
+	    "       nearmiss-gen digest [options] (nearmiss-gen digest -h)\n");
 }
 
 static void
@@ -190,6 +191,13 @@ main(int argc, char *argv[])
 	int		 ch, rc, verbose = 1;
 
 	log_init(argv[0], LOG_TO_STDERR);
+	/* The weekly e-mail (digest.c): its own options. */
+	if (argc > 1 && strcmp(argv[1], "digest") == 0) {
+		git_start();
+		rc = digest_main(argc - 1, argv + 1);
+		git_libgit2_shutdown();
+		return rc;
+	}
 	memset(&o, 0, sizeof(o));
 	o.path = "content";
 	o.ref = "HEAD";

@@ -653,8 +653,9 @@ page_report(struct buf *out, const struct site *s, struct arena *a,
     const struct report *r, const char *narrative, size_t nlen,
     const char *lessons, size_t llen, const char *comments, size_t clen)
 {
-	struct tval	*ctx, *it;
+	struct tval	*ctx, *it, *dq;
 	const char	*rel;
+	int		 i;
 
 	rel = arena_printf(a, "reports/%s/index.html", r->id);
 	ctx = ctx_base(a, s, rel, "report", r->title, NULL);
@@ -668,6 +669,10 @@ page_report(struct buf *out, const struct site *s, struct arena *a,
 	/* Filled once every report is known (related.h). */
 	tv_set_html(a, it, "related", REL_OPEN REL_CLOSE,
 	    sizeof(REL_OPEN REL_CLOSE) - 1);
+	dq = tv_list(a);
+	for (i = 0; i < r->ndiscussion; i++)
+		tv_push(a, dq, tv_str(a, r->discussion[i]));
+	tv_set(a, it, "discussion", dq);
 	tv_set(a, ctx, "report", it);
 	return tmpl_render(out, s->theme, "report.html", ctx);
 }
@@ -727,12 +732,24 @@ int
 pages_plan(struct outfile **out, size_t *nout, const struct site *s)
 {
 	struct outfile	*v = NULL;
+	struct wkpin	*wp = NULL;
 	struct arena	*a = arena_new();
 	struct buf	 b = BUF_INIT;
-	size_t		 n = 0, t, i;
+	size_t		 n = 0, t, i, nw;
 	int		 f, p, np, o;
 
 	plan_add(&v, &n, OUT_HOME, FACET_ALL, -1, 0, xstrdup("index.html"));
+	/* The report of the week: week/, its feed, a page a week. */
+	if ((nw = week_pins(s, &wp)) > 0) {
+		plan_add(&v, &n, OUT_WEEKS, FACET_ALL, -1, 0,
+		    xstrdup("week/index.html"));
+		plan_add(&v, &n, OUT_WEEKFEED, FACET_ALL, -1, 0,
+		    xstrdup("week/atom.xml"));
+		for (i = 0; i < nw; i++)
+			plan_add(&v, &n, OUT_WEEK, FACET_ALL, wp[i].pin->week,
+			    0, xstrdup(week_path(a, wp[i].pin->week)));
+	}
+	free(wp);
 	plan_add(&v, &n, OUT_FEED, FACET_ALL, 0, 0, xstrdup("atom.xml"));
 	plan_add(&v, &n, OUT_SITEMAP, FACET_ALL, -1, 0,
 	    xstrdup("sitemap.xml"));
@@ -1144,6 +1161,7 @@ page_render(struct buf *out, const struct site *s, struct arena *a,
 		tv_set(a, ctx, "latest", latest);
 		tv_set(a, ctx, "facets", facets_val(a, s, FACET_HOME));
 		tv_set_int(a, ctx, "total", (long)s->nreports);
+		tv_set(a, ctx, "week", week_home(a, s));
 		return tmpl_render(out, s->theme, "home.html", ctx);
 	case OUT_LIST:
 		return render_list(out, s, a, o);
@@ -1187,6 +1205,10 @@ page_render(struct buf *out, const struct site *s, struct arena *a,
 	case OUT_HEADERS:
 		buf_add(out, headers_file, sizeof(headers_file) - 1);
 		return 0;
+	case OUT_WEEK:
+	case OUT_WEEKS:
+	case OUT_WEEKFEED:
+		return week_render(out, s, a, o);
 	default:
 		break;
 	}
@@ -1205,6 +1227,9 @@ page_depends(const struct site *s, const struct outfile *o,
 	case OUT_BROWSE:
 	case OUT_SEARCH:	/* its filters have counts */
 	case OUT_SITEMAP:
+	case OUT_WEEK:		/* pins are few: always (week_always()) */
+	case OUT_WEEKS:
+	case OUT_WEEKFEED:
 		return 1;
 	case OUT_LIST:
 	case OUT_FEED:
@@ -1264,4 +1289,23 @@ page_window_same(const struct site *old, const struct outfile *op,
 				return 0;
 	}
 	return 1;
+}
+
+struct tval *
+page_ctx(struct arena *a, const struct site *s, const char *rel,
+    const char *kind, const char *title, const char *feed)
+{
+	return ctx_base(a, s, rel, kind, title, feed);
+}
+
+struct tval *
+page_item(struct arena *a, const struct site *s, const struct report *r)
+{
+	return item(a, s, r);
+}
+
+const char *
+page_url(struct arena *a, const char *rel)
+{
+	return url_of(a, rel);
 }

@@ -63,6 +63,7 @@ static void	 ini_check_line(struct ini_state *, const char *);
 static int	 ini_handle(void *, const char *, const char *, const char *);
 static int	 site_key(struct ini_state *, const char *, const char *);
 static int	 syn_key(struct ini_state *, const char *, const char *);
+static int	 pin_key(struct ini_state *, const char *, const char *);
 static void	 syn_fold(char *, const char *);
 static int	 syn_dups(struct config *, const char *);
 
@@ -158,6 +159,9 @@ ini_check_line(struct ini_state *st, const char *line)
 			return;
 		if ((size_t)(e - p - 1) == 8 &&
 		    strncmp(p + 1, "synonyms", 8) == 0)
+			return;
+		if ((size_t)(e - p - 1) == 18 &&
+		    strncmp(p + 1, "report_of_the_week", 18) == 0)
 			return;
 		for (t = 0; t < TAX_MAX; t++)
 			if (strlen(tax_names[t]) == (size_t)(e - p - 1) &&
@@ -484,6 +488,154 @@ syn_dups(struct config *c, const char *path)
 	return errors;
 }
 
+/* Days from 1970-01-01 to y-m-d (proleptic Gregorian). */
+static long
+days_from_civil(int y, int m, int d)
+{
+	long	 era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/* y-m-d of day z since 1970-01-01. */
+static void
+civil_from_days(long z, int *y, int *m, int *d)
+{
+	long	 era, doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+/* Day number of the Monday of ISO week 1 of year y. */
+static long
+week1_monday(int y)
+{
+	long	 jan4 = days_from_civil(y, 1, 4);
+	long	 wd = ((jan4 + 3) % 7 + 7) % 7;	/* 0 = Monday */
+
+	return jan4 - wd;
+}
+
+int
+iso_week(int y, int m, int d)
+{
+	long	 z = days_from_civil(y, m, d);
+	int	 wy = y;
+
+	if (z < week1_monday(y))
+		wy = y - 1;
+	else if (z >= week1_monday(y + 1))
+		wy = y + 1;
+	return wy * 100 + (int)((z - week1_monday(wy)) / 7) + 1;
+}
+
+int
+iso_monday(int w, int *y, int *m, int *d)
+{
+	int	 wy = w / 100, ww = w % 100;
+	long	 z;
+
+	if (ww < 1 || ww > 53)
+		return -1;
+	z = week1_monday(wy) + (long)(ww - 1) * 7;
+	if (z >= week1_monday(wy + 1))
+		return -1;
+	civil_from_days(z, y, m, d);
+	return 0;
+}
+
+/*
+ * 1 if s is a valid report id, the rule of report_id_valid() (report.h),
+ * which config.o cannot call without pulling libyaml into intake.
+ */
+static int
+pin_id_ok(const char *s)
+{
+	size_t	 n = strlen(s), i;
+	int	 digit = 0;
+
+	if (n < 3 || n > 32 || s[0] == '-' || s[n - 1] == '-')
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (s[i] >= '0' && s[i] <= '9')
+			digit = 1;
+		else if (!((s[i] >= 'a' && s[i] <= 'z') || s[i] == '-'))
+			return 0;
+	}
+	return digit;
+}
+
+/*
+ * One [report_of_the_week] line: YYYY-Www = report-id.  A bad line is
+ * logged and dropped.
+ */
+static int
+pin_key(struct ini_state *st, const char *week, const char *id)
+{
+	struct config	*c = st->cfg;
+	size_t		 i;
+	int		 w, y, m, d;
+
+	if (strlen(week) != 8 || week[4] != '-' || week[5] != 'W' ||
+	    strspn(week, "0123456789") != 4 ||
+	    strspn(week + 6, "0123456789") != 2 || (w = atoi(week) * 100 +
+	    atoi(week + 6)) / 100 < 1900 ||
+	    iso_monday(w, &y, &m, &d) != 0) {
+		log_at(st->path, st->line, "[report_of_the_week]: \"%.32s\" "
+		    "is not an ISO 8601 week (YYYY-Www, e.g. 2026-W49; week "
+		    "53 only in the years that have one)", week);
+		st->errors++;
+		return 1;
+	}
+	if (!pin_id_ok(id)) {
+		log_at(st->path, st->line, "[report_of_the_week]: %s: "
+		    "\"%.64s\" is not a report id (e.g. 2026-0042)", week, id);
+		st->errors++;
+		return 1;
+	}
+	for (i = 0; i < c->npins; i++)
+		if (c->pins[i].week == w) {
+			log_at(st->path, st->line, "[report_of_the_week]: %s "
+			    "pinned twice (first on line %lu)", week,
+			    c->pins[i].line);
+			st->errors++;
+			return 1;
+		}
+	if (c->npins >= PINS_MAX) {
+		log_at(st->path, st->line, "[report_of_the_week]: more than "
+		    "%d weeks", PINS_MAX);
+		st->errors++;
+		return 1;
+	}
+	c->pins = xreallocarray(c->pins, c->npins + 1, sizeof(*c->pins));
+	c->pins[c->npins].week = w;
+	c->pins[c->npins].id = xstrdup(id);
+	c->pins[c->npins].line = st->line;
+	c->npins++;
+	return 1;
+}
+
+static int
+pin_cmp(const void *a, const void *b)
+{
+	const struct pin *x = a, *y = b;
+
+	return x->week < y->week ? -1 : x->week > y->week;
+}
+
 static int
 ini_handle(void *user, const char *section, const char *name,
     const char *value)
@@ -497,6 +649,8 @@ ini_handle(void *user, const char *section, const char *name,
 		return site_key(st, name, value);
 	if (strcmp(section, "synonyms") == 0)
 		return syn_key(st, name, value);
+	if (strcmp(section, "report_of_the_week") == 0)
+		return pin_key(st, name, value);
 	for (ti = 0; ti < TAX_MAX; ti++)
 		if (strcmp(section, tax_names[ti]) == 0)
 			break;
@@ -579,6 +733,8 @@ config_parse(struct config *out, const char *path, const char *text,
 			st.errors++;
 		}
 	st.errors += syn_dups(out, path);
+	if (out->npins > 1)
+		qsort(out->pins, out->npins, sizeof(*out->pins), pin_cmp);
 	if (out->description == NULL)
 		out->description = xstrdup("");
 	if (out->intake_url == NULL)
@@ -643,6 +799,9 @@ config_free(struct config *c)
 		free(c->syn[i].name);
 	}
 	free(c->syn);
+	for (i = 0; i < c->npins; i++)
+		free(c->pins[i].id);
+	free(c->pins);
 	memset(c, 0, sizeof(*c));
 }
 

@@ -73,6 +73,19 @@ struct syn_group {
 	unsigned long	  line;		/* of its line, for messages */
 };
 
+/*
+ * [report_of_the_week]: lines "YYYY-Www = report-id" (ISO 8601 week,
+ * e.g. "2026-W49 = 2026-0042"), at most PINS_MAX, no week twice.  week
+ * is YYYY * 100 + ww, so that weeks compare as numbers.
+ */
+#define PINS_MAX	5000
+
+struct pin {
+	int		 week;		/* YYYY * 100 + ww */
+	char		*id;		/* a valid report id */
+	unsigned long	 line;		/* of its line, for messages */
+};
+
 struct config {
 	char		*title;
 	char		*description;
@@ -94,6 +107,8 @@ struct config {
 	struct taxonomy	 tax[TAX_MAX];
 	struct syn_group *syn;		/* [synonyms], in file order */
 	size_t		 nsyn;
+	struct pin	*pins;		/* [report_of_the_week], by week */
+	size_t		 npins;
 };
 
 /* The INI section name of each taxonomy ("incident_type", ...). */
@@ -109,6 +124,16 @@ void		 config_free(struct config *);
 /* Index of slug in taxonomy t, or -1. */
 int		 config_term(const struct config *, enum tax_id,
 		    const char *slug);
+/*
+ * The ISO 8601 week (YYYY * 100 + ww, the week-numbering year) of the
+ * date y-m-d, which must be valid.
+ */
+int		 iso_week(int y, int m, int d);
+/*
+ * The Monday of ISO week w (YYYY * 100 + ww) into *y, *m, *d.  0, or -1
+ * if the year has no such week (weeks 53 exist in some years only).
+ */
+int		 iso_monday(int w, int *y, int *m, int *d);
 /* 1 if s is a valid slug: [a-z0-9]+(-[a-z0-9]+)*, at most 48 bytes. */
 int		 slug_valid(const char *s);
 

@@ -39,18 +39,18 @@
 enum fm_key {
 	K_ID, K_TITLE, K_EVENT_DATE, K_PUBLISHED, K_INCIDENT_TYPE,
 	K_FACTORS, K_LOSS, K_OFFICERS, K_ENVIRONMENT, K_AGENCY, K_REGION,
-	K_SUMMARY, K__MAX
+	K_SUMMARY, K_DISCUSSION, K__MAX
 };
 
 /* The keys that are not report fields; the others are field_get()'s. */
 static const char *const fm_keys[K__MAX] = {
 	[K_ID] = "id", [K_PUBLISHED] = "published",
-	[K_ENVIRONMENT] = "environment",
+	[K_ENVIRONMENT] = "environment", [K_DISCUSSION] = "discussion",
 };
 
 /*
- * The report field (lib/field.h) of each key, or -1: id and published
- * are set by reviewers, environment holds three fields.
+ * The report field (lib/field.h) of each key, or -1: id, published and
+ * discussion are set by reviewers, environment holds three fields.
  */
 static const int fm_field[K__MAX] = {
 	[K_ID] = -1,
@@ -65,6 +65,7 @@ static const int fm_field[K__MAX] = {
 	[K_AGENCY] = RECORD_AGENCY_TYPE,
 	[K_REGION] = RECORD_REGION,
 	[K_SUMMARY] = RECORD_SUMMARY,
+	[K_DISCUSSION] = -1,
 };
 
 struct fm {
@@ -376,9 +377,64 @@ fm_value(struct fm *f, enum fm_key k, const yaml_event_t *ev)
 		fm_err(f, ev, "environment: expected a mapping with "
 		    "time_of_day, lighting and weather");
 		break;
+	case K_DISCUSSION:
+		fm_err(f, ev, "discussion: expected a list of %d or %d "
+		    "questions", REPORT_QUESTIONS_MIN, REPORT_QUESTIONS_MAX);
+		break;
 	default:
 		break;
 	}
+}
+
+/* The list of discussion questions, after its start event. */
+static void
+fm_questions(struct fm *f, const yaml_event_t *start)
+{
+	struct report	*r = f->r;
+	yaml_event_t	 ev;
+	int		 n = 0, bad = 0, e;
+
+	for (;;) {
+		if (fm_next(f, &ev) == -1)
+			return;
+		if (ev.type == YAML_SEQUENCE_END_EVENT) {
+			yaml_event_delete(&ev);
+			break;
+		}
+		if (ev.type != YAML_SCALAR_EVENT) {
+			fm_err(f, &ev, "discussion: expected a list of "
+			    "questions");
+			yaml_event_delete(&ev);
+			f->fatal = 1;
+			return;
+		}
+		n++;
+		if (n > REPORT_QUESTIONS_MAX) {
+			if (!bad)
+				fm_err(f, &ev, "discussion: at most %d "
+				    "questions", REPORT_QUESTIONS_MAX);
+			bad = 1;
+		} else if (strlen(scalar(&ev)) != ev.data.scalar.length) {
+			fm_err(f, &ev, "discussion: contains a NUL byte");
+			bad = 1;
+		} else if ((e = field_text(scalar(&ev),
+		    ev.data.scalar.length, REPORT_QUESTION_MAX, 0)) != 0) {
+			if (e == FIELD_EBIDI)
+				fm_err(f, &ev, "discussion: %s; remove it",
+				    field_strerror(e));
+			else
+				fm_err(f, &ev, "discussion: question %d must "
+				    "be 1 to %d characters on one line", n,
+				    REPORT_QUESTION_MAX);
+			bad = 1;
+		} else
+			r->discussion[r->ndiscussion++] =
+			    xstrdup(scalar(&ev));
+		yaml_event_delete(&ev);
+	}
+	if (!bad && n < REPORT_QUESTIONS_MIN)
+		fm_err(f, start, "discussion: give %d or %d questions, not "
+		    "%d", REPORT_QUESTIONS_MIN, REPORT_QUESTIONS_MAX, n);
 }
 
 static void
@@ -388,6 +444,10 @@ fm_seq(struct fm *f, enum fm_key k, const yaml_event_t *start)
 	yaml_event_t	 ev;
 	int		 i, t, n = 0, bad = 0;
 
+	if (k == K_DISCUSSION) {
+		fm_questions(f, start);
+		return;
+	}
 	if (k != K_FACTORS) {
 		fm_err(f, start, "%s: expected a single value, not a list",
 		    fm_name(k));
@@ -770,12 +830,16 @@ out:
 void
 report_free(struct report *r)
 {
+	int	 i;
+
 	if (r == NULL)
 		return;
 	free(r->path);
 	free(r->id);
 	free(r->title);
 	free(r->summary);
+	for (i = 0; i < r->ndiscussion; i++)
+		free(r->discussion[i]);
 	memset(r, 0, sizeof(*r));
 }
 

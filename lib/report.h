@@ -44,6 +44,14 @@
 #define REPORT_DEPTH_MAX	4
 #define REPORT_FACTORS_MAX	FIELD_TERMS_MAX
 #define REPORT_ID_MAX		32
+/*
+ * discussion: optional, 2 to REPORT_QUESTIONS_MAX questions for a
+ * roll-call briefing, each one line of at most REPORT_QUESTION_MAX
+ * characters, checked as field_text() checks a line.
+ */
+#define REPORT_QUESTIONS_MIN	2
+#define REPORT_QUESTIONS_MAX	3
+#define REPORT_QUESTION_MAX	300
 
 struct report {
 	char	*path;		/* repository path, for messages */
@@ -60,6 +68,8 @@ struct report {
 	int	 time_of_day, lighting, weather;	/* term index or -1 */
 	int	 agency, region;			/* term index or -1 */
 	unsigned long	 id_line;	/* line of the id field */
+	char	*discussion[REPORT_QUESTIONS_MAX];	/* or NULL */
+	int	 ndiscussion;		/* 0: none given */
 	/* Body: borrowed from the text given to report_parse(). */
 	const char	*body;
 	size_t		 body_len;

@@ -67,6 +67,9 @@ const reportIds = subdirs('reports').filter((d) => /^\d{4}-\d+$/.test(d));
 const REPORT = `reports/${reportIds[reportIds.length - 1]}/`;
 const LIST = `incident-type/${subdirs('incident-type')[0]}/`;
 const MISSING = 'no/such/page/';
+// The report of the week (week.c): week/ and the newest roll-call view.
+const WEEKS = existsSync(join(SITE, 'week')) ? subdirs('week') : [];
+const ROLLCALL = WEEKS.length ? `week/${WEEKS[WEEKS.length - 1]}/` : null;
 
 const PAGES = [
 	{ name: 'home', path: '' },
@@ -79,6 +82,8 @@ const PAGES = [
 	{ name: 'static page', path: 'about/' },
 	{ name: 'search', path: 'search/', script: 'search.js' },
 	{ name: '404', path: MISSING, missing: true },
+	...(ROLLCALL ? [{ name: 'reports of the week', path: 'week/' },
+	    { name: 'roll-call view', path: ROLLCALL }] : []),
 ];
 
 // --- colour helpers (run in Node on what the page reports) -----------------
@@ -545,7 +550,8 @@ async function responsiveChecks(browser) {
 	const context = await newContext(browser, {
 	    viewport: { width: 375, height: 740 } });
 	for (const [name, path] of [['home', ''], ['report', REPORT],
-	    ['browse', 'browse/'], ['list by event date', 'reports/by-event/']]) {
+	    ['browse', 'browse/'], ['list by event date', 'reports/by-event/'],
+	    ...(ROLLCALL ? [['roll-call view', ROLLCALL]] : [])]) {
 		const page = await context.newPage();
 		await page.goto(BASE + path, { waitUntil: 'load' });
 		const r = await page.evaluate(() => {
@@ -649,6 +655,34 @@ async function printChecks(context, shots) {
 	}
 	check('print: page.pdf() writes a PDF', head === '%PDF-' && size > 1000,
 	    `${size} bytes, starts with ${JSON.stringify(head)}`);
+	await page.close();
+	await rollcallPrint(context);
+}
+
+// The roll-call view prints on one A4 page: summary, questions, lessons.
+async function rollcallPrint(context) {
+	const page = await context.newPage();
+	let pages = -1;
+	let seen = '';
+
+	check('print: the demo has a report of the week', ROLLCALL !== null);
+	if (ROLLCALL === null)
+		return;
+	await page.goto(BASE + ROLLCALL, { waitUntil: 'load' });
+	await page.emulateMedia({ media: 'print' });
+	for (const sel of ['.lead', '.discussion li', '.lessons'])
+		if (!await page.locator(sel).first().isVisible())
+			seen += ` ${sel} hidden`;
+	try {
+		const b = await page.pdf({ format: 'A4' });
+		pages = (b.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ||
+		    []).length;
+	} catch (e) {
+		seen += ` ${e.message}`;
+	}
+	check('print: the roll-call view shows summary, questions and lessons ' +
+	    'on one A4 page', pages === 1 && seen === '',
+	    `${pages} pages${seen}`);
 	await page.close();
 }
 

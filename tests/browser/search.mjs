@@ -937,9 +937,14 @@ async function axe(browser) {
 	    viewport: { width: 1280, height: 900 } });
 	const page = await context.newPage();
 	const report = REPORTS[REPORTS.length - 1].id;
+	/* The report of the week's pages (week.c), when the demo has them. */
+	const weeks = existsSync(join(SITE, 'week')) ? readdirSync(join(SITE,
+	    'week')).filter((d) => /^\d{4}-w\d\d$/.test(d)).sort() : [];
+	const wk = weeks.length ? [['reports of the week', 'week/'],
+	    ['roll-call view', `week/${weeks[weeks.length - 1]}/`]] : [];
 	for (const [name, path, q] of [['search', 'search/?q=officer',
 	    'officer'], ['browse', 'browse/'], ['home', ''],
-	    ['report', `reports/${report}/`]]) {
+	    ['report', `reports/${report}/`], ...wk]) {
 		await page.goto(BASE + path);
 		if (q !== undefined) {
 			await settled(page, q);

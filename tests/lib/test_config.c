@@ -549,6 +549,61 @@ test_slug(void)
 	STR_EQ(config_tax_name(TAX_WEATHER), "weather");
 }
 
+/* [report_of_the_week]: ISO weeks to report ids, sorted by week. */
+static void
+test_pins(void)
+{
+	struct config	 c;
+	const char	*err;
+	static const char ok[] = BASE "[report_of_the_week]\n"
+	    "2026-W49 = 2026-0042\n2020-W53 = 2020-0001\n"
+	    "2026-W01 = 2025-0042\n";
+	int		 y, m, d;
+
+	cap_start();
+	INT_EQ(config_parse(&c, "t.ini", ok, sizeof(ok) - 1), 0);
+	err = cap_end();
+	STR_EQ(err, "");
+	INT_EQ((int)c.npins, 3);
+	INT_EQ(c.pins[0].week, 202053);
+	INT_EQ(c.pins[1].week, 202601);
+	INT_EQ(c.pins[2].week, 202649);
+	STR_EQ(c.pins[2].id, "2026-0042");
+	INT_EQ((int)c.pins[2].line, 14);
+	config_free(&c);
+	BAD(BASE "[report_of_the_week]\n2025-W53 = 2026-0042\n",
+	    "t.ini:14: [report_of_the_week]: \"2025-W53\" is not an ISO "
+	    "8601 week (YYYY-Www, e.g. 2026-W49; week 53 only in the years "
+	    "that have one)\n");
+	BAD(BASE "[report_of_the_week]\n2026-49 = 2026-0042\n",
+	    "t.ini:14: [report_of_the_week]: \"2026-49\" is not an ISO "
+	    "8601 week (YYYY-Www, e.g. 2026-W49; week 53 only in the years "
+	    "that have one)\n");
+	BAD(BASE "[report_of_the_week]\n2026-W00 = 2026-0042\n",
+	    "t.ini:14: [report_of_the_week]: \"2026-W00\" is not an ISO "
+	    "8601 week (YYYY-Www, e.g. 2026-W49; week 53 only in the years "
+	    "that have one)\n");
+	BAD(BASE "[report_of_the_week]\n2026-W49 = ../etc\n",
+	    "t.ini:14: [report_of_the_week]: 2026-W49: \"../etc\" is not a "
+	    "report id (e.g. 2026-0042)\n");
+	BAD(BASE "[report_of_the_week]\n2026-W49 = 2026-0042\n"
+	    "2026-W49 = 2026-0043\n",
+	    "t.ini:15: [report_of_the_week]: 2026-W49 pinned twice (first "
+	    "on line 14)\n");
+	/* ISO weeks: the first Thursday's week is week 1. */
+	INT_EQ(iso_week(2026, 12, 7), 202650);
+	INT_EQ(iso_week(2021, 1, 3), 202053);
+	INT_EQ(iso_week(2024, 12, 30), 202501);
+	INT_EQ(iso_week(2026, 1, 1), 202601);
+	INT_EQ(iso_monday(202650, &y, &m, &d), 0);
+	INT_EQ(y * 10000 + m * 100 + d, 20261207);
+	INT_EQ(iso_monday(202501, &y, &m, &d), 0);
+	INT_EQ(y * 10000 + m * 100 + d, 20241230);
+	INT_EQ(iso_monday(202553, &y, &m, &d), -1);
+	INT_EQ(iso_monday(202653, &y, &m, &d), 0);
+	INT_EQ(y * 10000 + m * 100 + d, 20261228);
+}
+
 int
 main(void)
 {
@@ -562,6 +617,7 @@ main(void)
 	test_all_errors_logged();
 	test_slug();
 	test_synonyms();
+	test_pins();
 	rc = DONE("test_config");
 	/* Seen even if the leak checker aborts at exit. */
 	fflush(stdout);

@@ -514,6 +514,70 @@ test_title_summary(void)
 	buf_free(&b);
 }
 
+/* discussion: 2 or 3 one-line questions, after summary (line 17). */
+static void
+test_discussion(void)
+{
+	struct buf	 b = BUF_INIT, q = BUF_INIT;
+	struct report	 r;
+	const char	*err;
+	size_t		 i;
+
+	mk(&b, "summary", "summary: S\ndiscussion:\n  - \"Why?\"\n"
+	    "  - What would you do?\n  - Who calls it?\n");
+	cap_start();
+	INT_EQ(report_parse(&r, &cfg, "r.md", b.data, b.len), 0);
+	STR_EQ(cap_end(), "");
+	INT_EQ(r.ndiscussion, 3);
+	STR_EQ(r.discussion[0], "Why?");
+	STR_EQ(r.discussion[2], "Who calls it?");
+	report_free(&r);
+	/* Optional: none given is none. */
+	mk(&b, NULL, NULL);
+	cap_start();
+	INT_EQ(report_parse(&r, &cfg, "r.md", b.data, b.len), 0);
+	cap_end();
+	INT_EQ(r.ndiscussion, 0);
+	report_free(&r);
+	BAD("summary", "summary: S\ndiscussion: [\"Only one?\"]\n",
+	    "r.md:17: discussion: give 2 or 3 questions, not 1\n");
+	BAD("summary", "summary: S\ndiscussion: []\n",
+	    "r.md:17: discussion: give 2 or 3 questions, not 0\n");
+	BAD("summary", "summary: S\ndiscussion: [a, b, c, d]\n",
+	    "r.md:17: discussion: at most 3 questions\n");
+	BAD("summary", "summary: S\ndiscussion: [a, \"\"]\n",
+	    "r.md:17: discussion: question 2 must be 1 to 300 characters "
+	    "on one line\n");
+	BAD("summary", "summary: S\ndiscussion: [a, \"two\\nlines\"]\n",
+	    "r.md:17: discussion: question 2 must be 1 to 300 characters "
+	    "on one line\n");
+	BAD("summary", "summary: S\ndiscussion: [\"a\\0b\", c]\n",
+	    "r.md:17: discussion: contains a NUL byte\n");
+	BAD("summary", "summary: S\ndiscussion: Why?\n",
+	    "r.md:17: discussion: expected a list of 2 or 3 questions\n");
+	BAD("summary", "summary: S\ndiscussion: [a, [b]]\n",
+	    "r.md:17: discussion: expected a list of questions\n");
+	BAD("summary", "summary: S\ndiscussion: [a, b]\ndiscussion: [c, d]\n",
+	    "r.md:18: discussion: given twice (first on line 17)\n");
+	buf_addstr(&q, "summary: S\ndiscussion:\n  - ok\n  - ");
+	for (i = 0; i < 301; i++)
+		buf_addch(&q, 'q');
+	buf_addch(&q, '\n');
+	BAD("summary", q.data, "r.md:19: discussion: question 2 must be 1 "
+	    "to 300 characters on one line\n");
+	/* 300 characters of 4 bytes each is fine. */
+	buf_reset(&q);
+	buf_addstr(&q, "summary: S\ndiscussion:\n  - ok\n  - ");
+	for (i = 0; i < 300; i++)
+		buf_addstr(&q, "\xf0\x9f\x9a\x93");
+	buf_addch(&q, '\n');
+	mk(&b, "summary", q.data);
+	INT_EQ(parse(b.data, b.len, &err), 0);
+	STR_EQ(err, "");
+	buf_free(&q);
+	buf_free(&b);
+}
+
 static void
 test_dates(void)
 {
@@ -975,6 +1039,7 @@ main(void)
 	test_keys();
 	test_id();
 	test_title_summary();
+	test_discussion();
 	test_dates();
 	test_terms();
 	test_shapes();
