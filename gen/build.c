@@ -123,6 +123,111 @@ run_outfiles(const struct site *s, const struct outfile *files, size_t n,
 	return j.pool.failed ? -1 : 0;
 }
 
+/* The bodies' pass: reports to read, on the pool. */
+struct bjob {
+	struct pool		 pool;
+	struct site		*s;
+	const struct gitsrc	*src;
+	size_t			*idx;
+};
+
+static void *
+body_worker(void *arg)
+{
+	struct bjob	*j = arg;
+	struct site	*s = j->s;
+	const struct report *r;
+	struct render	 rc;
+	struct report	 rr;
+	struct buf	 b = BUF_INIT;
+	git_repository	*repo = NULL;
+	char		 path[PATH_MAX];
+	size_t		 i, x;
+
+	render_init(&rc, NULL);
+	if (repo_reopen(&repo, j->src) != 0) {
+		pool_fail(&j->pool);
+		goto out;
+	}
+	while ((i = atomic_fetch_add(&j->pool.next, 1)) < j->pool.n) {
+		x = j->idx[i];
+		r = &s->reports[x];
+		render_reset(&rc);
+		memset(&rr, 0, sizeof(rr));
+		if (file_path(path, sizeof(path), "%s/%s", s->opts->path,
+		    r->path) != 0 || repo_read(&rc.text, repo, &s->oids[x],
+		    REPORT_FILE_MAX, path) != 0 || report_parse(&rr, &s->cfg,
+		    path, rc.text.data, rc.text.len) != 0 ||
+		    md_render_report(&rc.md, path, rr.body_line, rr.body,
+		    rr.body_len) != 0) {
+			report_free(&rr);
+			pool_fail(&j->pool);
+			pool_step(&j->pool);
+			continue;
+		}
+		report_free(&rr);
+		buf_reset(&b);
+		buf_add(&b, rc.narrative.data, rc.narrative.len);
+		buf_addstr(&b, "<h2>Lessons learned</h2>\n");
+		buf_add(&b, rc.lessons.data, rc.lessons.len);
+		s->body[x] = buf_detach(&b, &s->bodylen[x]);
+		pool_step(&j->pool);
+	}
+out:
+	git_repository_free(repo);
+	render_free(&rc);
+	buf_free(&b);
+	return NULL;
+}
+
+int
+bodies_load(struct site *s, const struct gitsrc *src,
+    const struct outfile *files, size_t n, const unsigned char *todo)
+{
+	struct bjob	 j;
+	const struct coll *c;
+	unsigned char	*need;
+	size_t		 i, k, m = 0;
+
+	bodies_free(s);
+	s->body = xcalloc(s->nreports + 1, sizeof(*s->body));
+	s->bodylen = xcalloc(s->nreports + 1, sizeof(*s->bodylen));
+	need = xcalloc(s->nreports + 1, 1);
+	for (i = 0; i < n; i++) {
+		if (files[i].kind != OUT_FEED || (todo != NULL && !todo[i]))
+			continue;
+		c = &s->coll[files[i].facet][files[i].term];
+		for (k = 0; k < c->n && k < (size_t)s->cfg.feed_items; k++)
+			need[c->idx[k]] = 1;
+	}
+	memset(&j, 0, sizeof(j));
+	j.idx = xcalloc(s->nreports + 1, sizeof(*j.idx));
+	for (k = 0; k < s->nreports; k++)
+		if (need[k])
+			j.idx[m++] = k;
+	free(need);
+	pool_init(&j.pool, m, "feeds", s->opts->progress);
+	j.s = s;
+	j.src = src;
+	pool_run(s->opts->jobs, body_worker, &j);
+	pool_end(&j.pool);
+	free(j.idx);
+	return j.pool.failed ? -1 : 0;
+}
+
+void
+bodies_free(struct site *s)
+{
+	size_t	 i;
+
+	for (i = 0; s->body != NULL && i < s->nreports; i++)
+		free(s->body[i]);
+	free(s->body);
+	free(s->bodylen);
+	s->body = NULL;
+	s->bodylen = NULL;
+}
+
 static int
 load_pages(struct site *s, const struct gitsrc *src)
 {
@@ -243,6 +348,7 @@ site_free(struct site *s)
 	receipts_free(s->receipts);
 	ids_free(s->withdrawn, s->nwithdrawn);
 	week_free(s->week);
+	bodies_free(s);
 	site_index_free(s);
 	config_free(&s->cfg);
 	memset(s, 0, sizeof(*s));

@@ -169,6 +169,15 @@ int	run_outfiles(const struct site *, const struct outfile *files,
  */
 size_t	find_duplicates(struct report *r, int *ok, size_t n,
 	    const char *prefix);
+/*
+ * The text of every report that the feeds among files[0..n) (those
+ * with todo[i], or all when todo is NULL) show, read and rendered again
+ * into s->body on the pool: its narrative and lessons learned as HTML.
+ * 0, or -1 (logged).
+ */
+int	bodies_load(struct site *, const struct gitsrc *,
+	    const struct outfile *files, size_t n, const unsigned char *todo);
+void	bodies_free(struct site *);
 /* Copies the files of the theme's static/ into dir (same structure). */
 int	copy_static(const char *from, const char *to, struct publish *);
 

@@ -175,13 +175,15 @@ report_worker(void *arg)
 			if (ix_cache_add(&j->cache, &doc, &j->ixoff[i]) != 0)
 				goto fail;
 			j->ixlen[i] = (uint32_t)doc.len;
-			if (rel_vec(&j->vec[i], j->reports[i].id, doc.data,
-			    doc.len) != 0) {
-				log_warnx("%s: its search document is "
-				    "damaged", j->files[i].path);
-				goto fail;
-			}
 		}
+		if (rel_vec(&j->vec[i], j->reports[i].id, iw != NULL ?
+		    doc.data : NULL, doc.len) != 0) {
+			log_warnx("%s: its search document is damaged",
+			    j->files[i].path);
+			goto fail;
+		}
+		rel_vec_lessons(&j->vec[i], ctx.lessons.data,
+		    ctx.lessons.len);
 		if (file_path(path, sizeof(path), "%s/reports/%s", j->dir,
 		    j->reports[i].id) != 0)
 			goto fail;
@@ -668,6 +670,7 @@ full_build(struct site *s, const struct gitsrc *src, const git_oid *theme)
 		goto out;
 	if (take_vectors(&set, &j) != 0)
 		goto out;
+	s->rel = &set;
 	take_reports(s, &j);
 	site_sort(s);
 	site_index(s);
@@ -677,8 +680,10 @@ full_build(struct site *s, const struct gitsrc *src, const git_oid *theme)
 
 	if (pages_plan(&outs, &nouts, s) != 0)
 		goto out;
-	if (run_outfiles(s, outs, nouts, staging, NULL, NULL, &written) != 0)
+	if (bodies_load(s, src, outs, nouts, NULL) != 0 ||
+	    run_outfiles(s, outs, nouts, staging, NULL, NULL, &written) != 0)
 		goto out;
+	bodies_free(s);
 	log_debug("lists, feeds and pages: %zu in %ld ms", nouts, lap(&t0));
 	if (index_end(&ixj) != 0)
 		goto out;
@@ -737,6 +742,7 @@ out:
 	free(j.vec);
 	free(j.slotoff);
 	free(j.slotcut);
+	s->rel = NULL;
 	relset_free(&set);
 	free(j.reports);
 	free(j.ok);

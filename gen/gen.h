@@ -41,6 +41,7 @@ struct tmpl_set;
 struct tok_syn;
 struct tval;
 struct week;
+struct relset;
 
 #define STATE_FILE	".nearmiss-state"
 #define STATE_PARTIAL	0x1	/* state opts: reports were left out */
@@ -139,6 +140,17 @@ struct site {
 	}		*coll[FACET_MAX];
 	size_t		 ncoll[FACET_MAX];
 	struct week	*week;		/* week_load(), or NULL */
+	/*
+	 * Every report's related reports' vector and lessons learned
+	 * (related.h), sorted by id; NULL until the reports are known.
+	 */
+	const struct relset *rel;
+	/*
+	 * The narrative and lessons (HTML) of the reports the feeds being
+	 * rendered show, by report index, else NULL (bodies_load()).
+	 */
+	char		**body;
+	size_t		*bodylen;
 };
 
 /* repo.c */
@@ -223,6 +235,7 @@ enum out_kind {
 	OUT_HOME, OUT_LIST, OUT_TERMS, OUT_FEED, OUT_PAGE, OUT_SEARCH,
 	OUT_404, OUT_SITEMAP, OUT_ROBOTS, OUT_STATUS, OUT_BROWSE, OUT_HEADERS,
 	OUT_WEEK, OUT_WEEKS, OUT_WEEKFEED,	/* week.c */
+	OUT_LESSONS,	/* lessons/index.html (term -1), or a term's page */
 	OUT_KIND_MAX
 };
 struct outfile {
@@ -241,6 +254,13 @@ int	page_render(struct buf *, const struct site *, struct arena *,
 	    const struct outfile *);
 /* 1 if outfile o shows or counts report r (for incremental builds). */
 int	page_depends(const struct site *, const struct outfile *,
+	    const struct report *);
+/*
+ * 1 if feed or lessons page o shows the text (not only the title and
+ * facts) of report r of s: an incremental build renders it again when
+ * r's text changed.
+ */
+int	page_shows(const struct site *, const struct outfile *,
 	    const struct report *);
 /*
  * 1 if list or feed o of s shows exactly what op showed in old: the same

@@ -77,9 +77,25 @@ struct incr {
 	struct relset		 oldrel, rel;
 	size_t			*relto, *prev, *next;
 	unsigned char		*done;		/* page written in step 1 */
+	/* The lessons learned (HTML) of each new or changed report. */
+	char			**lid;
+	struct buf		*less;
+	size_t			 nlid;
 };
 
 static void	incr_dirty(struct incr *, const struct report ***, size_t *);
+
+/* The report of s whose id is id, or NULL (s->rel is sorted by id). */
+static const struct report *
+report_by_id(const struct site *s, const char *id)
+{
+	size_t	 i;
+
+	for (i = 0; i < s->nreports; i++)
+		if (strcmp(s->reports[i].id, id) == 0)
+			return &s->reports[i];
+	return NULL;
+}
 
 /* The value of lowercase hex digit c (state_read() checked it). */
 static int
@@ -244,8 +260,12 @@ incr_read_changed(struct incr *in)
 	in->nr = xcalloc(in->nch ? in->nch : 1, sizeof(*in->nr));
 	in->ndid = xcalloc(in->nch ? in->nch : 1, sizeof(*in->ndid));
 	in->ndoc = xcalloc(in->nch ? in->nch : 1, sizeof(*in->ndoc));
-	for (i = 0; i < in->nch; i++)
+	in->lid = xcalloc(in->nch ? in->nch : 1, sizeof(*in->lid));
+	in->less = xcalloc(in->nch ? in->nch : 1, sizeof(*in->less));
+	for (i = 0; i < in->nch; i++) {
 		buf_init(&in->ndoc[i]);
+		buf_init(&in->less[i]);
+	}
 	for (i = 0; i < in->nch; i++) {
 		c = &in->ch[i];
 		if (strncmp(c->path, "reports/", 8) != 0)
@@ -274,6 +294,9 @@ incr_read_changed(struct incr *in)
 		in->nnr++;
 		if (in->iw != NULL)
 			in->ndid[in->nnd++] = xstrdup(r->id);
+		in->lid[in->nlid] = xstrdup(r->id);
+		buf_add(&in->less[in->nlid++], in->ctx.lessons.data,
+		    in->ctx.lessons.len);
 	}
 }
 
@@ -410,7 +433,7 @@ incr_related(struct incr *in)
 	struct site	*s = in->s;
 	struct relvec	*v, *ov;
 	struct timespec	 t0;
-	size_t		 i, k;
+	size_t		 i, k, j;
 	int		 rc;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -420,27 +443,30 @@ incr_related(struct incr *in)
 	in->rel.v = xcalloc(s->nreports + 1, sizeof(*in->rel.v));
 	for (i = 0; i < s->nreports; i++) {
 		v = &in->rel.v[in->rel.n++];
-		for (k = 0; k < in->nnd; k++)
-			if (strcmp(in->ndid[k], s->reports[i].id) == 0)
+		for (k = 0; k < in->nlid; k++)
+			if (strcmp(in->lid[k], s->reports[i].id) == 0)
 				break;
-		if (k < in->nnd) {
-			if (rel_vec(v, in->ndid[k], in->ndoc[k].data,
-			    in->ndoc[k].len) != 0)
+		if (k < in->nlid) {
+			/* A new or changed report: its new document. */
+			for (j = 0; j < in->nnd; j++)
+				if (strcmp(in->ndid[j], in->lid[k]) == 0)
+					break;
+			if (rel_vec(v, in->lid[k], j < in->nnd ?
+			    in->ndoc[j].data : NULL, j < in->nnd ?
+			    in->ndoc[j].len : 0) != 0)
 				return NM_ENOTFOUND;
+			rel_vec_lessons(v, in->less[k].data, in->less[k].len);
 			continue;
 		}
-		if ((ov = relset_find(&in->oldrel, s->reports[i].id)) ==
-		    NULL) {
-			/* A report the last vectors do not know. */
-			if (s->index)
-				return NM_ENOTFOUND;
-			v->id = xstrdup(s->reports[i].id);
-			continue;
-		}
+		/* A report the last vectors do not know: build in full. */
+		if ((ov = relset_find(&in->oldrel, s->reports[i].id)) == NULL)
+			return NM_ENOTFOUND;
 		*v = *ov;
 		v->id = xstrdup(ov->id);
 		for (k = 0; k < v->n; k++)
 			v->stem[k] = xstrdup(ov->stem[k]);
+		v->lessons = NULL;
+		rel_vec_lessons(v, ov->lessons, ov->lessonslen);
 		v->deps = 0;
 	}
 	if (relset_sort(&in->rel) != 0)
@@ -574,9 +600,10 @@ static int
 incr_lists(struct incr *in)
 {
 	struct site	*s = in->s;
-	const struct report **dirty = NULL;
+	const struct report **dirty = NULL, *r, **chg = NULL;
 	const struct outfile *op;
 	unsigned char	*todo = NULL;
+	size_t		 nchg = 0;
 	size_t		 ndirty = 0, i, k, written;
 	int		 rc = -1;
 
@@ -585,6 +612,10 @@ incr_lists(struct incr *in)
 	    pages_plan(&in->newp, &in->nnew, s) != 0)
 		goto out;
 	todo = xcalloc(in->nnew ? in->nnew : 1, 1);
+	chg = xcalloc(in->nlid + 1, sizeof(*chg));
+	for (k = 0; k < in->nlid; k++)
+		if ((r = report_by_id(s, in->lid[k])) != NULL)
+			chg[nchg++] = r;
 	qsort(in->oldp, in->nold, sizeof(*in->oldp), cmp_outpath);
 	incr_dirty(in, &dirty, &ndirty);
 	for (i = 0; i < in->nnew; i++) {
@@ -607,16 +638,25 @@ incr_lists(struct incr *in)
 		 * of reports, count or page count differ.
 		 */
 		if (todo[i] && (in->newp[i].kind == OUT_LIST ||
-		    in->newp[i].kind == OUT_FEED) && page_window_same(&in->old,
-		    op, s, &in->newp[i], dirty, ndirty))
+		    in->newp[i].kind == OUT_FEED ||
+		    in->newp[i].kind == OUT_LESSONS) &&
+		    page_window_same(&in->old, op, s, &in->newp[i], dirty,
+		    ndirty))
 			todo[i] = 0;
+		/* Feeds and lessons show text that meta_equal() ignores. */
+		for (k = 0; k < nchg && !todo[i]; k++)
+			if (page_shows(s, &in->newp[i], chg[k]))
+				todo[i] = 1;
 	}
-	if (run_outfiles(s, in->newp, in->nnew, s->opts->outdir, &in->pub,
+	if (bodies_load(s, in->src, in->newp, in->nnew, todo) != 0 ||
+	    run_outfiles(s, in->newp, in->nnew, s->opts->outdir, &in->pub,
 	    todo, &written) != 0)
 		goto out;
+	bodies_free(s);
 	in->rewritten += written;
 	rc = 0;
 out:
+	free(chg);
 	free(todo);
 	free(dirty);
 	return rc;
@@ -830,6 +870,12 @@ incr_free(struct incr *in, int failed)
 		buf_free(&in->ndoc[i]);
 	free(in->ndid);
 	free(in->ndoc);
+	for (i = 0; i < in->nlid; i++)
+		free(in->lid[i]);
+	for (i = 0; in->less != NULL && i < in->nch; i++)
+		buf_free(&in->less[i]);
+	free(in->lid);
+	free(in->less);
 	for (i = 0; i < in->nixnames; i++)
 		free(in->ixnames[i]);
 	free(in->ixnames);
@@ -849,6 +895,7 @@ incr_free(struct incr *in, int failed)
 	free(in->prev);
 	free(in->next);
 	free(in->done);
+	s->rel = NULL;
 	ids_free(in->oldwd, in->noldwd);
 	publish_free(&in->pub);
 	site_index_free(&in->old);
@@ -893,6 +940,7 @@ incremental_build(struct site *s, const struct gitsrc *src,
 		goto out;
 	if ((rc = incr_related(&in)) != 0)
 		goto out;
+	s->rel = &in.rel;
 	rc = -1;
 	if (publish_init(&in.pub, o->outdir) != 0)
 		goto out;

@@ -44,6 +44,10 @@
 #define SITEMAP_CHUNK	45000
 
 static size_t	sitemap_parts(const struct site *);
+static const char *lessons_url(const struct site *, enum facet_id, size_t,
+		    int, struct arena *);
+/* The terms with lessons pages: incident types, then factors. */
+static const enum facet_id lessons_facets[] = { FACET_TYPE, FACET_FACTOR };
 static int	has_browse(const struct site *);
 
 /*
@@ -604,7 +608,8 @@ feed_of(const struct site *s, enum facet_id f, size_t t, struct arena *a)
 {
 	if (f == FACET_ALL)
 		return "atom.xml";
-	if (f == FACET_TYPE)
+	if (f == FACET_TYPE || f == FACET_FACTOR || f == FACET_LOSS ||
+	    f == FACET_YEAR)
 		return arena_printf(a, "%s/%s/atom.xml", facet_dirs[f],
 		    term_slug(s, f, t, a));
 	return "";
@@ -739,6 +744,25 @@ pages_plan(struct outfile **out, size_t *nout, const struct site *s)
 	int		 f, p, np, o;
 
 	plan_add(&v, &n, OUT_HOME, FACET_ALL, -1, 0, xstrdup("index.html"));
+	/* Lessons learned: an index, then pages per type and factor. */
+	if (s->theme != NULL && tmpl_set_has(s->theme, "lessons.html") &&
+	    tmpl_set_has(s->theme, "lessons-index.html")) {
+		plan_add(&v, &n, OUT_LESSONS, FACET_ALL, -1, 0,
+		    xstrdup("lessons/index.html"));
+		for (i = 0; i < NM_NELEM(lessons_facets); i++) {
+			f = lessons_facets[i];
+			for (t = 0; t < s->ncoll[f]; t++) {
+				if (s->coll[f][t].n == 0)
+					continue;
+				np = coll_pages(s, &s->coll[f][t]);
+				for (p = 1; p <= np; p++)
+					plan_add(&v, &n, OUT_LESSONS, f,
+					    (int)t, p, xstrdup(arena_printf(a,
+					    "%sindex.html", lessons_url(s, f,
+					    t, p, a))));
+			}
+		}
+	}
 	/* The report of the week: week/, its feed, a page a week. */
 	if ((nw = week_pins(s, &wp)) > 0) {
 		plan_add(&v, &n, OUT_WEEKS, FACET_ALL, -1, 0,
@@ -789,7 +813,7 @@ pages_plan(struct outfile **out, size_t *nout, const struct site *s)
 					    p, xstrdup(b.data));
 					v[n - 1].order = o;
 				}
-			if (f == FACET_TYPE)
+			if (f != FACET_ALL && *feed_of(s, f, t, a) != '\0')
 				plan_add(&v, &n, OUT_FEED, f, (int)t, 0,
 				    xstrdup(feed_of(s, f, t, a)));
 		}
@@ -818,6 +842,28 @@ outfiles_free(struct outfile *v, size_t n)
 	free(v);
 }
 
+/* The URL of page p of term t of facet f's lessons learned. */
+static const char *
+lessons_url(const struct site *s, enum facet_id f, size_t t, int p,
+    struct arena *a)
+{
+	if (p > 1)
+		return arena_printf(a, "lessons/%s/%s/page/%d/",
+		    facet_dirs[f], term_slug(s, f, t, a), p);
+	return arena_printf(a, "lessons/%s/%s/", facet_dirs[f],
+	    term_slug(s, f, t, a));
+}
+
+/* Page p of a list (o) or, when o is ORDER_MAX, of lessons learned. */
+static const char *
+pg_url(const struct site *s, enum facet_id f, size_t t, int p,
+    enum list_order o, struct arena *a)
+{
+	if (o == ORDER_MAX)
+		return lessons_url(s, f, t, p, a);
+	return coll_url(s, f, t, p, o, a);
+}
+
 static void
 pagination(struct arena *a, const struct site *s, struct tval *list,
     enum facet_id f, size_t t, enum list_order o, int pageno, int npages)
@@ -828,11 +874,11 @@ pagination(struct arena *a, const struct site *s, struct tval *list,
 	tv_set_int(a, pg, "page", pageno);
 	tv_set_int(a, pg, "pages", npages);
 	tv_set_str(a, pg, "prev", pageno > 1 ?
-	    coll_url(s, f, t, pageno - 1, o, a) : "");
+	    pg_url(s, f, t, pageno - 1, o, a) : "");
 	tv_set_str(a, pg, "next", pageno < npages ?
-	    coll_url(s, f, t, pageno + 1, o, a) : "");
-	tv_set_str(a, pg, "first", coll_url(s, f, t, 1, o, a));
-	tv_set_str(a, pg, "last", coll_url(s, f, t, npages, o, a));
+	    pg_url(s, f, t, pageno + 1, o, a) : "");
+	tv_set_str(a, pg, "first", pg_url(s, f, t, 1, o, a));
+	tv_set_str(a, pg, "last", pg_url(s, f, t, npages, o, a));
 	for (i = 1; i <= npages; i++) {
 		/* Around the current page, plus the first and last. */
 		if (npages > 11 && i != 1 && i != npages &&
@@ -840,7 +886,7 @@ pagination(struct arena *a, const struct site *s, struct tval *list,
 			continue;
 		l = tv_map(a);
 		tv_set_int(a, l, "number", i);
-		tv_set_str(a, l, "url", coll_url(s, f, t, i, o, a));
+		tv_set_str(a, l, "url", pg_url(s, f, t, i, o, a));
 		tv_set_int(a, l, "current", i == pageno);
 		tv_push(a, links, l);
 	}
@@ -900,6 +946,94 @@ render_list(struct buf *out, const struct site *s, struct arena *a,
 	    o->pageno, np);
 	tv_set(a, ctx, "list", list);
 	return tmpl_render(out, s->theme, "list.html", ctx);
+}
+
+/* lessons/index.html: every incident type and factor, with counts. */
+static int
+render_lessons_index(struct buf *out, const struct site *s,
+    struct arena *a, const struct outfile *o)
+{
+	struct tval	*ctx, *groups = tv_list(a), *g, *terms, *m;
+	size_t		 k, t;
+	enum facet_id	 f;
+
+	ctx = ctx_base(a, s, o->path, "lessons",
+	    "Lessons learned, by incident type and factor", NULL);
+	for (k = 0; k < NM_NELEM(lessons_facets); k++) {
+		f = lessons_facets[k];
+		g = tv_map(a);
+		terms = tv_list(a);
+		tv_set_str(a, g, "label", facet_labels[f]);
+		tv_set_str(a, g, "name", facet_names[f]);
+		for (t = 0; t < s->ncoll[f]; t++) {
+			if (s->coll[f][t].n == 0)
+				continue;
+			m = tv_map(a);
+			tv_set_str(a, m, "label", term_label(s, f, t, a));
+			tv_set_str(a, m, "url", lessons_url(s, f, t, 1, a));
+			tv_set_str(a, m, "count", count_text(a, s,
+			    s->coll[f][t].n));
+			tv_push(a, terms, m);
+		}
+		tv_set(a, g, "terms", terms);
+		tv_push(a, groups, g);
+	}
+	tv_set(a, ctx, "groups", groups);
+	tv_set_str(a, ctx, "total", count_text(a, s, s->nreports));
+	return tmpl_render(out, s->theme, "lessons-index.html", ctx);
+}
+
+/*
+ * lessons/<facet>/<term>/[page/N/]: the lessons learned of the term's
+ * reports, newest published first, per_page of them a page, each with
+ * a link back to its report; printable as a briefing.
+ */
+static int
+render_lessons(struct buf *out, const struct site *s, struct arena *a,
+    const struct outfile *o)
+{
+	const struct coll *c = &s->coll[o->facet][o->term];
+	const struct report *r;
+	const struct relvec *v;
+	struct tval	*ctx, *list = tv_map(a), *items = tv_list(a), *it;
+	struct tval	*term = tv_map(a);
+	const char	*title, *label;
+	size_t		 i, from, to;
+	int		 np = coll_pages(s, c);
+
+	label = term_label(s, o->facet, (size_t)o->term, a);
+	title = arena_printf(a, "Lessons learned: %s", label);
+	if (np > 1)
+		title = arena_printf(a, "%s (page %d of %d)", title,
+		    o->pageno, np);
+	ctx = ctx_base(a, s, o->path, "lessons", title, NULL);
+	tv_set_str(a, list, "title", title);
+	tv_set_str(a, list, "count", count_text(a, s, c->n));
+	tv_set_str(a, list, "facet", facet_labels[o->facet]);
+	tv_set_str(a, term, "label", label);
+	tv_set_str(a, term, "slug", term_slug(s, o->facet, (size_t)o->term,
+	    a));
+	tv_set_str(a, term, "url", coll_url(s, o->facet, (size_t)o->term, 1,
+	    ORDER_PUB, a));
+	tv_set(a, list, "term", term);
+	from = (size_t)(o->pageno - 1) * (size_t)s->cfg.per_page;
+	to = from + (size_t)s->cfg.per_page;
+	for (i = from; i < to && i < c->n; i++) {
+		r = &s->reports[c->idx[i]];
+		it = item(a, s, r);
+		v = s->rel != NULL ? relset_find(s->rel, r->id) : NULL;
+		if (v != NULL && v->lessons != NULL)
+			tv_set_html(a, it, "lessons", v->lessons,
+			    v->lessonslen);
+		else
+			tv_set_str(a, it, "lessons", "");
+		tv_push(a, items, it);
+	}
+	tv_set(a, list, "reports", items);
+	pagination(a, s, list, o->facet, (size_t)o->term, ORDER_MAX,
+	    o->pageno, np);
+	tv_set(a, ctx, "list", list);
+	return tmpl_render(out, s->theme, "lessons.html", ctx);
 }
 
 static void
@@ -989,6 +1123,13 @@ render_feed(struct buf *b, const struct site *s, struct arena *a,
 			buf_addstr(b, "\"/>\n");
 		}
 		xml_elem(b, "summary", r->summary);
+		/* The whole report: readers read it in the feed. */
+		if (s->body != NULL && s->body[c->idx[i]] != NULL) {
+			buf_addstr(b, "<content type=\"html\">");
+			xml_text(b, s->body[c->idx[i]],
+			    s->bodylen[c->idx[i]]);
+			buf_addstr(b, "</content>\n");
+		}
 		buf_addstr(b, "</entry>\n");
 	}
 	buf_addstr(b, "</feed>\n");
@@ -1180,6 +1321,10 @@ page_render(struct buf *out, const struct site *s, struct arena *a,
 		return tmpl_render(out, s->theme, "browse.html", ctx);
 	case OUT_FEED:
 		return render_feed(out, s, a, o);
+	case OUT_LESSONS:
+		if (o->term < 0)
+			return render_lessons_index(out, s, a, o);
+		return render_lessons(out, s, a, o);
 	case OUT_PAGE:
 		ctx = ctx_base(a, s, o->path, "page",
 		    s->pages[o->page].title, NULL);
@@ -1231,6 +1376,10 @@ page_depends(const struct site *s, const struct outfile *o,
 	case OUT_WEEKS:
 	case OUT_WEEKFEED:
 		return 1;
+	case OUT_LESSONS:
+		if (o->term < 0)
+			return 1;	/* counts */
+		return in_term(s, o->facet, (size_t)o->term, r);
 	case OUT_LIST:
 	case OUT_FEED:
 		if (o->facet == FACET_YEAR) {
@@ -1247,6 +1396,31 @@ page_depends(const struct site *s, const struct outfile *o,
 }
 
 int
+page_shows(const struct site *s, const struct outfile *o,
+    const struct report *r)
+{
+	const struct coll *c;
+	const size_t	*m;
+	size_t		 from, to, j;
+
+	if ((o->kind != OUT_FEED && o->kind != OUT_LESSONS) || o->term < 0)
+		return 0;
+	c = &s->coll[o->facet][o->term];
+	m = coll_members(c, ORDER_PUB);
+	if (o->kind == OUT_LESSONS) {
+		from = (size_t)(o->pageno - 1) * (size_t)s->cfg.per_page;
+		to = from + (size_t)s->cfg.per_page;
+	} else {
+		from = 0;
+		to = (size_t)s->cfg.feed_items;
+	}
+	for (j = from; j < to && j < c->n; j++)
+		if (&s->reports[m[j]] == r)
+			return 1;
+	return 0;
+}
+
+int
 page_window_same(const struct site *old, const struct outfile *op,
     const struct site *s, const struct outfile *o,
     const struct report *const *dirty, size_t ndirty)
@@ -1256,7 +1430,8 @@ page_window_same(const struct site *old, const struct outfile *op,
 	const size_t	*om, *nm;
 	size_t		 from, to, j, k;
 
-	if ((o->kind != OUT_LIST && o->kind != OUT_FEED) ||
+	if ((o->kind != OUT_LIST && o->kind != OUT_FEED &&
+	    o->kind != OUT_LESSONS) || o->term < 0 ||
 	    op->kind != o->kind || op->facet != o->facet ||
 	    op->order != o->order)
 		return 0;
@@ -1264,7 +1439,7 @@ page_window_same(const struct site *old, const struct outfile *op,
 	nc = &s->coll[o->facet][o->term];
 	om = coll_members(oc, op->order);
 	nm = coll_members(nc, o->order);
-	if (o->kind == OUT_LIST) {
+	if (o->kind == OUT_LIST || o->kind == OUT_LESSONS) {
 		/* Counts and page links show on every page of a list. */
 		if (oc->n != nc->n)
 			return 0;

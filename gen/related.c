@@ -47,7 +47,7 @@
 #define REL_POST	64	/* postings kept per term, strongest first */
 #define REL_TYPE_BONUS	0.10	/* same incident type */
 #define REL_FACTOR_BONUS 0.05	/* per shared factor, over the count */
-#define REL_MAGIC	"NMREL1\n"
+#define REL_MAGIC	"NMREL2\n"
 #define REL_FILE_MAX	(1024ULL * 1024 * 1024)
 
 static uint64_t
@@ -68,7 +68,18 @@ rel_vec_free(struct relvec *v)
 	free(v->id);
 	for (k = 0; k < v->n; k++)
 		free(v->stem[k]);
+	free(v->lessons);
 	memset(v, 0, sizeof(*v));
+}
+
+void
+rel_vec_lessons(struct relvec *v, const char *html, size_t len)
+{
+	free(v->lessons);
+	v->lessons = xmalloc(len + 1);
+	memcpy(v->lessons, html, len);
+	v->lessons[len] = '\0';
+	v->lessonslen = len;
 }
 
 int
@@ -82,6 +93,10 @@ rel_vec(struct relvec *v, const char *id, const void *doc, size_t len)
 	int		 n = 0, r;
 
 	memset(v, 0, sizeof(*v));
+	if (doc == NULL) {
+		v->id = xstrdup(id);
+		return 0;
+	}
 	if (ix_doc_open(&d, doc, len) != 0)
 		return -1;
 	for (k = 0; k < d.nterms; k++) {
@@ -161,7 +176,8 @@ relset_free(struct relset *set)
  * object id), the count (8 bytes, little-endian), then
  * per vector: id length (1 byte) and id, term count (1 byte), each term
  * as stem length (1 byte), stem and impact (1 byte), and deps (8 bytes,
- * little-endian).  Sorted by id.
+ * little-endian), then the HTML of its lessons learned (its length in 8
+ * bytes, little-endian, then the bytes).  Sorted by id.
  */
 static int
 rel_path(char *out, size_t sz, const char *outdir)
@@ -223,7 +239,7 @@ relset_read(struct relset *set, const char *outdir, const git_oid *tree)
 	const unsigned char *p, *end;
 	struct relvec	*v;
 	char		 path[PATH_MAX];
-	uint64_t	 n, i;
+	uint64_t	 n, i, len;
 	int		 rc = NM_ENOTFOUND, k;
 
 	memset(set, 0, sizeof(*set));
@@ -242,8 +258,8 @@ relset_read(struct relset *set, const char *outdir, const git_oid *tree)
 	    memcmp(p, tree->id, GIT_OID_RAWSZ) != 0)
 		goto bad;
 	p += GIT_OID_RAWSZ;
-	/* Each vector takes 11 bytes at least. */
-	if (get_u64(&p, end, &n) != 0 || n > (uint64_t)(end - p) / 11)
+	/* Each vector takes 19 bytes at least. */
+	if (get_u64(&p, end, &n) != 0 || n > (uint64_t)(end - p) / 19)
 		goto bad;
 	set->v = xcalloc(n ? n : 1, sizeof(*set->v));
 	for (i = 0; i < n; i++) {
@@ -258,8 +274,12 @@ relset_read(struct relset *set, const char *outdir, const git_oid *tree)
 				goto bad;
 			v->imp[v->n] = *p++;
 		}
-		if (get_u64(&p, end, &v->deps) != 0)
+		if (get_u64(&p, end, &v->deps) != 0 ||
+		    get_u64(&p, end, &len) != 0 ||
+		    len > (uint64_t)(end - p) || memchr(p, '\0', len) != NULL)
 			goto bad;
+		rel_vec_lessons(v, (const char *)p, (size_t)len);
+		p += len;
 		if (i > 0 && strcmp(set->v[i - 1].id, v->id) >= 0)
 			goto bad;
 	}
@@ -308,6 +328,8 @@ relset_write(const struct relset *set, const char *outdir,
 			buf_addch(&b, (char)v->imp[k]);
 		}
 		put_u64(&b, v->deps);
+		put_u64(&b, v->lessonslen);
+		buf_add(&b, v->lessons, v->lessonslen);
 	}
 	rc = file_write(path, b.data, b.len, 0644, FILE_ATOMIC |
 	    (sync ? FILE_SYNC : 0));

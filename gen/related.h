@@ -55,6 +55,9 @@ struct relvec {
 	 */
 	uint64_t	 deps;
 	size_t		 slotcut;	/* a full build's: its slot's length */
+	/* The HTML of its lessons learned, for the lessons pages. */
+	char		*lessons;
+	size_t		 lessonslen;
 };
 
 /* The vectors of a build, sorted by id. */
@@ -65,9 +68,12 @@ struct relset {
 
 /*
  * Makes the vector of report id from its search index document (doc,
- * len bytes; index.h).  0, or -1 if the document is damaged.
+ * len bytes; index.h), or an empty one when doc is NULL.  0, or -1 if
+ * the document is damaged.
  */
 int	rel_vec(struct relvec *, const char *id, const void *doc, size_t len);
+/* Keeps a copy of the HTML of the report's lessons learned in v. */
+void	rel_vec_lessons(struct relvec *v, const char *html, size_t len);
 void	rel_vec_free(struct relvec *);
 /* Sorts set by id; 0, or -1 (logged) if an id is there twice. */
 int	relset_sort(struct relset *);

@@ -174,9 +174,24 @@ step "commit outside the content folder" same-content
 edit "$R/2024/2024-0003.md" 's/^It was raining hard/It was raining very hard/'
 commit "narrative"
 step "narrative edit" incremental
-check "narrative edit: exactly the report page, the state and the index" \
-    [ "$(grep -v '^search/' "$tmp/rewritten" | tr '\n' ' ')" = \
-    ".nearmiss-state reports/2024-0003/index.html " ]
+# The feeds carry the whole text: those that show the report change.
+: >"$tmp/feeds"
+for f in $(cd "$out" && find . -name atom.xml | sed 's|^\./||' | sort); do
+	grep -q 'reports/2024-0003/' "$out/$f" && echo "$f" >>"$tmp/feeds"
+done
+check "narrative edit: the report is in some feeds" [ -s "$tmp/feeds" ]
+grep -v -x -F -f "$tmp/feeds" "$tmp/rewritten" | grep -v -e '^search/' \
+    -e '^\.nearmiss-state$' -e '^reports/[^/]*/index\.html$' \
+    >"$tmp/other" || true
+check "narrative edit: only the feeds that show it, report pages (text, \
+related), the state and the index (not: $(tr '\n' ' ' <"$tmp/other"))" \
+    [ ! -s "$tmp/other" ]
+check "narrative edit: the report page and the state" sh -c \
+    'grep -qx reports/2024-0003/index.html "$0" &&
+    grep -qx .nearmiss-state "$0"' "$tmp/rewritten"
+while read -r f; do
+	check "narrative edit: rewrote the feed $f" rewrote "$f"
+done <"$tmp/feeds"
 check "narrative edit: the search index's entry and a few of its files" \
     [ "$(grep -c '^search/' "$tmp/rewritten")" -ge 2 ] &&
     [ "$(grep -c '^search/' "$tmp/rewritten")" -lt \
