@@ -171,7 +171,8 @@ gen -o "$tmp/k10" -q
 check_rc "k = 10: builds" 0
 scan "k = 10" 10 "$tmp/k10"
 check "k = 10: the total is \"< 10\" on the home page" has \
-    "$tmp/k10/index.html" 'Published reports: <span class="count">&lt; 10</span>.'
+    "$tmp/k10/index.html" \
+    'Published reports: <span class="count">&lt; 10</span>.'
 check "k = 10: and on the list of all reports" has \
     "$tmp/k10/reports/index.html" \
     'Matching reports: <span class="count">&lt; 10</span>.'

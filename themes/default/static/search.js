@@ -1109,10 +1109,9 @@
 	 * below k shows as "< k".  k comes from the page, as gen counts;
 	 * without it, the rule's default.
 	 */
-	var K = parseInt(form.getAttribute('data-min-count'), 10);
-
-	if (!(K >= 1 && K <= 1000))
-		K = 3;
+	var K = (function (k) {
+		return k >= 1 && k <= 1000 ? k : 3;
+	})(parseInt(form.getAttribute('data-min-count'), 10));
 	var seq = 0, cur = null, shown = 0;
 	var full = null;	/* the full search shown, for the counts */
 	var cseq = 0;		/* the latest count of the open groups */
@@ -1387,7 +1386,8 @@
 	 * each of which is published.)  Nothing found says so in words.
 	 */
 	function plural(n) {
-		return n === 1 && K <= 1 ? '1 report' : countText(n) + ' reports';
+		return n === 1 && K <= 1 ? '1 report' :
+		    countText(n) + ' reports';
 	}
 
 	function showExtra(r, st) {
