@@ -499,6 +499,8 @@ ctx_base(struct arena *a, const struct site *s, const char *rel,
 	tv_set_str(a, site, "intake_url", s->cfg.intake_url);
 	tv_set_str(a, site, "intake_email", s->cfg.intake_email);
 	tv_set_str(a, site, "language", s->cfg.language);
+	/* The small-count rule's k, for the scripts that count (search.js). */
+	tv_set_int(a, site, "min_count", s->cfg.min_count);
 	tv_set(a, ctx, "site", site);
 	tv_set_str(a, ctx, "generator", "nearmiss-gen " NM_VERSION);
 	tv_set_str(a, ctx, "root", strcmp(kind, "404") == 0 ?
@@ -630,7 +632,7 @@ facet_val(struct arena *a, const struct site *s, enum facet_id f)
 		t = tv_map(a);
 		tv_set_str(a, t, "slug", term_slug(s, f, i, a));
 		tv_set_str(a, t, "label", term_label(s, f, i, a));
-		tv_set_int(a, t, "count", (long)s->coll[f][i].n);
+		tv_set_str(a, t, "count", count_text(a, s, s->coll[f][i].n));
 		tv_set_str(a, t, "url", coll_url(s, f, i, 1, ORDER_PUB, a));
 		tv_set_str(a, t, "url_event", coll_url(s, f, i, 1,
 		    ORDER_EVENT, a));
@@ -919,7 +921,7 @@ render_list(struct buf *out, const struct site *s, struct arena *a,
 	ctx = ctx_base(a, s, o->path, "list", title,
 	    feed_of(s, o->facet, (size_t)o->term, a));
 	tv_set_str(a, list, "title", title);
-	tv_set_int(a, list, "count", (long)c->n);
+	tv_set_str(a, list, "count", count_text(a, s, c->n));
 	tv_set_str(a, list, "facet", o->facet == FACET_ALL ? "" :
 	    facet_labels[o->facet]);
 	/* The order this page shows, and the first page of the other. */
@@ -1259,7 +1261,7 @@ render_search(struct buf *out, const struct site *s, struct arena *a,
 		ctx = ctx_base(a, s, o->path, "search", "Search the reports",
 		    NULL);
 		tv_set(a, ctx, "facets", facets_val(a, s, FACET_ALL));
-		tv_set_int(a, ctx, "total", (long)s->nreports);
+		tv_set_str(a, ctx, "total", count_text(a, s, s->nreports));
 		return tmpl_render(out, s->theme, "search.html", ctx);
 	}
 	buf_addstr(&h, "<p>Full-text search of the archive is not "
@@ -1301,7 +1303,7 @@ page_render(struct buf *out, const struct site *s, struct arena *a,
 			tv_push(a, latest, item(a, s, &s->reports[i]));
 		tv_set(a, ctx, "latest", latest);
 		tv_set(a, ctx, "facets", facets_val(a, s, FACET_HOME));
-		tv_set_int(a, ctx, "total", (long)s->nreports);
+		tv_set_str(a, ctx, "total", count_text(a, s, s->nreports));
 		tv_set(a, ctx, "week", week_home(a, s));
 		return tmpl_render(out, s->theme, "home.html", ctx);
 	case OUT_LIST:
@@ -1311,13 +1313,13 @@ page_render(struct buf *out, const struct site *s, struct arena *a,
 		    facet_labels[o->facet], NULL);
 		tv_set(a, ctx, "facet", facet_val(a, s, o->facet));
 		tv_set(a, ctx, "facets", facets_val(a, s, FACET_HOME));
-		tv_set_int(a, ctx, "total", (long)s->nreports);
+		tv_set_str(a, ctx, "total", count_text(a, s, s->nreports));
 		return tmpl_render(out, s->theme, "terms.html", ctx);
 	case OUT_BROWSE:
 		ctx = ctx_base(a, s, o->path, "browse", "Browse the reports",
 		    NULL);
 		tv_set(a, ctx, "facets", facets_val(a, s, FACET_ALL));
-		tv_set_int(a, ctx, "total", (long)s->nreports);
+		tv_set_str(a, ctx, "total", count_text(a, s, s->nreports));
 		return tmpl_render(out, s->theme, "browse.html", ctx);
 	case OUT_FEED:
 		return render_feed(out, s, a, o);

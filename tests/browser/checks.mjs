@@ -467,7 +467,7 @@ async function linkChecks(context) {
 	const reportUrl = page.url();
 
 	// Report -> its incident type list, which links back.
-	const it = page.locator('dl.facts > div').filter({
+	const it = page.locator('dl.facts:visible > div').filter({
 	    has: page.locator('dt', { hasText: /^Incident type$/ }) })
 	    .locator('dd a');
 	let ok = false;

@@ -167,10 +167,25 @@ async function allIds(page) {
 	    a.getAttribute('href').replace(/\/$/, '').split('/').pop()));
 }
 
+// The small-count rule's k as the search page gives it to search.js
+// (data-min-count); every count below it shows as "< k".
+const K = (() => {
+	const f = join(SITE, 'search/index.html');
+	const m = existsSync(f) ? /data-min-count="(\d+)"/.exec(
+	    readFileSync(f, 'utf8')) : null;
+	return m ? +m[1] : NaN;
+})();
+// A count as the site shows it (count_text() of gen/pages.c).
+const ct = (n) => n < K ? `< ${K}` : String(n);
+
+// The number a count text says, if exact (NaN for "< k").
 const countOf = (s) => {
 	const m = /^(\d+) reports?\b/.exec(s.trim());
 	return m ? +m[1] : /^No reports/.test(s.trim()) ? 0 : NaN;
 };
+// Does count text s say n reports, under the small-count rule?
+const countIs = (s, n) => n === 0 ? /^No reports/.test(s.trim()) :
+    s.trim().startsWith(n === 1 && K <= 1 ? '1 report' : `${ct(n)} report`);
 
 async function open(page, params) {
 	const u = new URLSearchParams(params).toString();
@@ -215,8 +230,8 @@ function wantCounts(ids, f, keys) {
 		const base = passing(f, fc.key).filter((x) => !among ||
 		    among.has(x.id));
 		for (const [slug] of fc.values)
-			o[`${fc.key}=${slug}`] = '(' + base.filter((x) =>
-			    vals(x, fc.key).includes(slug)).length + ')';
+			o[`${fc.key}=${slug}`] = '(' + ct(base.filter((x) =>
+			    vals(x, fc.key).includes(slug)).length) + ')';
 	}
 	return o;
 }
@@ -286,7 +301,8 @@ async function typing(page) {
 	    sent.length > 0 && sent.every((x) => named.test(x)),
 	    sent.join(' '));
 	check(`typing "${word}" shows results, the count and ${r0.id}`,
-	    r.ids.length > 0 && countOf(r.count) >= r.ids.length &&
+	    r.ids.length > 0 && (countOf(r.count) >= r.ids.length ||
+	    countIs(r.count, r.ids.length)) &&
 	    (r.ids.includes(r0.id) || countOf(r.count) > 5),
 	    `count "${r.count}", ids ${r.ids.join(' ')}`);
 	const marks = await page.$$eval('#search-results mark',
@@ -302,7 +318,8 @@ async function typing(page) {
 	check('the count is a polite live region', live === 'status polite',
 	    live);
 	check('a first page of 5 results at most', r.ids.length <= 5 &&
-	    r.ids.length === Math.min(5, countOf(r.count)), `${r.ids.length}`);
+	    (countOf(r.count) >= 5 ? r.ids.length === 5 :
+	    countIs(r.count, r.ids.length)), `${r.ids.length}`);
 
 	// Typed while the entry file is still on its way (a slow network).
 	await page.route('**/search/index.json', async (route) => {
@@ -385,7 +402,7 @@ async function keyboard(page) {
 		return { tag: document.activeElement.tagName.toLowerCase(),
 		    key: d.getAttribute('data-key'), open: d.open,
 		    counts: [...d.querySelectorAll('.count')]
-		    .every((s) => /^\(\d+\)$/.test(s.textContent)) };
+		    .every((s) => /^\((\d+|< \d+)\)$/.test(s.textContent)) };
 	});
 	check('Enter on the next group\'s summary opens it, keeps the ' +
 	    'focus, and shows its counts', g2.tag === 'summary' &&
@@ -419,7 +436,7 @@ async function filters(page) {
 	const all = await allIds(page);
 	const want = passing(f).map((x) => x.id);
 	check(`filters only (${best.join(', ')}) list exactly the matching ` +
-	    'reports', sameSet(all, want) && countOf(r.count) === want.length,
+	    'reports', sameSet(all, want) && countIs(r.count, want.length),
 	    diff(want, all));
 	const months = all.map((id) => byId.get(id).event_date);
 	check('filter-only results are newest first',
@@ -444,6 +461,40 @@ async function filters(page) {
 	check('every facet value shows its count among the other filters',
 	    Object.keys(shown).length > 0 && bad.length === 0,
 	    bad.slice(0, 6).join('; '));
+	await smallCount(page);
+}
+
+// The small-count rule live: a value that fewer than k reports carry,
+// alone as a filter, lists them, but its count and the filter's say
+// "< k", never the number.
+async function smallCount(page) {
+	let pick = null;
+	for (const fc of ENTRY.facets)
+		for (const [slug] of fc.values) {
+			const n = passing({ [fc.key]: [slug] }).length;
+			if (!pick && n > 0 && n < K)
+				pick = { key: fc.key, slug, n };
+		}
+	check(`the demo has a value with fewer than k = ${K} reports`,
+	    pick !== null && K > 1);
+	if (!pick)
+		return;
+	const r = await open(page, { [pick.key]: pick.slug });
+	const all = await allIds(page);
+	check(`${pick.key}=${pick.slug} (${pick.n} reports) lists them and ` +
+	    `counts them as "< ${K} reports"`, all.length === pick.n &&
+	    r.count.trim() === `< ${K} reports`, `"${r.count}", ${all.length}`);
+	await openFilters(page, [pick.key]);
+	const shown = await shownCounts(page);
+	const c = shown[`${pick.key}=${pick.slug}`];
+	check(`its filter's live count is "(< ${K})"`, c === `(< ${K})`,
+	    `"${c}"`);
+	const nums = Object.values(shown).filter((x) => {
+		const m = /^\((\d+)\)$/.exec(x);
+		return m && +m[1] < K;
+	});
+	check(`no filter shows a count below ${K}`, nums.length === 0,
+	    nums.join(' '));
 }
 
 // The groups of the filters: with the Filters box open, only the open
@@ -554,7 +605,7 @@ async function narrowing(page, log) {
 		const want = r0.all.filter((id) => vals(byId.get(id), fc.key)
 		    .includes(pick[0]));
 		check(`filter ${fc.key}=${pick[0]} narrows "${q}"`,
-		    sameSet(all, want) && countOf(r.count) === want.length,
+		    sameSet(all, want) && countIs(r.count, want.length),
 		    diff(want, all));
 		const u = new URLSearchParams(r.url);
 		check(`filter ${fc.key} is in the URL`,
@@ -589,7 +640,7 @@ async function narrowing(page, log) {
 	const want = REPORTS.filter((x) => +x.event_date.slice(0, 4) === y)
 	    .map((x) => x.id);
 	check(`from=${y}&to=${y} lists the reports of ${y}`,
-	    sameSet(all, want) && countOf(r.count) === want.length,
+	    sameSet(all, want) && countIs(r.count, want.length),
 	    diff(want, all));
 }
 
@@ -659,7 +710,7 @@ async function queries(page) {
 	const rm = await open(page, { q: miss + ' ' });
 	const dym2 = await page.$('.did-you-mean a');
 	const dt2 = dym2 ? await dym2.textContent() : '';
-	if (countOf(rm.count) === 0) {
+	if (countIs(rm.count, 0)) {
 		const help = await page.isVisible('#search-help');
 		check(`no results for "${miss}": help with links to browse/`,
 		    help && await page.$('#search-help a[href$="browse/"]') !== null,
@@ -780,7 +831,7 @@ async function quick(page) {
 	const post = sh.files.filter((f) => before.some((u) => u.endsWith(f)));
 	check(`quick: "${w}" shows its best 5 (${want.join(' ')}) and ` +
 	    `${sh.words[w][1]} reports`, first.ids.join(' ') === want.join(' ') &&
-	    countOf(first.count) === sh.words[w][1],
+	    countIs(first.count, sh.words[w][1]),
 	    `${first.ids.join(' ')}; "${first.count}"`);
 	check('quick: no postings file before the first results',
 	    post.length === 0, post.join(' '));
@@ -877,7 +928,7 @@ async function quickTyped(page, e, syn, ids) {
 	    first.fetched.some((u) => u.endsWith(f)));
 	check(`quick typed: "${pick.p}" shows the best 5 of "${pick.stem}" ` +
 	    `and ${pick.df} reports`, first.ids.join(' ') === want.join(' ') &&
-	    countOf(first.count) === pick.df,
+	    countIs(first.count, pick.df),
 	    `${first.ids.join(' ')} vs ${want.join(' ')}; "${first.count}"`);
 	check('quick typed: no postings file before the first results',
 	    post.length === 0, post.join(' '));

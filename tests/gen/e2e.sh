@@ -254,7 +254,7 @@ check "output folder is world-readable (servable)" \
 
 # Counts on the list pages.
 check "home: published reports 5" has "$site/index.html" \
-    "Published reports: 5."
+    'Published reports: <span class="count">5</span>.'
 check "home: traffic stop count 3" has "$site/index.html" \
     'Traffic stop</a> <span class="count">3</span>'
 check "home: 3 latest reports (home_items)" \
@@ -262,23 +262,23 @@ check "home: 3 latest reports (home_items)" \
 check "home: newest first" [ "$(ids "$site/index.html")" = \
     "2025-0009 2025-0004 2025-0001 " ]
 check "all reports: count and pages" has "$site/reports/index.html" \
-    "Matching reports: 5. Page 1 of 3."
+    'Matching reports: <span class="count">5</span>. Page 1 of 3.'
 check "traffic stop: count and pages" \
     has "$site/incident-type/traffic-stop/index.html" \
-    "Matching reports: 3. Page 1 of 2."
+    'Matching reports: <span class="count">3</span>. Page 1 of 2.'
 check "traffic stop page 2: count and pages" \
     has "$site/incident-type/traffic-stop/page/2/index.html" \
-    "Matching reports: 3. Page 2 of 2."
+    'Matching reports: <span class="count">3</span>. Page 2 of 2.'
 check "vehicle pursuit: count, one page" \
     has "$site/incident-type/vehicle-pursuit/index.html" \
-    "Matching reports: 1."
+    'Matching reports: <span class="count">1</span>.'
 check "incident types index: count per term" \
     one_line "$site/incident-type/index.html" \
-    'Traffic stop</a></th><td class="num">3</td>'
+    'Traffic stop</a></th><td class="num"><span class="count">3</span></td>'
 check "factors index: count per term" one_line "$site/factor/index.html" \
-    'Communication</a></th><td class="num">2</td>'
+    'Communication</a></th><td class="num"><span class="count">2</span></td>'
 check "years index: count per year" one_line "$site/year/index.html" \
-    '2024</a></th><td class="num">3</td>'
+    '2024</a></th><td class="num"><span class="count">3</span></td>'
 
 # Pagination (per_page = 2): 2 + 2 + 1, newest first, linked both ways.
 check "all reports page 1: 2 items" [ "$(ids "$site/reports/index.html")" = \
@@ -426,11 +426,11 @@ check "browse: midwest 1" term region/midwest Midwest 1
 check "browse: night 1" term time-of-day/night Night 1
 check "browse: dark 1" term lighting/dark Dark 1
 check "browse: rain 1" term weather/rain Rain 1
-check "browse: 24 values in all" [ "$(count "$b" '<span class="count">')" \
+check "browse: 24 values in all" [ "$(count "$b" '</a> <span class="count">')" \
     -eq 24 ]
 check_not "browse: a value no report carries is left out" has "$b" \
     "weather/snow-or-ice/"
-check "browse: the total" has "$b" "Published reports: 5."
+check "browse: the total" has "$b" 'Published reports: <span class="count">5</span>.'
 for f in agency-type/index.html agency-type/county-sheriff/index.html \
     region/midwest/index.html time-of-day/night/index.html \
     lighting/dark/index.html weather/rain/index.html \
@@ -811,10 +811,10 @@ bad_case "nearmiss.ini: bad number" nearmiss.ini \
     '^content/nearmiss\.ini:12: .*per_page'
 mk_ini 's/^other = Other$/Other Thing = Other/'
 bad_case "nearmiss.ini: bad slug" nearmiss.ini \
-    '^content/nearmiss\.ini:20: .*Other Thing' incremental
+    '^content/nearmiss\.ini:21: .*Other Thing' incremental
 mk_ini 's/^\[region\]$/[regions]/'
 bad_case "nearmiss.ini: unknown section" nearmiss.ini \
-    '^content/nearmiss\.ini:39: .*regions' incremental
+    '^content/nearmiss\.ini:40: .*regions' incremental
 # shellcheck disable=SC2016
 mk_ini '$a\
 [regoin]'
@@ -823,7 +823,7 @@ bad_case "nearmiss.ini: unknown empty section" nearmiss.ini \
     "^content/nearmiss\\.ini:$n: .*regoin" incremental
 mk_ini 's/^\[weather\]$/[weather/'
 bad_case "nearmiss.ini: syntax error" nearmiss.ini \
-    '^content/nearmiss\.ini:51: ' incremental
+    '^content/nearmiss\.ini:52: ' incremental
 
 # What may not be under reports/ and pages/.
 ln -s ../2024/2024-0003.md "$repo/content/reports/2025/2025-0100.md"
@@ -887,7 +887,7 @@ for mode in incremental full; do
 	check_not "--keep-going ($mode): invalid report in no list" \
 	    grep -rq 2025-0100 "$out"
 	check "--keep-going ($mode): 6 reports counted" \
-	    has "$out/index.html" "Published reports: 6."
+	    has "$out/index.html" 'Published reports: <span class="count">6</span>.'
 	check "--keep-going ($mode): no staging folder" no_staging "$out"
 done
 check_same "--keep-going: incremental equals full" "$tmp/kg-incr" \

@@ -282,8 +282,9 @@ commit "add a report"
 step "add a report" incremental
 check "add: the new page" rewrote reports/2025-0012/index.html
 check "add: home lists it" grep -q SUMMARY-MARK-0012 "$out/index.html"
-check "add: counted" grep -q "Matching reports: 6\." "$out/reports/index.html"
-check "add: its term list" grep -q "Matching reports: 2\." \
+check "add: counted" grep -q 'Matching reports: <span class="count">6</span>\.' \
+    "$out/reports/index.html"
+check "add: its term list" grep -q 'Matching reports: <span class="count">2</span>\.' \
     "$out/incident-type/vehicle-pursuit/index.html"
 check "add: pages shift" [ -f "$out/reports/page/3/index.html" ]
 check "add: browse counts it" grep -q \
@@ -337,7 +338,8 @@ check_not "delete: its last factor's folder is gone" \
 check "delete: a term it shared stays" \
     [ -f "$out/incident-type/vehicle-pursuit/index.html" ]
 check_not "delete: gone from every page" grep -rq 2024-0007 "$out"
-check "delete: counted" grep -q "Matching reports: 5\." \
+check "delete: counted" grep -q \
+    'Matching reports: <span class="count">5</span>\.' \
     "$out/reports/index.html"
 check "delete: its last term gone from browse" \
     [ "$(grep -c 'loss-potential/death/' "$out/browse/index.html")" -eq 0 ]

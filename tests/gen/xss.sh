@@ -55,6 +55,14 @@ check "scanner: one finding on each line of known-bad.html" \
     "$(grep -c '' "$xss/known-bad.html")" ]
 check "scanner: no finding in known-good.html (escaped payloads)" \
     perl "$xss/scan.pl" "$xss/known-good.html" 2>/dev/null
+# Feeds: a <content type="html"> is scanned as the HTML it holds.
+rc=0
+perl "$xss/scan.pl" "$xss/known-bad.xml" >"$tmp/findings" 2>/dev/null ||
+    rc=$?
+check "scanner: four findings in known-bad.xml (three in content, the \
+summary's type) ($(tr '\n' '|' <"$tmp/findings"))" [ "$rc" -eq 1 \
+    -a "$(grep -c '' "$tmp/findings")" -eq 4 \
+    -a "$(grep -c "entry [234]'s content" "$tmp/findings")" -eq 3 ]
 
 n=$(grep -c '' "$xss/payloads.txt")
 check "at least 100 payloads" [ "$n" -ge 100 ]

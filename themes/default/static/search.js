@@ -1104,6 +1104,14 @@
 		});
 	});
 	var reports = form.getAttribute('data-reports') || '../reports/';
+	/*
+	 * The small-count rule (nearmiss.ini's min_count, k): every count
+	 * below k shows as "< k".  k comes from the page, as gen counts;
+	 * without it, the rule's default.
+	 */
+	var K = (function (k) {
+		return k >= 1 && k <= 1000 ? k : 3;
+	})(parseInt(form.getAttribute('data-min-count'), 10));
 	var seq = 0, cur = null, shown = 0;
 	var full = null;	/* the full search shown, for the counts */
 	var cseq = 0;		/* the latest count of the open groups */
@@ -1367,8 +1375,19 @@
 		});
 	}
 
+	/* A count as the site shows it: count_text() of gen/pages.c. */
+	function countText(n) {
+		return n < K ? '< ' + K : String(n);
+	}
+
+	/*
+	 * The count of results, under the rule too: with filters, it is a
+	 * cell of a table of counts.  (The list still shows the reports,
+	 * each of which is published.)  Nothing found says so in words.
+	 */
 	function plural(n) {
-		return n === 1 ? '1 report' : n + ' reports';
+		return n === 1 && K <= 1 ? '1 report' :
+		    countText(n) + ' reports';
 	}
 
 	function showExtra(r, st) {
@@ -1432,7 +1451,8 @@
 					var s = $('n-' + k + '-' + i);
 
 					if (s)
-						s.textContent = '(' + n + ')';
+						s.textContent = '(' + countText(n) +
+						    ')';
 				});
 			fbox.setAttribute('data-facets', 'done');
 		}, function () {
