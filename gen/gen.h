@@ -213,14 +213,14 @@ int	page_report(struct buf *, const struct site *, struct arena *,
 enum out_kind {
 	OUT_HOME, OUT_LIST, OUT_TERMS, OUT_FEED, OUT_PAGE, OUT_SEARCH,
 	OUT_404, OUT_SITEMAP, OUT_ROBOTS, OUT_STATUS, OUT_BROWSE, OUT_HEADERS,
-	OUT_KIND_MAX
+	OUT_DATA, OUT_KIND_MAX
 };
 struct outfile {
 	enum out_kind	 kind;
 	enum facet_id	 facet;		/* OUT_LIST, OUT_TERMS, OUT_FEED */
 	enum list_order	 order;		/* OUT_LIST */
 	int		 term;		/* term index, year, or -1 for all */
-	int		 pageno;	/* OUT_LIST: 1-based */
+	int		 pageno;	/* OUT_LIST: 1-based; OUT_DATA: file */
 	size_t		 page;		/* OUT_PAGE: index in site->pages */
 	char		*path;		/* relative to outdir */
 };
@@ -245,6 +245,25 @@ const char *facet_dir(enum facet_id);
 void	site_index(struct site *);
 /* Frees site->years and site->coll. */
 void	site_index_free(struct site *);
+
+/*
+ * opendata.c: the open data, data/ (see nearmiss-gen(1)).  pages_plan()
+ * plans each file as an OUT_DATA whose pageno is the data_file.
+ */
+enum data_file { DATA_JSON, DATA_SCHEMA, DATA_CSV, DATA_CSVW, DATA_PAGE,
+	DATA_FILE_MAX };
+/* The path of file d, relative to outdir ("data/reports.json"). */
+const char *data_path(enum data_file d);
+/* 1 if file d shows or counts the reports (0: nearmiss.ini only). */
+int	data_depends(enum data_file d);
+/*
+ * Renders data file d but DATA_PAGE into out: deterministic, the reports
+ * ordered by id.  0, or -1 for DATA_PAGE.
+ */
+int	data_render(struct buf *out, const struct site *, struct arena *,
+	    enum data_file d);
+/* The context of the data dictionary page (the theme's data.html). */
+struct tval *data_page_val(struct arena *, const struct site *);
 
 /*
  * status.c: the receipt status index, status/index.json and the shards

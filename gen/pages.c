@@ -43,6 +43,7 @@
 
 static size_t	sitemap_parts(const struct site *);
 static int	has_browse(const struct site *);
+static int	has_data_page(const struct site *);
 
 /*
  * _headers: the response headers of the site, for the hosts that read
@@ -423,6 +424,13 @@ site_index(struct site *s)
 	free(byev);
 }
 
+/* 1 if the site has data/index.html (the theme has data.html). */
+static int
+has_data_page(const struct site *s)
+{
+	return s->theme != NULL && tmpl_set_has(s->theme, "data.html");
+}
+
 /* 1 if the site has browse/ (the theme has browse.html). */
 static int
 has_browse(const struct site *s)
@@ -721,6 +729,11 @@ pages_plan(struct outfile **out, size_t *nout, const struct site *s)
 	if (s->theme != NULL && tmpl_set_has(s->theme, "status.html"))
 		plan_add(&v, &n, OUT_STATUS, FACET_ALL, -1, 0,
 		    xstrdup("status/index.html"));
+	/* The open data; its dictionary page when the theme has one. */
+	for (p = 0; p < DATA_FILE_MAX; p++)
+		if (p != DATA_PAGE || has_data_page(s))
+			plan_add(&v, &n, OUT_DATA, FACET_ALL, -1, p,
+			    xstrdup(data_path(p)));
 	/* The index of every facet, when the theme has one. */
 	if (has_browse(s))
 		plan_add(&v, &n, OUT_BROWSE, FACET_ALL, -1, 0,
@@ -975,7 +988,8 @@ sitemap_parts(const struct site *s)
 	size_t	 n, t;
 	int	 f;
 
-	n = 1 + (size_t)has_browse(s) + s->npages + s->nreports;
+	n = 1 + (size_t)has_browse(s) + (size_t)has_data_page(s) + s->npages +
+	    s->nreports;
 	for (f = 0; f < FACET_MAX; f++)
 		for (t = 0, n++; t < s->ncoll[f]; t++)
 			n++;
@@ -994,6 +1008,8 @@ sitemap_lists(struct buf *b, const struct site *s, struct arena *a)
 	sitemap_url(b, base, "", NULL);
 	if (has_browse(s))
 		sitemap_url(b, base, "browse/", NULL);
+	if (has_data_page(s))
+		sitemap_url(b, base, "data/", NULL);
 	for (i = 0; i < s->npages; i++)
 		sitemap_url(b, base, arena_printf(a, "%s/",
 		    s->pages[i].slug), NULL);
@@ -1157,6 +1173,12 @@ page_render(struct buf *out, const struct site *s, struct arena *a,
 	case OUT_HEADERS:
 		buf_add(out, headers_file, sizeof(headers_file) - 1);
 		return 0;
+	case OUT_DATA:
+		if (o->pageno != DATA_PAGE)
+			return data_render(out, s, a, o->pageno);
+		ctx = ctx_base(a, s, o->path, "data", "Open data", NULL);
+		tv_set(a, ctx, "data", data_page_val(a, s));
+		return tmpl_render(out, s->theme, "data.html", ctx);
 	default:
 		break;
 	}
@@ -1176,6 +1198,8 @@ page_depends(const struct site *s, const struct outfile *o,
 	case OUT_SEARCH:	/* its filters have counts */
 	case OUT_SITEMAP:
 		return 1;
+	case OUT_DATA:
+		return data_depends(o->pageno);
 	case OUT_LIST:
 	case OUT_FEED:
 		if (o->facet == FACET_YEAR) {
