@@ -176,6 +176,8 @@ struct state {
 	/* Reports and pages as built, when loaded in full. */
 	struct report	*reports;
 	git_oid		*report_oids;
+	/* rule_revised() of each report when it was built, or NULL. */
+	char		**revised;
 	size_t		 nreports;
 	struct page	*pages;
 	size_t		 npages;
@@ -369,6 +371,13 @@ const char *rule_draft(const struct rule *, const char *id);
  * builds); the string lives as long as the rule.  Thread-safe.
  */
 const char *rule_revised(const struct rule *, const char *id);
+/*
+ * Records date (YYYY-MM-DD) as rule_revised() of report id: an incremental
+ * build restores so the dates of the reports it does not check again,
+ * which the open data shows.  Thread-safe.
+ */
+void	rule_set_revised(const struct rule *, const char *id,
+	    const char *date);
 /*
  * Incremental builds: adds to the changes the reports whose approvals
  * changed, turns a changed report short of approvals into a deletion,
