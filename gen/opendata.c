@@ -106,8 +106,11 @@ static const char *const data_paths[DATA_FILE_MAX] = {
 	"data/reports.csv-metadata.json", "data/index.html",
 };
 
-/* The bytes a CSV cell may not begin with (OWASP's CSV injection list). */
-static const char csv_formula[] = "=+-@\t\r";
+/*
+ * The bytes a CSV cell may not begin with: OWASP's CSV injection list,
+ * and the ' itself, so that "remove a leading '" always gives the text.
+ */
+static const char csv_formula[] = "=+-@\t\r'";
 #define CSV_SEP	"; "
 
 /*
@@ -651,8 +654,8 @@ schema_file(struct buf *b, const struct site *s, struct arena *a)
 
 /*
  * Appends one CSV cell (RFC 4180): a cell that begins with a character
- * a spreadsheet takes for a formula gets a ' before it; a cell with a
- * comma, quote, CR or LF is quoted, its quotes doubled.
+ * a spreadsheet takes for a formula, or with ', gets a ' before it; a
+ * cell with a comma, quote, CR or LF is quoted, its quotes doubled.
  */
 static void
 csv_cell(struct buf *b, const char *v, size_t len)
@@ -855,8 +858,9 @@ csvw_file(struct buf *b, const struct site *s, struct arena *a)
 	buf_addstr(b, "},\n\"dc:rights\": ");
 	json_cstr(b, s->cfg.data_licence);
 	buf_addstr(b, ",\n\"rdfs:comment\": \"A cell that begins with =, +, "
-	    "-, @, a tab or a carriage return has a ' put before it, so "
-	    "that no spreadsheet runs it as a formula.\",\n"
+	    "-, @, a tab, a carriage return or ' has a ' put before it, so "
+	    "that no spreadsheet runs it as a formula; remove it to get the "
+	    "text.\",\n"
 	    "\"dialect\": {\"encoding\": \"utf-8\", \"lineTerminators\": "
 	    "[\"\\r\\n\"], \"quoteChar\": \"\\\"\", \"doubleQuote\": true, "
 	    "\"delimiter\": \",\", \"header\": true},\n"
