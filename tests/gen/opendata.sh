@@ -84,7 +84,7 @@ commit "four hostile reports"
 # against the front matter of the reports in the work tree.
 check_data() {
 	python3 - "$1" "$c" "$2" >"$tmp/py" 2>&1 <<'EOF' || true
-import copy, csv, glob, io, json, os, sys
+import copy, csv, glob, io, json, os, re, sys
 import jsonschema, yaml
 
 site, content, step = sys.argv[1:4]
@@ -189,6 +189,13 @@ for k in keys + ["revised"]:
 ok("<code>mental-health-call</code>: Mental health call" in page,
     "the data page lists the allowed values with labels")
 ok("formula" in page, "the data page explains the CSV neutralisation")
+for name in ("reports.json", "reports.csv"):
+    m = re.search(r'>%s</a></dt><dd>[^<]*?, about ([0-9]+) kB\.' %
+        re.escape(name), page)
+    real = os.path.getsize(os.path.join(data, name)) / 1000
+    ok(m is not None and abs(int(m.group(1)) - real) <= max(1, real / 10),
+        "the data page gives the size of %s (%s kB), about %s kB" %
+        (name, real, m and m.group(1)))
 EOF
 	if ! grep -q '^ok ' "$tmp/py"; then
 		fail "$2: the checker ran: $(head -n 5 "$tmp/py" | tr '\n' '|')"
