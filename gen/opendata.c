@@ -841,7 +841,7 @@ csvw_datatype(struct buf *b, const struct site *s, const struct dfield *f)
 		break;
 	case DK_TERM:
 	case DK_TERMS:
-		/* Slugs have no character a regular expression needs escaped. */
+		/* Slugs hold no character a regular expression escapes. */
 		tx = &s->cfg.tax[f->tax];
 		buf_addstr(b, "{\"base\": \"string\", \"format\": \"^(");
 		for (k = 0; k < tx->nterms; k++) {
@@ -933,8 +933,9 @@ data_render(struct buf *out, const struct site *s, struct arena *a,
 
 /*
  * About how many bytes reports.json (json 1) or reports.csv (json 0)
- * takes: the writers' output without their escapes, field by field.  The data page shows sizes from it rather than render
- * 50,000 reports twice more.
+ * takes: the writers' output without their escapes, field by field.
+ * The data page shows sizes from it rather than render 50,000 reports
+ * twice more.
  */
 static size_t
 records_size(const struct site *s, int json)
@@ -973,7 +974,8 @@ records_size(const struct site *s, int json)
 				v = strlen(r->id) + 2;
 				break;
 			case DK_URL:
-				v = strlen(s->cfg.base_url) + strlen(r->id) + 11;
+				v = strlen(s->cfg.base_url) +
+				    strlen(r->id) + 11;
 				break;
 			case DK_TITLE:
 				v = strlen(r->title) + 2;
@@ -993,7 +995,8 @@ records_size(const struct site *s, int json)
 				break;
 			case DK_TERM:
 				t = term_of(s, r, f->tax);
-				v = t != -1 ? strlen(slug(s, f->tax, t)) + 2 : 0;
+				v = t == -1 ? 0 :
+				    strlen(slug(s, f->tax, t)) + 2;
 				break;
 			case DK_TERMS:
 				for (t = 0; t < r->nfactors; t++)

@@ -1,9 +1,9 @@
 #!/bin/sh
 # The open data of nearmiss-gen (data/): reports with hostile values in
-# every text field (quotes, commas, newlines, tabs, leading = + - @,
+# every text field (quotes, commas, newlines, tabs, leading = + - @ ',
 # non-ASCII, </script>).  reports.csv round-trips through Python's csv
 # module, each cell equal to the front matter's value with a ' before it
-# exactly where a formula could start (or a ' starts); reports.json equals the front
+# exactly where a formula (or a ') starts; reports.json equals the front
 # matter and validates against reports.schema.json, a broken copy does
 # not; the licence is in both files' metadata and on the data page; the
 # small-count rule holds; an incremental build after adding, changing and
@@ -31,12 +31,13 @@ R=$c/reports/2024
 
 mkdir -p "$R"
 git init -q "$repo"
+lic=https://opendatacommons.org/licenses/by/1-0/
 # The demo's configuration with k = 5 (the fixture has 4 reports at first)
 # and a licence of our own.
 sed -e 's|^base_url = .*|base_url = https://nm.example.test/archive/|' \
     -e 's|^min_count = .*|min_count = 5|' \
     -e 's|^data_licence = .*|data_licence = ODC-By 1.0 "test"|' \
-    -e 's|^data_licence_url = .*|data_licence_url = https://opendatacommons.org/licenses/by/1-0/|' \
+    -e 's|^data_licence_url = .*|data_licence_url = '$lic'|' \
     "$TOP/content/nearmiss.ini" >"$c/nearmiss.ini"
 
 # hostile ID TITLE SUMMARY [EXTRA]: a report whose YAML double-quoted
@@ -62,8 +63,9 @@ The body.
 EOF
 }
 
-hostile 2024-0001 '=HYPERLINK(\"http://evil.test\",\"x\"), \"quoted\" </script>' \
-    '+1 in the first cell, then a comma, a \"quote\"\nand a second line\twith a tab' \
+t1='=HYPERLINK(\"http://evil.test\",\"x\"), \"quoted\" </script>'
+s1='+1 in the first cell, then a comma, a \"quote\"\nand a second line'
+hostile 2024-0001 "$t1" "$s1\\twith a tab" \
     "officers_on_scene: 2
 environment:
   time_of_day: night
