@@ -46,7 +46,7 @@ LIB_OBJ = $(O)/lib/approval.o $(O)/lib/buf.o $(O)/lib/cmd.o \
 	$(O)/lib/record.o $(O)/lib/render.o $(O)/lib/report.o $(O)/lib/utf8.o
 GEN_OBJ = $(O)/gen/main.o $(O)/gen/approvals.o $(O)/gen/build.o \
 	$(O)/gen/full.o $(O)/gen/incr.o $(O)/gen/index.o $(O)/gen/ixstate.o \
-	$(O)/gen/pages.o $(O)/gen/pool.o $(O)/gen/related.o \
+	$(O)/gen/opendata.o $(O)/gen/pages.o $(O)/gen/pool.o $(O)/gen/related.o \
 	$(O)/gen/publish.o $(O)/gen/repo.o $(O)/gen/state.o \
 	$(O)/gen/status.o $(O)/gen/tmpl.o $(O)/gen/token.o \
 	$(O)/gen/week.o $(O)/gen/digest.o

@@ -75,8 +75,6 @@ struct check {
 
 static int	 cmp_mark(const void *, const void *);
 static int	 cmp_id(const void *, const void *);
-static void	 revised_set(const struct rule *, const char *,
-		    const char *);
 static int	 cmp_apv(const void *, const void *);
 static int	 apv_cb(const char *, const git_tree_entry *, void *);
 static int	 index_approvals(struct rule *, const struct gitsrc *,
@@ -338,7 +336,7 @@ rule_check(const struct rule *ru, git_repository *repo, const char *rel,
 		goto done;
 	}
 	if (pk.state == PICK_PUBLISH && pk.revised && pk.date[0] != '\0')
-		revised_set(ru, id, pk.date);
+		rule_set_revised(ru, id, pk.date);
 	if (pk.state == PICK_PUBLISH && strcmp(pk.blob, hex) == 0)
 		goto out;	/* approved: *why stays NULL */
 	approvals_count(&c, &as, ru->rv, ru->nrv, id, hex);
@@ -488,8 +486,8 @@ out:
 }
 
 /* Records (or updates) the day report id's published revision was made. */
-static void
-revised_set(const struct rule *ru, const char *id, const char *date)
+void
+rule_set_revised(const struct rule *ru, const char *id, const char *date)
 {
 	struct revised	*rv = ru->revised;
 	struct revmark	*m = NULL;

@@ -71,7 +71,7 @@ static const char *const required_templates[] = {
 /* Names the site uses at its root; a page may not take them. */
 static const char *const reserved[] = {
 	"reports", "incident-type", "factor", "loss-potential", "year",
-	"search", "static", "feeds", "status",
+	"search", "static", "feeds", "status", "data",
 };
 
 static void *

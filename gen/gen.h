@@ -190,6 +190,8 @@ struct state {
 	/* Reports and pages as built, when loaded in full. */
 	struct report	*reports;
 	git_oid		*report_oids;
+	/* rule_revised() of each report when it was built, or NULL. */
+	char		**revised;
 	size_t		 nreports;
 	struct page	*pages;
 	size_t		 npages;
@@ -236,6 +238,7 @@ enum out_kind {
 	OUT_404, OUT_SITEMAP, OUT_ROBOTS, OUT_STATUS, OUT_BROWSE, OUT_HEADERS,
 	OUT_WEEK, OUT_WEEKS, OUT_WEEKFEED,	/* week.c */
 	OUT_LESSONS,	/* lessons/index.html (term -1), or a term's page */
+	OUT_DATA,	/* opendata.c */
 	OUT_KIND_MAX
 };
 struct outfile {
@@ -243,7 +246,7 @@ struct outfile {
 	enum facet_id	 facet;		/* OUT_LIST, OUT_TERMS, OUT_FEED */
 	enum list_order	 order;		/* OUT_LIST */
 	int		 term;		/* term index, year, week, or -1 */
-	int		 pageno;	/* OUT_LIST: 1-based */
+	int		 pageno;	/* OUT_LIST: 1-based; OUT_DATA: file */
 	size_t		 page;		/* OUT_PAGE: index in site->pages */
 	char		*path;		/* relative to outdir */
 };
@@ -285,6 +288,25 @@ const char *facet_dir(enum facet_id);
 void	site_index(struct site *);
 /* Frees site->years and site->coll. */
 void	site_index_free(struct site *);
+
+/*
+ * opendata.c: the open data, data/ (see nearmiss-gen(1)).  pages_plan()
+ * plans each file as an OUT_DATA whose pageno is the data_file.
+ */
+enum data_file { DATA_JSON, DATA_SCHEMA, DATA_CSV, DATA_CSVW, DATA_PAGE,
+	DATA_FILE_MAX };
+/* The path of file d, relative to outdir ("data/reports.json"). */
+const char *data_path(enum data_file d);
+/* 1 if file d shows or counts the reports (0: nearmiss.ini only). */
+int	data_depends(enum data_file d);
+/*
+ * Renders data file d but DATA_PAGE into out: deterministic, the reports
+ * ordered by id.  0, or -1 for DATA_PAGE.
+ */
+int	data_render(struct buf *out, const struct site *, struct arena *,
+	    enum data_file d);
+/* The context of the data dictionary page (the theme's data.html). */
+struct tval *data_page_val(struct arena *, const struct site *);
 
 /*
  * status.c: the receipt status index, status/index.json and the shards
@@ -390,6 +412,13 @@ const char *rule_draft(const struct rule *, const char *id);
  * builds); the string lives as long as the rule.  Thread-safe.
  */
 const char *rule_revised(const struct rule *, const char *id);
+/*
+ * Records date (YYYY-MM-DD) as rule_revised() of report id: an incremental
+ * build restores so the dates of the reports it does not check again,
+ * which the open data shows.  Thread-safe.
+ */
+void	rule_set_revised(const struct rule *, const char *id,
+	    const char *date);
 /*
  * Incremental builds: adds to the changes the reports whose approvals
  * changed, turns a changed report short of approvals into a deletion,

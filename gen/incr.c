@@ -478,6 +478,15 @@ incr_related(struct incr *in)
 	return 0;
 }
 
+/* 1 if revised days a and b (each NULL for none) are the same. */
+static int
+same_day(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
 /*
  * Step 1b: the related slot of every other report page whose related
  * reports or neighbours changed, or one of which changed how it shows.
@@ -550,7 +559,8 @@ out:
 
 /*
  * The reports, old and new versions, whose list-visible data changed:
- * those of changed paths unless meta_equal(), and the added ones.
+ * those of changed paths unless meta_equal() with the same revised day,
+ * and the added ones.
  */
 static void
 incr_dirty(struct incr *in, const struct report ***out, size_t *nout)
@@ -567,8 +577,10 @@ incr_dirty(struct incr *in, const struct report ***out, size_t *nout)
 			if (strcmp(s->reports[i].path,
 			    st->reports[k].path) == 0)
 				break;
+		/* The open data shows the revised day too. */
 		if (i < s->nreports && meta_equal(&s->reports[i],
-		    &st->reports[k]))
+		    &st->reports[k]) && same_day(st->revised[k],
+		    rule_revised(s->rule, s->reports[i].id)))
 			continue;
 		dirty = xreallocarray(dirty, ndirty + 2, sizeof(*dirty));
 		dirty[ndirty++] = &st->reports[k];
@@ -935,6 +947,11 @@ incremental_build(struct site *s, const struct gitsrc *src,
 	}
 	incr_old_site(&in);
 	incr_read_changed(&in);
+	/* The revised days of the reports not checked again (open data). */
+	for (i = 0; i < st->nreports; i++)
+		if (in.keep[i] && st->revised[i] != NULL)
+			rule_set_revised(s->rule, st->reports[i].id,
+			    st->revised[i]);
 	rc = -1;
 	if (incr_new_site(&in) != 0)
 		goto out;

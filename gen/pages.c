@@ -49,6 +49,7 @@ static const char *lessons_url(const struct site *, enum facet_id, size_t,
 /* The terms with lessons pages: incident types, then factors. */
 static const enum facet_id lessons_facets[] = { FACET_TYPE, FACET_FACTOR };
 static int	has_browse(const struct site *);
+static int	has_data_page(const struct site *);
 
 /*
  * _headers: the response headers of the site, for the hosts that read
@@ -429,6 +430,13 @@ site_index(struct site *s)
 	free(byev);
 }
 
+/* 1 if the site has data/index.html (the theme has data.html). */
+static int
+has_data_page(const struct site *s)
+{
+	return s->theme != NULL && tmpl_set_has(s->theme, "data.html");
+}
+
 /* 1 if the site has browse/ (the theme has browse.html). */
 static int
 has_browse(const struct site *s)
@@ -794,6 +802,11 @@ pages_plan(struct outfile **out, size_t *nout, const struct site *s)
 	if (s->theme != NULL && tmpl_set_has(s->theme, "status.html"))
 		plan_add(&v, &n, OUT_STATUS, FACET_ALL, -1, 0,
 		    xstrdup("status/index.html"));
+	/* The open data; its dictionary page when the theme has one. */
+	for (p = 0; p < DATA_FILE_MAX; p++)
+		if (p != DATA_PAGE || has_data_page(s))
+			plan_add(&v, &n, OUT_DATA, FACET_ALL, -1, p,
+			    xstrdup(data_path(p)));
 	/* The index of every facet, when the theme has one. */
 	if (has_browse(s))
 		plan_add(&v, &n, OUT_BROWSE, FACET_ALL, -1, 0,
@@ -1165,7 +1178,8 @@ sitemap_parts(const struct site *s)
 	size_t	 n, t;
 	int	 f;
 
-	n = 1 + (size_t)has_browse(s) + s->npages + s->nreports;
+	n = 1 + (size_t)has_browse(s) + (size_t)has_data_page(s) + s->npages +
+	    s->nreports;
 	for (f = 0; f < FACET_MAX; f++)
 		for (t = 0, n++; t < s->ncoll[f]; t++)
 			n++;
@@ -1184,6 +1198,8 @@ sitemap_lists(struct buf *b, const struct site *s, struct arena *a)
 	sitemap_url(b, base, "", NULL);
 	if (has_browse(s))
 		sitemap_url(b, base, "browse/", NULL);
+	if (has_data_page(s))
+		sitemap_url(b, base, "data/", NULL);
 	for (i = 0; i < s->npages; i++)
 		sitemap_url(b, base, arena_printf(a, "%s/",
 		    s->pages[i].slug), NULL);
@@ -1356,6 +1372,12 @@ page_render(struct buf *out, const struct site *s, struct arena *a,
 	case OUT_WEEKS:
 	case OUT_WEEKFEED:
 		return week_render(out, s, a, o);
+	case OUT_DATA:
+		if (o->pageno != DATA_PAGE)
+			return data_render(out, s, a, o->pageno);
+		ctx = ctx_base(a, s, o->path, "data", "Open data", NULL);
+		tv_set(a, ctx, "data", data_page_val(a, s));
+		return tmpl_render(out, s->theme, "data.html", ctx);
 	default:
 		break;
 	}
@@ -1382,6 +1404,8 @@ page_depends(const struct site *s, const struct outfile *o,
 		if (o->term < 0)
 			return 1;	/* counts */
 		return in_term(s, o->facet, (size_t)o->term, r);
+	case OUT_DATA:
+		return data_depends(o->pageno);
 	case OUT_LIST:
 	case OUT_FEED:
 		if (o->facet == FACET_YEAR) {

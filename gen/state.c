@@ -18,7 +18,8 @@
  * The build state, STATE_FILE in the output folder: what the site was
  * built from (content tree, config blob, theme hash, options; not the
  * commit, so that the same content gives the same bytes)
- * and, for incremental builds, the metadata of every published report and
+ * and, for incremental builds, the metadata of every published report (with
+ * its rule_revised() day, for the open data) and
  * page and the receipts of the withdrawn reports ("W" lines, by receipt
  * hash: never a report id the site does not show), so that a rebuild
  * after one change does not reread the archive.
@@ -99,15 +100,23 @@ get_date(const char *s, int *y, int *m, int *d)
 }
 
 static int
-parse_report(struct report *r, git_oid *oid, char **f, int n,
-    const struct config *c)
+parse_report(struct report *r, git_oid *oid, char **revised, char **f,
+    int n, const struct config *c)
 {
 	char	*fac, *next;
+	int	 y, m, d;
 
 	memset(r, 0, sizeof(*r));
-	if (n != 17 || strcmp(f[0], "R") != 0 ||
+	*revised = NULL;
+	if (n != 18 || strcmp(f[0], "R") != 0 ||
 	    git_oid_fromstr(oid, f[2]) != 0)
 		return -1;
+	/* The day rule_revised() gave, as rule_set_revised() takes it. */
+	if (*f[17] != '\0') {
+		if (strlen(f[17]) != 10 || get_date(f[17], &y, &m, &d) != 0)
+			return -1;
+		*revised = xstrdup(f[17]);
+	}
 	r->path = xstrdup(f[1]);
 	r->id = xstrdup(f[3]);
 	r->title = xstrdup(f[4]);
@@ -190,10 +199,14 @@ state_read(struct state *st, const char *outdir, const struct config *cfg,
 				    sizeof(*st->reports));
 				st->report_oids = xreallocarray(
 				    st->report_oids, cap, sizeof(git_oid));
+				st->revised = xreallocarray(st->revised, cap,
+				    sizeof(*st->revised));
 			}
 			if (parse_report(&st->reports[st->nreports],
-			    &st->report_oids[st->nreports], f, n, cfg) == -1) {
+			    &st->report_oids[st->nreports],
+			    &st->revised[st->nreports], f, n, cfg) == -1) {
 				report_free(&st->reports[st->nreports]);
+				free(st->revised[st->nreports]);
 				goto bad;
 			}
 			st->nreports++;
@@ -279,6 +292,7 @@ state_write(const struct site *s, const git_oid *oids,
 	const struct report *r;
 	const struct receipt_entry *e;
 	struct buf	 b = BUF_INIT;
+	const char	*rev;
 	char		 hex[GIT_OID_HEXSZ + 1], path[PATH_MAX];
 	size_t		 i;
 	int		 k, rc, w;
@@ -332,6 +346,9 @@ state_write(const struct site *s, const git_oid *oids,
 		term_field(&b, c, TAX_WEATHER, r->weather);
 		term_field(&b, c, TAX_AGENCY, r->agency);
 		term_field(&b, c, TAX_REGION, r->region);
+		buf_addch(&b, '\t');
+		if ((rev = rule_revised(s->rule, r->id)) != NULL)
+			buf_addesc(&b, rev);
 		buf_addch(&b, '\n');
 	}
 	for (i = 0; i < s->npages; i++) {
@@ -374,9 +391,12 @@ state_free(struct state *st)
 {
 	size_t	 i;
 
-	for (i = 0; i < st->nreports; i++)
+	for (i = 0; i < st->nreports; i++) {
 		report_free(&st->reports[i]);
+		free(st->revised[i]);
+	}
 	free(st->reports);
+	free(st->revised);
 	free(st->report_oids);
 	for (i = 0; i < st->npages; i++) {
 		free(st->pages[i].slug);

@@ -9,7 +9,7 @@ libmicrohttpd-dev libetpan-dev libstemmer-dev
 dovecot-core dovecot-imapd openssl faketime
 chromium nodejs
 mandoc curl time hugo libxml2-utils wrk fiu-utils strace nginx rsync
-debhelper lintian rclone openssh-server"
+debhelper lintian rclone openssh-server python3-jsonschema python3-yaml"
 
 # browser_deps: the npm packages of tests/browser (playwright-core, and
 # s3rver for tests/gen/rclone.sh), at the versions pinned in its

@@ -80,6 +80,7 @@ const PAGES = [
 	{ name: 'browse', path: 'browse/' },
 	{ name: 'terms', path: 'incident-type/' },
 	{ name: 'static page', path: 'about/' },
+	{ name: 'open data', path: 'data/' },
 	{ name: 'search', path: 'search/', script: 'search.js' },
 	{ name: '404', path: MISSING, missing: true },
 	...(ROLLCALL ? [{ name: 'reports of the week', path: 'week/' },

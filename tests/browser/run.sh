@@ -13,7 +13,8 @@
 # page of the demo site against receipt_hash() (NMRECEIPT, tests/nm-receipt
 # of the same build).  search.mjs checks the search page in the browser and
 # relevance.mjs the ranking of tests/search/relevance.txt; phone.mjs the
-# report pages on a phone and in print; the closing line adds up the four.
+# report pages on a phone and in print; opendata.mjs checks the data
+# dictionary page; the closing line adds up the five.
 set -u
 
 : "${TOP:?TOP must name the top of the source tree}"
@@ -140,6 +141,11 @@ TMPDIR=$tmp/t HOME=$tmp/home BASE_URL="http://127.0.0.1:$port/" \
     SITE="$tmp/site" RESULT="$tmp/result-phone" CHROMIUM="$chromium" \
     timeout 120 node "$here/phone.mjs"
 prc=$?
+# The open data's dictionary page (opendata.mjs).
+TMPDIR=$tmp/t HOME=$tmp/home BASE_URL="http://127.0.0.1:$port/" TOP="$TOP" \
+    RESULT="$tmp/result-opendata" CHROMIUM="$chromium" \
+    timeout 120 node "$here/opendata.mjs"
+orc=$?
 
 if [ -n "${KEEP_SHOTS:-}" ]; then
 	mkdir -p "$KEEP_SHOTS" &&
@@ -150,13 +156,14 @@ fi
 # Each script wrote "browser: N passed, N failed"; one that wrote nothing
 # counts as one failure.
 for r in result:checks result-search:search result-relevance:relevance \
-    result-phone:phone; do
+    result-phone:phone result-opendata:opendata; do
 	if [ ! -s "$tmp/${r%%:*}" ]; then
 		echo "FAIL: ${r#*:}.mjs stopped without a result" >&2
 		echo "browser: 0 passed, 1 failed" >"$tmp/${r%%:*}"
 	fi
 done
 cat "$tmp/result" "$tmp/result-search" "$tmp/result-relevance" \
-    "$tmp/result-phone" |
+    "$tmp/result-phone" "$tmp/result-opendata" |
     awk '{ p += $2; f += $4 } END { printf "browser: %d passed, %d failed\n", p, f }'
-[ "$rc" -eq 0 ] && [ "$src" -eq 0 ] && [ "$rrc" -eq 0 ] && [ "$prc" -eq 0 ]
+[ "$rc" -eq 0 ] && [ "$src" -eq 0 ] && [ "$rrc" -eq 0 ] && [ "$prc" -eq 0 ] &&
+    [ "$orc" -eq 0 ]

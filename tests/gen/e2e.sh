@@ -119,7 +119,8 @@ function link(u) {
 	if (u ~ /^[A-Za-z][A-Za-z0-9+.-]*:/ || u ~ /^\/\//) {
 		if (page == "404.html" && index(u, base) == 1)
 			target(substr(u, length(base) + 1), "", u)
-		else if (u != intake && u != canon(page))
+		else if (u != intake && u != canon(page) &&
+		    !(page == "data/index.html" && u == licence))
 			bad(u, "absolute URL")
 		return
 	}
@@ -174,7 +175,9 @@ links() {
 	# shellcheck disable=SC2046
 	(cd "$1" && find . -type f | sed 's|^\./||' >"$tmp/files.lst" &&
 	    awk -v base="$base" -v intake=https://intake.example.test/ \
-	    -v mailto=mailto:report@example.test -f "$tmp/links.awk" \
+	    -v mailto=mailto:report@example.test \
+	    -v licence=https://creativecommons.org/licenses/by/4.0/ \
+	    -f "$tmp/links.awk" \
 	    "$tmp/files.lst" $(find . -name '*.html' | sort))
 }
 
@@ -515,7 +518,8 @@ rm -rf "$tmp/osite"
 repo=$e2e_repo
 
 # Links: relative and resolving, except the canonical link, permalinks,
-# the intake URL and mailto, and 404.html, which uses base_url.
+# the intake URL and mailto, the open data's licence, and 404.html, which
+# uses base_url.
 links "$site" >"$tmp/badlinks" 2>"$tmp/linkstat"
 if [ -s "$tmp/badlinks" ]; then
 	fail "bad links: $(head -n 5 "$tmp/badlinks" | tr '\n' '|')"

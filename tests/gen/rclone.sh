@@ -89,11 +89,12 @@ code() {
 
 # site_list: "path;md5" of each file of the site that belongs in the
 # bucket: all but gen's state file and _headers, which no bucket reads.
+# Sorted as bucket_list() sorts, whole lines ("a.csv;" after "a.csv-x").
 site_list() {
 	(cd "$site" && find . -type f ! -name .nearmiss-state ! -name _headers |
-	    sed 's|^\./||' | sort | while IFS= read -r f; do
+	    sed 's|^\./||' | while IFS= read -r f; do
 		printf '%s;%s\n' "$f" "$(md5sum <"$f" | cut -d' ' -f1)"
-	done)
+	done | sort)
 }
 
 # bucket_list: "path;md5" of each object of the bucket, as the server

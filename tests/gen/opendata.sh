@@ -1,0 +1,255 @@
+#!/bin/sh
+# The open data of nearmiss-gen (data/): reports with hostile values in
+# every text field (quotes, commas, newlines, tabs, leading = + - @ ',
+# non-ASCII, </script>).  reports.csv round-trips through Python's csv
+# module, each cell equal to the front matter's value with a ' before it
+# exactly where a formula (or a ') starts; reports.json equals the front
+# matter and validates against reports.schema.json, a broken copy does
+# not; the licence is in both files' metadata and on the data page; the
+# small-count rule holds; an incremental build after adding, changing and
+# removing a report gives the bytes of a full build.
+# Run by tests/run.sh as: env NMGEN=/abs/nearmiss-gen TOP=/abs/top sh ...
+set -eu
+
+# shellcheck source=tests/lib.sh
+. "$TOP/tests/lib.sh"
+. "$TOP/tests/genlib.sh"
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export TZ=UTC LC_ALL=C
+export HOME="$tmp" GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
+umask 022
+
+theme=$TOP/themes/default
+repo=$tmp/repo
+c=$repo/content
+site=$tmp/site
+R=$c/reports/2024
+
+# --- fixture ----------------------------------------------------------------
+
+mkdir -p "$R"
+git init -q "$repo"
+lic=https://opendatacommons.org/licenses/by/1-0/
+# The demo's configuration with k = 5 (the fixture has 4 reports at first)
+# and a licence of our own.
+sed -e 's|^base_url = .*|base_url = https://nm.example.test/archive/|' \
+    -e 's|^min_count = .*|min_count = 5|' \
+    -e 's|^data_licence = .*|data_licence = ODC-By 1.0 "test"|' \
+    -e 's|^data_licence_url = .*|data_licence_url = '$lic'|' \
+    "$TOP/content/nearmiss.ini" >"$c/nearmiss.ini"
+
+# hostile ID TITLE SUMMARY [EXTRA]: a report whose YAML double-quoted
+# scalars are TITLE and SUMMARY (YAML escapes allowed).
+hostile() {
+	cat <<EOF
+---
+id: $1
+title: "$2"
+event_date: 2024-03
+published: 2024-04-0${1#2024-000}
+incident_type: vehicle-pursuit
+contributing_factors: [decision-making, equipment-failure]
+loss_potential: death
+summary: "$3"
+${4:-}
+---
+The body.
+
+## Lessons learned
+
+- One lesson.
+EOF
+}
+
+t1='=HYPERLINK(\"http://evil.test\",\"x\"), \"quoted\" </script>'
+s1='+1 in the first cell, then a comma, a \"quote\"\nand a second line'
+hostile 2024-0001 "$t1" "$s1\\twith a tab" \
+    "officers_on_scene: 2
+environment:
+  time_of_day: night
+  lighting: dark
+  weather: rain
+agency_type: county-sheriff
+region: mountain" >"$R/2024-0001.md"
+hostile 2024-0002 "@SUM(A1:A9) Ünïcødé — 東京 'x'" \
+    '-2 degrees; </script><script>alert(1)</script> & more' >"$R/2024-0002.md"
+hostile 2024-0003 "'Quoted first, a ' is added" \
+    '\tA tab first, then \"=inner\" text' "officers_on_scene: 999" \
+    >"$R/2024-0003.md"
+hostile 2024-0004 "Plain title, with a comma" \
+    'Line one\n\n=Line three starts with an equals sign' >"$R/2024-0004.md"
+commit "four hostile reports"
+
+# check_data DIR STEP: the checks of the data files of the site in DIR
+# against the front matter of the reports in the work tree.
+check_data() {
+	python3 - "$1" "$c" "$2" >"$tmp/py" 2>&1 <<'EOF' || true
+import copy, csv, glob, io, json, os, re, sys
+import jsonschema, yaml
+
+site, content, step = sys.argv[1:4]
+data = os.path.join(site, "data")
+def ok(cond, what):
+    print(("ok " if cond else "FAIL ") + step + ": " + what)
+
+fm = {}
+for p in sorted(glob.glob(os.path.join(content, "reports", "*", "*.md"))):
+    text = open(p, encoding="utf-8").read()
+    y = yaml.safe_load(text.split("---\n")[1])
+    env = y.pop("environment", {}) or {}
+    y.update(env)
+    y["event_date"] = str(y["event_date"]) if not isinstance(
+        y["event_date"], str) else y["event_date"]
+    y["published"] = str(y["published"])
+    y["url"] = "https://nm.example.test/archive/reports/%s/" % y["id"]
+    fm[y["id"]] = y
+ids = sorted(fm)
+
+j = json.load(open(os.path.join(data, "reports.json"), encoding="utf-8"))
+sc = json.load(open(os.path.join(data, "reports.schema.json"),
+    encoding="utf-8"))
+V = jsonschema.Draft202012Validator
+V.check_schema(sc)
+v = V(sc, format_checker=V.FORMAT_CHECKER)
+errs = [e.message for e in v.iter_errors(j)]
+ok(not errs, "reports.json validates against its schema %r" % errs[:2])
+for name, broken in (
+        ("an unknown slug", lambda d: d["reports"][0].update(
+            incident_type="no-such-type")),
+        ("a day in event_date", lambda d: d["reports"][0].update(
+            event_date="2024-03-05")),
+        ("a missing title", lambda d: d["reports"][0].pop("title")),
+        ("an unknown field", lambda d: d["reports"][0].update(x=1)),
+        ("a count below k as a number", lambda d: d.update(count=2)),
+        ("no licence", lambda d: d.pop("licence"))):
+    b = copy.deepcopy(j)
+    broken(b)
+    ok(not v.is_valid(b), "a copy with %s does not validate" % name)
+
+ok([r["id"] for r in j["reports"]] == ids, "JSON records ordered by id")
+keys = ["id", "url", "title", "summary", "event_date", "published",
+    "incident_type", "contributing_factors", "loss_potential",
+    "officers_on_scene", "time_of_day", "lighting", "weather",
+    "agency_type", "region"]
+for r in j["reports"]:
+    want = {k: fm[r["id"]][k] for k in keys if k in fm[r["id"]]}
+    ok(r == want, "JSON record %s equals the front matter (%r != %r)"
+        % (r["id"], r, want))
+lic = {"name": 'ODC-By 1.0 "test"',
+    "url": "https://opendatacommons.org/licenses/by/1-0/"}
+ok(j["licence"] == lic, "JSON metadata has the licence")
+n = len(ids)
+ok(j["count"] == (n if n >= 5 else "< 5"),
+    "JSON count under the small-count rule: %r" % j["count"])
+ok(j["taxonomies"]["incident_type"]["vehicle-pursuit"] == "Vehicle pursuit",
+    "JSON gives the labels once")
+ok(j["updated"] == max(fm[i]["published"] for i in ids),
+    "JSON updated is the newest publication date")
+
+raw = open(os.path.join(data, "reports.csv"), "rb").read()
+lines_ok = all(l.endswith(b"\r") for l in raw.split(b"\n")[:1])
+ok(lines_ok and raw.endswith(b"\r\n"), "CSV lines end in CRLF")
+rows = list(csv.reader(io.StringIO(raw.decode("utf-8"), newline="")))
+cols = keys[:6] + ["revised"] + keys[6:]
+ok(rows[0] == cols, "CSV header %r" % rows[0])
+ok([r[0] for r in rows[1:]] == ids, "CSV rows ordered by id")
+neut = 0
+for row in rows[1:]:
+    ok(len(row) == len(cols), "CSV row %s has every column" % row[0])
+    f = fm[row[0]]
+    for col, cell in zip(cols, row):
+        val = f.get(col, "")
+        if isinstance(val, list):
+            val = "; ".join(val)
+        val = str(val)
+        if val[:1] in ("=", "+", "-", "@", "\t", "\r", "'"):
+            want = "'" + val
+            neut += 1
+        else:
+            want = val
+        ok(cell == want, "CSV %s %s round-trips (%r != %r)"
+            % (row[0], col, cell, want))
+ok(neut >= 6, "CSV neutralised the formula cells (%d)" % neut)
+
+m = json.load(open(os.path.join(data, "reports.csv-metadata.json"),
+    encoding="utf-8"))
+ok(m["dc:license"] == {"@id": lic["url"]} and m["dc:rights"] == lic["name"],
+    "CSVW metadata has the licence")
+ok([x["name"] for x in m["tableSchema"]["columns"]] == cols,
+    "CSVW columns are the CSV's")
+ok(m["url"] == "reports.csv", "CSVW metadata describes reports.csv")
+
+page = open(os.path.join(data, "index.html"), encoding="utf-8").read()
+ok('href="https://opendatacommons.org/licenses/by/1-0/"' in page and
+    "ODC-By 1.0 &quot;test&quot;" in page, "the data page links the licence")
+ok(("Reports in the files: %s." % (n if n >= 5 else "&lt; 5")) in page,
+    "the data page's count under the small-count rule")
+for k in keys + ["revised"]:
+    ok('<code>%s</code>' % k in page, "the data page describes %s" % k)
+ok("<code>mental-health-call</code>: Mental health call" in page,
+    "the data page lists the allowed values with labels")
+ok("formula" in page, "the data page explains the CSV neutralisation")
+for name in ("reports.json", "reports.csv"):
+    m = re.search(r'>%s</a></dt><dd>[^<]*?, about ([0-9]+) kB\.' %
+        re.escape(name), page)
+    real = os.path.getsize(os.path.join(data, name)) / 1000
+    ok(m is not None and abs(int(m.group(1)) - real) <= max(1, real / 10),
+        "the data page gives the size of %s (%s kB), about %s kB" %
+        (name, real, m and m.group(1)))
+EOF
+	if ! grep -q '^ok ' "$tmp/py"; then
+		fail "$2: the checker ran: $(head -n 5 "$tmp/py" | tr '\n' '|')"
+		return
+	fi
+	while IFS= read -r line; do
+		case $line in
+		"ok "*)	ok ;;
+		"FAIL "*) fail "${line#FAIL }" ;;
+		*)	fail "$2: checker says: $line" ;;
+		esac
+	done <"$tmp/py"
+}
+
+# build STEP: a full build into $site, and an incremental one on top of
+# the last step's output, which must be the same bytes.
+build() {
+	rm -rf "$site"
+	gen --full -o "$site"
+	check_rc "$1: full build exits 0" 0
+	gen -o "$tmp/inc"
+	check_rc "$1: incremental build exits 0" 0
+	check_same "$1: incremental equals full" "$site" "$tmp/inc"
+	for f in reports.json reports.csv reports.schema.json \
+	    reports.csv-metadata.json index.html; do
+		check "$1: data/$f is published" test -s "$site/data/$f"
+	done
+	check_data "$site" "$1"
+}
+
+# --- the steps --------------------------------------------------------------
+
+build "four reports"
+check "the footer links the data page" grep -qF 'href="../data/"' \
+    "$site/browse/index.html"
+check "the sitemap lists the data page" grep -qF \
+    "https://nm.example.test/archive/data/" "$site/sitemap.xml"
+check "the data page has one h1" \
+    test "$(grep -c '<h1>' "$site/data/index.html")" -eq 1
+
+hostile 2024-0005 "-Minus first" '@at first\nthen more' \
+    "agency_type: state-police" >"$R/2024-0005.md"
+commit "a fifth report"
+build "a report added"
+
+hostile 2024-0002 "=Changed title" 'Changed summary, \"quoted\"' \
+    >"$R/2024-0002.md"
+commit "a report changed"
+build "a report changed"
+
+git -C "$repo" rm -q "$R/2024-0004.md"
+commit "a report removed"
+build "a report removed"
+
+finish opendata
