@@ -47,6 +47,7 @@
 #include "log.h"
 #include "md.h"
 #include "nm.h"
+#include "termstat.h"
 #include "receipts.h"
 #include "render.h"
 #include "tmpl.h"
@@ -232,6 +233,8 @@ site_free(struct site *s)
 	free(s->oids);
 	tok_syn_free(s->syn);
 	s->syn = NULL;
+	termstat_free(s->terms);
+	s->terms = NULL;
 	for (i = 0; i < s->npages; i++) {
 		free(s->pages[i].slug);
 		free(s->pages[i].title);

@@ -45,6 +45,7 @@
 #include "index.h"
 #include "log.h"
 #include "nm.h"
+#include "termstat.h"
 #include "render.h"
 #include "tmpl.h"
 
@@ -536,6 +537,10 @@ full_build(struct site *s, const struct gitsrc *src, const git_oid *theme)
 	take_reports(s, &j);
 	site_sort(s);
 	site_index(s);
+	/* The terms of stats/ (the cache is finished: read it in parallel). */
+	if (s->index && termstat_build(&s->terms, s, &j.cache, ixj.refs,
+	    ixj.n) != 0)
+		goto out;
 
 	if (pages_plan(&outs, &nouts, s) != 0)
 		goto out;

@@ -38,6 +38,7 @@ struct arena;
 struct receipts;
 struct recipient;
 struct tmpl_set;
+struct termstat;
 struct tok_syn;
 struct tval;
 
@@ -123,6 +124,8 @@ struct site {
 	 */
 	int		 index;
 	struct tok_syn	*syn;
+	/* The terms of each report (termstat.h), or NULL: no index. */
+	struct termstat	*terms;
 	/* Event years present, newest first. */
 	int		*years;
 	size_t		 nyears;
@@ -213,14 +216,14 @@ int	page_report(struct buf *, const struct site *, struct arena *,
 enum out_kind {
 	OUT_HOME, OUT_LIST, OUT_TERMS, OUT_FEED, OUT_PAGE, OUT_SEARCH,
 	OUT_404, OUT_SITEMAP, OUT_ROBOTS, OUT_STATUS, OUT_BROWSE, OUT_HEADERS,
-	OUT_KIND_MAX
+	OUT_STATS, OUT_KIND_MAX
 };
 struct outfile {
 	enum out_kind	 kind;
 	enum facet_id	 facet;		/* OUT_LIST, OUT_TERMS, OUT_FEED */
 	enum list_order	 order;		/* OUT_LIST */
 	int		 term;		/* term index, year, or -1 for all */
-	int		 pageno;	/* OUT_LIST: 1-based */
+	int		 pageno;	/* OUT_LIST: 1-based; OUT_STATS: 1 feed */
 	size_t		 page;		/* OUT_PAGE: index in site->pages */
 	char		*path;		/* relative to outdir */
 };
@@ -241,6 +244,12 @@ int	page_window_same(const struct site *old, const struct outfile *op,
 	    const struct report *const *dirty, size_t ndirty);
 /* The output folder of a facet ("incident-type", ..., "reports"). */
 const char *facet_dir(enum facet_id);
+/*
+ * The base template context of a page at out-path rel (site, page, root,
+ * navigation), for renderers outside pages.c.
+ */
+struct tval *page_ctx(struct arena *, const struct site *, const char *rel,
+	    const char *kind, const char *title, const char *feed);
 /* Fills site->years and site->coll from site->reports (sorted). */
 void	site_index(struct site *);
 /* Frees site->years and site->coll. */
@@ -370,6 +379,13 @@ void	ids_del(char **, size_t *, const char *id);
 void	ids_sort(char **, size_t);
 int	ids_has(char *const *, size_t, const char *id);
 void	ids_free(char **, size_t);
+
+/*
+ * stats.c: stats/index.html (o->pageno 0) and stats/emerging.xml (1),
+ * from the reports, their collections and site->terms.
+ */
+int	stats_render(struct buf *, const struct site *, struct arena *,
+	    const struct outfile *);
 
 /* build.c */
 int	gen_build(const struct gen_opts *);

@@ -38,6 +38,7 @@
 #include "index.h"
 #include "log.h"
 #include "nm.h"
+#include "termstat.h"
 #include "receipts.h"
 #include "render.h"
 #include "tmpl.h"
@@ -454,6 +455,9 @@ incr_lists(struct incr *in)
 		 * page_window_same() narrows it to the pages whose window
 		 * of reports, count or page count differ.
 		 */
+		/* stats/ reads every report's words, not only metadata. */
+		if (in->newp[i].kind == OUT_STATS)
+			todo[i] = 1;
 		if (todo[i] && (in->newp[i].kind == OUT_LIST ||
 		    in->newp[i].kind == OUT_FEED) && page_window_same(&in->old,
 		    op, s, &in->newp[i], dirty, ndirty))
@@ -588,6 +592,9 @@ incr_index(struct incr *in)
 	if (ix_cache_finish(nc, refs, s->nreports, &in->src->tree,
 	    s->opts->sync) != 0)
 		goto out;
+	/* The terms of stats/, from the finished cache (sorted refs). */
+	if (termstat_build(&s->terms, s, nc, refs, s->nreports) != 0)
+		goto out;
 	/*
 	 * The last build's index patched where the changed documents are
 	 * (ixstate.c), or made from every document.  A damaged document:
@@ -668,6 +675,8 @@ incr_free(struct incr *in, int failed)
 		ids_free(s->withdrawn, s->nwithdrawn);
 		s->withdrawn = NULL;
 		s->nwithdrawn = 0;
+		termstat_free(s->terms);
+		s->terms = NULL;
 	}
 	for (i = 0; i < in->nnr; i++)
 		report_free(&in->nr[i]);
@@ -738,17 +747,20 @@ incremental_build(struct site *s, const struct gitsrc *src,
 	/* 1. Report pages of new and changed reports. */
 	if (incr_report_pages(&in) != 0)
 		goto out;
-	/* 2. Lists, feeds, counts: those that show a changed report. */
-	if (incr_lists(&in) != 0)
-		goto out;
-	/* 3. Changed static pages, and 3b. the status index. */
-	if (incr_static_pages(&in) != 0 ||
-	    incr_status(&in, &sgone, &nsgone) != 0)
-		goto out;
-	/* 3c. The search index and its cache. */
+	/*
+	 * 2. The search index and its cache, before the lists: stats/
+	 * reads every report's terms from the finished cache.
+	 */
 	if ((rc = incr_index(&in)) != 0)
 		goto out;
 	rc = -1;
+	/* 3. Lists, feeds, counts: those that show a changed report. */
+	if (incr_lists(&in) != 0)
+		goto out;
+	/* 3b. Changed static pages, and 3c. the status index. */
+	if (incr_static_pages(&in) != 0 ||
+	    incr_status(&in, &sgone, &nsgone) != 0)
+		goto out;
 	/* 4. Publish: one sync, then the renames. */
 	if (publish_commit(&in.pub, o->sync) != 0)
 		goto out;

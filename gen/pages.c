@@ -521,6 +521,13 @@ ctx_base(struct arena *a, const struct site *s, const char *rel,
 	return ctx;
 }
 
+struct tval *
+page_ctx(struct arena *a, const struct site *s, const char *rel,
+    const char *kind, const char *title, const char *feed)
+{
+	return ctx_base(a, s, rel, kind, title, feed);
+}
+
 static struct tval *
 term_val(struct arena *a, const struct site *s, enum tax_id t, int i,
     enum facet_id f)
@@ -721,6 +728,13 @@ pages_plan(struct outfile **out, size_t *nout, const struct site *s)
 	if (s->theme != NULL && tmpl_set_has(s->theme, "status.html"))
 		plan_add(&v, &n, OUT_STATUS, FACET_ALL, -1, 0,
 		    xstrdup("status/index.html"));
+	/* Patterns (stats.c) and their feed, when the theme has them. */
+	if (s->theme != NULL && tmpl_set_has(s->theme, "stats.html")) {
+		plan_add(&v, &n, OUT_STATS, FACET_ALL, -1, 0,
+		    xstrdup("stats/index.html"));
+		plan_add(&v, &n, OUT_STATS, FACET_ALL, -1, 1,
+		    xstrdup("stats/emerging.xml"));
+	}
 	/* The index of every facet, when the theme has one. */
 	if (has_browse(s))
 		plan_add(&v, &n, OUT_BROWSE, FACET_ALL, -1, 0,
@@ -1157,6 +1171,8 @@ page_render(struct buf *out, const struct site *s, struct arena *a,
 	case OUT_HEADERS:
 		buf_add(out, headers_file, sizeof(headers_file) - 1);
 		return 0;
+	case OUT_STATS:
+		return stats_render(out, s, a, o);
 	default:
 		break;
 	}
@@ -1175,6 +1191,7 @@ page_depends(const struct site *s, const struct outfile *o,
 	case OUT_BROWSE:
 	case OUT_SEARCH:	/* its filters have counts */
 	case OUT_SITEMAP:
+	case OUT_STATS:
 		return 1;
 	case OUT_LIST:
 	case OUT_FEED:
