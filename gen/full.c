@@ -538,9 +538,12 @@ full_build(struct site *s, const struct gitsrc *src, const git_oid *theme)
 	site_sort(s);
 	site_index(s);
 	/* The terms of stats/ (the cache is finished: read it in parallel). */
-	if (s->index && termstat_build(&s->terms, s, &j.cache, ixj.refs,
-	    ixj.n) != 0)
-		goto out;
+	if (s->index) {
+		if (termstat_build(&s->terms, s, &j.cache, ixj.refs,
+		    ixj.n) != 0)
+			goto out;
+		log_debug("terms of stats/: %ld ms", lap(&t0));
+	}
 
 	if (pages_plan(&outs, &nouts, s) != 0)
 		goto out;

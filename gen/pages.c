@@ -43,6 +43,7 @@
 
 static size_t	sitemap_parts(const struct site *);
 static int	has_browse(const struct site *);
+static int	has_stats(const struct site *);
 
 /*
  * _headers: the response headers of the site, for the hosts that read
@@ -430,6 +431,13 @@ has_browse(const struct site *s)
 	return s->theme != NULL && tmpl_set_has(s->theme, "browse.html");
 }
 
+/* 1 if the site has stats/ (the theme has stats.html). */
+static int
+has_stats(const struct site *s)
+{
+	return s->theme != NULL && tmpl_set_has(s->theme, "stats.html");
+}
+
 /* Relative path from a file at out-path rel to the site root. */
 static const char *
 root_of(struct arena *a, const char *rel)
@@ -729,7 +737,7 @@ pages_plan(struct outfile **out, size_t *nout, const struct site *s)
 		plan_add(&v, &n, OUT_STATUS, FACET_ALL, -1, 0,
 		    xstrdup("status/index.html"));
 	/* Patterns (stats.c) and their feed, when the theme has them. */
-	if (s->theme != NULL && tmpl_set_has(s->theme, "stats.html")) {
+	if (has_stats(s)) {
 		plan_add(&v, &n, OUT_STATS, FACET_ALL, -1, 0,
 		    xstrdup("stats/index.html"));
 		plan_add(&v, &n, OUT_STATS, FACET_ALL, -1, 1,
@@ -989,7 +997,8 @@ sitemap_parts(const struct site *s)
 	size_t	 n, t;
 	int	 f;
 
-	n = 1 + (size_t)has_browse(s) + s->npages + s->nreports;
+	n = 1 + (size_t)has_browse(s) + (size_t)has_stats(s) + s->npages +
+	    s->nreports;
 	for (f = 0; f < FACET_MAX; f++)
 		for (t = 0, n++; t < s->ncoll[f]; t++)
 			n++;
@@ -1008,6 +1017,8 @@ sitemap_lists(struct buf *b, const struct site *s, struct arena *a)
 	sitemap_url(b, base, "", NULL);
 	if (has_browse(s))
 		sitemap_url(b, base, "browse/", NULL);
+	if (has_stats(s))
+		sitemap_url(b, base, "stats/", NULL);
 	for (i = 0; i < s->npages; i++)
 		sitemap_url(b, base, arena_printf(a, "%s/",
 		    s->pages[i].slug), NULL);

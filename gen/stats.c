@@ -36,8 +36,8 @@
 
 #define MONTHS_SHOWN	36	/* months of the per-month chart */
 #define TREND_MONTHS	12	/* the recent window of the trends */
-#define EMERGE_MONTHS	3	/* the recent window of emerging patterns */
-#define EMERGE_HISTORY	12	/* months of history it needs at least */
+#define EMERGE_MONTHS	3	/* the recent window of emergence */
+#define EMERGE_HISTORY	12	/* months of history it needs */
 #define EMERGE_MIN	5	/* recent reports a signal needs at least */
 #define EMERGE_MAX	20	/* signals shown and in the feed */
 #define EMERGE_LINKS	10	/* reports listed per signal */
@@ -49,7 +49,7 @@
 #define CH_LABEL	220	/* the labels' column */
 #define CH_BAR		340	/* the longest bar */
 #define CH_ROW		24
-#define CH_STUB		12	/* a suppressed bar: fixed, never its size */
+#define CH_STUB		12	/* a hidden bar: fixed, never its size */
 
 /* How a cell is shown: its count, "< k", or withheld (see cells_guard). */
 enum { C_SHOW, C_SMALL, C_HELD };
@@ -79,7 +79,7 @@ struct signal {
 
 /* What both outputs compute from the site. */
 struct model {
-	int		 newest;	/* month number of the newest event */
+	int		 newest;	/* month of the newest event */
 	int		 oldest;
 	size_t		*recent;	/* reports of the last 3 months */
 	size_t		 nrecent;

@@ -38,10 +38,10 @@ struct termstat;
 struct termstat_term {
 	uint32_t	 id;		/* for termstat_has() */
 	const char	*stem;
-	const char	*word;		/* its most frequent word form */
-	size_t		 in;		/* reports of the group with it */
-	size_t		 all;		/* reports of the archive with it */
-	double		 g2;		/* log-likelihood, group vs rest */
+	const char	*word;		/* its most used word form */
+	size_t		 in;		/* reports of the group */
+	size_t		 all;		/* reports of the archive */
+	double		 g2;		/* log-likelihood */
 };
 
 /*

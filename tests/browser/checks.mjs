@@ -78,6 +78,7 @@ const PAGES = [
 	{ name: 'terms', path: 'incident-type/' },
 	{ name: 'static page', path: 'about/' },
 	{ name: 'search', path: 'search/', script: 'search.js' },
+	{ name: 'stats', path: 'stats/' },
 	{ name: '404', path: MISSING, missing: true },
 ];
 

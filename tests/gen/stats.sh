@@ -39,7 +39,9 @@ check "demo: stats/emerging.xml" [ -f "$tmp/demo-out/stats/emerging.xml" ]
 check "demo: charts and tables match the front matter" \
     $py counts "$repo/content" "$tmp/demo-out" 3
 check "demo: no count below k" $py small "$tmp/demo-out" 3
-check "demo: the feed is Atom" $py atom "$tmp/demo-out/stats/emerging.xml"
+n=$($py atom "$tmp/demo-out/stats/emerging.xml" 2>"$tmp/atom.err" ||
+    echo fail)
+check "demo: the feed is Atom ($n)" [ "$n" != fail ]
 check "demo: linked from the navigation" \
     grep -q 'href="stats/"' "$tmp/demo-out/index.html"
 
