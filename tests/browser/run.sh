@@ -135,6 +135,10 @@ src=$?
 SITE="$tmp/site" TOP="$TOP" RESULT="$tmp/result-relevance" \
     timeout 120 node "$here/relevance.mjs"
 rrc=$?
+# stats/ (stats.mjs): axe, the phone, the charts.
+TMPDIR=$tmp/t HOME=$tmp/home BASE_URL="http://127.0.0.1:$port/" TOP="$TOP" \
+    RESULT="$tmp/result-stats" CHROMIUM="$chromium" \
+    timeout 120 node "$here/stats.mjs" || rrc=1
 
 if [ -n "${KEEP_SHOTS:-}" ]; then
 	mkdir -p "$KEEP_SHOTS" &&
@@ -144,12 +148,14 @@ fi
 
 # Each script wrote "browser: N passed, N failed"; one that wrote nothing
 # counts as one failure.
-for r in result:checks result-search:search result-relevance:relevance; do
+for r in result:checks result-search:search result-relevance:relevance \
+    result-stats:stats; do
 	if [ ! -s "$tmp/${r%%:*}" ]; then
 		echo "FAIL: ${r#*:}.mjs stopped without a result" >&2
 		echo "browser: 0 passed, 1 failed" >"$tmp/${r%%:*}"
 	fi
 done
-cat "$tmp/result" "$tmp/result-search" "$tmp/result-relevance" |
+cat "$tmp/result" "$tmp/result-search" "$tmp/result-relevance" \
+    "$tmp/result-stats" |
     awk '{ p += $2; f += $4 } END { printf "browser: %d passed, %d failed\n", p, f }'
 [ "$rc" -eq 0 ] && [ "$src" -eq 0 ] && [ "$rrc" -eq 0 ]
