@@ -45,9 +45,9 @@
 #define EMERGE_ALPHA	0.01L	/* family-wise, Bonferroni */
 
 /* Chart geometry, in viewBox units. */
-#define CH_W		640
-#define CH_LABEL	220	/* the labels' column */
-#define CH_BAR		340	/* the longest bar */
+#define CH_W		480
+#define CH_LABEL	190	/* the labels' column */
+#define CH_BAR		220	/* the longest bar */
 #define CH_ROW		24
 #define CH_STUB		12	/* a hidden bar: fixed, never its size */
 

@@ -159,7 +159,7 @@ def check_chart(tables, svgs, tid, want, k, groups=None):
             fail("%s: bar %r says %r" % (tid, label, texts[1].text))
         w = int(rect.get("width"))
         if r[1] == str(n):
-            want_w = max(n * 340 // mx, 1 if n else 0)
+            want_w = max(n * 220 // mx, 1 if n else 0)
             if rect.get("class") != "bar" or w != want_w:
                 fail("%s: bar %s width %d, want %d" % (tid, label, w,
                                                         want_w))
