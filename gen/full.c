@@ -538,7 +538,7 @@ full_build(struct site *s, const struct gitsrc *src, const git_oid *theme)
 	site_sort(s);
 	site_index(s);
 	/* The terms of stats/ (the cache is finished: read it in parallel). */
-	if (s->index) {
+	if (s->index && tmpl_set_has(s->theme, "stats.html")) {
 		if (termstat_build(&s->terms, s, &j.cache, ixj.refs,
 		    ixj.n) != 0)
 			goto out;

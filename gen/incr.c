@@ -593,7 +593,8 @@ incr_index(struct incr *in)
 	    s->opts->sync) != 0)
 		goto out;
 	/* The terms of stats/, from the finished cache (sorted refs). */
-	if (termstat_build(&s->terms, s, nc, refs, s->nreports) != 0)
+	if (tmpl_set_has(s->theme, "stats.html") &&
+	    termstat_build(&s->terms, s, nc, refs, s->nreports) != 0)
 		goto out;
 	/*
 	 * The last build's index patched where the changed documents are
