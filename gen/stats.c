@@ -268,7 +268,7 @@ charts(struct buf *b, struct arena *a, const struct site *s,
 {
 	struct cell	*c;
 	size_t		 i, n, j;
-	int		 first, k = s->cfg.min_count, mo;
+	int		 first, k = s->cfg.min_count, mo, changed;
 
 	/* Per month: the 36 months up to the newest, by year groups. */
 	first = m->newest - MONTHS_SHOWN + 1;
@@ -284,12 +284,24 @@ charts(struct buf *b, struct arena *a, const struct site *s,
 		if (mo >= first && mo <= m->newest)
 			c[mo - first].n++;
 	}
-	for (i = 0; i < MONTHS_SHOWN; i = j) {
-		for (j = i + 1; j < MONTHS_SHOWN &&
-		    (first + (int)j) / 12 == (first + (int)i) / 12; j++)
-			;
-		cells_guard(c + i, j - i, 1, k);
-	}
+	/*
+	 * The groups with a published total: each calendar year, and the
+	 * last 12 and 3 months (the totals of the trends and the emerging
+	 * patterns), which overlap, so until nothing changes.
+	 */
+	do {
+		changed = 0;
+		for (i = 0; i < MONTHS_SHOWN; i = j) {
+			for (j = i + 1; j < MONTHS_SHOWN && (first + (int)j) /
+			    12 == (first + (int)i) / 12; j++)
+				;
+			changed |= cells_guard(c + i, j - i, 1, k);
+		}
+		changed |= cells_guard(c + MONTHS_SHOWN - TREND_MONTHS,
+		    TREND_MONTHS, 1, k);
+		changed |= cells_guard(c + MONTHS_SHOWN - EMERGE_MONTHS,
+		    EMERGE_MONTHS, 1, k);
+	} while (changed);
 	chart(b, a, s, "per-month", "Reports per month of the event",
 	    "Month", c, MONTHS_SHOWN, arena_printf(a, "The %d months up to "
 	    "%s, the newest event month in the archive.", MONTHS_SHOWN,

@@ -179,7 +179,9 @@ def counts(content, site, k):
     groups = {}
     for i, m in enumerate(months):
         groups.setdefault(m // 12, []).append(i)
-    check_chart(tables, svgs, "per-month", want, k, list(groups.values()))
+    check_chart(tables, svgs, "per-month", want, k,
+                list(groups.values()) + [list(range(24, 36)),
+                                         list(range(33, 36))])
     years = sorted(set(r["year"] for r in rs))
     check_chart(tables, svgs, "per-year",
                 [(str(y), sum(r["year"] == y for r in rs)) for y in years], k)
