@@ -120,4 +120,17 @@ n=$($py atom "$tmp/flat-out/stats/emerging.xml" 2>"$tmp/atom.err" ||
     echo fail)
 check "flat: the feed is Atom with no entry ($n)" [ "$n" = 0 ]
 
+# A thin month (one report) at the end of a year inside the last 12: the
+# year's and the 12 months' totals must not give it away.
+grep -l '^event_date: 2025-12' -r "$repo/content/reports" | sort |
+    head -n 11 | while IFS= read -r f; do rm "$f"; done
+commit "a thin month"
+gen -o "$tmp/flat-out"
+check_rc "thin month: builds" 0
+check "thin month: charts and tables match, its totals guarded" \
+    $py counts "$repo/content" "$tmp/flat-out" 3
+check "thin month: hidden and withheld" grep -q \
+    '<th scope="row">Dec 2025</th><td class="num small">&lt; 3' \
+    "$tmp/flat-out/stats/index.html"
+
 finish "gen/stats"
