@@ -211,7 +211,11 @@ stem_ok(const char *s)
 	return 0;
 }
 
-/* Adds the terms of one document (data, len) as report i. */
+/*
+ * Adds the terms of one document (data, len) as the next report.
+ * XXX The document does not say where the reviewer comments begin (no
+ * field bounds), so a word only they use is counted too.
+ */
 static int
 add_doc(struct termstat *ts, const char *data, size_t len,
     const char *id)
