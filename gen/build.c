@@ -47,9 +47,9 @@
 #include "log.h"
 #include "md.h"
 #include "nm.h"
-#include "termstat.h"
 #include "receipts.h"
 #include "render.h"
+#include "termstat.h"
 #include "tmpl.h"
 #include "token.h"
 

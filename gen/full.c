@@ -45,8 +45,8 @@
 #include "index.h"
 #include "log.h"
 #include "nm.h"
-#include "termstat.h"
 #include "render.h"
+#include "termstat.h"
 #include "tmpl.h"
 
 /* The report phase of a full build. */

@@ -37,8 +37,8 @@ struct buf;
 struct arena;
 struct receipts;
 struct recipient;
-struct tmpl_set;
 struct termstat;
+struct tmpl_set;
 struct tok_syn;
 struct tval;
 

@@ -38,9 +38,9 @@
 #include "index.h"
 #include "log.h"
 #include "nm.h"
-#include "termstat.h"
 #include "receipts.h"
 #include "render.h"
+#include "termstat.h"
 #include "tmpl.h"
 
 #define INCR_MAX_SHARE	10	/* incremental while changes < 1/10 */
@@ -449,15 +449,15 @@ incr_lists(struct incr *in)
 		for (k = 0; k < ndirty && !todo[i]; k++)
 			if (page_depends(s, &in->newp[i], dirty[k]))
 				todo[i] = 1;
+		/* stats/ reads every report's words, not only metadata. */
+		if (in->newp[i].kind == OUT_STATS)
+			todo[i] = 1;
 		/*
 		 * A list page that shows a dirty report may still be the
 		 * same bytes when only another page of its list changed:
 		 * page_window_same() narrows it to the pages whose window
 		 * of reports, count or page count differ.
 		 */
-		/* stats/ reads every report's words, not only metadata. */
-		if (in->newp[i].kind == OUT_STATS)
-			todo[i] = 1;
 		if (todo[i] && (in->newp[i].kind == OUT_LIST ||
 		    in->newp[i].kind == OUT_FEED) && page_window_same(&in->old,
 		    op, s, &in->newp[i], dirty, ndirty))

@@ -29,7 +29,6 @@
 #include "buf.h"
 #include "gen.h"
 #include "html.h"
-#include "log.h"
 #include "nm.h"
 #include "termstat.h"
 #include "tmpl.h"
