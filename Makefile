@@ -48,8 +48,8 @@ GEN_OBJ = $(O)/gen/main.o $(O)/gen/approvals.o $(O)/gen/build.o \
 	$(O)/gen/full.o $(O)/gen/incr.o $(O)/gen/index.o $(O)/gen/ixstate.o \
 	$(O)/gen/opendata.o $(O)/gen/pages.o $(O)/gen/pool.o $(O)/gen/related.o \
 	$(O)/gen/publish.o $(O)/gen/repo.o $(O)/gen/state.o \
-	$(O)/gen/status.o $(O)/gen/tmpl.o $(O)/gen/token.o \
-	$(O)/gen/week.o $(O)/gen/digest.o
+	$(O)/gen/stats.o $(O)/gen/status.o $(O)/gen/termstat.o \
+	$(O)/gen/tmpl.o $(O)/gen/token.o $(O)/gen/week.o $(O)/gen/digest.o
 GEN_LIBS = $(GIT_LIBS) $(CMARK_LIBS) $(YAML_LIBS) $(INIH_LIBS) \
 	$(SODIUM_LIBS) $(STEMMER_LIBS) -lpthread -lm
 # review/open.o decrypts: only nearmiss-review links it.

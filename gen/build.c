@@ -49,6 +49,7 @@
 #include "nm.h"
 #include "receipts.h"
 #include "render.h"
+#include "termstat.h"
 #include "tmpl.h"
 #include "token.h"
 
@@ -337,6 +338,8 @@ site_free(struct site *s)
 	free(s->oids);
 	tok_syn_free(s->syn);
 	s->syn = NULL;
+	termstat_free(s->terms);
+	s->terms = NULL;
 	for (i = 0; i < s->npages; i++) {
 		free(s->pages[i].slug);
 		free(s->pages[i].title);

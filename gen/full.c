@@ -47,6 +47,7 @@
 #include "nm.h"
 #include "related.h"
 #include "render.h"
+#include "termstat.h"
 #include "tmpl.h"
 
 /* The report phase of a full build. */
@@ -677,6 +678,14 @@ full_build(struct site *s, const struct gitsrc *src, const git_oid *theme)
 	if (related_phase(s, &set, staging) != 0 ||
 	    week_load(s, src->repo) != 0)
 		goto out;
+	/* The terms of stats/ (the cache is finished: read it in parallel). */
+	if (s->index && (tmpl_set_has(s->theme, "stats.html") ||
+	    tmpl_set_has(s->theme, "lessons.html"))) {
+		if (termstat_build(&s->terms, s, &j.cache, ixj.refs,
+		    ixj.n) != 0)
+			goto out;
+		log_debug("terms of stats/: %ld ms", lap(&t0));
+	}
 
 	if (pages_plan(&outs, &nouts, s) != 0)
 		goto out;

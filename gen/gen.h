@@ -37,6 +37,7 @@ struct buf;
 struct arena;
 struct receipts;
 struct recipient;
+struct termstat;
 struct tmpl_set;
 struct tok_syn;
 struct tval;
@@ -125,6 +126,8 @@ struct site {
 	 */
 	int		 index;
 	struct tok_syn	*syn;
+	/* The terms of each report (termstat.h), or NULL: no index. */
+	struct termstat	*terms;
 	/* Event years present, newest first. */
 	int		*years;
 	size_t		 nyears;
@@ -239,6 +242,7 @@ enum out_kind {
 	OUT_WEEK, OUT_WEEKS, OUT_WEEKFEED,	/* week.c */
 	OUT_LESSONS,	/* lessons/index.html (term -1), or a term's page */
 	OUT_DATA,	/* opendata.c */
+	OUT_STATS,	/* stats.c */
 	OUT_KIND_MAX
 };
 struct outfile {
@@ -246,7 +250,8 @@ struct outfile {
 	enum facet_id	 facet;		/* OUT_LIST, OUT_TERMS, OUT_FEED */
 	enum list_order	 order;		/* OUT_LIST */
 	int		 term;		/* term index, year, week, or -1 */
-	int		 pageno;	/* OUT_LIST: 1-based; OUT_DATA: file */
+	int		 pageno;	/* OUT_LIST: 1-based; OUT_DATA: file;
+					   OUT_STATS: 1 for its feed */
 	size_t		 page;		/* OUT_PAGE: index in site->pages */
 	char		*path;		/* relative to outdir */
 };
@@ -478,6 +483,13 @@ int	week_render(struct buf *, const struct site *, struct arena *,
  * starts after "digest".  Returns the exit code: 0, 1 or 2 (usage).
  */
 int	digest_main(int argc, char *argv[]);
+
+/*
+ * stats.c: stats/index.html (o->pageno 0) and stats/emerging.xml (1),
+ * from the reports, their collections and site->terms.
+ */
+int	stats_render(struct buf *, const struct site *, struct arena *,
+	    const struct outfile *);
 
 /* build.c */
 int	gen_build(const struct gen_opts *);

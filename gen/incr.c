@@ -41,6 +41,7 @@
 #include "receipts.h"
 #include "related.h"
 #include "render.h"
+#include "termstat.h"
 #include "tmpl.h"
 
 #define INCR_MAX_SHARE	10	/* incremental while changes < 1/10 */
@@ -640,8 +641,12 @@ incr_lists(struct incr *in)
 		for (k = 0; k < ndirty && !todo[i]; k++)
 			if (page_depends(s, &in->newp[i], dirty[k]))
 				todo[i] = 1;
-		/* What shows a pinned report's body (week.c). */
-		if (week_always(&in->newp[i]))
+		/*
+		 * What shows a pinned report's body (week.c), and stats/,
+		 * which reads every report's words, not only metadata.
+		 */
+		if (week_always(&in->newp[i]) ||
+		    in->newp[i].kind == OUT_STATS)
 			todo[i] = 1;
 		/*
 		 * A list page that shows a dirty report may still be the
@@ -793,6 +798,14 @@ incr_index(struct incr *in)
 	    s->opts->sync) != 0)
 		goto out;
 	/*
+	 * The terms of stats/ and of the lessons pages, from the finished
+	 * cache (sorted refs).
+	 */
+	if ((tmpl_set_has(s->theme, "stats.html") ||
+	    tmpl_set_has(s->theme, "lessons.html")) &&
+	    termstat_build(&s->terms, s, nc, refs, s->nreports) != 0)
+		goto out;
+	/*
 	 * The last build's index patched where the changed documents are
 	 * (ixstate.c), or made from every document.  A damaged document:
 	 * NM_ENOTFOUND, a full build.
@@ -872,6 +885,8 @@ incr_free(struct incr *in, int failed)
 		ids_free(s->withdrawn, s->nwithdrawn);
 		s->withdrawn = NULL;
 		s->nwithdrawn = 0;
+		termstat_free(s->terms);
+		s->terms = NULL;
 	}
 	for (i = 0; i < in->nnr; i++)
 		report_free(&in->nr[i]);
@@ -967,17 +982,20 @@ incremental_build(struct site *s, const struct gitsrc *src,
 	/* 1b. The related reports of the others. */
 	if (incr_related_pages(&in) != 0)
 		goto out;
-	/* 2. Lists, feeds, counts: those that show a changed report. */
-	if (incr_lists(&in) != 0)
-		goto out;
-	/* 3. Changed static pages, and 3b. the status index. */
-	if (incr_static_pages(&in) != 0 ||
-	    incr_status(&in, &sgone, &nsgone) != 0)
-		goto out;
-	/* 3c. The search index and its cache. */
+	/*
+	 * 2. The search index and its cache, before the lists: stats/
+	 * reads every report's terms from the finished cache.
+	 */
 	if ((rc = incr_index(&in)) != 0)
 		goto out;
 	rc = -1;
+	/* 3. Lists, feeds, counts: those that show a changed report. */
+	if (incr_lists(&in) != 0)
+		goto out;
+	/* 3b. Changed static pages, and 3c. the status index. */
+	if (incr_static_pages(&in) != 0 ||
+	    incr_status(&in, &sgone, &nsgone) != 0)
+		goto out;
 	/* 4. Publish: one sync, then the renames. */
 	if (publish_commit(&in.pub, o->sync) != 0)
 		goto out;

@@ -38,6 +38,7 @@
 #include "log.h"
 #include "nm.h"
 #include "related.h"
+#include "termstat.h"
 #include "tmpl.h"
 
 #define SITEMAP_URLS	50000
@@ -46,10 +47,12 @@
 static size_t	sitemap_parts(const struct site *);
 static const char *lessons_url(const struct site *, enum facet_id, size_t,
 		    int, struct arena *);
+#define LESSONS_TERMS	12	/* characteristic terms on a lessons page */
 /* The terms with lessons pages: incident types, then factors. */
 static const enum facet_id lessons_facets[] = { FACET_TYPE, FACET_FACTOR };
 static int	has_browse(const struct site *);
 static int	has_data_page(const struct site *);
+static int	has_stats(const struct site *);
 
 /*
  * _headers: the response headers of the site, for the hosts that read
@@ -444,6 +447,13 @@ has_browse(const struct site *s)
 	return s->theme != NULL && tmpl_set_has(s->theme, "browse.html");
 }
 
+/* 1 if the site has stats/ (the theme has stats.html). */
+static int
+has_stats(const struct site *s)
+{
+	return s->theme != NULL && tmpl_set_has(s->theme, "stats.html");
+}
+
 /* Relative path from a file at out-path rel to the site root. */
 static const char *
 root_of(struct arena *a, const char *rel)
@@ -807,6 +817,13 @@ pages_plan(struct outfile **out, size_t *nout, const struct site *s)
 		if (p != DATA_PAGE || has_data_page(s))
 			plan_add(&v, &n, OUT_DATA, FACET_ALL, -1, p,
 			    xstrdup(data_path(p)));
+	/* Patterns (stats.c) and their feed, when the theme has them. */
+	if (has_stats(s)) {
+		plan_add(&v, &n, OUT_STATS, FACET_ALL, -1, 0,
+		    xstrdup("stats/index.html"));
+		plan_add(&v, &n, OUT_STATS, FACET_ALL, -1, 1,
+		    xstrdup("stats/emerging.xml"));
+	}
 	/* The index of every facet, when the theme has one. */
 	if (has_browse(s))
 		plan_add(&v, &n, OUT_BROWSE, FACET_ALL, -1, 0,
@@ -1011,9 +1028,10 @@ render_lessons(struct buf *out, const struct site *s, struct arena *a,
 	const struct report *r;
 	const struct relvec *v;
 	struct tval	*ctx, *list = tv_map(a), *items = tv_list(a), *it;
-	struct tval	*term = tv_map(a);
+	struct tval	*term = tv_map(a), *terms;
+	struct termstat_term tt[LESSONS_TERMS];
 	const char	*title, *label;
-	size_t		 i, from, to;
+	size_t		 i, from, to, nt;
 	int		 np = coll_pages(s, c);
 
 	label = term_label(s, o->facet, (size_t)o->term, a);
@@ -1045,6 +1063,19 @@ render_lessons(struct buf *out, const struct site *s, struct arena *a,
 		tv_push(a, items, it);
 	}
 	tv_set(a, list, "reports", items);
+	/* What these reports keep mentioning, on the first page. */
+	terms = tv_list(a);
+	if (s->terms != NULL && o->pageno == 1) {
+		nt = termstat_top(s->terms, c->idx, c->n, LESSONS_TERMS, tt);
+		for (i = 0; i < nt; i++) {
+			it = tv_map(a);
+			tv_set_str(a, it, "word", tt[i].word);
+			tv_set_str(a, it, "reports", count_text(a, s,
+			    tt[i].in));
+			tv_push(a, terms, it);
+		}
+	}
+	tv_set(a, list, "terms", terms);
 	pagination(a, s, list, o->facet, (size_t)o->term, ORDER_MAX,
 	    o->pageno, np);
 	tv_set(a, ctx, "list", list);
@@ -1178,7 +1209,8 @@ sitemap_parts(const struct site *s)
 	size_t	 n, t;
 	int	 f;
 
-	n = 1 + (size_t)has_browse(s) + (size_t)has_data_page(s) + s->npages +
+	n = 1 + (size_t)has_browse(s) + (size_t)has_data_page(s) +
+	    (size_t)has_stats(s) + s->npages +
 	    s->nreports;
 	for (f = 0; f < FACET_MAX; f++)
 		for (t = 0, n++; t < s->ncoll[f]; t++)
@@ -1200,6 +1232,8 @@ sitemap_lists(struct buf *b, const struct site *s, struct arena *a)
 		sitemap_url(b, base, "browse/", NULL);
 	if (has_data_page(s))
 		sitemap_url(b, base, "data/", NULL);
+	if (has_stats(s))
+		sitemap_url(b, base, "stats/", NULL);
 	for (i = 0; i < s->npages; i++)
 		sitemap_url(b, base, arena_printf(a, "%s/",
 		    s->pages[i].slug), NULL);
@@ -1378,6 +1412,8 @@ page_render(struct buf *out, const struct site *s, struct arena *a,
 		ctx = ctx_base(a, s, o->path, "data", "Open data", NULL);
 		tv_set(a, ctx, "data", data_page_val(a, s));
 		return tmpl_render(out, s->theme, "data.html", ctx);
+	case OUT_STATS:
+		return stats_render(out, s, a, o);
 	default:
 		break;
 	}
@@ -1399,6 +1435,7 @@ page_depends(const struct site *s, const struct outfile *o,
 	case OUT_WEEK:		/* pins are few: always (week_always()) */
 	case OUT_WEEKS:
 	case OUT_WEEKFEED:
+	case OUT_STATS:
 		return 1;
 	case OUT_LESSONS:
 		if (o->term < 0)
@@ -1431,6 +1468,9 @@ page_shows(const struct site *s, const struct outfile *o,
 
 	if ((o->kind != OUT_FEED && o->kind != OUT_LESSONS) || o->term < 0)
 		return 0;
+	/* The first lessons page shows the words of all its reports. */
+	if (o->kind == OUT_LESSONS && o->pageno == 1 && s->terms != NULL)
+		return in_term(s, o->facet, (size_t)o->term, r);
 	c = &s->coll[o->facet][o->term];
 	m = coll_members(c, ORDER_PUB);
 	if (o->kind == OUT_LESSONS) {

@@ -146,6 +146,10 @@ TMPDIR=$tmp/t HOME=$tmp/home BASE_URL="http://127.0.0.1:$port/" TOP="$TOP" \
     RESULT="$tmp/result-opendata" CHROMIUM="$chromium" \
     timeout 120 node "$here/opendata.mjs"
 orc=$?
+# stats/ (stats.mjs): axe, the phone, the charts.
+TMPDIR=$tmp/t HOME=$tmp/home BASE_URL="http://127.0.0.1:$port/" TOP="$TOP" \
+    RESULT="$tmp/result-stats" CHROMIUM="$chromium" \
+    timeout 120 node "$here/stats.mjs" || rrc=1
 
 if [ -n "${KEEP_SHOTS:-}" ]; then
 	mkdir -p "$KEEP_SHOTS" &&
@@ -156,14 +160,14 @@ fi
 # Each script wrote "browser: N passed, N failed"; one that wrote nothing
 # counts as one failure.
 for r in result:checks result-search:search result-relevance:relevance \
-    result-phone:phone result-opendata:opendata; do
+    result-phone:phone result-opendata:opendata result-stats:stats; do
 	if [ ! -s "$tmp/${r%%:*}" ]; then
 		echo "FAIL: ${r#*:}.mjs stopped without a result" >&2
 		echo "browser: 0 passed, 1 failed" >"$tmp/${r%%:*}"
 	fi
 done
 cat "$tmp/result" "$tmp/result-search" "$tmp/result-relevance" \
-    "$tmp/result-phone" "$tmp/result-opendata" |
+    "$tmp/result-phone" "$tmp/result-opendata" "$tmp/result-stats" |
     awk '{ p += $2; f += $4 } END { printf "browser: %d passed, %d failed\n", p, f }'
 [ "$rc" -eq 0 ] && [ "$src" -eq 0 ] && [ "$rrc" -eq 0 ] && [ "$prc" -eq 0 ] &&
     [ "$orc" -eq 0 ]

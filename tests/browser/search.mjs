@@ -995,7 +995,9 @@ async function axe(browser) {
 	    ['roll-call view', `week/${weeks[weeks.length - 1]}/`]] : [];
 	for (const [name, path, q] of [['search', 'search/?q=officer',
 	    'officer'], ['browse', 'browse/'], ['home', ''],
-	    ['report', `reports/${report}/`], ...wk]) {
+	    ['report', `reports/${report}/`], ['lessons', 'lessons/'],
+	    ['lessons of a factor', `lessons/factor/${readdirSync(join(SITE,
+	    'lessons', 'factor')).sort()[0]}/`], ...wk]) {
 		await page.goto(BASE + path);
 		if (q !== undefined) {
 			await settled(page, q);

@@ -62,8 +62,30 @@ site_ok "after the edit" "$out" "$repo/content" 2 2
 # The demo archive, with its own settings.
 gen -o "$tmp/demo" -r "$TOP"
 check_rc "the demo builds" 0
-site_ok "demo" "$tmp/demo" "$TOP/content" \
+KEYWORDS=1 site_ok "demo" "$tmp/demo" "$TOP/content" \
     "$(sed -n 's/^feed_items = //p' "$TOP/content/nearmiss.ini")" \
     "$(sed -n 's/^per_page = //p' "$TOP/content/nearmiss.ini")"
+
+# A planted word: "zebracrossing" in every traffic stop report of a corpus
+# (and nowhere else) comes first in what they keep mentioning.
+rm -rf "$repo"
+git init -q "$repo"
+mkdir -p "$repo/content"
+cp "$TOP/tests/gen/fixtures/content/nearmiss.ini" "$repo/content/"
+python3 "$TOP/tests/gen/related/corpus.py" "$repo/content" >/dev/null
+for f in $(grep -l '^incident_type: traffic-stop$' \
+    "$repo"/content/reports/2025/*.md); do
+	sed 's/^- \(.*\)$/- \1 zebracrossing./' "$f" >"$tmp/e"
+	cat "$tmp/e" >"$f"
+done
+commit "planted"
+gen -o "$tmp/planted"
+check_rc "the planted corpus builds" 0
+check "the planted word comes first for traffic stops" sh -c \
+    'sed -n "/keep-mentioning/,/<\/section>/p" "$0" |
+    grep "<li>" | head -n 1 | grep -q "zebracrossing"' \
+    "$tmp/planted/lessons/incident-type/traffic-stop/index.html"
+check_not "and is not mentioned for foot pursuits" grep -q zebracrossing \
+    "$tmp/planted/lessons/incident-type/foot-pursuit/index.html"
 
 finish lessons

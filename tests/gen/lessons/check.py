@@ -43,6 +43,7 @@ def front(path):
     lessons = rest.split("## Reviewer comments", 1)[0]
     fm["narrative"] = narrative
     fm["lessons"] = lessons
+    fm["comments"] = rest[len(lessons):]
     return fm
 
 
@@ -93,6 +94,45 @@ def lessons_pages(facet, field):
                   "lessons/%s/%s: links back to %s" % (facet, term,
                                                       r["id"]))
 
+
+def keywords(facet, field):
+    """The words a first lessons page says its reports keep mentioning:
+    each used in the group, in at least 3 and at most all of its reports
+    (tests/gen/lessons.sh plants a word to check the ranking itself)."""
+    shown = 0
+    for term in sorted({v for r in reports for v in
+                        (r[field] if isinstance(r[field], list)
+                         else [r[field]])}):
+        path = "%s/lessons/%s/%s/index.html" % (site, facet, term)
+        if not os.path.exists(path):
+            continue
+        page = open(path, encoding="utf-8").read()
+        got = re.findall(r'<li>([^<]+) <span class="count">(\d+)</span>'
+                         r'</li>', page.split('class="keep-mentioning"')[-1]
+                         .split("</section>")[0]) \
+            if 'class="keep-mentioning"' in page else []
+        group = [r for r in reports if term in
+                 (r[field] if isinstance(r[field], list) else [r[field]])]
+        rest = [r for r in reports if r not in group]
+        for word, n in got:
+            shown += 1
+            # A word is one form of a stem ("ran" of run): a prefix of it
+            # must appear in a report of the group, and the count is of
+            # the group's reports.
+            pat = re.compile(r"\b%s" % re.escape(word[:3]), re.I)
+            have = sum(1 for r in group if pat.search(
+                r["title"] + " " + r["summary"] + " " + r["narrative"] +
+                " " + r["lessons"] + " " + r["comments"]))
+            check(have >= 1 and 3 <= int(n) <= len(group),
+                  "%s/%s: %r (%s of %d reports; %d use %s...)" %
+                  (facet, term, word, n, len(group), have, word[:3]))
+    return shown
+
+
+if os.environ.get("KEYWORDS"):
+    check(keywords("incident-type", "incident_type") +
+          keywords("factor", "contributing_factors") > 10,
+          "the lessons pages show characteristic words")
 
 lessons_pages("incident-type", "incident_type")
 lessons_pages("factor", "contributing_factors")
