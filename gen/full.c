@@ -80,6 +80,7 @@ struct rjob {
 	uint32_t		*ixlen;
 	/* Per file: its related reports' vector (related.h). */
 	struct relvec		*vec;
+	struct relstr		*str;		/* their strings */
 	/* Per file: where its page's related slot is, SIZE_MAX: none. */
 	size_t			*slotoff, *slotcut;
 };
@@ -177,7 +178,7 @@ report_worker(void *arg)
 				goto fail;
 			j->ixlen[i] = (uint32_t)doc.len;
 		}
-		if (rel_vec(&j->vec[i], j->reports[i].id, iw != NULL ?
+		if (rel_vec(&j->vec[i], j->str, j->reports[i].id, iw != NULL ?
 		    doc.data : NULL, doc.len) != 0) {
 			log_warnx("%s: its search document is damaged",
 			    j->files[i].path);
@@ -334,6 +335,7 @@ report_phase(struct rjob *j, const struct site *s, const struct gitsrc *src,
 	j->ixoff = xcalloc(n, sizeof(*j->ixoff));
 	j->ixlen = xcalloc(n, sizeof(*j->ixlen));
 	j->vec = xcalloc(n, sizeof(*j->vec));
+	j->str = relstr_new();
 	j->slotoff = xcalloc(n, sizeof(*j->slotoff));
 	memset(j->slotoff, 0xff, n * sizeof(*j->slotoff));
 	j->slotcut = xcalloc(n, sizeof(*j->slotcut));
@@ -488,6 +490,7 @@ take_vectors(struct relset *set, struct rjob *j)
 	size_t	 i;
 
 	set->v = xcalloc(j->nfiles + 1, sizeof(*set->v));
+	set->str = j->str;
 	for (i = 0; i < j->nfiles; i++) {
 		if (!j->ok[i]) {
 			rel_vec_free(&j->vec[i]);
@@ -678,11 +681,10 @@ full_build(struct site *s, const struct gitsrc *src, const git_oid *theme)
 	if (related_phase(s, &set, staging) != 0 ||
 	    week_load(s, src->repo) != 0)
 		goto out;
-	/* The terms of stats/ (the cache is finished: read it in parallel). */
+	/* The terms of stats/ and the lessons pages, from the vectors. */
 	if (s->index && (tmpl_set_has(s->theme, "stats.html") ||
 	    tmpl_set_has(s->theme, "lessons.html"))) {
-		if (termstat_build(&s->terms, s, &j.cache, ixj.refs,
-		    ixj.n) != 0)
+		if (termstat_build(&s->terms, s, &set) != 0)
 			goto out;
 		log_debug("terms of stats/: %ld ms", lap(&t0));
 	}
@@ -753,6 +755,7 @@ out:
 	free(j.slotcut);
 	s->rel = NULL;
 	relset_free(&set);
+	relstr_free(j.str);
 	free(j.reports);
 	free(j.ok);
 	free(j.written);

@@ -76,6 +76,7 @@ struct incr {
 	size_t			 noldwd;
 	/* Related reports: the last build's vectors, and the new ones. */
 	struct relset		 oldrel, rel;
+	struct relstr		*relstr;	/* their strings */
 	size_t			*relto, *prev, *next;
 	unsigned char		*done;		/* page written in step 1 */
 	/* The lessons learned (HTML) of each new or changed report. */
@@ -438,9 +439,11 @@ incr_related(struct incr *in)
 	int		 rc;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if ((rc = relset_read(&in->oldrel, s->opts->outdir,
+	in->relstr = relstr_new();
+	if ((rc = relset_read(&in->oldrel, in->relstr, s->opts->outdir,
 	    &in->st->tree)) != 0)
 		return rc;
+	in->rel.str = in->relstr;
 	in->rel.v = xcalloc(s->nreports + 1, sizeof(*in->rel.v));
 	for (i = 0; i < s->nreports; i++) {
 		v = &in->rel.v[in->rel.n++];
@@ -452,7 +455,7 @@ incr_related(struct incr *in)
 			for (j = 0; j < in->nnd; j++)
 				if (strcmp(in->ndid[j], in->lid[k]) == 0)
 					break;
-			if (rel_vec(v, in->lid[k], j < in->nnd ?
+			if (rel_vec(v, in->relstr, in->lid[k], j < in->nnd ?
 			    in->ndoc[j].data : NULL, j < in->nnd ?
 			    in->ndoc[j].len : 0) != 0)
 				return NM_ENOTFOUND;
@@ -464,8 +467,6 @@ incr_related(struct incr *in)
 			return NM_ENOTFOUND;
 		*v = *ov;
 		v->id = xstrdup(ov->id);
-		for (k = 0; k < v->n; k++)
-			v->stem[k] = xstrdup(ov->stem[k]);
 		v->lessons = NULL;
 		rel_vec_lessons(v, ov->lessons, ov->lessonslen);
 		v->deps = 0;
@@ -797,13 +798,10 @@ incr_index(struct incr *in)
 	if (ix_cache_finish(nc, refs, s->nreports, &in->src->tree,
 	    s->opts->sync) != 0)
 		goto out;
-	/*
-	 * The terms of stats/ and of the lessons pages, from the finished
-	 * cache (sorted refs).
-	 */
+	/* The terms of stats/ and of the lessons pages, from the vectors. */
 	if ((tmpl_set_has(s->theme, "stats.html") ||
 	    tmpl_set_has(s->theme, "lessons.html")) &&
-	    termstat_build(&s->terms, s, nc, refs, s->nreports) != 0)
+	    termstat_build(&s->terms, s, &in->rel) != 0)
 		goto out;
 	/*
 	 * The last build's index patched where the changed documents are
@@ -918,6 +916,7 @@ incr_free(struct incr *in, int failed)
 	free(in->keep);
 	relset_free(&in->oldrel);
 	relset_free(&in->rel);
+	relstr_free(in->relstr);
 	free(in->relto);
 	free(in->prev);
 	free(in->next);

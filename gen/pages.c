@@ -1438,8 +1438,12 @@ page_depends(const struct site *s, const struct outfile *o,
 	case OUT_STATS:
 		return 1;
 	case OUT_LESSONS:
-		if (o->term < 0)
-			return 1;	/* counts */
+		/*
+		 * The index has counts; a first page, the words its reports
+		 * use more than the rest of the archive (any report).
+		 */
+		if (o->term < 0 || (o->pageno == 1 && s->terms != NULL))
+			return 1;
 		return in_term(s, o->facet, (size_t)o->term, r);
 	case OUT_DATA:
 		return data_depends(o->pageno);
@@ -1468,9 +1472,12 @@ page_shows(const struct site *s, const struct outfile *o,
 
 	if ((o->kind != OUT_FEED && o->kind != OUT_LESSONS) || o->term < 0)
 		return 0;
-	/* The first lessons page shows the words of all its reports. */
+	/*
+	 * The first lessons page shows the words its reports use more than
+	 * the rest of the archive: any report's words count.
+	 */
 	if (o->kind == OUT_LESSONS && o->pageno == 1 && s->terms != NULL)
-		return in_term(s, o->facet, (size_t)o->term, r);
+		return 1;
 	c = &s->coll[o->facet][o->term];
 	m = coll_members(c, ORDER_PUB);
 	if (o->kind == OUT_LESSONS) {
@@ -1496,6 +1503,9 @@ page_window_same(const struct site *old, const struct outfile *op,
 	const size_t	*om, *nm;
 	size_t		 from, to, j, k;
 
+	/* A first lessons page also shows words of the whole archive. */
+	if (o->kind == OUT_LESSONS && o->pageno == 1 && s->terms != NULL)
+		return 0;
 	if ((o->kind != OUT_LIST && o->kind != OUT_FEED &&
 	    o->kind != OUT_LESSONS) || o->term < 0 ||
 	    op->kind != o->kind || op->facet != o->facet ||

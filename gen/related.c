@@ -25,6 +25,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -47,7 +48,7 @@
 #define REL_POST	64	/* postings kept per term, strongest first */
 #define REL_TYPE_BONUS	0.10	/* same incident type */
 #define REL_FACTOR_BONUS 0.05	/* per shared factor, over the count */
-#define REL_MAGIC	"NMREL2\n"
+#define REL_MAGIC	"NMREL3\n"
 #define REL_FILE_MAX	(1024ULL * 1024 * 1024)
 
 static uint64_t
@@ -60,14 +61,86 @@ fnv(const void *p, size_t n, uint64_t h)
 	return h;
 }
 
+struct relstr {
+	pthread_mutex_t	 lock;
+	struct buf	 strs;		/* NUL-ended; handle: offset + 1 */
+	uint32_t	*slot;		/* open addressing, of handles */
+	size_t		 nslot, n;
+};
+
+struct relstr *
+relstr_new(void)
+{
+	struct relstr	*t = xcalloc(1, sizeof(*t));
+
+	pthread_mutex_init(&t->lock, NULL);
+	buf_init(&t->strs);
+	return t;
+}
+
+void
+relstr_free(struct relstr *t)
+{
+	if (t == NULL)
+		return;
+	pthread_mutex_destroy(&t->lock);
+	buf_free(&t->strs);
+	free(t->slot);
+	free(t);
+}
+
+const char *
+relstr_get(const struct relstr *t, uint32_t h)
+{
+	return t->strs.data + h - 1;
+}
+
+uint32_t
+relstr_add(struct relstr *t, const char *s, size_t len)
+{
+	uint32_t	*ns, h;
+	size_t		 i, j, nn;
+	const char	*x;
+
+	pthread_mutex_lock(&t->lock);
+	if (2 * (t->n + 1) > t->nslot) {
+		nn = t->nslot ? t->nslot * 2 : 4096;
+		ns = xcalloc(nn, sizeof(*ns));
+		for (i = 0; i < t->nslot; i++) {
+			if (t->slot[i] == 0)
+				continue;
+			x = t->strs.data + t->slot[i] - 1;
+			for (j = fnv(x, strlen(x), 1469598103934665603ULL) &
+			    (nn - 1); ns[j] != 0; j = (j + 1) & (nn - 1))
+				;
+			ns[j] = t->slot[i];
+		}
+		free(t->slot);
+		t->slot = ns;
+		t->nslot = nn;
+	}
+	for (j = fnv(s, len, 1469598103934665603ULL) & (t->nslot - 1);
+	    t->slot[j] != 0; j = (j + 1) & (t->nslot - 1)) {
+		x = t->strs.data + t->slot[j] - 1;
+		if (strncmp(x, s, len) == 0 && x[len] == '\0') {
+			h = t->slot[j];
+			goto out;
+		}
+	}
+	h = (uint32_t)t->strs.len + 1;
+	buf_add(&t->strs, s, len);
+	buf_addch(&t->strs, '\0');
+	t->slot[j] = h;
+	t->n++;
+out:
+	pthread_mutex_unlock(&t->lock);
+	return h;
+}
+
 void
 rel_vec_free(struct relvec *v)
 {
-	int	 k;
-
 	free(v->id);
-	for (k = 0; k < v->n; k++)
-		free(v->stem[k]);
 	free(v->lessons);
 	memset(v, 0, sizeof(*v));
 }
@@ -83,12 +156,13 @@ rel_vec_lessons(struct relvec *v, const char *html, size_t len)
 }
 
 int
-rel_vec(struct relvec *v, const char *id, const void *doc, size_t len)
+rel_vec(struct relvec *v, struct relstr *str, const char *id,
+    const void *doc, size_t len)
 {
 	struct ixdoc	 d;
 	struct ixdterm	 t;
-	const char	*stem[REL_TERMS];
-	uint8_t		 imp[REL_TERMS];
+	const char	*stem[REL_KEEP], *form[REL_KEEP];
+	uint8_t		 imp[REL_KEEP];
 	uint64_t	 k;
 	int		 n = 0, r;
 
@@ -105,24 +179,29 @@ rel_vec(struct relvec *v, const char *id, const void *doc, size_t len)
 		if (t.flags & (IT_STOP | IT_SYN))
 			continue;
 		/*
-		 * The strongest REL_TERMS, by impact; terms come in stem
+		 * The strongest REL_KEEP, by impact; terms come in stem
 		 * order, so that of two of equal impact the first stays.
 		 */
-		if (n == REL_TERMS && t.impact <= imp[n - 1])
+		if (n == REL_KEEP && t.impact <= imp[n - 1])
 			continue;
-		if (n < REL_TERMS)
+		if (n < REL_KEEP)
 			n++;
 		for (r = n - 1; r > 0 && t.impact > imp[r - 1]; r--) {
 			stem[r] = stem[r - 1];
+			form[r] = form[r - 1];
 			imp[r] = imp[r - 1];
 		}
 		stem[r] = t.stem;
+		form[r] = (t.flags & IT_SELF) || t.nforms == 0 ? NULL :
+		    t.forms;
 		imp[r] = t.impact;
 	}
 	v->id = xstrdup(id);
 	v->n = (uint8_t)n;
 	for (r = 0; r < n; r++) {
-		v->stem[r] = xstrdup(stem[r]);
+		v->stem[r] = relstr_add(str, stem[r], strlen(stem[r]));
+		v->form[r] = form[r] != NULL && *form[r] != '\0' ?
+		    relstr_add(str, form[r], strlen(form[r])) : 0;
 		v->imp[r] = imp[r];
 	}
 	return 0;
@@ -175,7 +254,8 @@ relset_free(struct relset *set)
  * OUTDIR.related: REL_MAGIC, the content tree it was made for (the raw
  * object id), the count (8 bytes, little-endian), then
  * per vector: id length (1 byte) and id, term count (1 byte), each term
- * as stem length (1 byte), stem and impact (1 byte), and deps (8 bytes,
+ * as stem length (1 byte) and stem, word form length (1 byte, 0 for the
+ * stem itself) and form, and impact (1 byte), and deps (8 bytes,
  * little-endian), then the HTML of its lessons learned (its length in 8
  * bytes, little-endian, then the bytes).  Sorted by id.
  */
@@ -213,6 +293,24 @@ get_u64(const unsigned char **p, const unsigned char *end, uint64_t *v)
 	return 0;
 }
 
+/* A string of length byte then bytes, without NUL, as a handle of t. */
+static int
+get_h(const unsigned char **p, const unsigned char *end, struct relstr *t,
+    uint32_t *out)
+{
+	size_t	 n;
+
+	if (*p >= end)
+		return -1;
+	n = **p;
+	(*p)++;
+	if ((size_t)(end - *p) < n || n == 0 || memchr(*p, '\0', n) != NULL)
+		return -1;
+	*out = relstr_add(t, (const char *)*p, n);
+	*p += n;
+	return 0;
+}
+
 /* A string of length byte then bytes, without NUL, into a new string. */
 static int
 get_str(const unsigned char **p, const unsigned char *end, char **out)
@@ -233,7 +331,8 @@ get_str(const unsigned char **p, const unsigned char *end, char **out)
 }
 
 int
-relset_read(struct relset *set, const char *outdir, const git_oid *tree)
+relset_read(struct relset *set, struct relstr *str, const char *outdir,
+    const git_oid *tree)
 {
 	struct buf	 b = BUF_INIT;
 	const unsigned char *p, *end;
@@ -243,6 +342,7 @@ relset_read(struct relset *set, const char *outdir, const git_oid *tree)
 	int		 rc = NM_ENOTFOUND, k;
 
 	memset(set, 0, sizeof(*set));
+	set->str = str;
 	if (rel_path(path, sizeof(path), outdir) != 0)
 		return -1;
 	if (file_read(&b, path, REL_FILE_MAX) != 0)
@@ -265,12 +365,20 @@ relset_read(struct relset *set, const char *outdir, const git_oid *tree)
 	for (i = 0; i < n; i++) {
 		v = &set->v[set->n++];
 		if (get_str(&p, end, &v->id) != 0 || p >= end ||
-		    *p > REL_TERMS)
+		    *p > REL_KEEP)
 			goto bad;
 		k = *p++;
 		for (v->n = 0; v->n < k; v->n++) {
-			if (get_str(&p, end, &v->stem[v->n]) != 0 ||
+			if (get_h(&p, end, str, &v->stem[v->n]) != 0 ||
 			    p >= end)
+				goto bad;
+			/* The form: a length byte, 0 for the stem itself. */
+			if (*p == 0) {
+				p++;
+				v->form[v->n] = 0;
+			} else if (get_h(&p, end, str, &v->form[v->n]) != 0)
+				goto bad;
+			if (p >= end)
 				goto bad;
 			v->imp[v->n] = *p++;
 		}
@@ -303,6 +411,7 @@ relset_write(const struct relset *set, const char *outdir,
 {
 	struct buf	 b = BUF_INIT;
 	const struct relvec *v;
+	const char	*str;
 	char		 path[PATH_MAX];
 	size_t		 i, len;
 	int		 k, rc;
@@ -319,12 +428,20 @@ relset_write(const struct relset *set, const char *outdir,
 		buf_add(&b, v->id, len);
 		buf_addch(&b, (char)v->n);
 		for (k = 0; k < v->n; k++) {
-			len = strlen(v->stem[k]);
-			/* Stems are short; a long one is left out. */
+			str = relstr_get(set->str, v->stem[k]);
+			len = strlen(str);
+			/* Stems are short; a long one is cut. */
 			if (len > 255)
 				len = 255;
 			buf_addch(&b, (char)len);
-			buf_add(&b, v->stem[k], len);
+			buf_add(&b, str, len);
+			str = v->form[k] != 0 ? relstr_get(set->str,
+			    v->form[k]) : "";
+			len = strlen(str);
+			if (len > 255)
+				len = 0;
+			buf_addch(&b, (char)len);
+			buf_add(&b, str, len);
 			buf_addch(&b, (char)v->imp[k]);
 		}
 		put_u64(&b, v->deps);
@@ -444,29 +561,25 @@ rel_worker(void *arg)
 	return NULL;
 }
 
-/* Interns stem in the open-addressing table; returns its term id. */
+/* The dense term id of stem handle h, in an open-addressing table. */
 static uint32_t
-intern(char ***tab, uint32_t **ids, size_t *cap, uint32_t *n,
-    const char *stem)
+intern(uint32_t **tab, uint32_t **ids, size_t *cap, uint32_t *n, uint32_t h)
 {
-	size_t	 h, k, i;
-	char	**nt;
-	uint32_t *ni;
+	size_t	 k, i, nc;
+	uint32_t *nt, *ni;
 
 	if ((size_t)*n * 2 >= *cap) {
-		size_t	 nc = *cap ? *cap * 2 : 1024;
-
+		nc = *cap ? *cap * 2 : 1024;
 		nt = xcalloc(nc, sizeof(*nt));
 		ni = xcalloc(nc, sizeof(*ni));
 		for (i = 0; i < *cap; i++) {
-			if ((*tab)[i] == NULL)
+			if ((*tab)[i] == 0)
 				continue;
-			h = fnv((*tab)[i], strlen((*tab)[i]),
-			    1469598103934665603ULL) & (nc - 1);
-			while (nt[h] != NULL)
-				h = (h + 1) & (nc - 1);
-			nt[h] = (*tab)[i];
-			ni[h] = (*ids)[i];
+			for (k = ((*tab)[i] * 2654435761U) & (nc - 1);
+			    nt[k] != 0; k = (k + 1) & (nc - 1))
+				;
+			nt[k] = (*tab)[i];
+			ni[k] = (*ids)[i];
 		}
 		free(*tab);
 		free(*ids);
@@ -474,11 +587,11 @@ intern(char ***tab, uint32_t **ids, size_t *cap, uint32_t *n,
 		*ids = ni;
 		*cap = nc;
 	}
-	h = fnv(stem, strlen(stem), 1469598103934665603ULL) & (*cap - 1);
-	for (k = h; (*tab)[k] != NULL; k = (k + 1) & (*cap - 1))
-		if (strcmp((*tab)[k], stem) == 0)
+	for (k = (h * 2654435761U) & (*cap - 1); (*tab)[k] != 0;
+	    k = (k + 1) & (*cap - 1))
+		if ((*tab)[k] == h)
 			return (*ids)[k];
-	(*tab)[k] = (char *)stem;
+	(*tab)[k] = h;
 	(*ids)[k] = (*n)++;
 	return (*ids)[k];
 }
@@ -489,8 +602,7 @@ rel_compute(const struct site *s, const struct relset *set, int jobs)
 	struct relix	 x;
 	const struct relvec *v;
 	struct postent	*tmp = NULL;
-	char		**tab = NULL;
-	uint32_t	*ids = NULL, *df, *fill, t;
+	uint32_t	*tab = NULL, *ids = NULL, *df, *fill, t;
 	size_t		 cap = 0, i, k, ntmp = 0;
 	double		 norm, w, idf;
 
@@ -505,8 +617,8 @@ rel_compute(const struct site *s, const struct relset *set, int jobs)
 	for (i = 0; i < x.n; i++) {
 		if ((v = relset_find(set, s->reports[i].id)) == NULL)
 			continue;
-		x.nt[i] = v->n;
-		for (k = 0; k < v->n; k++)
+		x.nt[i] = v->n < REL_TERMS ? v->n : REL_TERMS;
+		for (k = 0; k < x.nt[i]; k++)
 			x.tid[i * REL_TERMS + k] = intern(&tab, &ids, &cap,
 			    &x.nterms, v->stem[k]);
 	}

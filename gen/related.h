@@ -37,17 +37,36 @@ struct site;
 
 #define REL_MAX		5	/* related reports per page */
 #define REL_TERMS	24	/* terms of a report's vector */
+#define REL_KEEP	48	/* terms kept (termstat.h uses them all) */
 #define REL_FILE	".related"	/* OUTDIR.related: the vectors */
 /* The empty slot a report page is rendered with. */
 #define REL_OPEN	"<!--related-->"
 #define REL_CLOSE	"<!--/related-->"
 
-/* A report's terms: the REL_TERMS of highest impact in its document. */
+/*
+ * The strings of the vectors (stems, word forms), each stored once, so
+ * that 50,000 reports' vectors stay small: relstr_add() gives a handle
+ * (never 0) and is thread-safe; relstr_get() gives the string, valid
+ * until the next add (read only once the adds are done).
+ */
+struct relstr;
+struct relstr	*relstr_new(void);
+void		 relstr_free(struct relstr *);
+uint32_t	 relstr_add(struct relstr *, const char *s, size_t len);
+const char	*relstr_get(const struct relstr *, uint32_t h);
+
+/*
+ * A report's terms: the REL_KEEP of highest impact in its document,
+ * highest first, each with the first word form the report uses (0: the
+ * stem itself), as relstr handles; the related reports use the first
+ * REL_TERMS.
+ */
 struct relvec {
 	char		*id;
 	uint8_t		 n;
-	char		*stem[REL_TERMS];
-	uint8_t		 imp[REL_TERMS];
+	uint32_t	 stem[REL_KEEP];
+	uint32_t	 form[REL_KEEP];
+	uint8_t		 imp[REL_KEEP];
 	/*
 	 * What its page's slot showed: a hash of the ids of its related
 	 * reports and neighbours (0: not known), so that an incremental
@@ -60,10 +79,11 @@ struct relvec {
 	size_t		 lessonslen;
 };
 
-/* The vectors of a build, sorted by id. */
+/* The vectors of a build, sorted by id, and their strings (shared). */
 struct relset {
 	struct relvec	*v;
 	size_t		 n;
+	struct relstr	*str;
 };
 
 /*
@@ -71,7 +91,8 @@ struct relset {
  * len bytes; index.h), or an empty one when doc is NULL.  0, or -1 if
  * the document is damaged.
  */
-int	rel_vec(struct relvec *, const char *id, const void *doc, size_t len);
+int	rel_vec(struct relvec *, struct relstr *, const char *id,
+	    const void *doc, size_t len);
 /* Keeps a copy of the HTML of the report's lessons learned in v. */
 void	rel_vec_lessons(struct relvec *v, const char *html, size_t len);
 void	rel_vec_free(struct relvec *);
@@ -85,7 +106,8 @@ void	relset_free(struct relset *);
  * it was made for another content tree than tree, or it is damaged
  * (then a full build makes it again).
  */
-int	relset_read(struct relset *, const char *outdir, const git_oid *tree);
+int	relset_read(struct relset *, struct relstr *, const char *outdir,
+	    const git_oid *tree);
 /* Writes set, made for content tree tree, as OUTDIR.related atomically. */
 int	relset_write(const struct relset *, const char *outdir,
 	    const git_oid *tree, int sync);

@@ -29,9 +29,8 @@
 
 #include "buf.h"
 #include "gen.h"
-#include "index.h"
-#include "ixint.h"
 #include "log.h"
+#include "related.h"
 #include "nm.h"
 #include "termstat.h"
 
@@ -212,32 +211,28 @@ stem_ok(const char *s)
 }
 
 /*
- * Adds the terms of one document (data, len) as the next report.
- * XXX The document does not say where the reviewer comments begin (no
- * field bounds), so a word only they use is counted too.
+ * Adds the terms of one report's vector as the next report: its REL_KEEP
+ * strongest terms (related.h), not every word it uses, so that both
+ * builds have them without reading every report's index document.
  */
-static int
-add_doc(struct termstat *ts, const char *data, size_t len,
-    const char *id)
+static void
+add_vec(struct termstat *ts, const struct relset *set,
+    const struct relvec *v)
 {
-	struct ixdoc	 d;
-	struct ixdterm	 t;
-	uint64_t	 k;
+	const char	*stem;
 	uint32_t	 sid;
 	size_t		 from = ts->nids;
+	int		 k;
 
-	if (ix_doc_open(&d, data, len) != 0)
-		goto bad;
-	for (k = 0; k < d.nterms; k++) {
-		if (ix_doc_term(&d, &t) != 0)
-			goto bad;
-		if ((t.flags & (IT_STOP | IT_SYN)) || !stem_ok(t.stem))
+	for (k = 0; k < v->n; k++) {
+		stem = relstr_get(set->str, v->stem[k]);
+		if (!stem_ok(stem))
 			continue;
-		sid = stem_get(ts, t.stem);
+		sid = stem_get(ts, stem);
 		ts->df[sid]++;
 		/* The word form this report uses first. */
-		pair_count(ts, sid, (t.flags & IT_SELF) || t.nforms == 0 ?
-		    t.stem : t.forms);
+		pair_count(ts, sid, v->form[k] != 0 ?
+		    relstr_get(set->str, v->form[k]) : stem);
 		if (ts->nids == ts->capids) {
 			ts->capids = ts->capids ? ts->capids * 2 : 4096;
 			ts->ids = xreallocarray(ts->ids, ts->capids,
@@ -246,11 +241,6 @@ add_doc(struct termstat *ts, const char *data, size_t len,
 		ts->ids[ts->nids++] = sid;
 	}
 	qsort(ts->ids + from, ts->nids - from, sizeof(uint32_t), cmp_u32);
-	return 0;
-bad:
-	log_warnx("%s: report %s: damaged search index document", "index "
-	    "cache", id);
-	return -1;
 }
 
 /* The best word form of each stem: the most used, then the first. */
@@ -287,37 +277,25 @@ best_words(struct termstat *ts)
 
 int
 termstat_build(struct termstat **out, const struct site *s,
-    struct ixcache *c, const struct ixref *refs, size_t nrefs)
+    const struct relset *set)
 {
 	struct termstat	*ts = xcalloc(1, sizeof(*ts));
-	struct buf	 doc = BUF_INIT;
-	struct ixref	 key;
-	const struct ixref *r;
+	const struct relvec *v;
 	size_t		 i;
-	int		 rc = -1;
 
 	buf_init(&ts->strs);
 	ts->nreports = s->nreports;
 	ts->off = xcalloc(s->nreports + 1, sizeof(size_t));
 	for (i = 0; i < s->nreports; i++) {
 		ts->off[i] = ts->nids;
-		key.id = s->reports[i].id;
-		if (c == NULL || (r = bsearch(&key, refs, nrefs, sizeof(key),
-		    ixref_cmp)) == NULL)
-			continue;
-		if (ix_doc_read(c, r, &doc) != 0 ||
-		    add_doc(ts, doc.data, doc.len, r->id) != 0)
-			goto out;
+		if (set != NULL &&
+		    (v = relset_find(set, s->reports[i].id)) != NULL)
+			add_vec(ts, set, v);
 	}
 	ts->off[s->nreports] = ts->nids;
 	best_words(ts);
 	*out = ts;
-	ts = NULL;
-	rc = 0;
-out:
-	buf_free(&doc);
-	termstat_free(ts);
-	return rc;
+	return 0;
 }
 
 void

@@ -15,10 +15,10 @@
  */
 
 /*
- * Term statistics of the archive (termstat.c): per report, the distinct
+ * Term statistics of the archive (termstat.c): per report, the strongest
  * stems of its search index document (title, summary, narrative,
- * lessons; no stop words, no synonym terms), read once per build from
- * the index cache; and Dunning's log-likelihood of a group of reports
+ * lessons; no stop words, no synonym terms), from its vector of related
+ * reports (related.h), which both builds have; and Dunning's log-likelihood of a group of reports
  * against the rest, for "what these reports keep mentioning" and for
  * the emerging patterns of stats/ (stats.c).
  */
@@ -29,8 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct ixcache;
-struct ixref;
+struct relset;
 struct site;
 struct termstat;
 
@@ -45,15 +44,14 @@ struct termstat_term {
 };
 
 /*
- * Reads the document of every report of s (by id in refs[0..nrefs),
- * sorted by id, of cache c) and makes *out; a report without a
- * document has no terms.  Report i of the statistics is s->reports[i].
- * One pass over the cache, linear in its size.  Returns 0, or -1 if a
- * document cannot be read or is damaged (logged).  Caller frees with
+ * Makes *out from the vectors of set (related.h, sorted by id): the
+ * terms of report i of the statistics, s->reports[i], are the REL_KEEP
+ * strongest of its search index document; a report without a vector has
+ * none.  Linear in the number of reports.  Returns 0.  Caller frees with
  * termstat_free().
  */
 int	termstat_build(struct termstat **out, const struct site *s,
-	    struct ixcache *c, const struct ixref *refs, size_t nrefs);
+	    const struct relset *set);
 void	termstat_free(struct termstat *);
 /*
  * The k (at most) most characteristic terms of the reports members[0..n)

@@ -121,7 +121,7 @@ gen -o "$out"
 check_rc "a build with a foreign related cache" 0
 check "a foreign related cache means a full build" grep -q "full build" \
     "$tmp/stderr"
-printf 'NMREL2\ngarbage' >"$out.related"
+printf 'NMREL3\ngarbage' >"$out.related"
 git -C "$repo" rm -q content/reports/2025/2025-0028.md
 commit "remove another"
 gen -o "$out"
