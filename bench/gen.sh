@@ -95,6 +95,62 @@ rungen()
 	fi
 }
 
+# edit FILE: adds the benchmark's sentence to the first paragraph of the
+# report FILE (relative to REPO), has the test reviewers approve it again
+# and commits it.
+edit()
+{
+	awk -v s="$SENTENCE" '
+	    fm < 2 { print; if ($0 == "---") fm++; next }
+	    !done && $0 != "" { inpara = 1 }
+	    !done && inpara && $0 == "" { print s; done = 1 }
+	    { print }' "$REPO/$1" >"$SCRATCH/edited.md"
+	cmp -s "$SCRATCH/edited.md" "$REPO/$1" &&
+	    { say "could not edit $1"; return 1; }
+	cp "$SCRATCH/edited.md" "$REPO/$1" || return 1
+	# The edit voids its approvals: the test reviewers approve it again.
+	"$NMSIGN" "$REPO/content" || return 1
+	e_apv=$(echo "$1" | sed 's|/reports/\(.*\)\.md$|/approvals/\1|')
+	GIT_AUTHOR_DATE=2026-01-01T00:01:00Z \
+	GIT_COMMITTER_DATE=2026-01-01T00:01:00Z \
+	    git -C "$REPO" -c core.autocrlf=false commit -q \
+	    -m "Edit one report" -- "$1" "$e_apv"
+}
+
+# What learning from the archive costs (issue 11): the same builds with a
+# "lean" copy of the theme without its templates for stats/, lessons/,
+# the related reports, the data dictionary and the report of the week,
+# so that gen skips those.  Open data files and the feeds per factor,
+# loss potential and year are written whatever the theme: the figure
+# leaves them out (it is a lower bound).  A full build and a one-report
+# rebuild with each theme, on a second edited report.
+bench_learn()
+{
+	[ -n "$THEME" ] || return 0
+	lean=$SCRATCH/lean-theme
+	out4=$SCRATCH/gen-out4
+	rm -rf "$lean"
+	cp -R "$THEME" "$lean" || return 1
+	rm -f "$lean/stats.html" "$lean/lessons.html" \
+	    "$lean/lessons-index.html" "$lean/_related.html" \
+	    "$lean/data.html" "$lean/week.html" "$lean/weeks.html"
+	full_theme=$THEME
+	say "nearmiss-gen: full build, lean theme"
+	dropcaches
+	THEME=$lean
+	rungen lean-full gen-lean-full "$out4" || { THEME=$full_theme; return 1; }
+	THEME=$full_theme
+	EDITED2=$(cd "$REPO" && find content/reports -name '*.md' |
+	    LC_ALL=C sort | awk -v n="$N" 'NR == int((n + 3) / 4)')
+	say "nearmiss-gen: one-report rebuilds, both themes ($EDITED2)"
+	edit "$EDITED2" || return 1
+	rungen one-report gen-one2 "$out1" || return 1
+	THEME=$lean
+	rungen lean-one gen-lean-one "$out4" || { THEME=$full_theme; return 1; }
+	THEME=$full_theme
+	rm -rf "$out4" "$out4".*
+}
+
 # Steps 1-4, nearmiss-gen.  Returns non-zero if any of its builds failed.
 bench_gen()
 {
@@ -112,28 +168,15 @@ bench_gen()
 	rungen noop gen-noop "$out1" || return 1
 
 	say "nearmiss-gen: rebuild after one report changed ($EDITED)"
-	awk -v s="$SENTENCE" '
-	    fm < 2 { print; if ($0 == "---") fm++; next }
-	    !done && $0 != "" { inpara = 1 }
-	    !done && inpara && $0 == "" { print s; done = 1 }
-	    { print }' "$REPO/$EDITED" >"$SCRATCH/edited.md"
-	cmp -s "$SCRATCH/edited.md" "$REPO/$EDITED" &&
-	    { say "could not edit $EDITED"; return 1; }
-	cp "$SCRATCH/edited.md" "$REPO/$EDITED" || return 1
-	# The edit voids its approvals: the test reviewers approve it again.
-	"$NMSIGN" "$REPO/content" || return 1
-	EDITED_APPROVALS=$(echo "$EDITED" |
-	    sed 's|/reports/\(.*\)\.md$|/approvals/\1|')
-	GIT_AUTHOR_DATE=2026-01-01T00:01:00Z \
-	GIT_COMMITTER_DATE=2026-01-01T00:01:00Z \
-	    git -C "$REPO" -c core.autocrlf=false commit -q \
-	    -m "Edit one report" -- "$EDITED" "$EDITED_APPROVALS" || return 1
+	edit "$EDITED" || return 1
 	rungen one-report gen-one "$out1" || return 1
 	if grep -rqF "$MARKER" "$out1"; then
 		UPDATED=yes
 	else
 		UPDATED="NO (the added sentence is in no output file)"
 	fi
+
+	bench_learn || return 1
 
 	say "nearmiss-gen: two fresh builds for the determinism check"
 	dropcaches
@@ -290,6 +333,14 @@ GN=$(get nearmiss-gen noop 3)
 GO=$(get nearmiss-gen one-report 3)
 FF=$(get floor full 3)
 HF=$(get hugo full 3)
+LF=$(get nearmiss-gen lean-full 3)
+GO2=$(get nearmiss-gen one-report 3 2)
+LO=$(get nearmiss-gen lean-one 3)
+LEARN_PCT=$(awk -v g="$GF" -v l="$LF" 'BEGIN {
+    if (g == "-" || l == "-" || l == 0) print "-";
+    else printf "%.1f\n", (g - l) * 100 / l }')
+LEARN_ONE=$(awk -v g="$GO2" -v l="$LO" 'BEGIN {
+    if (g == "-" || l == "-") print "-"; else printf "%.2f\n", g - l }')
 R_FLOOR=$(ratio "$GF" "$FF")
 R_HUGO=$(ratio "$GF" "$HF")
 RSS_MB=$(awk -v k="$GR" 'BEGIN {
@@ -336,6 +387,13 @@ esac
 	echo "  nearmiss-gen full / hugo:  $R_HUGO"
 	echo "  hugo full / floor:         $(ratio "$HF" "$FF")"
 	echo
+	echo "learning from the archive (stats/, lessons/, related reports, data"
+	echo "page, report of the week; theme with them vs a lean copy without):"
+	echo "  full build: $(unit "$GF" " s") vs $(unit "$LF" " s")," \
+	    "adds $(unit "$LEARN_PCT" %)"
+	echo "  one-report rebuild (2nd edit): $(unit "$GO2" " s") vs" \
+	    "$(unit "$LO" " s"), adds $(unit "$LEARN_ONE" " s")"
+	echo
 	printf '%-46s %-14s %s\n' target measured verdict
 	printf '%-46s %-14s %s\n' "full build within 1.5x of the floor" \
 	    "$(unit "$R_FLOOR" x)" "$(verdict "$R_FLOOR <= 1.5")"
@@ -345,6 +403,12 @@ esac
 	    "$(unit "$GN" " s")" "$(verdict "$GN < 0.5")"
 	printf '%-46s %-14s %s\n' "one-report rebuild < 1 s" \
 	    "$(unit "$GO" " s")" "$(verdict "$GO < 1")"
+	printf '%-46s %-14s %s\n' \
+	    "learning pages add <= 25% to a full build" \
+	    "$(unit "$LEARN_PCT" %)" "$(verdict "$LEARN_PCT <= 25")"
+	printf '%-46s %-14s %s\n' \
+	    "one-report rebuild with them < 1 s (2nd edit)" \
+	    "$(unit "$GO2" " s")" "$(verdict "$GO2 < 1")"
 	printf '%-46s %-14s %s\n' "identical output for identical input" \
 	    "$IDENTICAL" "$V_DET"
 	echo

@@ -611,6 +611,9 @@ rel_compute(const struct site *s, const struct relset *set, int jobs)
 	x.n = s->nreports;
 	x.out = xreallocarray(NULL, x.n ? x.n * REL_MAX : 1, sizeof(size_t));
 	memset(x.out, 0xff, (x.n ? x.n * REL_MAX : 1) * sizeof(size_t));
+	/* A theme that shows no related reports: none to compute. */
+	if (s->theme == NULL || !tmpl_set_has(s->theme, "_related.html"))
+		return x.out;
 	x.tid = xcalloc(x.n * REL_TERMS + 1, sizeof(*x.tid));
 	x.w = xcalloc(x.n * REL_TERMS + 1, sizeof(*x.w));
 	x.nt = xcalloc(x.n + 1, 1);
