@@ -467,6 +467,10 @@ struct relix {
 	float		*pw;		/* and weight */
 	size_t		*out;
 	atomic_size_t	 next;
+	/* Per report: incident type, factor count and mask (or NULL). */
+	int		*type;
+	uint8_t		*nf;
+	uint64_t	*fmask;
 };
 
 struct postent {
@@ -484,22 +488,33 @@ post_cmp(const void *a, const void *b)
 	return x->doc < y->doc ? -1 : x->doc > y->doc;
 }
 
-/* The taxonomy bonus of report j to report i. */
+/*
+ * The taxonomy bonus of report b to report a: the same incident type,
+ * and the share of a's factors that b has too.  With masks (a taxonomy
+ * of at most 64 factors), a bit per factor; else compared one by one.
+ */
 static double
-tax_bonus(const struct report *a, const struct report *b)
+tax_bonus(const struct relix *x, size_t a, size_t b)
 {
-	double	 x = 0;
-	int	 i, k, shared = 0;
+	const struct report *ra, *rb;
+	double		 v = 0;
+	int		 i, k, shared = 0;
 
-	if (a->incident_type == b->incident_type)
-		x += REL_TYPE_BONUS;
-	for (i = 0; i < a->nfactors; i++)
-		for (k = 0; k < b->nfactors; k++)
-			if (a->factors[i] == b->factors[k])
-				shared++;
-	if (a->nfactors > 0)
-		x += REL_FACTOR_BONUS * shared / a->nfactors;
-	return x;
+	if (x->type[a] == x->type[b])
+		v += REL_TYPE_BONUS;
+	if (x->nf[a] == 0)
+		return v;
+	if (x->fmask != NULL)
+		shared = __builtin_popcountll(x->fmask[a] & x->fmask[b]);
+	else {
+		ra = &x->s->reports[a];
+		rb = &x->s->reports[b];
+		for (i = 0; i < ra->nfactors; i++)
+			for (k = 0; k < rb->nfactors; k++)
+				if (ra->factors[i] == rb->factors[k])
+					shared++;
+	}
+	return v + REL_FACTOR_BONUS * shared / x->nf[a];
 }
 
 static void *
@@ -535,7 +550,7 @@ rel_worker(void *arg)
 		nb = 0;
 		for (k = 0; k < nt; k++) {
 			d = touched[k];
-			sc = score[d] + tax_bonus(&r[i], &r[d]);
+			sc = score[d] + tax_bonus(x, i, d);
 			score[d] = 0;
 			seen[d] = 0;
 			/* Best first; ties: the lower id first. */
@@ -614,6 +629,16 @@ rel_compute(const struct site *s, const struct relset *set, int jobs)
 	/* A theme that shows no related reports: none to compute. */
 	if (s->theme == NULL || !tmpl_set_has(s->theme, "_related.html"))
 		return x.out;
+	x.type = xcalloc(x.n + 1, sizeof(*x.type));
+	x.nf = xcalloc(x.n + 1, sizeof(*x.nf));
+	if (s->cfg.tax[TAX_FACTORS].nterms <= 64)
+		x.fmask = xcalloc(x.n + 1, sizeof(*x.fmask));
+	for (i = 0; i < x.n; i++) {
+		x.type[i] = s->reports[i].incident_type;
+		x.nf[i] = (uint8_t)s->reports[i].nfactors;
+		for (k = 0; x.fmask != NULL && k < (size_t)x.nf[i]; k++)
+			x.fmask[i] |= 1ULL << s->reports[i].factors[k];
+	}
 	x.tid = xcalloc(x.n * REL_TERMS + 1, sizeof(*x.tid));
 	x.w = xcalloc(x.n * REL_TERMS + 1, sizeof(*x.w));
 	x.nt = xcalloc(x.n + 1, 1);
@@ -693,6 +718,9 @@ rel_compute(const struct site *s, const struct relset *set, int jobs)
 	free(x.poff);
 	free(x.pdoc);
 	free(x.pw);
+	free(x.type);
+	free(x.nf);
+	free(x.fmask);
 	return x.out;
 }
 

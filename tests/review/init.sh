@@ -90,7 +90,8 @@ commented() {
 
 # taxonomy FILE: the sections and values after [site], without comments.
 taxonomy() {
-	awk '/^\[/ { keep = ($0 != "[site]") } keep && !/^;/ && NF' "$1"
+	awk '/^\[/ { keep = ($0 != "[site]" &&
+	    $0 != "[report_of_the_week]") } keep && !/^;/ && NF' "$1"
 }
 
 # --- a new archive --------------------------------------------------------
@@ -126,7 +127,8 @@ check "new archive: folder mode 0755" \
     [ "$(ls -ld "$new" | cut -c1-10)" = drwxr-xr-x ]
 ini=$new/content/nearmiss.ini
 for k in title description base_url intake_url intake_email language \
-    per_page feed_items home_items min_approvals; do
+    per_page feed_items home_items min_approvals min_count data_licence \
+    data_licence_url; do
 	check "nearmiss.ini: [site] $k is set" grep -q "^$k =" "$ini"
 done
 check "nearmiss.ini: every setting has a comment above it" commented "$ini"
