@@ -17,8 +17,10 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 run() {
 	label=$1
 	shift
+	t0=$(date +%s)
 	"$@" >"$log" 2>&1
 	rc=$?
+	secs=$(($(date +%s) - t0))
 	line=$(grep -E '^[A-Za-z0-9_./-]+: [0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)
 	if [ -z "$line" ]; then
 		cat "$log"
@@ -32,7 +34,7 @@ run() {
 		cat "$log"
 		[ "$f" -eq 0 ] && f=1
 	fi
-	echo "[$label] $line"
+	echo "[$label] $line ($secs s)"
 	total_pass=$((total_pass + p))
 	total_fail=$((total_fail + f))
 }
