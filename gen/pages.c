@@ -1089,14 +1089,6 @@ atom_date(struct buf *b, const struct report *r)
 	    r->pub_day);
 }
 
-static void
-xml_elem(struct buf *b, const char *name, const char *text)
-{
-	buf_printf(b, "<%s>", name);
-	xml_text(b, text, strlen(text));
-	buf_printf(b, "</%s>\n", name);
-}
-
 static int
 render_feed(struct buf *b, const struct site *s, struct arena *a,
     const struct outfile *o)

@@ -895,14 +895,6 @@ emerging(struct buf *b, struct arena *a, const struct site *s,
 	buf_addstr(b, "</ol>\n</section>\n");
 }
 
-static void
-xml_el(struct buf *b, const char *name, const char *text)
-{
-	buf_printf(b, "<%s>", name);
-	xml_text(b, text, strlen(text));
-	buf_printf(b, "</%s>\n", name);
-}
-
 /*
  * stats/emerging.xml: one entry a signal, its id and dates from the
  * content (the newest event month), so that two builds of the same
@@ -920,15 +912,15 @@ emerging_feed(struct buf *b, const struct site *s, struct arena *a,
 	    "%04d-%02d-01T00:00:00Z", m->newest / 12, m->newest % 12 + 1);
 	buf_addstr(b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
 	    "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
-	xml_el(b, "title", arena_printf(a, "%s: emerging patterns",
+	xml_elem(b, "title", arena_printf(a, "%s: emerging patterns",
 	    s->cfg.title));
 	buf_addstr(b, "<link rel=\"alternate\" type=\"text/html\" href=\"");
 	xml_text(b, base, strlen(base));
 	buf_addstr(b, "stats/#emerging\"/>\n<link rel=\"self\" href=\"");
 	xml_text(b, base, strlen(base));
 	buf_addstr(b, "stats/emerging.xml\"/>\n");
-	xml_el(b, "id", arena_printf(a, "%sstats/emerging.xml", base));
-	xml_el(b, "updated", date);
+	xml_elem(b, "id", arena_printf(a, "%sstats/emerging.xml", base));
+	xml_elem(b, "updated", date);
 	buf_addstr(b, "<author><name>");
 	xml_text(b, s->cfg.title, strlen(s->cfg.title));
 	buf_addstr(b, "</name></author>\n<generator version=\"" NM_VERSION
@@ -938,15 +930,15 @@ emerging_feed(struct buf *b, const struct site *s, struct arena *a,
 		url = arena_printf(a, "%sstats/#%s", base,
 		    signal_key(a, m, e));
 		buf_addstr(b, "<entry>\n");
-		xml_el(b, "title", signal_title(a, s, e));
+		xml_elem(b, "title", signal_title(a, s, e));
 		buf_addstr(b, "<link rel=\"alternate\" type=\"text/html\" "
 		    "href=\"");
 		xml_text(b, url, strlen(url));
 		buf_addstr(b, "\"/>\n");
-		xml_el(b, "id", url);
-		xml_el(b, "published", date);
-		xml_el(b, "updated", date);
-		xml_el(b, "summary", arena_printf(a, "%s (log-likelihood "
+		xml_elem(b, "id", url);
+		xml_elem(b, "published", date);
+		xml_elem(b, "updated", date);
+		xml_elem(b, "summary", arena_printf(a, "%s (log-likelihood "
 		    "test against the reports before, Bonferroni-corrected "
 		    "p %s).", signal_title(a, s, e), p_text(a, e->p)));
 		buf_addstr(b, "</entry>\n");

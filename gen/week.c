@@ -319,14 +319,6 @@ atom_day(struct buf *b, int week)
 	buf_printf(b, "%04d-%02d-%02dT00:00:00Z", y, m, d);
 }
 
-static void
-xml_el(struct buf *b, const char *name, const char *text)
-{
-	buf_printf(b, "<%s>", name);
-	xml_text(b, text, strlen(text));
-	buf_printf(b, "</%s>\n", name);
-}
-
 /* week/atom.xml: one entry per week shown, newest first. */
 static int
 render_feed(struct buf *b, const struct site *s, struct arena *a,
@@ -342,14 +334,14 @@ render_feed(struct buf *b, const struct site *s, struct arena *a,
 	buf_addstr(b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
 	    "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
 	t = arena_printf(a, "%s: report of the week", s->cfg.title);
-	xml_el(b, "title", t);
+	xml_elem(b, "title", t);
 	buf_addstr(b, "<link rel=\"alternate\" type=\"text/html\" href=\"");
 	xml_text(b, base, strlen(base));
 	buf_addstr(b, "week/\"/>\n<link rel=\"self\" href=\"");
 	xml_text(b, base, strlen(base));
 	xml_text(b, o->path, strlen(o->path));
 	buf_addstr(b, "\"/>\n");
-	xml_el(b, "id", arena_printf(a, "%s%s", base, o->path));
+	xml_elem(b, "id", arena_printf(a, "%s%s", base, o->path));
 	/* Deterministic: the newest week's Monday, not the build time. */
 	buf_addstr(b, "<updated>");
 	atom_day(b, s->week->pins[0].pin->week);
@@ -364,19 +356,19 @@ render_feed(struct buf *b, const struct site *s, struct arena *a,
 		url = arena_printf(a, "%s%s", base,
 		    page_url(a, week_path(a, w)));
 		buf_addstr(b, "<entry>\n");
-		xml_el(b, "title", arena_printf(a, "%s: %s",
+		xml_elem(b, "title", arena_printf(a, "%s: %s",
 		    week_label(a, w), r->title));
 		buf_addstr(b, "<link rel=\"alternate\" type=\"text/html\" "
 		    "href=\"");
 		xml_text(b, url, strlen(url));
 		buf_addstr(b, "\"/>\n");
-		xml_el(b, "id", url);
+		xml_elem(b, "id", url);
 		buf_addstr(b, "<published>");
 		atom_day(b, w);
 		buf_addstr(b, "</published>\n<updated>");
 		atom_day(b, w);
 		buf_addstr(b, "</updated>\n");
-		xml_el(b, "summary", r->summary);
+		xml_elem(b, "summary", r->summary);
 		/* The questions, as escaped HTML. */
 		buf_reset(&h);
 		buf_addstr(&h, "<p>");

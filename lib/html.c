@@ -123,6 +123,14 @@ xml_text(struct buf *b, const char *s, size_t len)
 }
 
 void
+xml_elem(struct buf *b, const char *name, const char *text)
+{
+	buf_printf(b, "<%s>", name);
+	xml_text(b, text, strlen(text));
+	buf_printf(b, "</%s>\n", name);
+}
+
+void
 json_str(struct buf *b, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";

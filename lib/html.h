@@ -42,6 +42,8 @@ int	html_url(struct buf *, const char *, size_t);
 int	html_url_ok(const char *, size_t);
 /* XML character data or attribute; also drops characters XML forbids. */
 void	xml_text(struct buf *, const char *, size_t);
+/* Appends <name>text</name> and a newline, text escaped by xml_text(). */
+void	xml_elem(struct buf *, const char *name, const char *text);
 /* A JSON string literal, quotes included; invalid UTF-8 becomes U+FFFD. */
 void	json_str(struct buf *, const char *, size_t);
 

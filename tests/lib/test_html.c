@@ -192,6 +192,15 @@ test_xml_text(void)
 	STR_EQ(XML("a\xef\xbf\xbe" "b\xef\xbf\xbf" "c"), "abc");
 	/* U+FFFD and the last BMP characters before it stay. */
 	STR_EQ(XML("\xef\xbf\xbd\xef\xbf\xbc"), "\xef\xbf\xbd\xef\xbf\xbc");
+	/* An element: the text escaped, a newline after it. */
+	{
+		struct buf	 b = BUF_INIT;
+
+		xml_elem(&b, "title", "<b>&\x01");
+		buf_addch(&b, '\0');
+		STR_EQ(b.data, "<title>&lt;b&gt;&amp;</title>\n");
+		buf_free(&b);
+	}
 }
 
 static void
