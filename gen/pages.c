@@ -454,6 +454,14 @@ has_stats(const struct site *s)
 	return s->theme != NULL && tmpl_set_has(s->theme, "stats.html");
 }
 
+/* 1 if the site has lessons/ (the theme has both its templates). */
+static int
+has_lessons(const struct site *s)
+{
+	return s->theme != NULL && tmpl_set_has(s->theme, "lessons.html") &&
+	    tmpl_set_has(s->theme, "lessons-index.html");
+}
+
 /* Relative path from a file at out-path rel to the site root. */
 static const char *
 root_of(struct arena *a, const char *rel)
@@ -765,8 +773,7 @@ pages_plan(struct outfile **out, size_t *nout, const struct site *s)
 
 	plan_add(&v, &n, OUT_HOME, FACET_ALL, -1, 0, xstrdup("index.html"));
 	/* Lessons learned: an index, then pages per type and factor. */
-	if (s->theme != NULL && tmpl_set_has(s->theme, "lessons.html") &&
-	    tmpl_set_has(s->theme, "lessons-index.html")) {
+	if (has_lessons(s)) {
 		plan_add(&v, &n, OUT_LESSONS, FACET_ALL, -1, 0,
 		    xstrdup("lessons/index.html"));
 		for (i = 0; i < NM_NELEM(lessons_facets); i++) {
@@ -1202,8 +1209,9 @@ sitemap_parts(const struct site *s)
 	int	 f;
 
 	n = 1 + (size_t)has_browse(s) + (size_t)has_data_page(s) +
-	    (size_t)has_stats(s) + s->npages +
-	    s->nreports;
+	    (size_t)has_stats(s) + s->npages + s->nreports +
+	    (size_t)has_lessons(s) * (1 + s->ncoll[FACET_TYPE] +
+	    s->ncoll[FACET_FACTOR]) + s->cfg.npins + 1;
 	for (f = 0; f < FACET_MAX; f++)
 		for (t = 0, n++; t < s->ncoll[f]; t++)
 			n++;
@@ -1216,7 +1224,8 @@ static void
 sitemap_lists(struct buf *b, const struct site *s, struct arena *a)
 {
 	const char	*base = s->cfg.base_url;
-	size_t		 i, t;
+	struct wkpin	*wp = NULL;
+	size_t		 i, t, nw;
 	int		 f;
 
 	sitemap_url(b, base, "", NULL);
@@ -1226,6 +1235,22 @@ sitemap_lists(struct buf *b, const struct site *s, struct arena *a)
 		sitemap_url(b, base, "data/", NULL);
 	if (has_stats(s))
 		sitemap_url(b, base, "stats/", NULL);
+	if (has_lessons(s)) {
+		sitemap_url(b, base, "lessons/", NULL);
+		for (i = 0; i < NM_NELEM(lessons_facets); i++)
+			for (t = 0; t < s->ncoll[lessons_facets[i]]; t++)
+				if (s->coll[lessons_facets[i]][t].n > 0)
+					sitemap_url(b, base, lessons_url(s,
+					    lessons_facets[i], t, 1, a), NULL);
+	}
+	/* The reports of the week and each roll-call view. */
+	if ((nw = week_pins(s, &wp)) > 0) {
+		sitemap_url(b, base, "week/", NULL);
+		for (i = 0; i < nw; i++)
+			sitemap_url(b, base, url_of(a, week_path(a,
+			    wp[i].pin->week)), NULL);
+	}
+	free(wp);
 	for (i = 0; i < s->npages; i++)
 		sitemap_url(b, base, arena_printf(a, "%s/",
 		    s->pages[i].slug), NULL);

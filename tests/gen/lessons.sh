@@ -43,6 +43,14 @@ gen -o "$out"
 check_rc "the fixture builds" 0
 site_ok "fixture" "$out" "$repo/content" 2 2
 
+# The sitemap names lessons/ and the first page of every type and factor,
+# and the reports of the week with each roll-call view (none here).
+for p in $(cd "$out" && find lessons -name index.html ! -path '*/page/*' |
+    sed 's|index\.html$||' | sort); do
+	check "sitemap: $p" grep -q "<loc>https://nm.example.test/archive/$p</loc>" \
+	    "$out/sitemap.xml"
+done
+
 # A lessons-only edit.
 sed 's/LESSON-MARK-0004/LESSON-MARK-0004 LESSON-MARK-0404/' \
     "$repo/content/reports/2025/2025-0004.md" >"$tmp/e"
@@ -65,6 +73,10 @@ check_rc "the demo builds" 0
 KEYWORDS=1 site_ok "demo" "$tmp/demo" "$TOP/content" \
     "$(sed -n 's/^feed_items = //p' "$TOP/content/nearmiss.ini")" \
     "$(sed -n 's/^per_page = //p' "$TOP/content/nearmiss.ini")"
+for p in $(cd "$tmp/demo" && find week -name index.html | sed 's|index\.html$||' |
+    sort); do
+	check "demo sitemap: $p" grep -q "/$p</loc>" "$tmp/demo/sitemap.xml"
+done
 
 # A planted word: "zebracrossing" in every traffic stop report of a corpus
 # (and nowhere else) comes first in what they keep mentioning.
