@@ -124,6 +124,22 @@ run_outfiles(const struct site *s, const struct outfile *files, size_t n,
 	return j.pool.failed ? -1 : 0;
 }
 
+int
+report_body(struct render *rc, struct report *rr, const struct site *s,
+    git_repository *repo, const struct report *r, const git_oid *oid)
+{
+	char	 path[PATH_MAX];
+
+	memset(rr, 0, sizeof(*rr));
+	if (file_path(path, sizeof(path), "%s/%s", s->opts->path,
+	    r->path) != 0 || repo_read(&rc->text, repo, oid, REPORT_FILE_MAX,
+	    path) != 0 || report_parse(rr, &s->cfg, path, rc->text.data,
+	    rc->text.len) != 0 || md_render_report(&rc->md, path,
+	    rr->body_line, rr->body, rr->body_len) != 0)
+		return -1;
+	return 0;
+}
+
 /* The bodies' pass: reports to read, on the pool. */
 struct bjob {
 	struct pool		 pool;
@@ -142,7 +158,6 @@ body_worker(void *arg)
 	struct report	 rr;
 	struct buf	 b = BUF_INIT;
 	git_repository	*repo = NULL;
-	char		 path[PATH_MAX];
 	size_t		 i, x;
 
 	render_init(&rc, NULL);
@@ -154,13 +169,7 @@ body_worker(void *arg)
 		x = j->idx[i];
 		r = &s->reports[x];
 		render_reset(&rc);
-		memset(&rr, 0, sizeof(rr));
-		if (file_path(path, sizeof(path), "%s/%s", s->opts->path,
-		    r->path) != 0 || repo_read(&rc.text, repo, &s->oids[x],
-		    REPORT_FILE_MAX, path) != 0 || report_parse(&rr, &s->cfg,
-		    path, rc.text.data, rc.text.len) != 0 ||
-		    md_render_report(&rc.md, path, rr.body_line, rr.body,
-		    rr.body_len) != 0) {
+		if (report_body(&rc, &rr, s, repo, r, &s->oids[x]) != 0) {
 			report_free(&rr);
 			pool_fail(&j->pool);
 			pool_step(&j->pool);

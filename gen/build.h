@@ -170,6 +170,13 @@ int	run_outfiles(const struct site *, const struct outfile *files,
 size_t	find_duplicates(struct report *r, int *ok, size_t n,
 	    const char *prefix);
 /*
+ * Reads report r of s again (blob oid, through repo) into rc and rr:
+ * its front matter into rr (report_free() it, also on failure), its
+ * body's parts as HTML into rc.  0, or -1 (logged).
+ */
+int	report_body(struct render *rc, struct report *rr, const struct site *,
+	    git_repository *repo, const struct report *r, const git_oid *oid);
+/*
  * The text of every report that the feeds among files[0..n) (those
  * with todo[i], or all when todo is NULL) show, read and rendered again
  * into s->body on the pool: its narrative and lessons learned as HTML.

@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "build.h"
 #include "file.h"
 #include "gen.h"
 #include "html.h"
@@ -189,18 +190,10 @@ read_pinned(struct wkbody *b, const struct site *s, git_repository *repo,
 {
 	struct render	 rc;
 	struct report	 rr;
-	char		 path[PATH_MAX];
 	int		 i, ret = -1;
 
 	render_init(&rc, NULL);
-	memset(&rr, 0, sizeof(rr));
-	if (file_path(path, sizeof(path), "%s/%s", s->opts->path,
-	    r->path) != 0)
-		goto out;
-	if (repo_read(&rc.text, repo, oid, REPORT_FILE_MAX, path) != 0 ||
-	    report_parse(&rr, &s->cfg, path, rc.text.data,
-	    rc.text.len) != 0 || md_render_report(&rc.md, path, rr.body_line,
-	    rr.body, rr.body_len) != 0)
+	if (report_body(&rc, &rr, s, repo, r, oid) != 0)
 		goto out;
 	b->lessons = buf_detach(&rc.lessons, &b->llen);
 	for (i = 0; i < rr.ndiscussion; i++)
