@@ -41,6 +41,7 @@
 
 #include "buf.h"
 #include "build.h"
+#include "related.h"
 #include "file.h"
 #include "gen.h"
 #include "index.h"
@@ -613,8 +614,10 @@ gen_build(const struct gen_opts *o)
 	struct buf	 ini = BUF_INIT;
 	git_oid		 theme;
 	char		 path[PATH_MAX];
-	int		 rc = -1, have_state = 0, full = 0, lockfd;
+	struct timespec	 t0;
+	int		 rc = -1, have_state = 0, full = 0, lockfd, refresh = 0;
 
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	memset(&s, 0, sizeof(s));
 	memset(&st, 0, sizeof(st));
 	memset(&rule, 0, sizeof(rule));
@@ -654,9 +657,18 @@ gen_build(const struct gen_opts *o)
 			log_info("%s: the last build left reports out; "
 			    "rebuilding", o->outdir);
 		if (have_state && git_oid_equal(&st.tree, &src.tree)) {
-			log_info("%s: up to date", o->outdir);
-			rc = 0;
-			goto out;
+			/*
+			 * The last build kept some related reports: score
+			 * them all, so that the site equals a full build's.
+			 */
+			if (!relset_stale(o->outdir, &src.tree)) {
+				log_info("%s: up to date", o->outdir);
+				rc = 0;
+				goto out;
+			}
+			log_info("%s: up to date; scoring the related "
+			    "reports again", o->outdir);
+			refresh = 1;
 		}
 		state_free(&st);
 	}
@@ -670,8 +682,11 @@ gen_build(const struct gen_opts *o)
 		s.page_errors = 1;
 		have_state = 0;
 	}
+	log_debug("setup (configuration, theme, state, pages): %ld ms",
+	    lap(&t0));
 	if (have_state && state_read(&st, o->outdir, &s.cfg, 1) == 0) {
-		rc = incremental_build(&s, &src, &st, &theme);
+		log_debug("state read: %ld ms", lap(&t0));
+		rc = incremental_build(&s, &src, &st, &theme, refresh);
 		if (rc != NM_ENOTFOUND)
 			goto stamp;
 		log_info("%s: rebuilding everything (many changes, or "

@@ -194,8 +194,11 @@ int	full_build(struct site *, const struct gitsrc *, const git_oid *theme);
 /*
  * incr.c: 0 when done, 1 when done with reports left out, -1 on error,
  * and NM_ENOTFOUND when a full build is needed instead (s unchanged).
+ * With refresh (the content is the last build's, whose related reports
+ * are stale: relset_stale()), scores every report's related reports
+ * again and rewrites the slots that change.
  */
 int	incremental_build(struct site *, const struct gitsrc *,
-	    struct state *, const git_oid *theme);
+	    struct state *, const git_oid *theme, int refresh);
 
 #endif /* NM_BUILD_H */

@@ -570,7 +570,7 @@ related_phase(const struct site *s, struct relset *set, const char *dir)
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	memset(&x, 0, sizeof(x));
-	rel = rel_compute(s, set, s->opts->jobs);
+	rel = rel_compute(s, set, s->opts->jobs, NULL, NULL);
 	rel_neighbours(s, &prev, &next);
 	log_debug("related reports: computed in %ld ms", lap(&t0));
 	pool_init(&x.pool, s->nreports, "related", s->opts->progress);
@@ -584,6 +584,7 @@ related_phase(const struct site *s, struct relset *set, const char *dir)
 	pool_end(&x.pool);
 	log_debug("related reports: %zu pages in %ld ms", s->nreports,
 	    lap(&t0));
+	relset_keep(set, s, rel);
 	free(rel);
 	free(prev);
 	free(next);

@@ -79,6 +79,7 @@ struct incr {
 	struct relstr		*relstr;	/* their strings */
 	size_t			*relto, *prev, *next;
 	unsigned char		*done;		/* page written in step 1 */
+	int			 refresh;	/* score every report again */
 	/* The lessons learned (HTML) of each new or changed report. */
 	char			**lid;
 	struct buf		*less;
@@ -426,8 +427,12 @@ out:
 /*
  * The vectors of the new site: the last build's for the kept reports,
  * made from the new documents for the changed ones; then each report's
- * related reports and neighbours.  NM_ENOTFOUND if the last build left
- * no vectors (build in full).
+ * related reports and neighbours.  The related reports are scored again
+ * only for the changed reports, those whose list held a changed or
+ * removed one, and those that reach a changed one (rel_compute()); the
+ * others keep the last build's, and the set is stale until a build with
+ * nothing new (in->refresh) scores them all.  NM_ENOTFOUND if the last
+ * build left no vectors (build in full).
  */
 static int
 incr_related(struct incr *in)
@@ -435,18 +440,29 @@ incr_related(struct incr *in)
 	struct site	*s = in->s;
 	struct relvec	*v, *ov;
 	struct timespec	 t0;
-	size_t		 i, k, j;
-	int		 rc;
+	unsigned char	*redo = NULL;
+	size_t		*o2n = NULL, *ovi = NULL, i, k, j, r;
+	int		 rc = NM_ENOTFOUND;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	in->relstr = relstr_new();
 	if ((rc = relset_read(&in->oldrel, in->relstr, s->opts->outdir,
 	    &in->st->tree)) != 0)
 		return rc;
+	rc = NM_ENOTFOUND;
 	in->rel.str = in->relstr;
 	in->rel.v = xcalloc(s->nreports + 1, sizeof(*in->rel.v));
+	redo = xcalloc(s->nreports + 1, 1);
+	/* Old vector index to new report index, and back. */
+	o2n = xreallocarray(NULL, in->oldrel.n + 1, sizeof(*o2n));
+	memset(o2n, 0xff, (in->oldrel.n + 1) * sizeof(*o2n));
+	ovi = xreallocarray(NULL, s->nreports + 1, sizeof(*ovi));
 	for (i = 0; i < s->nreports; i++) {
 		v = &in->rel.v[in->rel.n++];
+		ov = relset_at(&in->oldrel, i, s->reports[i].id);
+		ovi[i] = ov != NULL ? (size_t)(ov - in->oldrel.v) : SIZE_MAX;
+		if (ov != NULL)
+			o2n[ovi[i]] = i;
 		for (k = 0; k < in->nlid; k++)
 			if (strcmp(in->lid[k], s->reports[i].id) == 0)
 				break;
@@ -458,26 +474,61 @@ incr_related(struct incr *in)
 			if (rel_vec(v, in->relstr, in->lid[k], j < in->nnd ?
 			    in->ndoc[j].data : NULL, j < in->nnd ?
 			    in->ndoc[j].len : 0) != 0)
-				return NM_ENOTFOUND;
+				goto out;
 			rel_vec_lessons(v, in->less[k].data, in->less[k].len);
+			redo[i] = REL_CHANGED;
 			continue;
 		}
 		/* A report the last vectors do not know: build in full. */
-		if ((ov = relset_find(&in->oldrel, s->reports[i].id)) == NULL)
-			return NM_ENOTFOUND;
+		if (ov == NULL)
+			goto out;
+		/* Its lessons move over; the old vector keeps its id. */
 		*v = *ov;
 		v->id = xstrdup(ov->id);
-		v->lessons = NULL;
-		rel_vec_lessons(v, ov->lessons, ov->lessonslen);
+		ov->lessons = NULL;
 		v->deps = 0;
 	}
-	if (relset_sort(&in->rel) != 0)
-		return -1;
-	in->relto = rel_compute(s, &in->rel, s->opts->jobs);
+	if (relset_sort(&in->rel) != 0) {
+		rc = -1;
+		goto out;
+	}
+	/*
+	 * The last build's lists, in new report indexes; a list that held
+	 * a changed or removed report is scored again.
+	 */
+	in->relto = xreallocarray(NULL, s->nreports ? s->nreports * REL_MAX :
+	    1, sizeof(size_t));
+	for (i = 0; i < s->nreports; i++)
+		for (k = 0; k < REL_MAX; k++) {
+			r = ovi[i] == SIZE_MAX ? 0 :
+			    in->oldrel.v[ovi[i]].rel[k];
+			j = r == 0 ? SIZE_MAX : o2n[r - 1];
+			in->relto[i * REL_MAX + k] = j;
+			if (r != 0 && (j == SIZE_MAX || redo[j] == REL_CHANGED)
+			    && redo[i] == 0)
+				redo[i] = REL_REDO;
+		}
+	if (in->refresh) {
+		free(in->relto);
+		in->relto = rel_compute(s, &in->rel, s->opts->jobs, NULL,
+		    NULL);
+	} else
+		rel_compute(s, &in->rel, s->opts->jobs, redo, in->relto);
+	for (i = 0; i < s->nreports; i++)
+		if (redo[i] == 0)
+			break;
+	/* Some lists kept: stale, unless the theme shows none. */
+	in->rel.stale = !in->refresh && i < s->nreports &&
+	    s->theme != NULL && tmpl_set_has(s->theme, "_related.html");
 	rel_neighbours(s, &in->prev, &in->next);
 	in->done = xcalloc(s->nreports + 1, 1);
 	log_debug("related reports: computed in %ld ms", lap(&t0));
-	return 0;
+	rc = 0;
+out:
+	free(redo);
+	free(o2n);
+	free(ovi);
+	return rc;
 }
 
 /* 1 if revised days a and b (each NULL for none) are the same. */
@@ -513,12 +564,12 @@ incr_related_pages(struct incr *in)
 		    dirty[k] < s->reports + s->nreports)
 			shows[dirty[k] - s->reports] = 1;
 	for (i = 0; i < s->nreports; i++) {
-		v = relset_find(&in->rel, s->reports[i].id);
+		v = relset_at(&in->rel, i, s->reports[i].id);
 		v->deps = rel_deps(s, i, &in->relto[i * REL_MAX],
 		    in->prev[i], in->next[i]);
 		if (in->done[i])
 			continue;
-		ov = relset_find(&in->oldrel, s->reports[i].id);
+		ov = relset_at(&in->oldrel, i, s->reports[i].id);
 		x = ov != NULL && ov->deps == v->deps;
 		for (k = 0; k < REL_MAX + 2 && x; k++) {
 			j = k < REL_MAX ? in->relto[i * REL_MAX + k] :
@@ -936,19 +987,22 @@ incr_free(struct incr *in, int failed)
 
 int
 incremental_build(struct site *s, const struct gitsrc *src,
-    struct state *st, const git_oid *theme)
+    struct state *st, const git_oid *theme, int refresh)
 {
 	const struct gen_opts *o = s->opts;
 	struct incr	 in;
 	char		**sgone = NULL;
 	size_t		 nsgone = 0, i;
+	struct timespec	 t0;
 	int		 rc;
 
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	memset(&in, 0, sizeof(in));
 	buf_init(&in.ixstate);
 	in.s = s;
 	in.src = src;
 	in.st = st;
+	in.refresh = refresh;
 	pthread_mutex_init(&in.pub.lock, NULL);
 	render_init(&in.ctx, arena_new());
 	in.cache.fd = in.ncache.fd = -1;
@@ -966,9 +1020,12 @@ incremental_build(struct site *s, const struct gitsrc *src,
 		if (in.keep[i] && st->revised[i] != NULL)
 			rule_set_revised(s->rule, st->reports[i].id,
 			    st->revised[i]);
+	log_debug("incremental: changes and changed reports read: %ld ms",
+	    lap(&t0));
 	rc = -1;
 	if (incr_new_site(&in) != 0)
 		goto out;
+	log_debug("incremental: new site: %ld ms", lap(&t0));
 	if ((rc = incr_related(&in)) != 0)
 		goto out;
 	s->rel = &in.rel;
@@ -978,9 +1035,11 @@ incremental_build(struct site *s, const struct gitsrc *src,
 	/* 1. Report pages of new and changed reports. */
 	if (incr_report_pages(&in) != 0)
 		goto out;
+	log_debug("incremental: report pages: %ld ms", lap(&t0));
 	/* 1b. The related reports of the others. */
 	if (incr_related_pages(&in) != 0)
 		goto out;
+	log_debug("incremental: related slots: %ld ms", lap(&t0));
 	/*
 	 * 2. The search index and its cache, before the lists: stats/
 	 * reads every report's terms from the finished cache.
@@ -991,6 +1050,7 @@ incremental_build(struct site *s, const struct gitsrc *src,
 	/* 3. Lists, feeds, counts: those that show a changed report. */
 	if (incr_lists(&in) != 0)
 		goto out;
+	log_debug("incremental: lists and feeds: %ld ms", lap(&t0));
 	/* 3b. Changed static pages, and 3c. the status index. */
 	if (incr_static_pages(&in) != 0 ||
 	    incr_status(&in, &sgone, &nsgone) != 0)
@@ -998,6 +1058,8 @@ incremental_build(struct site *s, const struct gitsrc *src,
 	/* 4. Publish: one sync, then the renames. */
 	if (publish_commit(&in.pub, o->sync) != 0)
 		goto out;
+	log_debug("incremental: static pages, status, publish: %ld ms",
+	    lap(&t0));
 	/* 5. What is gone: old outputs and pages of removed reports. */
 	if (incr_remove_gone(&in, sgone, nsgone) != 0)
 		goto out;
@@ -1006,8 +1068,11 @@ incremental_build(struct site *s, const struct gitsrc *src,
 	    ix_prune(o->outdir, in.ixnames, in.nixnames) != 0 ||
 	    ix_state_commit(o->outdir, &in.ixstate, o->sync) != 0))
 		goto out;
+	relset_keep(&in.rel, s, in.relto);
 	if (relset_write(&in.rel, o->outdir, &src->tree, o->sync) != 0)
 		goto out;
+	log_debug("incremental: removals, index and related caches: %ld ms",
+	    lap(&t0));
 	/* 6. The state, last. */
 	if (state_write(s, s->oids, src, theme, in.bad > 0 ? STATE_PARTIAL :
 	    0, o->outdir, o->sync) != 0)

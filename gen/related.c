@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -31,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <git2.h>
 
@@ -48,7 +50,7 @@
 #define REL_POST	64	/* postings kept per term, strongest first */
 #define REL_TYPE_BONUS	0.10	/* same incident type */
 #define REL_FACTOR_BONUS 0.05	/* per shared factor, over the count */
-#define REL_MAGIC	"NMREL3\n"
+#define REL_MAGIC	"NMREL4\n"
 #define REL_FILE_MAX	(1024ULL * 1024 * 1024)
 
 static uint64_t
@@ -219,7 +221,12 @@ relset_sort(struct relset *set)
 {
 	size_t	 i;
 
-	qsort(set->v, set->n, sizeof(*set->v), vec_cmp);
+	/* Made in id order, as builds make them: no need to sort. */
+	for (i = 1; i < set->n; i++)
+		if (strcmp(set->v[i - 1].id, set->v[i].id) >= 0)
+			break;
+	if (i < set->n)
+		qsort(set->v, set->n, sizeof(*set->v), vec_cmp);
 	for (i = 1; i < set->n; i++)
 		if (strcmp(set->v[i - 1].id, set->v[i].id) == 0) {
 			log_warnx("related reports: report %s twice",
@@ -238,6 +245,14 @@ relset_find(const struct relset *set, const char *id)
 	return bsearch(&key, set->v, set->n, sizeof(*set->v), vec_cmp);
 }
 
+struct relvec *
+relset_at(const struct relset *set, size_t i, const char *id)
+{
+	if (i < set->n && strcmp(set->v[i].id, id) == 0)
+		return &set->v[i];
+	return relset_find(set, id);
+}
+
 void
 relset_free(struct relset *set)
 {
@@ -252,12 +267,16 @@ relset_free(struct relset *set)
 
 /*
  * OUTDIR.related: REL_MAGIC, the content tree it was made for (the raw
- * object id), the count (8 bytes, little-endian), then
- * per vector: id length (1 byte) and id, term count (1 byte), each term
- * as stem length (1 byte) and stem, word form length (1 byte, 0 for the
- * stem itself) and form, and impact (1 byte), and deps (8 bytes,
- * little-endian), then the HTML of its lessons learned (its length in 8
- * bytes, little-endian, then the bytes).  Sorted by id.
+ * object id), flags (8 bytes, little-endian: 1, stale), the string table
+ * (its length in 8 bytes, then the stems and word forms, each ended by a
+ * NUL, each once), the count of vectors (8 bytes), then per vector: id
+ * length (1 byte) and id, term count (1 byte), each term as the offset
+ * of its stem in the table, of its word form plus 1 (0 for the stem
+ * itself), both as LEB128 numbers, and its impact (1 byte); deps (8
+ * bytes); its REL_MAX related reports as LEB128 vector indexes + 1 (0:
+ * none); then the HTML of its lessons learned (its length in 8 bytes,
+ * then the bytes).  Sorted by id.  The table makes reading it cheap: a
+ * string is looked up once, not once per vector that holds it.
  */
 static int
 rel_path(char *out, size_t sz, const char *outdir)
@@ -280,6 +299,19 @@ put_u64(struct buf *b, uint64_t v)
 	buf_add(b, c, 8);
 }
 
+static void
+put_uv(struct buf *b, uint32_t v)
+{
+	unsigned char	 c[5];
+	size_t		 n = 0;
+
+	do {
+		c[n++] = (unsigned char)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
+		v >>= 7;
+	} while (v != 0);
+	buf_add(b, c, n);
+}
+
 static int
 get_u64(const unsigned char **p, const unsigned char *end, uint64_t *v)
 {
@@ -293,21 +325,22 @@ get_u64(const unsigned char **p, const unsigned char *end, uint64_t *v)
 	return 0;
 }
 
-/* A string of length byte then bytes, without NUL, as a handle of t. */
 static int
-get_h(const unsigned char **p, const unsigned char *end, struct relstr *t,
-    uint32_t *out)
+get_uv(const unsigned char **p, const unsigned char *end, uint32_t *v)
 {
-	size_t	 n;
+	uint64_t	 x = 0;
+	int		 sh;
 
-	if (*p >= end)
+	for (sh = 0; sh < 35; sh += 7) {
+		if (*p >= end)
+			return -1;
+		x |= (uint64_t)(**p & 0x7f) << sh;
+		if ((*(*p)++ & 0x80) == 0)
+			break;
+	}
+	if (sh >= 35 || x > UINT32_MAX)
 		return -1;
-	n = **p;
-	(*p)++;
-	if ((size_t)(end - *p) < n || n == 0 || memchr(*p, '\0', n) != NULL)
-		return -1;
-	*out = relstr_add(t, (const char *)*p, n);
-	*p += n;
+	*v = (uint32_t)x;
 	return 0;
 }
 
@@ -330,15 +363,57 @@ get_str(const unsigned char **p, const unsigned char *end, char **out)
 	return 0;
 }
 
+/*
+ * Loads the string table tab (len bytes) into the empty t, so that a
+ * string's handle is its offset + 1; its starts marked in start (len
+ * bytes).  0, or -1 if it is not a table of distinct non-empty strings
+ * of at most 255 bytes each ended by a NUL.
+ */
+static int
+relstr_load(struct relstr *t, const unsigned char *tab, size_t len,
+    unsigned char *start)
+{
+	const unsigned char *e;
+	size_t		 off = 0, n;
+
+	if (len > UINT32_MAX - 1 || (len > 0 && tab[len - 1] != '\0'))
+		return -1;
+	while (off < len) {
+		e = memchr(tab + off, '\0', len - off);
+		n = (size_t)(e - (tab + off));
+		if (n == 0 || n > 255 ||
+		    relstr_add(t, (const char *)tab + off, n) != off + 1)
+			return -1;
+		start[off] = 1;
+		off += n + 1;
+	}
+	return 0;
+}
+
+/* A handle of the table (an offset in the file); -1 if it is not one. */
+static int
+get_h(const unsigned char **p, const unsigned char *end,
+    const unsigned char *start, size_t len, uint32_t *out)
+{
+	uint32_t	 off;
+
+	if (get_uv(p, end, &off) != 0 || off >= len || !start[off])
+		return -1;
+	*out = off + 1;
+	return 0;
+}
+
 int
 relset_read(struct relset *set, struct relstr *str, const char *outdir,
     const git_oid *tree)
 {
 	struct buf	 b = BUF_INIT;
 	const unsigned char *p, *end;
+	unsigned char	*start = NULL;
 	struct relvec	*v;
 	char		 path[PATH_MAX];
-	uint64_t	 n, i, len;
+	uint64_t	 n, i, len, flags, tlen;
+	uint32_t	 form;
 	int		 rc = NM_ENOTFOUND, k;
 
 	memset(set, 0, sizeof(*set));
@@ -358,8 +433,16 @@ relset_read(struct relset *set, struct relstr *str, const char *outdir,
 	    memcmp(p, tree->id, GIT_OID_RAWSZ) != 0)
 		goto bad;
 	p += GIT_OID_RAWSZ;
-	/* Each vector takes 19 bytes at least. */
-	if (get_u64(&p, end, &n) != 0 || n > (uint64_t)(end - p) / 19)
+	if (get_u64(&p, end, &flags) != 0 || flags > 1 ||
+	    get_u64(&p, end, &tlen) != 0 || tlen > (uint64_t)(end - p))
+		goto bad;
+	set->stale = (int)flags;
+	start = xcalloc(tlen + 1, 1);
+	if (relstr_load(str, p, (size_t)tlen, start) != 0)
+		goto bad;
+	p += tlen;
+	/* Each vector takes 24 bytes at least. */
+	if (get_u64(&p, end, &n) != 0 || n > (uint64_t)(end - p) / 24)
 		goto bad;
 	set->v = xcalloc(n ? n : 1, sizeof(*set->v));
 	for (i = 0; i < n; i++) {
@@ -369,21 +452,27 @@ relset_read(struct relset *set, struct relstr *str, const char *outdir,
 			goto bad;
 		k = *p++;
 		for (v->n = 0; v->n < k; v->n++) {
-			if (get_h(&p, end, str, &v->stem[v->n]) != 0 ||
-			    p >= end)
+			if (get_h(&p, end, start, (size_t)tlen,
+			    &v->stem[v->n]) != 0 || get_uv(&p, end, &form) != 0)
 				goto bad;
-			/* The form: a length byte, 0 for the stem itself. */
-			if (*p == 0) {
-				p++;
+			/* The form: its offset + 1, 0 for the stem itself. */
+			if (form == 0)
 				v->form[v->n] = 0;
-			} else if (get_h(&p, end, str, &v->form[v->n]) != 0)
+			else if (form > tlen || !start[form - 1])
 				goto bad;
+			else
+				v->form[v->n] = form;
 			if (p >= end)
 				goto bad;
 			v->imp[v->n] = *p++;
 		}
-		if (get_u64(&p, end, &v->deps) != 0 ||
-		    get_u64(&p, end, &len) != 0 ||
+		if (get_u64(&p, end, &v->deps) != 0)
+			goto bad;
+		for (k = 0; k < REL_MAX; k++)
+			if (get_uv(&p, end, &v->rel[k]) != 0 ||
+			    v->rel[k] > n)
+				goto bad;
+		if (get_u64(&p, end, &len) != 0 ||
 		    len > (uint64_t)(end - p) || memchr(p, '\0', len) != NULL)
 			goto bad;
 		rel_vec_lessons(v, (const char *)p, (size_t)len);
@@ -397,29 +486,96 @@ relset_read(struct relset *set, struct relstr *str, const char *outdir,
 	goto out;
 bad:
 	log_debug("%s: damaged; the related reports are made again", path);
-	relset_free(set);
 out:
 	if (rc != 0)
 		relset_free(set);
+	free(start);
 	buf_free(&b);
 	return rc;
+}
+
+int
+relset_stale(const char *outdir, const git_oid *tree)
+{
+	unsigned char	 h[sizeof(REL_MAGIC) - 1 + GIT_OID_RAWSZ + 8];
+	char		 path[PATH_MAX];
+	ssize_t		 r;
+	int		 fd;
+
+	if (rel_path(path, sizeof(path), outdir) != 0 ||
+	    (fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return 0;
+	r = read(fd, h, sizeof(h));
+	close(fd);
+	return r == (ssize_t)sizeof(h) &&
+	    memcmp(h, REL_MAGIC, sizeof(REL_MAGIC) - 1) == 0 &&
+	    memcmp(h + sizeof(REL_MAGIC) - 1, tree->id, GIT_OID_RAWSZ) == 0 &&
+	    h[sizeof(h) - 8] == 1;
+}
+
+void
+relset_keep(struct relset *set, const struct site *s, const size_t *rel)
+{
+	struct relvec	*v;
+	uint32_t	*sidx;
+	size_t		 i, k;
+
+	/* Each report's vector index + 1 (0: it has none). */
+	sidx = xcalloc(s->nreports + 1, sizeof(*sidx));
+	for (i = 0; i < s->nreports; i++)
+		if ((v = relset_at(set, i, s->reports[i].id)) != NULL)
+			sidx[i] = (uint32_t)(v - set->v) + 1;
+	for (i = 0; i < s->nreports; i++) {
+		if (sidx[i] == 0)
+			continue;
+		v = &set->v[sidx[i] - 1];
+		for (k = 0; k < REL_MAX; k++)
+			v->rel[k] = rel[i * REL_MAX + k] == SIZE_MAX ? 0 :
+			    sidx[rel[i * REL_MAX + k]];
+	}
+	free(sidx);
 }
 
 int
 relset_write(const struct relset *set, const char *outdir,
     const git_oid *tree, int sync)
 {
-	struct buf	 b = BUF_INIT;
+	struct buf	 b = BUF_INIT, tab = BUF_INIT;
 	const struct relvec *v;
 	const char	*str;
+	uint32_t	*map;
+	size_t		 strslen, i, len;
 	char		 path[PATH_MAX];
-	size_t		 i, len;
 	int		 k, rc;
 
 	if (rel_path(path, sizeof(path), outdir) != 0)
 		return -1;
+	/*
+	 * The table: the strings the vectors use, in the order first
+	 * used; map takes a handle to its offset + 1 there.
+	 */
+	strslen = set->str->strs.len;
+	map = xcalloc(strslen + 1, sizeof(*map));
+	for (i = 0; i < set->n; i++) {
+		v = &set->v[i];
+		for (k = 0; k < v->n; k++) {
+			if (map[v->stem[k]] == 0) {
+				str = relstr_get(set->str, v->stem[k]);
+				map[v->stem[k]] = (uint32_t)tab.len + 1;
+				buf_add(&tab, str, strlen(str) + 1);
+			}
+			if (v->form[k] != 0 && map[v->form[k]] == 0) {
+				str = relstr_get(set->str, v->form[k]);
+				map[v->form[k]] = (uint32_t)tab.len + 1;
+				buf_add(&tab, str, strlen(str) + 1);
+			}
+		}
+	}
 	buf_addstr(&b, REL_MAGIC);
 	buf_add(&b, tree->id, GIT_OID_RAWSZ);
+	put_u64(&b, set->stale ? 1 : 0);
+	put_u64(&b, tab.len);
+	buf_add(&b, tab.data, tab.len);
 	put_u64(&b, set->n);
 	for (i = 0; i < set->n; i++) {
 		v = &set->v[i];
@@ -428,28 +584,20 @@ relset_write(const struct relset *set, const char *outdir,
 		buf_add(&b, v->id, len);
 		buf_addch(&b, (char)v->n);
 		for (k = 0; k < v->n; k++) {
-			str = relstr_get(set->str, v->stem[k]);
-			len = strlen(str);
-			/* Stems are short; a long one is cut. */
-			if (len > 255)
-				len = 255;
-			buf_addch(&b, (char)len);
-			buf_add(&b, str, len);
-			str = v->form[k] != 0 ? relstr_get(set->str,
-			    v->form[k]) : "";
-			len = strlen(str);
-			if (len > 255)
-				len = 0;
-			buf_addch(&b, (char)len);
-			buf_add(&b, str, len);
+			put_uv(&b, map[v->stem[k]] - 1);
+			put_uv(&b, v->form[k] != 0 ? map[v->form[k]] : 0);
 			buf_addch(&b, (char)v->imp[k]);
 		}
 		put_u64(&b, v->deps);
+		for (k = 0; k < REL_MAX; k++)
+			put_uv(&b, v->rel[k]);
 		put_u64(&b, v->lessonslen);
 		buf_add(&b, v->lessons, v->lessonslen);
 	}
 	rc = file_write(path, b.data, b.len, 0644, FILE_ATOMIC |
 	    (sync ? FILE_SYNC : 0));
+	free(map);
+	buf_free(&tab);
 	buf_free(&b);
 	return rc;
 }
@@ -466,6 +614,8 @@ struct relix {
 	uint32_t	*pdoc;		/* postings: report */
 	float		*pw;		/* and weight */
 	size_t		*out;
+	uint32_t	*todo;		/* the reports to score, or NULL: all */
+	size_t		 ntodo;
 	atomic_size_t	 next;
 	/* Per report: incident type, factor count and mask (or NULL). */
 	int		*type;
@@ -486,6 +636,41 @@ post_cmp(const void *a, const void *b)
 	if (x->w != y->w)
 		return x->w > y->w ? -1 : 1;
 	return x->doc < y->doc ? -1 : x->doc > y->doc;
+}
+
+/*
+ * Moves the REL_POST strongest of the n postings p (n > REL_POST) to its
+ * front, in post_cmp() order: a heap of the best so far, whose root is
+ * the weakest of them, so that most postings cost one comparison.
+ */
+static void
+post_best(struct postent *p, size_t n)
+{
+	struct postent	 t;
+	size_t		 i, k, c, m = REL_POST;
+
+	/* A heap on p[0..m), the weakest (post_cmp() greatest) at 0. */
+	for (i = m / 2; i-- > 0; )
+		for (k = i; (c = 2 * k + 1) < m; k = c) {
+			if (c + 1 < m && post_cmp(&p[c + 1], &p[c]) > 0)
+				c++;
+			if (post_cmp(&p[c], &p[k]) <= 0)
+				break;
+			t = p[k], p[k] = p[c], p[c] = t;
+		}
+	for (i = m; i < n; i++) {
+		if (post_cmp(&p[i], &p[0]) >= 0)
+			continue;
+		t = p[0], p[0] = p[i], p[i] = t;
+		for (k = 0; (c = 2 * k + 1) < m; k = c) {
+			if (c + 1 < m && post_cmp(&p[c + 1], &p[c]) > 0)
+				c++;
+			if (post_cmp(&p[c], &p[k]) <= 0)
+				break;
+			t = p[k], p[k] = p[c], p[c] = t;
+		}
+	}
+	qsort(p, m, sizeof(*p), post_cmp);
 }
 
 /*
@@ -530,7 +715,9 @@ rel_worker(void *arg)
 	score = xcalloc(x->n ? x->n : 1, sizeof(*score));
 	seen = xcalloc(x->n ? x->n : 1, 1);
 	touched = xcalloc(x->n ? x->n : 1, sizeof(*touched));
-	while ((i = atomic_fetch_add(&x->next, 1)) < x->n) {
+	while ((i = atomic_fetch_add(&x->next, 1)) < x->ntodo) {
+		if (x->todo != NULL)
+			i = x->todo[i];
 		nt = 0;
 		for (k = 0; k < x->nt[i]; k++) {
 			t = x->tid[i * REL_TERMS + k];
@@ -611,8 +798,46 @@ intern(uint32_t **tab, uint32_t **ids, size_t *cap, uint32_t *n, uint32_t h)
 	return (*ids)[k];
 }
 
+/*
+ * The reports to score (rel_compute()): those of redo, and those that
+ * reach a changed report through a term whose postings hold it.  all,
+ * soff: each term's uncut postings.
+ */
+static void
+rel_todo(struct relix *x, unsigned char *redo, const struct postent *all,
+    const uint32_t *soff)
+{
+	size_t		 i, k, p;
+	uint32_t	 t;
+
+	for (i = 0; i < x->n; i++) {
+		if (redo[i] != REL_CHANGED)
+			continue;
+		for (k = 0; k < x->nt[i]; k++) {
+			t = x->tid[i * REL_TERMS + k];
+			for (p = x->poff[t]; p < x->poff[t + 1]; p++)
+				if (x->pdoc[p] == i)
+					break;
+			if (p == x->poff[t + 1])
+				continue;
+			for (p = soff[t]; p < soff[t + 1]; p++)
+				if (redo[all[p].doc] == 0)
+					redo[all[p].doc] = REL_REDO;
+		}
+	}
+	x->todo = xcalloc(x->n + 1, sizeof(*x->todo));
+	x->ntodo = 0;
+	for (i = 0; i < x->n; i++)
+		if (redo[i] != 0)
+			x->todo[x->ntodo++] = (uint32_t)i;
+	for (i = 0; i < x->ntodo; i++)
+		memset(&x->out[(size_t)x->todo[i] * REL_MAX], 0xff,
+		    REL_MAX * sizeof(size_t));
+}
+
 size_t *
-rel_compute(const struct site *s, const struct relset *set, int jobs)
+rel_compute(const struct site *s, const struct relset *set, int jobs,
+    unsigned char *redo, size_t *out)
 {
 	struct relix	 x;
 	const struct relvec *v;
@@ -624,8 +849,13 @@ rel_compute(const struct site *s, const struct relset *set, int jobs)
 	memset(&x, 0, sizeof(x));
 	x.s = s;
 	x.n = s->nreports;
-	x.out = xreallocarray(NULL, x.n ? x.n * REL_MAX : 1, sizeof(size_t));
-	memset(x.out, 0xff, (x.n ? x.n * REL_MAX : 1) * sizeof(size_t));
+	x.ntodo = x.n;
+	if ((x.out = out) == NULL) {
+		x.out = xreallocarray(NULL, x.n ? x.n * REL_MAX : 1,
+		    sizeof(size_t));
+		memset(x.out, 0xff, (x.n ? x.n * REL_MAX : 1) *
+		    sizeof(size_t));
+	}
 	/* A theme that shows no related reports: none to compute. */
 	if (s->theme == NULL || !tmpl_set_has(s->theme, "_related.html"))
 		return x.out;
@@ -695,14 +925,15 @@ rel_compute(const struct site *s, const struct relset *set, int jobs)
 			}
 		for (t = 0; t < x.nterms; t++) {
 			if (df[t] > REL_POST)
-				qsort(all + soff[t], df[t], sizeof(*all),
-				    post_cmp);
+				post_best(all + soff[t], df[t]);
 			for (k = 0; k < x.poff[t + 1] - x.poff[t]; k++) {
 				x.pdoc[x.poff[t] + k] = all[soff[t] + k].doc;
 				x.pw[x.poff[t] + k] = all[soff[t] + k].w;
 			}
 		}
 		tmp = all;
+		if (redo != NULL)
+			rel_todo(&x, redo, all, soff);
 		free(soff);
 	}
 	atomic_init(&x.next, 0);
@@ -721,6 +952,8 @@ rel_compute(const struct site *s, const struct relset *set, int jobs)
 	free(x.type);
 	free(x.nf);
 	free(x.fmask);
+	free(x.todo);
+	log_debug("related reports: %zu of %zu scored", x.ntodo, x.n);
 	return x.out;
 }
 

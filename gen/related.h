@@ -74,16 +74,28 @@ struct relvec {
 	 */
 	uint64_t	 deps;
 	size_t		 slotcut;	/* a full build's: its slot's length */
+	/*
+	 * Its related reports as last computed, as indexes + 1 into the
+	 * set sorted by id (0: none); what an incremental build keeps for
+	 * the reports it does not score again (rel_compute()).
+	 */
+	uint32_t	 rel[REL_MAX];
 	/* The HTML of its lessons learned, for the lessons pages. */
 	char		*lessons;
 	size_t		 lessonslen;
 };
 
-/* The vectors of a build, sorted by id, and their strings (shared). */
+/*
+ * The vectors of a build, sorted by id, and their strings (shared).
+ * stale: some reports' related reports were kept from an earlier build
+ * rather than scored again with this build's weights (rel_compute());
+ * the next build with nothing new scores them all (rel_refresh()).
+ */
 struct relset {
 	struct relvec	*v;
 	size_t		 n;
 	struct relstr	*str;
+	int		 stale;
 };
 
 /*
@@ -100,6 +112,8 @@ void	rel_vec_free(struct relvec *);
 int	relset_sort(struct relset *);
 /* The vector of id in the sorted set, or NULL. */
 struct relvec *relset_find(const struct relset *, const char *id);
+/* The same, looked for at index i first (a report's index, as a rule). */
+struct relvec *relset_at(const struct relset *, size_t i, const char *id);
 void	relset_free(struct relset *);
 /*
  * Reads OUTDIR.related into set (sorted); NM_ENOTFOUND if there is none,
@@ -111,6 +125,17 @@ int	relset_read(struct relset *, struct relstr *, const char *outdir,
 /* Writes set, made for content tree tree, as OUTDIR.related atomically. */
 int	relset_write(const struct relset *, const char *outdir,
 	    const git_oid *tree, int sync);
+/*
+ * 1 if OUTDIR.related, made for content tree tree, says that some
+ * related reports are stale (struct relset); 0 if not, or if there is
+ * no such file.
+ */
+int	relset_stale(const char *outdir, const git_oid *tree);
+/*
+ * Sets each vector's rel[] from the related reports of every report of
+ * s (rel: rel_compute()'s), whose vectors set holds.
+ */
+void	relset_keep(struct relset *, const struct site *, const size_t *rel);
 
 /*
  * The related reports of every report of s: out[i * REL_MAX + k] is the
@@ -118,8 +143,20 @@ int	relset_write(const struct relset *, const char *outdir,
  * set holds a vector for each report that has one (reports without
  * one get none).  Near-linear: each term's postings are cut to the best
  * few.  Runs on jobs threads.
+ *
+ * With redo NULL, every report is scored and a new array returned.  Else
+ * out holds each report's related reports of the last build and only
+ * some are scored again (an incremental build): those with redo[i] set,
+ * and, for each report with redo[i] == REL_CHANGED (its vector changed),
+ * every report that reaches it through a term's postings, so that it
+ * enters the lists it now belongs to.  The others keep theirs, which
+ * the weights of this build might order otherwise: the set is then
+ * stale until a build scores every report again.  Returns out.
  */
-size_t	*rel_compute(const struct site *, const struct relset *, int jobs);
+#define REL_REDO	1	/* score again */
+#define REL_CHANGED	2	/* its vector changed: and who reaches it */
+size_t	*rel_compute(const struct site *, const struct relset *, int jobs,
+	    unsigned char *redo, size_t *out);
 /*
  * The previous (older) and next (newer) report of each report in its
  * incident type, as indexes into s->reports, SIZE_MAX for none.

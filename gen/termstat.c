@@ -289,7 +289,7 @@ termstat_build(struct termstat **out, const struct site *s,
 	for (i = 0; i < s->nreports; i++) {
 		ts->off[i] = ts->nids;
 		if (set != NULL &&
-		    (v = relset_find(set, s->reports[i].id)) != NULL)
+		    (v = relset_at(set, i, s->reports[i].id)) != NULL)
 			add_vec(ts, set, v);
 	}
 	ts->off[s->nreports] = ts->nids;

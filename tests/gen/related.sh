@@ -88,6 +88,27 @@ check "the previous links visit all $want foot pursuits ($seen)" \
     [ "$seen" -eq "$want" ] && [ "$want" -gt 2 ]
 check "newest first" sh -c 'sort -r "$0" | cmp -s - "$0"' "$tmp/chain"
 
+# Three reports in words of their own, which nothing else reaches: an
+# incremental build need not score their related reports again.
+for n in 40 41 42; do
+	sed -n '/^---$/,/^---$/p' "$repo/content/reports/2025/2025-0001.md" |
+	    sed "s/^id: .*/id: 2025-00$n/
+		s/^title: .*/title: \"Zorvex quandimble $n\"/
+		s/^summary: .*/summary: \"Plimvark zorvex quandimble\"/" \
+	    >"$repo/content/reports/2025/2025-00$n.md"
+	printf '%s\n\n## Lessons learned\n\n- %s\n' \
+	    "Zorvex quandimble plimvark trobnel, vashtup zorvex $n." \
+	    "Trobnel vashtup quandimble." \
+	    >>"$repo/content/reports/2025/2025-00$n.md"
+done
+commit "apart"
+gen -o "$out"
+check_rc "three reports apart" 0
+related_of "$out/reports/2025-0040/index.html" >"$tmp/rel"
+check "a report apart lists the other two first" sh -c \
+    'head -n 2 "$0" | sort | tr "\n" " " | grep -qx "2025-0041 2025-0042 "' \
+    "$tmp/rel"
+
 # An edit that makes an unrelated report a near-duplicate of 2025-0001, and
 # a new report: incremental equals full.
 sed -n '/^---$/,/^---$/p' "$repo/content/reports/2025/2025-0025.md" \
@@ -101,11 +122,26 @@ sed 's/^id: 2025-0003$/id: 2025-0030/; s/Account 3/Account 30/' \
     "$repo/content/reports/2025/2025-0003.md" \
     >"$repo/content/reports/2025/2025-0030.md"
 commit "edit and add"
-gen -o "$out"
+gen -o "$out" -v
 check_rc "the incremental build" 0
 check "it is incremental" grep -q incremental "$tmp/stderr"
+# It scores again the changed reports and those near them, not all.
+scored=$(sed -n 's/.*related reports: \([0-9]*\) of \([0-9]*\) scored$/\1 \2/p' \
+    "$tmp/stderr")
+check "it scores the related reports of some reports ($scored)" \
+    sh -c '[ "$1" -ge 2 ] && [ "$1" -lt "$2" ]' sh $scored
 gen -o "$tmp/full" --full
 check_same "incremental equals full" "$out" "$tmp/full"
+# The next build with nothing new scores them all; then up to date.
+gen -o "$out" -v
+check_rc "the build after it" 0
+check "it scores every report's related reports again" grep -q \
+    "scoring the related reports again" "$tmp/stderr"
+check "all of them" grep -q "related reports: $(echo $scored |
+    cut -d' ' -f2) of $(echo $scored | cut -d' ' -f2) scored" "$tmp/stderr"
+check_same "and equals a full build" "$out" "$tmp/full"
+gen -o "$out"
+check "then the site is up to date" grep -q "up to date$" "$tmp/stderr"
 related_of "$out/reports/2025-0001/index.html" >"$tmp/rel"
 check "2025-0001 now lists its new twin 2025-0025" grep -qx 2025-0025 \
     "$tmp/rel"
