@@ -85,16 +85,6 @@ struct rjob {
 	size_t			*slotoff, *slotcut;
 };
 
-static size_t
-hash_str(const char *s)
-{
-	size_t	 h = 1469598103934665603ULL;
-
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
-
 /* Claims id for file i; returns the index of an earlier owner or -1. */
 static long
 claim_id(struct rjob *j, size_t i)
@@ -103,7 +93,8 @@ claim_id(struct rjob *j, size_t i)
 	long	 owner = -1;
 
 	pthread_mutex_lock(&j->pool.lock);
-	h = hash_str(j->reports[i].id) % j->nclaims;
+	h = nm_hash(j->reports[i].id, strlen(j->reports[i].id),
+	    NM_HASH_INIT) % j->nclaims;
 	for (k = h; ; k = (k + 1) % j->nclaims) {
 		if (j->claims[k] == (size_t)-1) {
 			j->claims[k] = i;

@@ -148,11 +148,42 @@ meta_equal(const struct report *a, const struct report *b)
 	return 1;
 }
 
-static int
-cmp_outpath(const void *a, const void *b)
+/* A plan's outputs by path: open addressing, of indexes + 1. */
+struct pathix {
+	const struct outfile	*v;
+	size_t			*slot;
+	size_t			 mask;
+};
+
+static void
+pathix_make(struct pathix *x, const struct outfile *v, size_t n)
 {
-	return strcmp(((const struct outfile *)a)->path,
-	    ((const struct outfile *)b)->path);
+	size_t	 i, k, cap = 16;
+
+	while (cap < 2 * n)
+		cap *= 2;
+	x->v = v;
+	x->mask = cap - 1;
+	x->slot = xcalloc(cap, sizeof(*x->slot));
+	for (i = 0; i < n; i++) {
+		for (k = nm_hash(v[i].path, strlen(v[i].path), NM_HASH_INIT) &
+		    x->mask; x->slot[k] != 0; k = (k + 1) & x->mask)
+			;
+		x->slot[k] = i + 1;
+	}
+}
+
+/* The output of x at path, or NULL. */
+static const struct outfile *
+pathix_find(const struct pathix *x, const char *path)
+{
+	size_t	 k;
+
+	for (k = nm_hash(path, strlen(path), NM_HASH_INIT) & x->mask;
+	    x->slot[k] != 0; k = (k + 1) & x->mask)
+		if (strcmp(x->v[x->slot[k] - 1].path, path) == 0)
+			return &x->v[x->slot[k] - 1];
+	return NULL;
 }
 
 /* 1 if change c is of a report file that is still there. */
@@ -667,6 +698,7 @@ incr_lists(struct incr *in)
 	struct site	*s = in->s;
 	const struct report **dirty = NULL, *r, **chg = NULL;
 	const struct outfile *op;
+	struct pathix	 ox = { NULL, NULL, 0 };
 	unsigned char	*todo = NULL;
 	size_t		 nchg = 0;
 	size_t		 ndirty = 0, i, k, written;
@@ -681,11 +713,10 @@ incr_lists(struct incr *in)
 	for (k = 0; k < in->nlid; k++)
 		if ((r = report_by_id(s, in->lid[k])) != NULL)
 			chg[nchg++] = r;
-	qsort(in->oldp, in->nold, sizeof(*in->oldp), cmp_outpath);
+	pathix_make(&ox, in->oldp, in->nold);
 	incr_dirty(in, &dirty, &ndirty);
 	for (i = 0; i < in->nnew; i++) {
-		op = bsearch(&in->newp[i], in->oldp, in->nold,
-		    sizeof(*in->oldp), cmp_outpath);
+		op = pathix_find(&ox, in->newp[i].path);
 		if (op == NULL) {
 			todo[i] = 1;
 			continue;
@@ -725,6 +756,7 @@ incr_lists(struct incr *in)
 	in->rewritten += written;
 	rc = 0;
 out:
+	free(ox.slot);
 	free(chg);
 	free(todo);
 	free(dirty);
@@ -883,17 +915,20 @@ incr_remove_gone(struct incr *in, char **sgone, size_t nsgone)
 	const struct site *s = in->s;
 	const struct state *st = in->st;
 	const char	*outdir = s->opts->outdir;
+	struct pathix	 nx;
 	char		 path[PATH_MAX];
 	size_t		 i, k;
 
-	qsort(in->newp, in->nnew, sizeof(*in->newp), cmp_outpath);
+	pathix_make(&nx, in->newp, in->nnew);
 	for (i = 0; i < in->nold; i++)
-		if (bsearch(&in->oldp[i], in->newp, in->nnew,
-		    sizeof(*in->newp), cmp_outpath) == NULL) {
-			if (remove_out(outdir, in->oldp[i].path) != 0)
+		if (pathix_find(&nx, in->oldp[i].path) == NULL) {
+			if (remove_out(outdir, in->oldp[i].path) != 0) {
+				free(nx.slot);
 				return -1;
+			}
 			in->rewritten++;
 		}
+	free(nx.slot);
 	for (i = 0; i < nsgone; i++) {
 		if (remove_out(outdir, sgone[i]) != 0)
 			return -1;

@@ -53,16 +53,6 @@
 #define REL_MAGIC	"NMREL4\n"
 #define REL_FILE_MAX	(1024ULL * 1024 * 1024)
 
-static uint64_t
-fnv(const void *p, size_t n, uint64_t h)
-{
-	const unsigned char *c = p;
-
-	while (n-- > 0)
-		h = (h ^ *c++) * 1099511628211ULL;
-	return h;
-}
-
 struct relstr {
 	pthread_mutex_t	 lock;
 	struct buf	 strs;		/* NUL-ended; handle: offset + 1 */
@@ -112,7 +102,7 @@ relstr_add(struct relstr *t, const char *s, size_t len)
 			if (t->slot[i] == 0)
 				continue;
 			x = t->strs.data + t->slot[i] - 1;
-			for (j = fnv(x, strlen(x), 1469598103934665603ULL) &
+			for (j = nm_hash(x, strlen(x), NM_HASH_INIT) &
 			    (nn - 1); ns[j] != 0; j = (j + 1) & (nn - 1))
 				;
 			ns[j] = t->slot[i];
@@ -121,7 +111,7 @@ relstr_add(struct relstr *t, const char *s, size_t len)
 		t->slot = ns;
 		t->nslot = nn;
 	}
-	for (j = fnv(s, len, 1469598103934665603ULL) & (t->nslot - 1);
+	for (j = nm_hash(s, len, NM_HASH_INIT) & (t->nslot - 1);
 	    t->slot[j] != 0; j = (j + 1) & (t->nslot - 1)) {
 		x = t->strs.data + t->slot[j] - 1;
 		if (strncmp(x, s, len) == 0 && x[len] == '\0') {
@@ -983,7 +973,7 @@ uint64_t
 rel_deps(const struct site *s, size_t i, const size_t *rel, size_t prev,
     size_t next)
 {
-	uint64_t	 h = 1469598103934665603ULL;
+	uint64_t	 h = NM_HASH_INIT;
 	size_t		 k, j[REL_MAX + 2];
 	int		 m;
 
@@ -994,9 +984,9 @@ rel_deps(const struct site *s, size_t i, const size_t *rel, size_t prev,
 	j[REL_MAX + 1] = next;
 	for (m = 0; m < REL_MAX + 2; m++) {
 		if (j[m] == SIZE_MAX)
-			h = fnv("-", 2, h);
+			h = nm_hash("-", 2, h);
 		else
-			h = fnv(s->reports[j[m]].id,
+			h = nm_hash(s->reports[j[m]].id,
 			    strlen(s->reports[j[m]].id) + 1, h);
 	}
 	return h ? h : 1;

@@ -63,12 +63,7 @@ struct termstat {
 static uint32_t
 ts_hash(const char *s, uint32_t seed)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	uint32_t	 h = 2166136261u ^ seed;
-
-	while (*p != '\0')
-		h = (h ^ *p++) * 16777619u;
-	return h;
+	return (uint32_t)nm_hash(s, strlen(s), NM_HASH_INIT ^ seed);
 }
 
 static const char *

@@ -36,4 +36,23 @@
 
 #define NM_NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * FNV-1a, 64 bits, of the n bytes at p, going on from h (NM_HASH_INIT to
+ * begin): the one hash of the project's in-memory tables, never of
+ * anything that must resist an attacker who picks the keys.
+ */
+#define NM_HASH_INIT	1469598103934665603ULL
+static inline uint64_t
+nm_hash(const void *p, size_t n, uint64_t h)
+{
+	const unsigned char *c = p;
+
+	while (n-- > 0)
+		h = (h ^ *c++) * 1099511628211ULL;
+	return h;
+}
+
 #endif /* NM_H */
