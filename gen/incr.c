@@ -473,6 +473,7 @@ incr_related(struct incr *in)
 	struct timespec	 t0;
 	unsigned char	*redo = NULL;
 	size_t		*o2n = NULL, *ovi = NULL, i, k, j, r;
+	uint32_t	*omap = NULL;
 	int		 rc = NM_ENOTFOUND;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -488,9 +489,10 @@ incr_related(struct incr *in)
 	o2n = xreallocarray(NULL, in->oldrel.n + 1, sizeof(*o2n));
 	memset(o2n, 0xff, (in->oldrel.n + 1) * sizeof(*o2n));
 	ovi = xreallocarray(NULL, s->nreports + 1, sizeof(*ovi));
+	omap = relset_map(&in->oldrel, s);
 	for (i = 0; i < s->nreports; i++) {
 		v = &in->rel.v[in->rel.n++];
-		ov = relset_at(&in->oldrel, i, s->reports[i].id);
+		ov = omap[i] != 0 ? &in->oldrel.v[omap[i] - 1] : NULL;
 		ovi[i] = ov != NULL ? (size_t)(ov - in->oldrel.v) : SIZE_MAX;
 		if (ov != NULL)
 			o2n[ovi[i]] = i;
@@ -559,6 +561,7 @@ out:
 	free(redo);
 	free(o2n);
 	free(ovi);
+	free(omap);
 	return rc;
 }
 
@@ -584,6 +587,7 @@ incr_related_pages(struct incr *in)
 	struct relvec	*v, *ov;
 	struct buf	 slot = BUF_INIT, page = BUF_INIT, out = BUF_INIT;
 	char		 path[PATH_MAX];
+	uint32_t	*nmap, *omap;
 	size_t		 ndirty = 0, i, k, j, n = 0, x;
 	int		 rc = -1, changed, r;
 
@@ -594,13 +598,15 @@ incr_related_pages(struct incr *in)
 		if (dirty[k] >= s->reports &&
 		    dirty[k] < s->reports + s->nreports)
 			shows[dirty[k] - s->reports] = 1;
+	nmap = relset_map(&in->rel, s);
+	omap = relset_map(&in->oldrel, s);
 	for (i = 0; i < s->nreports; i++) {
-		v = relset_at(&in->rel, i, s->reports[i].id);
+		v = &in->rel.v[nmap[i] - 1];
 		v->deps = rel_deps(s, i, &in->relto[i * REL_MAX],
 		    in->prev[i], in->next[i]);
 		if (in->done[i])
 			continue;
-		ov = relset_at(&in->oldrel, i, s->reports[i].id);
+		ov = omap[i] != 0 ? &in->oldrel.v[omap[i] - 1] : NULL;
 		x = ov != NULL && ov->deps == v->deps;
 		for (k = 0; k < REL_MAX + 2 && x; k++) {
 			j = k < REL_MAX ? in->relto[i * REL_MAX + k] :
@@ -633,6 +639,8 @@ incr_related_pages(struct incr *in)
 	log_debug("related reports: %zu other pages checked", n);
 	rc = 0;
 out:
+	free(nmap);
+	free(omap);
 	free(shows);
 	free(dirty);
 	buf_free(&slot);

@@ -81,6 +81,12 @@ relstr_free(struct relstr *t)
 	free(t);
 }
 
+size_t
+relstr_len(const struct relstr *t)
+{
+	return t->strs.len;
+}
+
 const char *
 relstr_get(const struct relstr *t, uint32_t h)
 {
@@ -235,12 +241,36 @@ relset_find(const struct relset *set, const char *id)
 	return bsearch(&key, set->v, set->n, sizeof(*set->v), vec_cmp);
 }
 
-struct relvec *
-relset_at(const struct relset *set, size_t i, const char *id)
+uint32_t *
+relset_map(const struct relset *set, const struct site *s)
 {
-	if (i < set->n && strcmp(set->v[i].id, id) == 0)
-		return &set->v[i];
-	return relset_find(set, id);
+	uint32_t	*slot, *map;
+	size_t		 cap = 16, mask, i, k;
+	const char	*id;
+
+	while (cap < 2 * set->n)
+		cap *= 2;
+	mask = cap - 1;
+	slot = xcalloc(cap, sizeof(*slot));
+	for (i = 0; i < set->n; i++) {
+		id = set->v[i].id;
+		for (k = nm_hash(id, strlen(id), NM_HASH_INIT) & mask;
+		    slot[k] != 0; k = (k + 1) & mask)
+			;
+		slot[k] = (uint32_t)i + 1;
+	}
+	map = xcalloc(s->nreports + 1, sizeof(*map));
+	for (i = 0; i < s->nreports; i++) {
+		id = s->reports[i].id;
+		for (k = nm_hash(id, strlen(id), NM_HASH_INIT) & mask;
+		    slot[k] != 0; k = (k + 1) & mask)
+			if (strcmp(set->v[slot[k] - 1].id, id) == 0) {
+				map[i] = slot[k];
+				break;
+			}
+	}
+	free(slot);
+	return map;
 }
 
 void
@@ -510,11 +540,7 @@ relset_keep(struct relset *set, const struct site *s, const size_t *rel)
 	uint32_t	*sidx;
 	size_t		 i, k;
 
-	/* Each report's vector index + 1 (0: it has none). */
-	sidx = xcalloc(s->nreports + 1, sizeof(*sidx));
-	for (i = 0; i < s->nreports; i++)
-		if ((v = relset_at(set, i, s->reports[i].id)) != NULL)
-			sidx[i] = (uint32_t)(v - set->v) + 1;
+	sidx = relset_map(set, s);
 	for (i = 0; i < s->nreports; i++) {
 		if (sidx[i] == 0)
 			continue;

@@ -54,6 +54,8 @@ struct relstr	*relstr_new(void);
 void		 relstr_free(struct relstr *);
 uint32_t	 relstr_add(struct relstr *, const char *s, size_t len);
 const char	*relstr_get(const struct relstr *, uint32_t h);
+/* A bound on the handles relstr_add() has given: none is greater. */
+size_t		 relstr_len(const struct relstr *);
 
 /*
  * A report's terms: the REL_KEEP of highest impact in its document,
@@ -112,8 +114,11 @@ void	rel_vec_free(struct relvec *);
 int	relset_sort(struct relset *);
 /* The vector of id in the sorted set, or NULL. */
 struct relvec *relset_find(const struct relset *, const char *id);
-/* The same, looked for at index i first (a report's index, as a rule). */
-struct relvec *relset_at(const struct relset *, size_t i, const char *id);
+/*
+ * For each report of s, the index + 1 of its vector in set (0: none), in
+ * an array of s->nreports (free() it): lookups of every report at once.
+ */
+uint32_t *relset_map(const struct relset *, const struct site *);
 void	relset_free(struct relset *);
 /*
  * Reads OUTDIR.related into set (sorted); NM_ENOTFOUND if there is none,

@@ -34,7 +34,7 @@
 #include "nm.h"
 #include "termstat.h"
 
-/* A hash table of strings (stems, or stem and word form pairs). */
+/* A hash table of strings (the stems). */
 struct strtab {
 	uint32_t	*slot;		/* 1 + entry, or 0 */
 	size_t		 nslot;
@@ -49,9 +49,16 @@ struct termstat {
 	uint32_t	*word;
 	uint32_t	*wcount;	/* uses of the best word form */
 	struct strtab	 stems;
-	/* Stem and word form pairs, while building. */
+	/*
+	 * While building: stem and word form pairs, found by the stem id
+	 * and the vectors' handle of the word (pkey, open addressing, of
+	 * pair + 1 in pslot); and the stem id + 1 of each stem handle.
+	 */
 	uint32_t	*pstem, *pword, *pcount;
-	struct strtab	 pairs;
+	uint64_t	*pkey;
+	uint32_t	*pslot;
+	size_t		 npairs, pnslot;
+	uint32_t	*hsid;
 	size_t		 cap, pcap;
 	/* The stems of each report, sorted by id: ids[off[i]..off[i+1]). */
 	size_t		*off;
@@ -97,7 +104,7 @@ tab_grow(struct strtab *t, const uint32_t *hashes, size_t n)
 	}
 }
 
-/* Hashes of the stems or pairs, for tab_grow(). */
+/* Hashes of the stems, for tab_grow(). */
 static uint32_t *
 stem_hashes(const struct termstat *ts)
 {
@@ -106,17 +113,6 @@ stem_hashes(const struct termstat *ts)
 
 	for (i = 0; i < ts->stems.n; i++)
 		h[i] = ts_hash(ts_str(ts, ts->stem[i]), 0);
-	return h;
-}
-
-static uint32_t *
-pair_hashes(const struct termstat *ts)
-{
-	uint32_t	*h = xreallocarray(NULL, ts->pairs.n + 1, sizeof(*h));
-	size_t		 i;
-
-	for (i = 0; i < ts->pairs.n; i++)
-		h[i] = ts_hash(ts_str(ts, ts->pword[i]), ts->pstem[i]);
 	return h;
 }
 
@@ -148,29 +144,49 @@ stem_get(struct termstat *ts, const char *s)
 	return (uint32_t)(t->n - 1);
 }
 
-/* Counts one use of word w for stem id. */
-static void
-pair_count(struct termstat *ts, uint32_t id, const char *w)
+/* The slot of key k in the pair table (its own, or the empty one). */
+static size_t
+pair_slot(const struct termstat *ts, uint64_t k)
 {
-	struct strtab	*t = &ts->pairs;
-	uint32_t	*h, hs = ts_hash(w, id);
-	size_t		 j, e;
+	size_t	 j;
 
-	if (t->nslot == 0 || 2 * (t->n + 1) > t->nslot) {
-		h = pair_hashes(ts);
-		tab_grow(t, h, t->n);
-		free(h);
+	for (j = (size_t)nm_hash(&k, sizeof(k), NM_HASH_INIT) &
+	    (ts->pnslot - 1); ts->pslot[j] != 0 && ts->pkey[j] != k;
+	    j = (j + 1) & (ts->pnslot - 1))
+		;
+	return j;
+}
+
+/* Counts one use of word w, of handle wh, for stem id. */
+static void
+pair_count(struct termstat *ts, uint32_t id, uint32_t wh, const char *w)
+{
+	uint64_t	*ok, k = (uint64_t)id << 32 | wh;
+	uint32_t	*os;
+	size_t		 j, on, k2;
+
+	if (2 * (ts->npairs + 1) > ts->pnslot) {
+		ok = ts->pkey;
+		os = ts->pslot;
+		on = ts->pnslot;
+		ts->pnslot = on ? on * 2 : 4096;
+		ts->pkey = xcalloc(ts->pnslot, sizeof(*ts->pkey));
+		ts->pslot = xcalloc(ts->pnslot, sizeof(*ts->pslot));
+		for (j = 0; j < on; j++)
+			if (os[j] != 0) {
+				k2 = pair_slot(ts, ok[j]);
+				ts->pkey[k2] = ok[j];
+				ts->pslot[k2] = os[j];
+			}
+		free(ok);
+		free(os);
 	}
-	for (j = hs & (t->nslot - 1); t->slot[j] != 0;
-	    j = (j + 1) & (t->nslot - 1)) {
-		e = t->slot[j] - 1;
-		if (ts->pstem[e] == id &&
-		    strcmp(ts_str(ts, ts->pword[e]), w) == 0) {
-			ts->pcount[e]++;
-			return;
-		}
+	j = pair_slot(ts, k);
+	if (ts->pslot[j] != 0) {
+		ts->pcount[ts->pslot[j] - 1]++;
+		return;
 	}
-	if (t->n == ts->pcap) {
+	if (ts->npairs == ts->pcap) {
 		ts->pcap = ts->pcap ? ts->pcap * 2 : 1024;
 		ts->pstem = xreallocarray(ts->pstem, ts->pcap,
 		    sizeof(uint32_t));
@@ -179,10 +195,11 @@ pair_count(struct termstat *ts, uint32_t id, const char *w)
 		ts->pcount = xreallocarray(ts->pcount, ts->pcap,
 		    sizeof(uint32_t));
 	}
-	ts->pstem[t->n] = id;
-	ts->pword[t->n] = ts_stradd(ts, w);
-	ts->pcount[t->n] = 1;
-	t->slot[j] = (uint32_t)++t->n;
+	ts->pstem[ts->npairs] = id;
+	ts->pword[ts->npairs] = ts_stradd(ts, w);
+	ts->pcount[ts->npairs] = 1;
+	ts->pkey[j] = k;
+	ts->pslot[j] = (uint32_t)++ts->npairs;
 }
 
 static int
@@ -215,19 +232,23 @@ add_vec(struct termstat *ts, const struct relset *set,
     const struct relvec *v)
 {
 	const char	*stem;
-	uint32_t	 sid;
+	uint32_t	 sid, wh;
 	size_t		 from = ts->nids;
 	int		 k;
 
 	for (k = 0; k < v->n; k++) {
 		stem = relstr_get(set->str, v->stem[k]);
-		if (!stem_ok(stem))
-			continue;
-		sid = stem_get(ts, stem);
+		/* A handle is one string: look it up once. */
+		if (ts->hsid[v->stem[k]] == 0) {
+			if (!stem_ok(stem))
+				continue;
+			ts->hsid[v->stem[k]] = stem_get(ts, stem) + 1;
+		}
+		sid = ts->hsid[v->stem[k]] - 1;
 		ts->df[sid]++;
 		/* The word form this report uses first. */
-		pair_count(ts, sid, v->form[k] != 0 ?
-		    relstr_get(set->str, v->form[k]) : stem);
+		wh = v->form[k] != 0 ? v->form[k] : v->stem[k];
+		pair_count(ts, sid, wh, relstr_get(set->str, wh));
 		if (ts->nids == ts->capids) {
 			ts->capids = ts->capids ? ts->capids * 2 : 4096;
 			ts->ids = xreallocarray(ts->ids, ts->capids,
@@ -250,7 +271,7 @@ best_words(struct termstat *ts)
 	ts->wcount = xcalloc(n ? n : 1, sizeof(uint32_t));
 	for (e = 0; e < n; e++)
 		ts->word[e] = ts->stem[e];
-	for (e = 0; e < ts->pairs.n; e++) {
+	for (e = 0; e < ts->npairs; e++) {
 		s = ts->pstem[e];
 		c = ts->wcount[s] == 0 ? -1 : strcmp(ts_str(ts, ts->pword[e]),
 		    ts_str(ts, ts->word[s]));
@@ -263,9 +284,10 @@ best_words(struct termstat *ts)
 	free(ts->pstem);
 	free(ts->pword);
 	free(ts->pcount);
-	free(ts->pairs.slot);
-	ts->pstem = ts->pword = ts->pcount = NULL;
-	ts->pairs.slot = NULL;
+	free(ts->pkey);
+	free(ts->pslot);
+	ts->pstem = ts->pword = ts->pcount = ts->pslot = NULL;
+	ts->pkey = NULL;
 	free(ts->stems.slot);
 	ts->stems.slot = NULL;
 }
@@ -276,17 +298,25 @@ termstat_build(struct termstat **out, const struct site *s,
 {
 	struct termstat	*ts = xcalloc(1, sizeof(*ts));
 	const struct relvec *v;
+	uint32_t	*map;
 	size_t		 i;
 
 	buf_init(&ts->strs);
 	ts->nreports = s->nreports;
 	ts->off = xcalloc(s->nreports + 1, sizeof(size_t));
+	map = set != NULL ? relset_map(set, s) : NULL;
+	ts->hsid = set != NULL ? xcalloc(relstr_len(set->str) + 1,
+	    sizeof(*ts->hsid)) : NULL;
 	for (i = 0; i < s->nreports; i++) {
 		ts->off[i] = ts->nids;
-		if (set != NULL &&
-		    (v = relset_at(set, i, s->reports[i].id)) != NULL)
+		if (map != NULL && map[i] != 0) {
+			v = &set->v[map[i] - 1];
 			add_vec(ts, set, v);
+		}
 	}
+	free(map);
+	free(ts->hsid);
+	ts->hsid = NULL;
 	ts->off[s->nreports] = ts->nids;
 	best_words(ts);
 	*out = ts;
@@ -307,7 +337,9 @@ termstat_free(struct termstat *ts)
 	free(ts->pstem);
 	free(ts->pword);
 	free(ts->pcount);
-	free(ts->pairs.slot);
+	free(ts->pkey);
+	free(ts->pslot);
+	free(ts->hsid);
 	free(ts->off);
 	free(ts->ids);
 	free(ts);
