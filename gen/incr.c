@@ -462,7 +462,8 @@ out:
  * only for the changed reports, those whose list held a changed or
  * removed one, and those that reach a changed one (rel_compute()); the
  * others keep the last build's, and the set is stale until a build with
- * nothing new (in->refresh) scores them all.  NM_ENOTFOUND if the last
+ * nothing new (in->refresh) scores them all.  Up to REL_LAZY_MIN
+ * reports, all are scored.  NM_ENOTFOUND if the last
  * build left no vectors (build in full).
  */
 static int
@@ -541,7 +542,7 @@ incr_related(struct incr *in)
 			    && redo[i] == 0)
 				redo[i] = REL_REDO;
 		}
-	if (in->refresh) {
+	if (in->refresh || s->nreports <= REL_LAZY_MIN) {
 		free(in->relto);
 		in->relto = rel_compute(s, &in->rel, s->opts->jobs, NULL,
 		    NULL);
@@ -551,7 +552,8 @@ incr_related(struct incr *in)
 		if (redo[i] == 0)
 			break;
 	/* Some lists kept: stale, unless the theme shows none. */
-	in->rel.stale = !in->refresh && i < s->nreports &&
+	in->rel.stale = !in->refresh && s->nreports > REL_LAZY_MIN &&
+	    i < s->nreports &&
 	    s->theme != NULL && tmpl_set_has(s->theme, "_related.html");
 	rel_neighbours(s, &in->prev, &in->next);
 	in->done = xcalloc(s->nreports + 1, 1);

@@ -158,6 +158,11 @@ void	relset_keep(struct relset *, const struct site *, const size_t *rel);
  * the weights of this build might order otherwise: the set is then
  * stale until a build scores every report again.  Returns out.
  */
+/*
+ * Up to this many reports, an incremental build scores every list (a
+ * few milliseconds), so that a small archive is never stale.
+ */
+#define REL_LAZY_MIN	1000
 #define REL_REDO	1	/* score again */
 #define REL_CHANGED	2	/* its vector changed: and who reaches it */
 size_t	*rel_compute(const struct site *, const struct relset *, int jobs,

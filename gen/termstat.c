@@ -202,14 +202,6 @@ pair_count(struct termstat *ts, uint32_t id, uint32_t wh, const char *w)
 	ts->pslot[j] = (uint32_t)++ts->npairs;
 }
 
-static int
-cmp_u32(const void *a, const void *b)
-{
-	uint32_t	 x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /* A stem worth counting: it has a letter (not a number, not "~syn"). */
 static int
 stem_ok(const char *s)
@@ -233,7 +225,7 @@ add_vec(struct termstat *ts, const struct relset *set,
 {
 	const char	*stem;
 	uint32_t	 sid, wh;
-	size_t		 from = ts->nids;
+	size_t		 from = ts->nids, a, b;
 	int		 k;
 
 	for (k = 0; k < v->n; k++) {
@@ -256,7 +248,13 @@ add_vec(struct termstat *ts, const struct relset *set,
 		}
 		ts->ids[ts->nids++] = sid;
 	}
-	qsort(ts->ids + from, ts->nids - from, sizeof(uint32_t), cmp_u32);
+	/* At most REL_KEEP: an insertion sort. */
+	for (a = from + 1; a < ts->nids; a++) {
+		sid = ts->ids[a];
+		for (b = a; b > from && ts->ids[b - 1] > sid; b--)
+			ts->ids[b] = ts->ids[b - 1];
+		ts->ids[b] = sid;
+	}
 }
 
 /* The best word form of each stem: the most used, then the first. */

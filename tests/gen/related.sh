@@ -125,23 +125,13 @@ commit "edit and add"
 gen -o "$out" -v
 check_rc "the incremental build" 0
 check "it is incremental" grep -q incremental "$tmp/stderr"
-# It scores again the changed reports and those near them, not all.
-scored=$(sed -n 's/.*related reports: \([0-9]*\) of \([0-9]*\) scored$/\1 \2/p' \
-    "$tmp/stderr")
-check "it scores the related reports of some reports ($scored)" \
-    sh -c '[ "$1" -ge 2 ] && [ "$1" -lt "$2" ]' sh $scored
+# A small archive: every list is scored again.
+check "a small archive scores every report's related reports" grep -q \
+    "related reports: \([0-9]*\) of \1 scored" "$tmp/stderr"
 gen -o "$tmp/full" --full
 check_same "incremental equals full" "$out" "$tmp/full"
-# The next build with nothing new scores them all; then up to date.
-gen -o "$out" -v
-check_rc "the build after it" 0
-check "it scores every report's related reports again" grep -q \
-    "scoring the related reports again" "$tmp/stderr"
-check "all of them" grep -q "related reports: $(echo $scored |
-    cut -d' ' -f2) of $(echo $scored | cut -d' ' -f2) scored" "$tmp/stderr"
-check_same "and equals a full build" "$out" "$tmp/full"
 gen -o "$out"
-check "then the site is up to date" grep -q "up to date$" "$tmp/stderr"
+check "the next run: up to date" grep -q "up to date$" "$tmp/stderr"
 related_of "$out/reports/2025-0001/index.html" >"$tmp/rel"
 check "2025-0001 now lists its new twin 2025-0025" grep -qx 2025-0025 \
     "$tmp/rel"
@@ -164,5 +154,47 @@ gen -o "$out"
 check_rc "a build with a damaged related cache" 0
 gen -o "$tmp/full2" --full
 check_same "and it equals a full build" "$out" "$tmp/full2"
+
+# A large archive (above 1,000 reports): an edit scores again the lists
+# it can reach, not all; the next run with nothing new scores them all,
+# and the site then equals a full build's; the run after is up to date.
+big=$tmp/big
+mkdir -p "$tmp/bin"
+cc -O2 -o "$tmp/bin/mkcorpus" "$TOP/bench/mkcorpus.c"
+git init -q "$big"
+"$tmp/bin/mkcorpus" 1500 "$big" 7 >/dev/null
+"$NMSIGN" "$big/content"
+git -C "$big" add -A
+git -C "$big" -c user.name=t -c user.email=t@example.org commit -qm corpus
+bigout=$tmp/bigout
+"$NMGEN" -r "$big" -t "$theme" --no-sync -o "$bigout" 2>"$tmp/stderr"
+check "the large archive builds" [ -f "$bigout/index.html" ]
+f=$(cd "$big" && find content/reports -name '*.md' | LC_ALL=C sort |
+    sed -n 700p)
+awk 'fm < 2 { print; if ($0 == "---") fm++; next }
+    !done && $0 == "" && inpara { print "Zorvex quandimble plimvark."; done = 1 }
+    $0 != "" { inpara = 1 } { print }' "$big/$f" >"$tmp/edited"
+cp "$tmp/edited" "$big/$f"
+"$NMSIGN" "$big/content"
+git -C "$big" -c user.name=t -c user.email=t@example.org commit -qam edit
+"$NMGEN" -r "$big" -t "$theme" --no-sync -o "$bigout" -v 2>"$tmp/stderr"
+scored=$(sed -n \
+    's/.*related reports: \([0-9]*\) of \([0-9]*\) scored$/\1 \2/p' \
+    "$tmp/stderr")
+check "an edit scores the lists of some reports, not all ($scored)" \
+    sh -c '[ "$1" -ge 1 ] && [ "$1" -lt "$2" ] && [ "$2" -eq 1500 ]' \
+    sh $scored
+check "the edited report's page has the new words" grep -q Zorvex \
+    "$bigout/reports/$(basename "$f" .md)/index.html"
+"$NMGEN" -r "$big" -t "$theme" --no-sync -o "$tmp/bigfull" --full \
+    2>/dev/null
+"$NMGEN" -r "$big" -t "$theme" --no-sync -o "$bigout" -v 2>"$tmp/stderr"
+check "the next run scores every list again" grep -q \
+    "up to date; scoring the related reports again" "$tmp/stderr"
+check "all 1500 of them" grep -q "related reports: 1500 of 1500 scored" \
+    "$tmp/stderr"
+check_same "then the site equals a full build's" "$bigout" "$tmp/bigfull"
+"$NMGEN" -r "$big" -t "$theme" --no-sync -o "$bigout" 2>"$tmp/stderr"
+check "the run after it: up to date" grep -q "up to date$" "$tmp/stderr"
 
 finish related
