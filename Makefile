@@ -111,7 +111,8 @@ FUZZ = $(T)/fuzz_frontmatter $(T)/fuzz_markdown \
 	$(T)/fuzz_recipients $(T)/fuzz_item $(T)/fuzz_mail \
 	$(T)/fuzz_receipts $(T)/fuzz_approvals \
 	$(T)/fuzz_lint $(T)/fuzz_keys $(T)/fuzz_token \
-	$(T)/fuzz_ixdoc $(T)/fuzz_ixstate $(T)/fuzz_sshcmd
+	$(T)/fuzz_ixdoc $(T)/fuzz_ixstate $(T)/fuzz_sshcmd \
+	$(T)/fuzz_related
 TESTS_ALL = $(TESTS_LIB) $(TESTS_GEN) $(TESTS_REVIEW) $(TESTS_INTAKE) \
 	$(TESTS_TOOLS) $(FUZZ)
 TEST_LIBS = $(GEN_LIBS) $(ETPAN_LIBS)
@@ -151,6 +152,9 @@ fuzz_ixdoc_OBJ = $(T)/fuzz/fuzz_ixdoc.o $(FUZZ_DRIVER) $(O)/gen/index.o \
 fuzz_sshcmd_OBJ = $(T)/fuzz/fuzz_sshcmd.o $(FUZZ_DRIVER) $(O)/intake/sshcmd.o
 fuzz_ixstate_OBJ = $(T)/fuzz/fuzz_ixstate.o $(FUZZ_DRIVER) $(O)/gen/index.o \
 	$(O)/gen/ixstate.o $(O)/gen/token.o $(O)/gen/publish.o
+# The reader of OUTDIR.related; related.o renders slots, so all of gen.
+fuzz_related_OBJ = $(T)/fuzz/fuzz_related.o $(FUZZ_DRIVER) \
+	$(filter-out $(O)/gen/main.o,$(GEN_OBJ))
 $(foreach t,$(notdir $(TESTS_LIB)),$(eval $(t)_OBJ ?= $(T)/lib/$(t).o))
 $(foreach t,$(notdir $(FUZZ)),\
     $(eval $(t)_OBJ ?= $(T)/fuzz/$(t).o $(FUZZ_DRIVER)))

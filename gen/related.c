@@ -424,92 +424,99 @@ get_h(const unsigned char **p, const unsigned char *end,
 }
 
 int
-relset_read(struct relset *set, struct relstr *str, const char *outdir,
-    const git_oid *tree)
+relset_parse(struct relset *set, struct relstr *str, const void *data,
+    size_t size, const git_oid *tree)
 {
-	struct buf	 b = BUF_INIT;
-	const unsigned char *p, *end;
+	const unsigned char *p = data, *end = p + size;
 	unsigned char	*start = NULL;
 	struct relvec	*v;
-	char		 path[PATH_MAX];
 	uint64_t	 n, i, len, flags, tlen;
 	uint32_t	 form;
 	int		 rc = NM_ENOTFOUND, k;
 
 	memset(set, 0, sizeof(*set));
 	set->str = str;
-	if (rel_path(path, sizeof(path), outdir) != 0)
-		return -1;
-	if (file_read(&b, path, REL_FILE_MAX) != 0)
-		goto out;
-	p = (const unsigned char *)b.data;
-	end = p + b.len;
-	if (b.len < sizeof(REL_MAGIC) - 1 ||
+	if (size < sizeof(REL_MAGIC) - 1 ||
 	    memcmp(p, REL_MAGIC, sizeof(REL_MAGIC) - 1) != 0)
-		goto bad;
+		goto out;
 	p += sizeof(REL_MAGIC) - 1;
 	/* Made for another content tree: not this site's. */
 	if ((size_t)(end - p) < GIT_OID_RAWSZ ||
 	    memcmp(p, tree->id, GIT_OID_RAWSZ) != 0)
-		goto bad;
+		goto out;
 	p += GIT_OID_RAWSZ;
 	if (get_u64(&p, end, &flags) != 0 || flags > 1 ||
 	    get_u64(&p, end, &tlen) != 0 || tlen > (uint64_t)(end - p))
-		goto bad;
+		goto out;
 	set->stale = (int)flags;
 	start = xcalloc(tlen + 1, 1);
 	if (relstr_load(str, p, (size_t)tlen, start) != 0)
-		goto bad;
+		goto out;
 	p += tlen;
 	/* Each vector takes 24 bytes at least. */
 	if (get_u64(&p, end, &n) != 0 || n > (uint64_t)(end - p) / 24)
-		goto bad;
+		goto out;
 	set->v = xcalloc(n ? n : 1, sizeof(*set->v));
 	for (i = 0; i < n; i++) {
 		v = &set->v[set->n++];
 		if (get_str(&p, end, &v->id) != 0 || p >= end ||
 		    *p > REL_KEEP)
-			goto bad;
+			goto out;
 		k = *p++;
 		for (v->n = 0; v->n < k; v->n++) {
 			if (get_h(&p, end, start, (size_t)tlen,
 			    &v->stem[v->n]) != 0 || get_uv(&p, end, &form) != 0)
-				goto bad;
+				goto out;
 			/* The form: its offset + 1, 0 for the stem itself. */
 			if (form == 0)
 				v->form[v->n] = 0;
 			else if (form > tlen || !start[form - 1])
-				goto bad;
+				goto out;
 			else
 				v->form[v->n] = form;
 			if (p >= end)
-				goto bad;
+				goto out;
 			v->imp[v->n] = *p++;
 		}
 		if (get_u64(&p, end, &v->deps) != 0)
-			goto bad;
+			goto out;
 		for (k = 0; k < REL_MAX; k++)
 			if (get_uv(&p, end, &v->rel[k]) != 0 ||
 			    v->rel[k] > n)
-				goto bad;
+				goto out;
 		if (get_u64(&p, end, &len) != 0 ||
 		    len > (uint64_t)(end - p) || memchr(p, '\0', len) != NULL)
-			goto bad;
+			goto out;
 		rel_vec_lessons(v, (const char *)p, (size_t)len);
 		p += len;
 		if (i > 0 && strcmp(set->v[i - 1].id, v->id) >= 0)
-			goto bad;
+			goto out;
 	}
-	if (p != end)
-		goto bad;
-	rc = 0;
-	goto out;
-bad:
-	log_debug("%s: damaged; the related reports are made again", path);
+	if (p == end)
+		rc = 0;
 out:
 	if (rc != 0)
 		relset_free(set);
 	free(start);
+	return rc;
+}
+
+int
+relset_read(struct relset *set, struct relstr *str, const char *outdir,
+    const git_oid *tree)
+{
+	struct buf	 b = BUF_INIT;
+	char		 path[PATH_MAX];
+	int		 rc = NM_ENOTFOUND;
+
+	memset(set, 0, sizeof(*set));
+	set->str = str;
+	if (rel_path(path, sizeof(path), outdir) != 0)
+		return -1;
+	if (file_read(&b, path, REL_FILE_MAX) == 0 &&
+	    (rc = relset_parse(set, str, b.data, b.len, tree)) != 0)
+		log_debug("%s: damaged, or made for another content tree; "
+		    "the related reports are made again", path);
 	buf_free(&b);
 	return rc;
 }
@@ -552,20 +559,16 @@ relset_keep(struct relset *set, const struct site *s, const size_t *rel)
 	free(sidx);
 }
 
-int
-relset_write(const struct relset *set, const char *outdir,
-    const git_oid *tree, int sync)
+void
+relset_format(struct buf *b, const struct relset *set, const git_oid *tree)
 {
-	struct buf	 b = BUF_INIT, tab = BUF_INIT;
+	struct buf	 tab = BUF_INIT;
 	const struct relvec *v;
 	const char	*str;
 	uint32_t	*map;
 	size_t		 strslen, i, len;
-	char		 path[PATH_MAX];
-	int		 k, rc;
+	int		 k;
 
-	if (rel_path(path, sizeof(path), outdir) != 0)
-		return -1;
 	/*
 	 * The table: the strings the vectors use, in the order first
 	 * used; map takes a handle to its offset + 1 there.
@@ -587,33 +590,46 @@ relset_write(const struct relset *set, const char *outdir,
 			}
 		}
 	}
-	buf_addstr(&b, REL_MAGIC);
-	buf_add(&b, tree->id, GIT_OID_RAWSZ);
-	put_u64(&b, set->stale ? 1 : 0);
-	put_u64(&b, tab.len);
-	buf_add(&b, tab.data, tab.len);
-	put_u64(&b, set->n);
+	buf_addstr(b, REL_MAGIC);
+	buf_add(b, tree->id, GIT_OID_RAWSZ);
+	put_u64(b, set->stale ? 1 : 0);
+	put_u64(b, tab.len);
+	buf_add(b, tab.data, tab.len);
+	put_u64(b, set->n);
 	for (i = 0; i < set->n; i++) {
 		v = &set->v[i];
 		len = strlen(v->id);
-		buf_addch(&b, (char)len);
-		buf_add(&b, v->id, len);
-		buf_addch(&b, (char)v->n);
+		buf_addch(b, (char)len);
+		buf_add(b, v->id, len);
+		buf_addch(b, (char)v->n);
 		for (k = 0; k < v->n; k++) {
-			put_uv(&b, map[v->stem[k]] - 1);
-			put_uv(&b, v->form[k] != 0 ? map[v->form[k]] : 0);
-			buf_addch(&b, (char)v->imp[k]);
+			put_uv(b, map[v->stem[k]] - 1);
+			put_uv(b, v->form[k] != 0 ? map[v->form[k]] : 0);
+			buf_addch(b, (char)v->imp[k]);
 		}
-		put_u64(&b, v->deps);
+		put_u64(b, v->deps);
 		for (k = 0; k < REL_MAX; k++)
-			put_uv(&b, v->rel[k]);
-		put_u64(&b, v->lessonslen);
-		buf_add(&b, v->lessons, v->lessonslen);
+			put_uv(b, v->rel[k]);
+		put_u64(b, v->lessonslen);
+		buf_add(b, v->lessons, v->lessonslen);
 	}
-	rc = file_write(path, b.data, b.len, 0644, FILE_ATOMIC |
-	    (sync ? FILE_SYNC : 0));
 	free(map);
 	buf_free(&tab);
+}
+
+int
+relset_write(const struct relset *set, const char *outdir,
+    const git_oid *tree, int sync)
+{
+	struct buf	 b = BUF_INIT;
+	char		 path[PATH_MAX];
+	int		 rc;
+
+	if (rel_path(path, sizeof(path), outdir) != 0)
+		return -1;
+	relset_format(&b, set, tree);
+	rc = file_write(path, b.data, b.len, 0644, FILE_ATOMIC |
+	    (sync ? FILE_SYNC : 0));
 	buf_free(&b);
 	return rc;
 }

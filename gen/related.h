@@ -121,11 +121,21 @@ struct relvec *relset_find(const struct relset *, const char *id);
 uint32_t *relset_map(const struct relset *, const struct site *);
 void	relset_free(struct relset *);
 /*
- * Reads OUTDIR.related into set (sorted); NM_ENOTFOUND if there is none,
- * it was made for another content tree than tree, or it is damaged
- * (then a full build makes it again).
+ * Reads OUTDIR.related into set (sorted), its strings into str (new and
+ * empty); NM_ENOTFOUND if there is none, it was made for another
+ * content tree than tree, or it is damaged (then a full build makes it
+ * again).
  */
 int	relset_read(struct relset *, struct relstr *, const char *outdir,
+	    const git_oid *tree);
+/*
+ * The same from the size bytes at data (the file's contents): 0, or
+ * NM_ENOTFOUND (not logged) if they are damaged or for another tree.
+ */
+int	relset_parse(struct relset *, struct relstr *, const void *data,
+	    size_t size, const git_oid *tree);
+/* Appends set, made for content tree tree, to b as OUTDIR.related. */
+void	relset_format(struct buf *b, const struct relset *,
 	    const git_oid *tree);
 /* Writes set, made for content tree tree, as OUTDIR.related atomically. */
 int	relset_write(const struct relset *, const char *outdir,
