@@ -169,8 +169,9 @@ report_worker(void *arg)
 				goto fail;
 			j->ixlen[i] = (uint32_t)doc.len;
 		}
-		if (rel_vec(&j->vec[i], j->str, j->reports[i].id, iw != NULL ?
-		    doc.data : NULL, doc.len) != 0) {
+		/* A theme that shows nothing made of vectors: empty ones. */
+		if (rel_vec(&j->vec[i], j->str, j->reports[i].id, iw != NULL &&
+		    rel_wanted(j->s) ? doc.data : NULL, doc.len) != 0) {
 			log_warnx("%s: its search document is damaged",
 			    j->files[i].path);
 			goto fail;
@@ -561,6 +562,12 @@ related_phase(const struct site *s, struct relset *set, const char *dir)
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	memset(&x, 0, sizeof(x));
+	/*
+	 * The pages were written with the empty slot that a theme
+	 * without related reports shows.
+	 */
+	if (!rel_shown(s))
+		return 0;
 	rel = rel_compute(s, set, s->opts->jobs, NULL, NULL);
 	rel_neighbours(s, &prev, &next);
 	log_debug("related reports: computed in %ld ms", lap(&t0));
@@ -715,7 +722,8 @@ full_build(struct site *s, const struct gitsrc *src, const git_oid *theme)
 	if (s->index && (ix_cache_commit(o->outdir, o->sync) != 0 ||
 	    ix_state_commit(o->outdir, &ixj.state, o->sync) != 0))
 		goto out;
-	if (relset_write(&set, o->outdir, &src->tree, o->sync) != 0)
+	if (rel_wanted(s) &&
+	    relset_write(&set, o->outdir, &src->tree, o->sync) != 0)
 		goto out;
 	log_info("%s: %zu reports, %zu other files (full build)", o->outdir,
 	    s->nreports, nouts);

@@ -567,6 +567,24 @@ out:
 	return rc;
 }
 
+/*
+ * A theme that shows nothing made of vectors: no vectors, no related
+ * reports; each report's neighbours all the same (rel_slot() wants them).
+ */
+static void
+incr_no_related(struct incr *in)
+{
+	struct site	*s = in->s;
+	size_t		 n = s->nreports ? s->nreports * REL_MAX : 1;
+
+	in->relstr = relstr_new();
+	in->rel.str = in->relstr;
+	in->relto = xreallocarray(NULL, n, sizeof(size_t));
+	memset(in->relto, 0xff, n * sizeof(size_t));
+	rel_neighbours(s, &in->prev, &in->next);
+	in->done = xcalloc(s->nreports + 1, 1);
+}
+
 /* 1 if revised days a and b (each NULL for none) are the same. */
 static int
 same_day(const char *a, const char *b)
@@ -1071,8 +1089,10 @@ incremental_build(struct site *s, const struct gitsrc *src,
 	if (incr_new_site(&in) != 0)
 		goto out;
 	log_debug("incremental: new site: %ld ms", lap(&t0));
-	if ((rc = incr_related(&in)) != 0)
+	if (rel_wanted(s) && (rc = incr_related(&in)) != 0)
 		goto out;
+	if (!rel_wanted(s))
+		incr_no_related(&in);
 	s->rel = &in.rel;
 	rc = -1;
 	if (publish_init(&in.pub, o->outdir) != 0)
@@ -1082,7 +1102,7 @@ incremental_build(struct site *s, const struct gitsrc *src,
 		goto out;
 	log_debug("incremental: report pages: %ld ms", lap(&t0));
 	/* 1b. The related reports of the others. */
-	if (incr_related_pages(&in) != 0)
+	if (rel_shown(s) && incr_related_pages(&in) != 0)
 		goto out;
 	log_debug("incremental: related slots: %ld ms", lap(&t0));
 	/*
@@ -1113,9 +1133,12 @@ incremental_build(struct site *s, const struct gitsrc *src,
 	    ix_prune(o->outdir, in.ixnames, in.nixnames) != 0 ||
 	    ix_state_commit(o->outdir, &in.ixstate, o->sync) != 0))
 		goto out;
-	relset_keep(&in.rel, s, in.relto);
-	if (relset_write(&in.rel, o->outdir, &src->tree, o->sync) != 0)
-		goto out;
+	if (rel_wanted(s)) {
+		relset_keep(&in.rel, s, in.relto);
+		if (relset_write(&in.rel, o->outdir, &src->tree,
+		    o->sync) != 0)
+			goto out;
+	}
 	log_debug("incremental: removals, index and related caches: %ld ms",
 	    lap(&t0));
 	/* 6. The state, last. */

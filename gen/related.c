@@ -889,7 +889,7 @@ rel_compute(const struct site *s, const struct relset *set, int jobs,
 		    sizeof(size_t));
 	}
 	/* A theme that shows no related reports: none to compute. */
-	if (s->theme == NULL || !tmpl_set_has(s->theme, "_related.html"))
+	if (!rel_shown(s))
 		return x.out;
 	x.type = xcalloc(x.n + 1, sizeof(*x.type));
 	x.nf = xcalloc(x.n + 1, sizeof(*x.nf));
@@ -989,6 +989,20 @@ rel_compute(const struct site *s, const struct relset *set, int jobs,
 	return x.out;
 }
 
+int
+rel_shown(const struct site *s)
+{
+	return s->theme != NULL && tmpl_set_has(s->theme, "_related.html");
+}
+
+int
+rel_wanted(const struct site *s)
+{
+	return rel_shown(s) || (s->theme != NULL &&
+	    (tmpl_set_has(s->theme, "stats.html") ||
+	    tmpl_set_has(s->theme, "lessons.html")));
+}
+
 void
 rel_neighbours(const struct site *s, size_t **prev, size_t **next)
 {
@@ -1039,8 +1053,7 @@ rel_slot(struct buf *out, const struct site *s, struct arena *a, size_t i,
     const size_t *rel, size_t prev, size_t next)
 {
 	buf_addstr(out, REL_OPEN);
-	if (s->theme != NULL && tmpl_set_has(s->theme, "_related.html") &&
-	    page_related(out, s, a, i, rel, prev, next) != 0)
+	if (rel_shown(s) && page_related(out, s, a, i, rel, prev, next) != 0)
 		return -1;
 	buf_addstr(out, REL_CLOSE);
 	return 0;

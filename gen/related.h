@@ -178,6 +178,14 @@ void	relset_keep(struct relset *, const struct site *, const size_t *rel);
 size_t	*rel_compute(const struct site *, const struct relset *, int jobs,
 	    unsigned char *redo, size_t *out);
 /*
+ * 1 if the theme of s shows what the vectors make (related reports,
+ * stats/ or lessons/): else a build neither keeps nor reads them.  And
+ * 1 if it shows related reports (_related.html).
+ */
+int	rel_wanted(const struct site *);
+int	rel_shown(const struct site *);
+
+/*
  * The previous (older) and next (newer) report of each report in its
  * incident type, as indexes into s->reports, SIZE_MAX for none.
  */

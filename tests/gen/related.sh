@@ -155,6 +155,30 @@ check_rc "a build with a damaged related cache" 0
 gen -o "$tmp/full2" --full
 check_same "and it equals a full build" "$out" "$tmp/full2"
 
+# A theme that shows neither related reports nor stats/ nor lessons/:
+# no vectors are kept, the pages keep an empty slot, and an incremental
+# build still equals a full one.
+lean=$tmp/lean-theme
+cp -R "$theme" "$lean"
+rm -f "$lean/_related.html" "$lean/stats.html" "$lean/lessons.html" \
+    "$lean/lessons-index.html"
+"$NMGEN" -r "$repo" -t "$lean" --no-sync -o "$tmp/lean" 2>"$tmp/stderr"
+check "a lean theme builds" [ -f "$tmp/lean/index.html" ]
+check "it keeps no vectors" [ ! -e "$tmp/lean.related" ]
+check "its report pages have an empty slot" grep -q \
+    '<!--related--><!--/related-->' "$tmp/lean/reports/2025-0001/index.html"
+sed 's/^The tourniquet/The zipline tourniquet/' \
+    "$repo/content/reports/2025/2025-0002.md" \
+    >"$tmp/edit"
+cat "$tmp/edit" >"$repo/content/reports/2025/2025-0002.md"
+commit "lean edit"
+"$NMGEN" -r "$repo" -t "$lean" --no-sync -o "$tmp/lean" 2>"$tmp/stderr"
+check "a lean incremental build" grep -q incremental "$tmp/stderr"
+check "it keeps no vectors either" [ ! -e "$tmp/lean.related" ]
+"$NMGEN" -r "$repo" -t "$lean" --no-sync -o "$tmp/lean-full" --full \
+    2>/dev/null
+check_same "and equals a full build" "$tmp/lean" "$tmp/lean-full"
+
 # A large archive (above 1,000 reports): an edit scores again the lists
 # it can reach, not all; the next run with nothing new scores them all,
 # and the site then equals a full build's; the run after is up to date.
