@@ -83,6 +83,7 @@ struct incr {
 	char			**lid;
 	struct buf		*less;
 	size_t			 nlid;
+	struct odbatch		*odb;	/* their texts for the open data */
 };
 
 static void	incr_dirty(struct incr *, const struct report ***, size_t *);
@@ -294,6 +295,8 @@ incr_read_changed(struct incr *in)
 			continue;
 		}
 		in->nnr++;
+		/* In memory: the spool never fails then. */
+		(void)odtext_add(in->s->odtext, in->odb, r->id, &in->ctx.md);
 		if (in->iw != NULL)
 			in->ndid[in->nnd++] = xstrdup(r->id);
 		in->lid[in->nlid] = xstrdup(r->id);
@@ -941,7 +944,7 @@ incremental_build(struct site *s, const struct gitsrc *src,
 	const struct gen_opts *o = s->opts;
 	struct incr	 in;
 	char		**sgone = NULL;
-	size_t		 nsgone = 0, i;
+	size_t		 nsgone = 0, i, n;
 	int		 rc;
 
 	memset(&in, 0, sizeof(in));
@@ -952,6 +955,8 @@ incremental_build(struct site *s, const struct gitsrc *src,
 	pthread_mutex_init(&in.pub.lock, NULL);
 	render_init(&in.ctx, arena_new());
 	in.cache.fd = in.ncache.fd = -1;
+	s->odtext = odtext_new(NULL);
+	in.odb = odbatch_new();
 	if ((rc = incr_changes(&in)) != 0)
 		goto out;
 	if (s->index) {
@@ -987,6 +992,10 @@ incremental_build(struct site *s, const struct gitsrc *src,
 	 */
 	if ((rc = incr_index(&in)) != 0)
 		goto out;
+	/* 2b. The open data, before the data page gives its sizes. */
+	if ((rc = data_patch(s, &in.pub, &n)) != 0)
+		goto out;
+	in.rewritten += n;
 	rc = -1;
 	/* 3. Lists, feeds, counts: those that show a changed report. */
 	if (incr_lists(&in) != 0)
@@ -1020,6 +1029,9 @@ out:
 	for (i = 0; i < nsgone; i++)
 		free(sgone[i]);
 	free(sgone);
+	odbatch_free(in.odb);
+	odtext_free(s->odtext);
+	s->odtext = NULL;
 	incr_free(&in, rc == NM_ENOTFOUND || rc == -1);
 	return rc;
 }
