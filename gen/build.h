@@ -233,10 +233,12 @@ int	data_write(struct site *, const char *dir);
  * records of the reports whose texts s->odtext has are written afresh,
  * the others copied from the old files, those of reports gone dropped.
  * Files whose bytes change are staged in pub (*written counts them).
+ * With changed 0 (no report read again, none gone) the files stay.
  * NM_ENOTFOUND when the old files are missing or not as data_write()
  * writes them (build in full); -1 on error (logged).
  */
-int	data_patch(struct site *, struct publish *pub, size_t *written);
+int	data_patch(struct site *, struct publish *pub, int changed,
+	    size_t *written);
 
 /* full.c: 0, 1 when done with reports left out, or -1. */
 int	full_build(struct site *, const struct gitsrc *, const git_oid *theme);

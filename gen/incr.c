@@ -993,7 +993,10 @@ incremental_build(struct site *s, const struct gitsrc *src,
 	if ((rc = incr_index(&in)) != 0)
 		goto out;
 	/* 2b. The open data, before the data page gives its sizes. */
-	if ((rc = data_patch(s, &in.pub, &n)) != 0)
+	for (i = 0; i < st->nreports && in.keep[i]; i++)
+		;
+	if ((rc = data_patch(s, &in.pub, in.nnr > 0 || i < st->nreports,
+	    &n)) != 0)
 		goto out;
 	in.rewritten += n;
 	rc = -1;

@@ -23,6 +23,7 @@
  * fields drives them all, so the files and the dictionary cannot differ.
  */
 
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <errno.h>
@@ -1648,13 +1649,15 @@ out:
 }
 
 int
-data_patch(struct site *s, struct publish *pub, size_t *written)
+data_patch(struct site *s, struct publish *pub, int changed,
+    size_t *written)
 {
 	const struct report **v = NULL;
 	struct arena	*a = arena_new();
 	struct buf	 sc = BUF_INIT, old = BUF_INIT;
 	char		 path[PATH_MAX];
-	int		 rc = -1, json, changed;
+	struct stat	 sb;
+	int		 rc = -1, json, w;
 
 	*written = 0;
 	/*
@@ -1676,9 +1679,24 @@ data_patch(struct site *s, struct publish *pub, size_t *written)
 	rc = -1;
 	v = by_id(s);
 	for (json = 1; json >= 0; json--) {
-		if ((rc = patch_one(s, pub, v, json, &changed)) != 0)
+		if (!changed) {
+			/* The same bytes: only their sizes, for the page. */
+			if (file_path(path, sizeof(path), "%s/%s",
+			    s->opts->outdir, data_paths[json ? DATA_JSON :
+			    DATA_CSV]) != 0)
+				goto out;
+			if (stat(path, &sb) == -1) {
+				rc = errno == ENOENT ? NM_ENOTFOUND : -1;
+				if (rc == -1)
+					log_warn("%s", path);
+				goto out;
+			}
+			s->datasize[!json] = (size_t)sb.st_size;
+			continue;
+		}
+		if ((rc = patch_one(s, pub, v, json, &w)) != 0)
 			goto out;
-		*written += (size_t)changed;
+		*written += (size_t)w;
 	}
 	rc = 0;
 out:
