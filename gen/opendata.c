@@ -34,6 +34,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -939,7 +940,6 @@ struct odtext {
 	struct odent	*e;
 	size_t		 n;
 	int		 sorted;
-	struct buf	 rd;		/* what odtext_get() read */
 };
 
 struct odbatch {
@@ -957,7 +957,6 @@ odtext_new(const char *dir)
 	t = xcalloc(1, sizeof(*t));
 	pthread_mutex_init(&t->lock, NULL);
 	buf_init(&t->mem);
-	buf_init(&t->rd);
 	t->fd = -1;
 	if (dir == NULL)
 		return t;
@@ -992,7 +991,6 @@ odtext_free(struct odtext *t)
 		free(t->e[i].id);
 	free(t->e);
 	buf_free(&t->mem);
-	buf_free(&t->rd);
 	pthread_mutex_destroy(&t->lock);
 	free(t);
 }
@@ -1085,7 +1083,10 @@ cmp_odent(const void *a, const void *b)
 	    ((const struct odent *)b)->id);
 }
 
-/* The entry of id, or NULL (single-threaded, after the adds). */
+/*
+ * The entry of id, or NULL.  After the adds; the first call sorts, so
+ * threads may share the spool only after one.
+ */
 static const struct odent *
 odtext_find(struct odtext *t, const char *id)
 {
@@ -1102,11 +1103,12 @@ odtext_find(struct odtext *t, const char *id)
 }
 
 /*
- * The texts of entry e into *out, valid until the next call.  0, or -1
- * (logged).
+ * The texts of entry e into *out, valid until the next call (read into
+ * rd, one per thread).  0, or -1 (logged).
  */
 static int
-odtext_get(struct rtext *out, struct odtext *t, const struct odent *e)
+odtext_get(struct rtext *out, struct odtext *t, const struct odent *e,
+    struct buf *rd)
 {
 	const char	*p;
 	size_t		 n = e->narlen + e->leslen, done;
@@ -1115,10 +1117,10 @@ odtext_get(struct rtext *out, struct odtext *t, const struct odent *e)
 	if (t->fd == -1)
 		p = t->mem.data + e->off;
 	else {
-		buf_reset(&t->rd);
-		buf_grow(&t->rd, n + 1);
+		buf_reset(rd);
+		buf_grow(rd, n + 1);
 		for (done = 0; done < n; done += (size_t)r)
-			if ((r = pread(t->fd, t->rd.data + done, n - done,
+			if ((r = pread(t->fd, rd->data + done, n - done,
 			    (off_t)(e->off + done))) <= 0) {
 				if (r == -1 && errno == EINTR) {
 					r = 0;
@@ -1128,7 +1130,7 @@ odtext_get(struct rtext *out, struct odtext *t, const struct odent *e)
 				    "temporary file)");
 				return -1;
 			}
-		p = t->rd.data;
+		p = rd->data;
 	}
 	out->nar = p;
 	out->narlen = e->narlen;
@@ -1212,9 +1214,12 @@ dout_close(struct dout *d, int keep)
 	return rc;
 }
 
-/* Appends the record of r (json 1 or 0: CSV row, CRLF included). */
+/*
+ * Appends the record of r (json 1 or 0: CSV row, CRLF included); tmp
+ * and rd are scratch.
+ */
 static int
-data_record(struct buf *b, struct buf *tmp, struct site *s,
+data_record(struct buf *b, struct buf *tmp, struct buf *rd, struct site *s,
     const struct report *r, int json)
 {
 	const struct odent *e;
@@ -1225,7 +1230,7 @@ data_record(struct buf *b, struct buf *tmp, struct site *s,
 		    r->id);
 		return -1;
 	}
-	if (odtext_get(&t, s->odtext, e) != 0)
+	if (odtext_get(&t, s->odtext, e, rd) != 0)
 		return -1;
 	if (json)
 		json_record(b, s, r, &t);
@@ -1234,49 +1239,119 @@ data_record(struct buf *b, struct buf *tmp, struct site *s,
 	return 0;
 }
 
-int
-data_write(struct site *s, const char *dir)
+/* Writes reports.json (json 1) or reports.csv into the new tree dir. */
+static int
+write_one(struct site *s, const struct report **v, const char *dir,
+    int json)
 {
-	const struct report **v = by_id(s);
 	struct arena	*a = arena_new();
 	struct dout	 d;
-	struct buf	 tmp = BUF_INIT;
+	struct buf	 tmp = BUF_INIT, rd = BUF_INIT;
 	size_t		 i;
-	int		 json, rc = -1;
+	int		 rc = -1;
 
 	d.fd = -1;
 	buf_init(&d.b);
-	for (json = 1; json >= 0; json--) {
-		if (dout_open(&d, dir, data_paths[json ? DATA_JSON :
-		    DATA_CSV]) != 0)
-			goto out;
+	if (dout_open(&d, dir, data_paths[json ? DATA_JSON : DATA_CSV]) != 0)
+		goto out;
+	if (json)
+		json_head(&d.b, s, a);
+	else
+		csv_head(&d.b);
+	for (i = 0; i < s->nreports; i++) {
 		if (json)
-			json_head(&d.b, s, a);
-		else
-			csv_head(&d.b);
-		for (i = 0; i < s->nreports; i++) {
-			if (json)
-				buf_addstr(&d.b, i > 0 ? ",\n" : "\n");
-			if (data_record(&d.b, &tmp, s, v[i], json) != 0 ||
-			    dout_some(&d) != 0)
-				goto out;
-		}
-		if (json)
-			buf_addstr(&d.b, JSON_TAIL);
-		if (dout_flush(&d) != 0)
-			goto out;
-		s->datasize[!json] = (size_t)d.size;
-		if (dout_close(&d, 1) != 0 || out_stamp(d.path) != 0)
+			buf_addstr(&d.b, i > 0 ? ",\n" : "\n");
+		if (data_record(&d.b, &tmp, &rd, s, v[i], json) != 0 ||
+		    dout_some(&d) != 0)
 			goto out;
 	}
+	if (json)
+		buf_addstr(&d.b, JSON_TAIL);
+	if (dout_flush(&d) != 0)
+		goto out;
+	s->datasize[!json] = (size_t)d.size;
+	if (dout_close(&d, 1) != 0 || out_stamp(d.path) != 0)
+		goto out;
 	rc = 0;
 out:
 	(void)dout_close(&d, 0);
 	buf_free(&d.b);
 	buf_free(&tmp);
+	buf_free(&rd);
 	arena_free(a);
-	free(v);
 	return rc;
+}
+
+static int	patch_one(struct site *, struct publish *,
+		    const struct report **, int, int *);
+
+/* One of the two files, on a thread of its own. */
+struct dwork {
+	struct site		*s;
+	const struct report	**v;
+	const char		*dir;	/* data_write() */
+	struct publish		*pub;	/* data_patch() */
+	int			 json, rc, changed;
+};
+
+static void *
+data_thread(void *arg)
+{
+	struct dwork	*w = arg;
+
+	if (w->pub == NULL)
+		w->rc = write_one(w->s, w->v, w->dir, w->json);
+	else
+		w->rc = patch_one(w->s, w->pub, w->v, w->json, &w->changed);
+	return NULL;
+}
+
+/*
+ * Writes or patches both files: reports.json on a thread of its own
+ * while this one does reports.csv, when the build has two threads.  0,
+ * NM_ENOTFOUND (either patch) or -1.
+ */
+static int
+data_both(struct site *s, const char *dir, struct publish *pub,
+    int *written)
+{
+	struct dwork	 w[2];
+	pthread_t	 th;
+	int		 k, started = 0;
+
+	/* The spool is sorted before the threads share it. */
+	(void)odtext_find(s->odtext, "");
+	for (k = 0; k < 2; k++) {
+		memset(&w[k], 0, sizeof(w[k]));
+		w[k].s = s;
+		w[k].v = by_id(s);
+		w[k].dir = dir;
+		w[k].pub = pub;
+		w[k].json = k == 0;
+	}
+	if (s->opts->jobs > 1 &&
+	    pthread_create(&th, NULL, data_thread, &w[0]) == 0)
+		started = 1;
+	else
+		data_thread(&w[0]);
+	data_thread(&w[1]);
+	if (started)
+		pthread_join(th, NULL);
+	*written = w[0].changed + w[1].changed;
+	free(w[0].v);
+	free(w[1].v);
+	for (k = 0; k < 2; k++)
+		if (w[k].rc == -1)
+			return -1;
+	return w[0].rc != 0 ? w[0].rc : w[1].rc;
+}
+
+int
+data_write(struct site *s, const char *dir)
+{
+	int	 n;
+
+	return data_both(s, dir, NULL, &n);
 }
 
 /*
@@ -1531,6 +1606,7 @@ patch_one(struct site *s, struct publish *pub, const struct report **v,
 	struct ord	 o;
 	struct dout	 d;
 	struct buf	 head = BUF_INIT, rec = BUF_INIT, tmp = BUF_INIT;
+	struct buf	 rd = BUF_INIT;
 	const char	*rel = data_paths[json ? DATA_JSON : DATA_CSV];
 	uint64_t	 run = 0, runend = 0;
 	size_t		 i, sep = json ? 2 : 0;
@@ -1584,7 +1660,7 @@ patch_one(struct site *s, struct publish *pub, const struct report **v,
 		}
 		if (fresh) {
 			buf_reset(&rec);
-			if (data_record(&rec, &tmp, s, v[i], json) != 0)
+			if (data_record(&rec, &tmp, &rd, s, v[i], json) != 0)
 				goto out;
 			/* Read again, the same bytes: as if kept. */
 			if (same && rec.len == o.len &&
@@ -1644,6 +1720,7 @@ out:
 	buf_free(&head);
 	buf_free(&rec);
 	buf_free(&tmp);
+	buf_free(&rd);
 	arena_free(a);
 	return rc;
 }
@@ -1652,13 +1729,14 @@ int
 data_patch(struct site *s, struct publish *pub, int changed,
     size_t *written)
 {
-	const struct report **v = NULL;
 	struct arena	*a = arena_new();
 	struct buf	 sc = BUF_INIT, old = BUF_INIT;
 	char		 path[PATH_MAX];
 	struct stat	 sb;
+	struct timespec	 t0;
 	int		 rc = -1, json, w;
 
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	*written = 0;
 	/*
 	 * The old files have the fields their schema names: with others
@@ -1676,34 +1754,34 @@ data_patch(struct site *s, struct publish *pub, int changed,
 		rc = NM_ENOTFOUND;
 		goto out;
 	}
-	rc = -1;
-	v = by_id(s);
-	for (json = 1; json >= 0; json--) {
-		if (!changed) {
-			/* The same bytes: only their sizes, for the page. */
-			if (file_path(path, sizeof(path), "%s/%s",
-			    s->opts->outdir, data_paths[json ? DATA_JSON :
-			    DATA_CSV]) != 0)
-				goto out;
-			if (stat(path, &sb) == -1) {
-				rc = errno == ENOENT ? NM_ENOTFOUND : -1;
-				if (rc == -1)
-					log_warn("%s", path);
-				goto out;
-			}
-			s->datasize[!json] = (size_t)sb.st_size;
-			continue;
-		}
-		if ((rc = patch_one(s, pub, v, json, &w)) != 0)
+	if (changed) {
+		if ((rc = data_both(s, NULL, pub, &w)) != 0)
 			goto out;
-		*written += (size_t)w;
+		*written = (size_t)w;
+		log_debug("open data: patched, %zu file%s changed, in %ld ms",
+		    *written, *written == 1 ? "" : "s", lap(&t0));
+		goto out;
+	}
+	/* The same bytes: only their sizes, for the data page. */
+	for (json = 1; json >= 0; json--) {
+		if (file_path(path, sizeof(path), "%s/%s", s->opts->outdir,
+		    data_paths[json ? DATA_JSON : DATA_CSV]) != 0) {
+			rc = -1;
+			goto out;
+		}
+		if (stat(path, &sb) == -1) {
+			rc = errno == ENOENT ? NM_ENOTFOUND : -1;
+			if (rc == -1)
+				log_warn("%s", path);
+			goto out;
+		}
+		s->datasize[!json] = (size_t)sb.st_size;
 	}
 	rc = 0;
 out:
 	if (rc == NM_ENOTFOUND)
 		log_debug("open data: the last build's files are not as "
 		    "this one writes them: a full build");
-	free(v);
 	buf_free(&sc);
 	buf_free(&old);
 	arena_free(a);
