@@ -304,6 +304,47 @@ line_off(const char *text, size_t len, unsigned long ln)
 }
 
 /*
+ * The offset in text of the line after the level-2 heading that starts
+ * at offset off: the line itself for an ATX heading, else the line after
+ * its "---" underline.  (cmark 0.30's end line of a setext heading can
+ * be the line after the underline.)
+ */
+static size_t
+heading_end(const char *text, size_t len, size_t off)
+{
+	size_t	 i, k;
+	int	 setext = 1;
+
+	for (i = off; i < len && i < off + 3 && text[i] == ' '; i++)
+		;
+	if (i < len && text[i] == '#')
+		setext = 0;
+	for (;;) {
+		/* To the start of the next line. */
+		while (off < len && text[off] != '\n' && text[off] != '\r')
+			off++;
+		if (off < len && text[off] == '\r' && off + 1 < len &&
+		    text[off + 1] == '\n')
+			off++;
+		if (off < len)
+			off++;
+		if (!setext || off >= len)
+			return off;
+		/* An underline: up to 3 spaces, dashes, white space. */
+		for (i = off; i < len && i < off + 3 && text[i] == ' '; i++)
+			;
+		for (k = i; k < len && text[k] == '-'; k++)
+			;
+		if (k == i)
+			continue;
+		while (k < len && (text[k] == ' ' || text[k] == '\t'))
+			k++;
+		if (k == len || text[k] == '\n' || text[k] == '\r')
+			setext = 0;
+	}
+}
+
+/*
  * Sets out's source of part sec to text[from..to), without the blank
  * lines it starts with and the white space it ends with.
  */
@@ -369,8 +410,7 @@ md_render_report(struct md_report *out, const char *path,
 				/* Where its heading starts, its text starts. */
 				head[s] = line_off(text, len, (unsigned long)
 				    cmark_node_get_start_line(n));
-				body[s] = line_off(text, len, (unsigned long)
-				    cmark_node_get_end_line(n) + 1);
+				body[s] = heading_end(text, len, head[s]);
 				sec = s;
 				continue;
 			}
