@@ -1092,7 +1092,7 @@ odtext_find(struct odtext *t, const char *id)
 {
 	struct odent	 key;
 
-	if (t == NULL)
+	if (t == NULL || t->n == 0)
 		return NULL;
 	if (!t->sorted) {
 		qsort(t->e, t->n, sizeof(*t->e), cmp_odent);
