@@ -1416,41 +1416,51 @@ ord_scan(struct ord *o, size_t *end)
 {
 	const char	*base, *p, *q, *nl, *qt;
 	size_t		 at = 0;
-	int		 quoted = 0;
+	int		 quoted = 0, nlok, qtok;
 
 	for (;;) {
 		base = o->w.data + o->pos;
 		p = base + at;
 		q = o->w.data + o->w.len;
+		/*
+		 * The next line feed and the next quote at or after p: each
+		 * is looked for again only once p has passed it (NULL: none
+		 * before q), so that every byte is looked at about once.
+		 */
+		nl = qt = NULL;
+		nlok = qtok = 0;
 		while (p < q) {
-			if (quoted) {
-				if ((qt = memchr(p, '"', (size_t)(q - p))) ==
-				    NULL)
-					break;
-				p = qt + 1;
-				quoted = 0;
-				continue;
+			if (!nlok || (nl != NULL && nl < p)) {
+				nl = memchr(p, '\n', (size_t)(q - p));
+				nlok = 1;
 			}
-			nl = memchr(p, '\n', (size_t)(q - p));
 			if (o->json) {
 				if (nl == NULL)
 					break;
 				*end = (size_t)(nl - base);
 				return 0;
 			}
-			qt = memchr(p, '"', (size_t)((nl != NULL ? nl : q) - p));
-			if (qt != NULL) {
+			if (!qtok || (qt != NULL && qt < p)) {
+				qt = memchr(p, '"', (size_t)(q - p));
+				qtok = 1;
+			}
+			if (quoted) {
+				if (qt == NULL)
+					break;
+				p = qt + 1;
+				quoted = 0;
+			} else if (qt != NULL && (nl == NULL || qt < nl)) {
 				p = qt + 1;
 				quoted = 1;
-			} else if (nl != NULL && nl > base && nl[-1] == '\r') {
+			} else if (nl == NULL)
+				break;
+			else if (nl > base && nl[-1] == '\r') {
 				*end = (size_t)(nl + 1 - base);
 				return 0;
-			} else if (nl != NULL)
+			} else
 				p = nl + 1;
-			else
-				break;
 		}
-		/* Scanned up to p (a quote's state kept): read on. */
+		/* Scanned up to q (a quote's state kept): read on. */
 		at = (size_t)(q - base);
 		if (o->eof)
 			return NM_ENOTFOUND;
