@@ -928,7 +928,7 @@ data_streamed(enum data_file d)
 
 struct odent {
 	char		*id;
-	uint64_t	 off;		/* of the narrative; lessons follow */
+	uint64_t	 off;	/* of the narrative; lessons follow */
 	size_t		 narlen, leslen;
 };
 
@@ -1367,7 +1367,7 @@ struct ord {
 	int		 eof;
 	int		 json;
 	size_t		 nrec;		/* records read */
-	char		 id[REPORT_ID_MAX + 1];	/* the last record's */
+	char		 id[REPORT_ID_MAX + 1]; /* the last record's */
 	/* The record read: its bytes in w, and where it is in the file. */
 	const char	*rec;
 	size_t		 len;
