@@ -88,6 +88,10 @@ out_worker(void *arg)
 	while ((i = atomic_fetch_add(&j->pool.next, 1)) < j->pool.n) {
 		if (j->todo != NULL && !j->todo[i])
 			goto next;
+		/* Written by data_write() or data_patch(). */
+		if (j->files[i].kind == OUT_DATA &&
+		    data_streamed(j->files[i].pageno))
+			goto next;
 		buf_reset(&ctx.page);
 		arena_reset(ctx.arena);
 		if (page_render(&ctx.page, j->s, ctx.arena,

@@ -24,6 +24,8 @@
 #ifndef NM_BUILD_H
 #define NM_BUILD_H
 
+#include <sys/types.h>
+
 #include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -96,6 +98,12 @@ int	publish_init(struct publish *, const char *outdir);
  * each folder that changed the build day's time.
  */
 int	publish_commit(struct publish *, int sync);
+/*
+ * Stages the file tmp, written in full under p->tmpdir by the caller, to
+ * be renamed to dst (an absolute path under outdir) by
+ * publish_commit(); gives it the build day's time.
+ */
+int	publish_file(struct publish *, const char *tmp, const char *dst);
 /* Removes what is staged and frees p, the lock too. */
 void	publish_free(struct publish *);
 /*
@@ -111,6 +119,14 @@ int	write_out(struct publish *pub, const char *dir, const char *rel,
  * into the site has: its time tells the day it last changed, not when.
  */
 int	out_write(const char *path, const struct buf *data, int flags);
+/* Gives the file at path the build day's time (see out_write()). */
+int	out_stamp(const char *path);
+/*
+ * Appends n bytes of the file from (frompath), from offset off, to the
+ * file to (topath): copy_file_range(2), else read and write.
+ */
+int	out_copy(int to, const char *topath, int from, const char *frompath,
+	    off_t off, size_t n);
 /*
  * In a full build's staging tree, which nobody serves yet: replaces the
  * cut bytes at off of the file at path with data, in place, and gives
@@ -187,6 +203,42 @@ int	bodies_load(struct site *, const struct gitsrc *,
 void	bodies_free(struct site *);
 /* Copies the files of the theme's static/ into dir (same structure). */
 int	copy_static(const char *from, const char *to, struct publish *);
+
+/*
+ * opendata.c: the narrative and lessons learned of the reports read
+ * (their Markdown, md_report's src), for data/reports.json and .csv.
+ * odtext_new() keeps them in an unlinked temporary file in dir, or in
+ * memory when dir is NULL; NULL on failure (logged).
+ */
+struct md_report;
+struct odbatch;
+struct odtext	*odtext_new(const char *dir);
+void		 odtext_free(struct odtext *);
+/* A worker's batch of texts, added to the spool a block at a time. */
+struct odbatch	*odbatch_new(void);
+void		 odbatch_free(struct odbatch *);
+/* Adds the texts of report id from md to b (flushing).  0, or -1. */
+int	odtext_add(struct odtext *, struct odbatch *b, const char *id,
+	    const struct md_report *md);
+/* Adds what b holds to the spool.  0, or -1 (logged). */
+int	odtext_flush(struct odtext *, struct odbatch *b);
+/*
+ * Writes data/reports.json and data/reports.csv of every report of s
+ * (whose texts are all in s->odtext) into the new tree dir, and sets
+ * s->datasize.  0, or -1 (logged).
+ */
+int	data_write(struct site *, const char *dir);
+/*
+ * The same files of an incremental build, from the published ones: the
+ * records of the reports whose texts s->odtext has are written afresh,
+ * the others copied from the old files, those of reports gone dropped.
+ * Files whose bytes change are staged in pub (*written counts them).
+ * With changed 0 (no report read again, none gone) the files stay.
+ * NM_ENOTFOUND when the old files are missing or not as data_write()
+ * writes them (build in full); -1 on error (logged).
+ */
+int	data_patch(struct site *, struct publish *pub, int changed,
+	    size_t *written);
 
 /* full.c: 0, 1 when done with reports left out, or -1. */
 int	full_build(struct site *, const struct gitsrc *, const git_oid *theme);

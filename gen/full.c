@@ -83,6 +83,8 @@ struct rjob {
 	struct relstr		*str;		/* their strings */
 	/* Per file: where its page's related slot is, SIZE_MAX: none. */
 	size_t			*slotoff, *slotcut;
+	/* The texts of the open data, spooled. */
+	struct odtext		*od;
 };
 
 /* Claims id for file i; returns the index of an earlier owner or -1. */
@@ -141,6 +143,7 @@ report_worker(void *arg)
 	struct rjob	*j = arg;
 	struct render	 ctx;
 	struct ixwork	*iw = NULL;
+	struct odbatch	*ob = odbatch_new();
 	struct buf	 doc = BUF_INIT;
 	git_repository	*repo = NULL;
 	char		 path[PATH_MAX];
@@ -178,6 +181,8 @@ report_worker(void *arg)
 		}
 		rel_vec_lessons(&j->vec[i], ctx.lessons.data,
 		    ctx.lessons.len);
+		if (odtext_add(j->od, ob, j->reports[i].id, &ctx.md) != 0)
+			goto fail;
 		if (file_path(path, sizeof(path), "%s/reports/%s", j->dir,
 		    j->reports[i].id) != 0)
 			goto fail;
@@ -201,6 +206,9 @@ next:
 		pool_step(&j->pool);
 	}
 out:
+	if (odtext_flush(j->od, ob) != 0)
+		pool_fail(&j->pool);
+	odbatch_free(ob);
 	git_repository_free(repo);
 	arena_free(ctx.arena);
 	render_free(&ctx);
@@ -332,6 +340,8 @@ report_phase(struct rjob *j, const struct site *s, const struct gitsrc *src,
 	memset(j->slotoff, 0xff, n * sizeof(*j->slotoff));
 	j->slotcut = xcalloc(n, sizeof(*j->slotcut));
 	j->cache.fd = -1;
+	if ((j->od = odtext_new(staging)) == NULL)
+		return -1;
 	if (s->index) {
 		char	 path[PATH_MAX];
 
@@ -690,6 +700,11 @@ full_build(struct site *s, const struct gitsrc *src, const git_oid *theme)
 
 	if (pages_plan(&outs, &nouts, s) != 0)
 		goto out;
+	/* The open data's big files, before the data page gives sizes. */
+	s->odtext = j.od;
+	if (data_write(s, staging) != 0)
+		goto out;
+	log_debug("open data: %ld ms", lap(&t0));
 	if (bodies_load(s, src, outs, nouts, NULL) != 0 ||
 	    run_outfiles(s, outs, nouts, staging, NULL, NULL, &written) != 0)
 		goto out;
@@ -754,6 +769,8 @@ out:
 	free(j.slotoff);
 	free(j.slotcut);
 	s->rel = NULL;
+	s->odtext = NULL;
+	odtext_free(j.od);
 	relset_free(&set);
 	relstr_free(j.str);
 	free(j.reports);

@@ -43,6 +43,7 @@ struct tok_syn;
 struct tval;
 struct week;
 struct relset;
+struct odtext;
 
 #define STATE_FILE	".nearmiss-state"
 #define STATE_PARTIAL	0x1	/* state opts: reports were left out */
@@ -154,6 +155,13 @@ struct site {
 	 */
 	char		**body;
 	size_t		*bodylen;
+	/*
+	 * The narrative and lessons learned of the reports whose records
+	 * data/ writes afresh (opendata.c), and the sizes of reports.json
+	 * and reports.csv once written, which the data page gives.
+	 */
+	struct odtext	*odtext;
+	size_t		 datasize[2];
 };
 
 /* repo.c */
@@ -310,6 +318,12 @@ int	data_depends(enum data_file d);
  */
 int	data_render(struct buf *out, const struct site *, struct arena *,
 	    enum data_file d);
+/*
+ * 1 for reports.json and reports.csv, which are too big for a buffer:
+ * both builds write them with data_write() or data_patch() (build.h)
+ * before the other pages, and run_outfiles() leaves them alone.
+ */
+int	data_streamed(enum data_file d);
 /* The context of the data dictionary page (the theme's data.html). */
 struct tval *data_page_val(struct arena *, const struct site *);
 

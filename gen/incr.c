@@ -84,6 +84,7 @@ struct incr {
 	char			**lid;
 	struct buf		*less;
 	size_t			 nlid;
+	struct odbatch		*odb;	/* their texts for the open data */
 };
 
 static void	incr_dirty(struct incr *, const struct report ***, size_t *);
@@ -326,6 +327,8 @@ incr_read_changed(struct incr *in)
 			continue;
 		}
 		in->nnr++;
+		/* In memory: the spool never fails then. */
+		(void)odtext_add(in->s->odtext, in->odb, r->id, &in->ctx.md);
 		if (in->iw != NULL)
 			in->ndid[in->nnd++] = xstrdup(r->id);
 		in->lid[in->nlid] = xstrdup(r->id);
@@ -1055,7 +1058,7 @@ incremental_build(struct site *s, const struct gitsrc *src,
 	const struct gen_opts *o = s->opts;
 	struct incr	 in;
 	char		**sgone = NULL;
-	size_t		 nsgone = 0, i;
+	size_t		 nsgone = 0, i, n;
 	struct timespec	 t0;
 	int		 rc;
 
@@ -1069,6 +1072,8 @@ incremental_build(struct site *s, const struct gitsrc *src,
 	pthread_mutex_init(&in.pub.lock, NULL);
 	render_init(&in.ctx, arena_new());
 	in.cache.fd = in.ncache.fd = -1;
+	s->odtext = odtext_new(NULL);
+	in.odb = odbatch_new();
 	if ((rc = incr_changes(&in)) != 0)
 		goto out;
 	if (s->index) {
@@ -1111,6 +1116,15 @@ incremental_build(struct site *s, const struct gitsrc *src,
 	 */
 	if ((rc = incr_index(&in)) != 0)
 		goto out;
+	log_debug("incremental: search index: %ld ms", lap(&t0));
+	/* 2b. The open data, before the data page gives its sizes. */
+	for (i = 0; i < st->nreports && in.keep[i]; i++)
+		;
+	if ((rc = data_patch(s, &in.pub, in.nnr > 0 || i < st->nreports,
+	    &n)) != 0)
+		goto out;
+	in.rewritten += n;
+	log_debug("incremental: open data: %ld ms", lap(&t0));
 	rc = -1;
 	/* 3. Lists, feeds, counts: those that show a changed report. */
 	if (incr_lists(&in) != 0)
@@ -1153,6 +1167,9 @@ out:
 	for (i = 0; i < nsgone; i++)
 		free(sgone[i]);
 	free(sgone);
+	odbatch_free(in.odb);
+	odtext_free(s->odtext);
+	s->odtext = NULL;
 	incr_free(&in, rc == NM_ENOTFOUND || rc == -1);
 	return rc;
 }

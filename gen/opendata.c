@@ -23,12 +23,28 @@
  * fields drives them all, so the files and the dictionary cannot differ.
  */
 
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "buf.h"
+#include "build.h"
+#include "file.h"
 #include "gen.h"
 #include "html.h"
+#include "log.h"
+#include "md.h"
+#include "nm.h"
 #include "record.h"
 #include "tmpl.h"
 
@@ -50,8 +66,8 @@ struct dfield {
 /*
  * The fields of a report, in the order of the CSV columns and of the keys
  * of a JSON record: the front matter's keys (the environment's three
- * flattened), then what gen adds (url, revised).  DK_NARRATIVE and
- * DK_LESSONS are written only when has_text() says so.
+ * flattened), then what gen adds (url, revised), then the body's two
+ * published sections.
  */
 static const struct dfield dfields[] = {
 	{ "id", DK_ID, TAX_MAX, 1, "text",
@@ -94,10 +110,14 @@ static const struct dfield dfields[] = {
 	    "given." },
 	{ "region", DK_TERM, TAX_REGION, 0, "one value",
 	    "A broad region, never a place; absent when not given." },
-	{ "narrative", DK_NARRATIVE, TAX_MAX, 1, "text",
-	    "The account of the event, as plain text." },
-	{ "lessons", DK_LESSONS, TAX_MAX, 1, "text",
-	    "The lessons learned, as plain text." },
+	{ "narrative", DK_NARRATIVE, TAX_MAX, 1, "Markdown text",
+	    "The account of the event: the report's text before its "
+	    "\"Lessons learned\" heading, as the reviewers approved it "
+	    "(CommonMark source, never HTML; render it with raw HTML "
+	    "turned off). It holds line breaks." },
+	{ "lessons", DK_LESSONS, TAX_MAX, 1, "Markdown text",
+	    "The lessons learned: the text of the report's \"Lessons "
+	    "learned\" section, in the same form as narrative." },
 };
 #define NFIELDS	(sizeof(dfields) / sizeof(dfields[0]))
 
@@ -113,26 +133,11 @@ static const char *const data_paths[DATA_FILE_MAX] = {
 static const char csv_formula[] = "=+-@\t\r'";
 #define CSV_SEP	"; "
 
-/*
- * XXX unfinished: the narrative and the lessons come with the cache of
- * rendered report bodies (issue 11).  Then has_text() says 1 and
- * data_render() passes each report's plain texts to json_record() and
- * csv_record(); every other writer follows from the table.
- */
-static int
-has_text(const struct site *s)
-{
-	(void)s;
-	return 0;
-}
-
-/* 1 if field f is written for site s. */
-static int
-field_on(const struct site *s, const struct dfield *f)
-{
-	return (f->kind != DK_NARRATIVE && f->kind != DK_LESSONS) ||
-	    has_text(s);
-}
+/* A report's narrative and lessons learned (Markdown, no NUL at the end). */
+struct rtext {
+	const char	*nar, *les;
+	size_t		 narlen, leslen;
+};
 
 const char *
 data_path(enum data_file d)
@@ -315,18 +320,18 @@ json_count(struct buf *b, struct arena *a, const struct site *s, size_t n)
 }
 
 /*
- * Appends the JSON object of report r: every field of the table that r
- * has (optional ones it lacks are left out), in table order.  narrative
- * and lessons (plain text) are left out when NULL.
+ * Appends the JSON object of report r, on one line: every field of the
+ * table that r has (optional ones it lacks are left out), in table
+ * order, t its texts.
  */
 static void
 json_record(struct buf *b, const struct site *s, const struct report *r,
-    const char *narrative, const char *lessons)
+    const struct rtext *t)
 {
 	const struct dfield *f;
 	const char	*str;
 	size_t		 i;
-	int		 k, n, t, first = 1;
+	int		 k, n, x, first = 1;
 
 	buf_addch(b, '{');
 	for (i = 0; i < NFIELDS; i++) {
@@ -345,12 +350,6 @@ json_record(struct buf *b, const struct site *s, const struct report *r,
 			break;
 		case DK_REVISED:
 			str = rule_revised(s->rule, r->id);
-			break;
-		case DK_NARRATIVE:
-			str = narrative;
-			break;
-		case DK_LESSONS:
-			str = lessons;
 			break;
 		case DK_TERM:
 			if (term_of(s, r, f->tax) == -1)
@@ -391,10 +390,16 @@ json_record(struct buf *b, const struct site *s, const struct report *r,
 			buf_addch(b, '"');
 			break;
 		case DK_TERM:
-			t = term_of(s, r, f->tax);
+			x = term_of(s, r, f->tax);
 			buf_addch(b, '"');
-			buf_addstr(b, slug(s, f->tax, t));
+			buf_addstr(b, slug(s, f->tax, x));
 			buf_addch(b, '"');
+			break;
+		case DK_NARRATIVE:
+			json_str(b, t->nar, t->narlen);
+			break;
+		case DK_LESSONS:
+			json_str(b, t->les, t->leslen);
 			break;
 		case DK_TERMS:
 			buf_addch(b, '[');
@@ -471,17 +476,19 @@ json_licence(struct buf *b, const struct site *s)
 }
 
 /*
- * reports.json: the metadata, the taxonomies' labels, then one record a
- * line, ordered by id.  Nothing in it depends on when it was built.
+ * The head of reports.json: its metadata and the taxonomies' labels, up
+ * to the opening of the reports' array.  Then come the records, ordered
+ * by id, one a line, each after "\n" (the first) or ",\n", and JSON_TAIL.
+ * No string holds a raw line break, so the lines split the records.
  */
+#define JSON_TAIL	"\n]\n}\n"
+#define JSON_START	"\"reports\": ["
+
 static void
-json_file(struct buf *b, const struct site *s, struct arena *a)
+json_head(struct buf *b, const struct site *s, struct arena *a)
 {
-	const struct report **v = by_id(s);
-	size_t	 i;
 	int	 y, m, d;
 
-	buf_grow(b, 4096 + s->nreports * 768);
 	buf_addstr(b, "{\n\"title\": ");
 	json_cstr(b, s->cfg.title);
 	buf_addstr(b, ",\n\"description\": ");
@@ -501,13 +508,7 @@ json_file(struct buf *b, const struct site *s, struct arena *a)
 	json_count(b, a, s, s->nreports);
 	buf_addstr(b, ",\n");
 	json_taxonomies(b, s);
-	buf_addstr(b, ",\n\"reports\": [");
-	for (i = 0; i < s->nreports; i++) {
-		buf_addstr(b, i > 0 ? ",\n" : "\n");
-		json_record(b, s, v[i], NULL, NULL);
-	}
-	buf_addstr(b, "\n]\n}\n");
-	free(v);
+	buf_addstr(b, ",\n" JSON_START);
 }
 
 /* The JSON Schema of one field of a record. */
@@ -655,7 +656,7 @@ schema_file(struct buf *b, const struct site *s, struct arena *a)
 	    "\"$defs\": {\"report\": {\"type\": \"object\", "
 	    "\"additionalProperties\": false,\n\"required\": [");
 	for (i = 0, first = 1; i < NFIELDS; i++)
-		if (dfields[i].required && field_on(s, &dfields[i])) {
+		if (dfields[i].required) {
 			buf_addstr(b, first ? "\"" : ", \"");
 			first = 0;
 			buf_addstr(b, dfields[i].name);
@@ -663,8 +664,6 @@ schema_file(struct buf *b, const struct site *s, struct arena *a)
 		}
 	buf_addstr(b, "],\n\"properties\": {");
 	for (i = 0, first = 1; i < NFIELDS; i++) {
-		if (!field_on(s, &dfields[i]))
-			continue;
 		buf_addstr(b, first ? "\n\"" : ",\n\"");
 		first = 0;
 		buf_addstr(b, dfields[i].name);
@@ -716,13 +715,12 @@ csv_cstr(struct buf *b, const char *v)
 }
 
 /*
- * Appends the CSV row of report r, CRLF included; v is scratch.  Absent
- * optional fields are empty cells; narrative and lessons (plain text)
- * are written when has_text() (empty when NULL).
+ * Appends the CSV row of report r, CRLF included; v is scratch, t its
+ * texts.  Absent optional fields are empty cells.
  */
 static void
 csv_record(struct buf *b, struct buf *v, const struct site *s,
-    const struct report *r, const char *narrative, const char *lessons)
+    const struct report *r, const struct rtext *tx)
 {
 	const struct dfield *f;
 	const char	*rev;
@@ -731,8 +729,6 @@ csv_record(struct buf *b, struct buf *v, const struct site *s,
 
 	for (i = 0; i < NFIELDS; i++) {
 		f = &dfields[i];
-		if (!field_on(s, f))
-			continue;
 		if (i > 0)
 			buf_addch(b, ',');
 		switch (f->kind) {
@@ -781,12 +777,10 @@ csv_record(struct buf *b, struct buf *v, const struct site *s,
 				add_num(b, r->officers, 1);
 			break;
 		case DK_NARRATIVE:
-			if (narrative != NULL)
-				csv_cstr(b, narrative);
+			csv_cell(b, tx->nar, tx->narlen);
 			break;
 		case DK_LESSONS:
-			if (lessons != NULL)
-				csv_cstr(b, lessons);
+			csv_cell(b, tx->les, tx->leslen);
 			break;
 		default:
 			break;
@@ -795,26 +789,18 @@ csv_record(struct buf *b, struct buf *v, const struct site *s,
 	buf_addstr(b, "\r\n");
 }
 
-/* reports.csv: a header row, then a row a report, ordered by id. */
+/* The header row of reports.csv; a row a report follows, by id. */
 static void
-csv_file(struct buf *b, const struct site *s)
+csv_head(struct buf *b)
 {
-	const struct report **v = by_id(s);
-	struct buf	 tmp = BUF_INIT;
-	size_t		 i;
+	size_t	 i;
 
-	buf_grow(b, 1024 + s->nreports * 640);
-	for (i = 0; i < NFIELDS; i++)
-		if (field_on(s, &dfields[i])) {
-			if (i > 0)
-				buf_addch(b, ',');
-			buf_addstr(b, dfields[i].name);
-		}
+	for (i = 0; i < NFIELDS; i++) {
+		if (i > 0)
+			buf_addch(b, ',');
+		buf_addstr(b, dfields[i].name);
+	}
 	buf_addstr(b, "\r\n");
-	for (i = 0; i < s->nreports; i++)
-		csv_record(b, &tmp, s, v[i], NULL, NULL);
-	buf_free(&tmp);
-	free(v);
 }
 
 /* The CSVW datatype of field f. */
@@ -889,8 +875,6 @@ csvw_file(struct buf *b, const struct site *s, struct arena *a)
 	    "\"tableSchema\": {\n\"primaryKey\": \"id\",\n\"columns\": [");
 	for (i = 0; i < NFIELDS; i++) {
 		f = &dfields[i];
-		if (!field_on(s, f))
-			continue;
 		buf_addstr(b, first ? "\n{\"name\": \"" : ",\n{\"name\": \"");
 		first = 0;
 		buf_addstr(b, f->name);
@@ -914,14 +898,8 @@ data_render(struct buf *out, const struct site *s, struct arena *a,
     enum data_file d)
 {
 	switch (d) {
-	case DATA_JSON:
-		json_file(out, s, a);
-		return 0;
 	case DATA_SCHEMA:
 		schema_file(out, s, a);
-		return 0;
-	case DATA_CSV:
-		csv_file(out, s);
 		return 0;
 	case DATA_CSVW:
 		csvw_file(out, s, a);
@@ -931,95 +909,893 @@ data_render(struct buf *out, const struct site *s, struct arena *a,
 	}
 }
 
-/*
- * About how many bytes reports.json (json 1) or reports.csv (json 0)
- * takes: the writers' output without their escapes, field by field.
- * The data page shows sizes from it rather than render 50,000 reports
- * twice more.
- */
-static size_t
-records_size(const struct site *s, int json)
+int
+data_streamed(enum data_file d)
 {
-	const struct report *r;
-	const struct dfield *f;
-	const char	*rev;
-	size_t		 i, k, n = 0, v, keys = 0, cols = 0;
-	int		 t;
+	return d == DATA_JSON || d == DATA_CSV;
+}
 
-	/* The header: the labels of the taxonomies, or the CSV's row. */
-	for (k = 0; k < NFIELDS; k++) {
-		f = &dfields[k];
-		if (!field_on(s, f))
-			continue;
-		keys += strlen(f->name) + 6;		/* "name": , */
-		cols++;
-		n += json ? 0 : strlen(f->name) + 1;
-		for (i = 0; json && (f->kind == DK_TERM ||
-		    f->kind == DK_TERMS) && i < s->cfg.tax[f->tax].nterms; i++)
-			n += strlen(s->cfg.tax[f->tax].terms[i].slug) +
-			    strlen(s->cfg.tax[f->tax].terms[i].label) + 8;
+/*
+ * The text spool: the narrative and lessons learned of each report
+ * read, appended by the report workers in batches (ODBATCH_MAX bytes)
+ * to an unlinked temporary file, or kept in memory, and found by id
+ * when the records are written.  A 50,000-report archive has some 200
+ * MB of text: on disk it stays in the page cache, not in the heap.
+ */
+#define ODBATCH_MAX	(1 << 20)
+#define DOUT_MAX	(1 << 20)	/* written out in blocks this big */
+#define ORD_BLOCK	(4 << 20)	/* old files read in blocks */
+
+struct odent {
+	char		*id;
+	uint64_t	 off;	/* of the narrative; lessons follow */
+	size_t		 narlen, leslen;
+};
+
+struct odtext {
+	pthread_mutex_t	 lock;
+	int		 fd;		/* -1: in memory */
+	struct buf	 mem;
+	uint64_t	 end;
+	struct odent	*e;
+	size_t		 n;
+	int		 sorted;
+};
+
+struct odbatch {
+	struct buf	 text;
+	struct odent	*e;		/* offsets in text */
+	size_t		 n;
+};
+
+struct odtext *
+odtext_new(const char *dir)
+{
+	struct odtext	*t;
+	char		 path[PATH_MAX];
+
+	t = xcalloc(1, sizeof(*t));
+	pthread_mutex_init(&t->lock, NULL);
+	buf_init(&t->mem);
+	t->fd = -1;
+	if (dir == NULL)
+		return t;
+	if (file_path(path, sizeof(path), "%s/.nearmiss-text-XXXXXX",
+	    dir) != 0)
+		goto fail;
+	if ((t->fd = mkstemp(path)) == -1) {
+		log_warn("%s", path);
+		goto fail;
 	}
-	n += json ? 1000 : 1;
-	for (i = 0; i < s->nreports; i++) {
-		r = &s->reports[i];
-		/* Records and lines; JSON keys as if every field were there. */
-		n += json ? keys + 4 : cols + 1;
-		for (k = 0; k < NFIELDS; k++) {
-			f = &dfields[k];
-			if (!field_on(s, f))
+	/* Nobody else needs its name, and a crash leaves nothing. */
+	if (unlink(path) == -1) {
+		log_warn("%s", path);
+		goto fail;
+	}
+	return t;
+fail:
+	odtext_free(t);
+	return NULL;
+}
+
+void
+odtext_free(struct odtext *t)
+{
+	size_t	 i;
+
+	if (t == NULL)
+		return;
+	if (t->fd != -1)
+		close(t->fd);
+	for (i = 0; i < t->n; i++)
+		free(t->e[i].id);
+	free(t->e);
+	buf_free(&t->mem);
+	pthread_mutex_destroy(&t->lock);
+	free(t);
+}
+
+struct odbatch *
+odbatch_new(void)
+{
+	struct odbatch	*b = xcalloc(1, sizeof(*b));
+
+	buf_init(&b->text);
+	return b;
+}
+
+void
+odbatch_free(struct odbatch *b)
+{
+	size_t	 i;
+
+	if (b == NULL)
+		return;
+	for (i = 0; i < b->n; i++)
+		free(b->e[i].id);
+	free(b->e);
+	buf_free(&b->text);
+	free(b);
+}
+
+int
+odtext_flush(struct odtext *t, struct odbatch *b)
+{
+	uint64_t	 base;
+	size_t		 i, done;
+	ssize_t		 w;
+
+	if (b->n == 0)
+		return 0;
+	pthread_mutex_lock(&t->lock);
+	base = t->end;
+	t->end += b->text.len;
+	if (t->fd == -1)
+		buf_add(&t->mem, b->text.data, b->text.len);
+	t->e = xreallocarray(t->e, t->n + b->n, sizeof(*t->e));
+	for (i = 0; i < b->n; i++) {
+		t->e[t->n] = b->e[i];
+		t->e[t->n++].off += base;
+	}
+	t->sorted = 0;
+	pthread_mutex_unlock(&t->lock);
+	b->n = 0;
+	/* Each batch has its own bytes of the file: no lock needed. */
+	for (done = 0; t->fd != -1 && done < b->text.len; done += (size_t)w)
+		if ((w = pwrite(t->fd, b->text.data + done,
+		    b->text.len - done, (off_t)(base + done))) <= 0) {
+			if (w == -1 && errno == EINTR) {
+				w = 0;
 				continue;
-			v = 0;
-			switch (f->kind) {
-			case DK_ID:
-				v = strlen(r->id) + 2;
-				break;
-			case DK_URL:
-				v = strlen(s->cfg.base_url) +
-				    strlen(r->id) + 11;
-				break;
-			case DK_TITLE:
-				v = strlen(r->title) + 2;
-				break;
-			case DK_SUMMARY:
-				v = strlen(r->summary) + 2;
-				break;
-			case DK_EVENT:
-				v = 9;
-				break;
-			case DK_PUB:
-				v = 12;
-				break;
-			case DK_REVISED:
-				rev = rule_revised(s->rule, r->id);
-				v = rev != NULL ? strlen(rev) + 2 : 0;
-				break;
-			case DK_TERM:
-				t = term_of(s, r, f->tax);
-				v = t == -1 ? 0 :
-				    strlen(slug(s, f->tax, t)) + 2;
-				break;
-			case DK_TERMS:
-				for (t = 0; t < r->nfactors; t++)
-					if (factor_ok(s, r, t))
-						v += strlen(slug(s, f->tax,
-						    r->factors[t])) + 4;
-				break;
-			case DK_OFFICERS:
-				v = r->officers > 0 ? 3 : 0;
-				break;
-			default:
-				break;
 			}
-			if (v == 0 && json)
-				n -= strlen(f->name) + 6;
-			/* CSV: no quotes, but around text with a comma. */
-			if (v >= 2 && !json && f->kind != DK_TITLE &&
-			    f->kind != DK_SUMMARY)
-				v -= 2;
-			n += v;
+			log_warn("the text of the open data (a temporary "
+			    "file)");
+			buf_reset(&b->text);
+			return -1;
 		}
+	buf_reset(&b->text);
+	return 0;
+}
+
+int
+odtext_add(struct odtext *t, struct odbatch *b, const char *id,
+    const struct md_report *md)
+{
+	struct odent	*e;
+
+	b->e = xreallocarray(b->e, b->n + 1, sizeof(*b->e));
+	e = &b->e[b->n++];
+	e->id = xstrdup(id);
+	e->off = b->text.len;
+	e->narlen = md->srclen[0];
+	e->leslen = md->srclen[1];
+	buf_add(&b->text, md->src[0], md->srclen[0]);
+	buf_add(&b->text, md->src[1], md->srclen[1]);
+	if (b->text.len < ODBATCH_MAX && t->fd != -1)
+		return 0;
+	return odtext_flush(t, b);
+}
+
+static int
+cmp_odent(const void *a, const void *b)
+{
+	return strcmp(((const struct odent *)a)->id,
+	    ((const struct odent *)b)->id);
+}
+
+/*
+ * The entry of id, or NULL.  After the adds; the first call sorts, so
+ * threads may share the spool only after one.
+ */
+static const struct odent *
+odtext_find(struct odtext *t, const char *id)
+{
+	struct odent	 key;
+
+	if (t == NULL || t->n == 0)
+		return NULL;
+	if (!t->sorted) {
+		qsort(t->e, t->n, sizeof(*t->e), cmp_odent);
+		t->sorted = 1;
 	}
-	return n;
+	key.id = (char *)(uintptr_t)id;
+	return bsearch(&key, t->e, t->n, sizeof(*t->e), cmp_odent);
+}
+
+/*
+ * The texts of entry e into *out, valid until the next call (read into
+ * rd, one per thread).  0, or -1 (logged).
+ */
+static int
+odtext_get(struct rtext *out, struct odtext *t, const struct odent *e,
+    struct buf *rd)
+{
+	const char	*p;
+	size_t		 n = e->narlen + e->leslen, done;
+	ssize_t		 r;
+
+	if (t->fd == -1)
+		p = t->mem.data + e->off;
+	else {
+		buf_reset(rd);
+		buf_grow(rd, n + 1);
+		for (done = 0; done < n; done += (size_t)r)
+			if ((r = pread(t->fd, rd->data + done, n - done,
+			    (off_t)(e->off + done))) <= 0) {
+				if (r == -1 && errno == EINTR) {
+					r = 0;
+					continue;
+				}
+				log_warn("the text of the open data (a "
+				    "temporary file)");
+				return -1;
+			}
+		p = rd->data;
+	}
+	out->nar = p;
+	out->narlen = e->narlen;
+	out->les = p + e->narlen;
+	out->leslen = e->leslen;
+	return 0;
+}
+
+/* A data file being written: in blocks of DOUT_MAX bytes from b. */
+struct dout {
+	int		 fd;
+	char		 path[PATH_MAX];
+	struct buf	 b;
+	uint64_t	 size;
+};
+
+static int
+dout_open(struct dout *d, const char *dir, const char *rel)
+{
+	char	*slash;
+
+	d->size = 0;
+	d->fd = -1;
+	if (file_path(d->path, sizeof(d->path), "%s/%s", dir, rel) != 0)
+		return -1;
+	slash = strrchr(d->path, '/');
+	*slash = '\0';
+	if (file_mkdirs(d->path, 0755) != 0)
+		return -1;
+	*slash = '/';
+	if ((d->fd = open(d->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0644)) == -1) {
+		log_warn("%s", d->path);
+		return -1;
+	}
+	buf_grow(&d->b, DOUT_MAX + 65536);
+	return 0;
+}
+
+static int
+dout_flush(struct dout *d)
+{
+	if (d->b.len == 0)
+		return 0;
+	if (file_write_all(d->fd, d->b.data, d->b.len) != 0) {
+		log_warn("%s", d->path);
+		return -1;
+	}
+	d->size += d->b.len;
+	buf_reset(&d->b);
+	return 0;
+}
+
+/* Writes out what b holds once it is a block. */
+static int
+dout_some(struct dout *d)
+{
+	return d->b.len >= DOUT_MAX ? dout_flush(d) : 0;
+}
+
+/*
+ * Flushes and closes d; keep 0 (or a failure) removes the file.  0, or
+ * -1 (logged).
+ */
+static int
+dout_close(struct dout *d, int keep)
+{
+	int	 rc = 0;
+
+	if (d->fd == -1)
+		return 0;
+	if (keep && dout_flush(d) != 0)
+		rc = -1;
+	if (close(d->fd) == -1 && rc == 0) {
+		log_warn("%s", d->path);
+		rc = -1;
+	}
+	d->fd = -1;
+	if ((!keep || rc != 0) && unlink(d->path) == -1)
+		log_warn("%s", d->path);
+	return rc;
+}
+
+/*
+ * Appends the record of r (json 1 or 0: CSV row, CRLF included); tmp
+ * and rd are scratch.
+ */
+static int
+data_record(struct buf *b, struct buf *tmp, struct buf *rd, struct site *s,
+    const struct report *r, int json)
+{
+	const struct odent *e;
+	struct rtext	 t;
+
+	if ((e = odtext_find(s->odtext, r->id)) == NULL) {
+		log_warnx("%s: its text was not read for the open data",
+		    r->id);
+		return -1;
+	}
+	if (odtext_get(&t, s->odtext, e, rd) != 0)
+		return -1;
+	if (json)
+		json_record(b, s, r, &t);
+	else
+		csv_record(b, tmp, s, r, &t);
+	return 0;
+}
+
+/* Writes reports.json (json 1) or reports.csv into the new tree dir. */
+static int
+write_one(struct site *s, const struct report **v, const char *dir,
+    int json)
+{
+	struct arena	*a = arena_new();
+	struct dout	 d;
+	struct buf	 tmp = BUF_INIT, rd = BUF_INIT;
+	size_t		 i;
+	int		 rc = -1;
+
+	d.fd = -1;
+	buf_init(&d.b);
+	if (dout_open(&d, dir, data_paths[json ? DATA_JSON : DATA_CSV]) != 0)
+		goto out;
+	if (json)
+		json_head(&d.b, s, a);
+	else
+		csv_head(&d.b);
+	for (i = 0; i < s->nreports; i++) {
+		if (json)
+			buf_addstr(&d.b, i > 0 ? ",\n" : "\n");
+		if (data_record(&d.b, &tmp, &rd, s, v[i], json) != 0 ||
+		    dout_some(&d) != 0)
+			goto out;
+	}
+	if (json)
+		buf_addstr(&d.b, JSON_TAIL);
+	if (dout_flush(&d) != 0)
+		goto out;
+	s->datasize[!json] = (size_t)d.size;
+	if (dout_close(&d, 1) != 0 || out_stamp(d.path) != 0)
+		goto out;
+	rc = 0;
+out:
+	(void)dout_close(&d, 0);
+	buf_free(&d.b);
+	buf_free(&tmp);
+	buf_free(&rd);
+	arena_free(a);
+	return rc;
+}
+
+static int	patch_one(struct site *, struct publish *,
+		    const struct report **, int, int *);
+
+/* One of the two files, on a thread of its own. */
+struct dwork {
+	struct site		*s;
+	const struct report	**v;
+	const char		*dir;	/* data_write() */
+	struct publish		*pub;	/* data_patch() */
+	int			 json, rc, changed;
+};
+
+static void *
+data_thread(void *arg)
+{
+	struct dwork	*w = arg;
+
+	if (w->pub == NULL)
+		w->rc = write_one(w->s, w->v, w->dir, w->json);
+	else
+		w->rc = patch_one(w->s, w->pub, w->v, w->json, &w->changed);
+	return NULL;
+}
+
+/*
+ * Writes or patches both files: reports.json on a thread of its own
+ * while this one does reports.csv, when the build has two threads.  0,
+ * NM_ENOTFOUND (either patch) or -1.
+ */
+static int
+data_both(struct site *s, const char *dir, struct publish *pub,
+    int *written)
+{
+	struct dwork	 w[2];
+	pthread_t	 th;
+	int		 k, started = 0;
+
+	/* The spool is sorted before the threads share it. */
+	(void)odtext_find(s->odtext, "");
+	for (k = 0; k < 2; k++) {
+		memset(&w[k], 0, sizeof(w[k]));
+		w[k].s = s;
+		w[k].v = by_id(s);
+		w[k].dir = dir;
+		w[k].pub = pub;
+		w[k].json = k == 0;
+	}
+	if (s->opts->jobs > 1 &&
+	    pthread_create(&th, NULL, data_thread, &w[0]) == 0)
+		started = 1;
+	else
+		data_thread(&w[0]);
+	data_thread(&w[1]);
+	if (started)
+		pthread_join(th, NULL);
+	*written = w[0].changed + w[1].changed;
+	free(w[0].v);
+	free(w[1].v);
+	for (k = 0; k < 2; k++)
+		if (w[k].rc == -1)
+			return -1;
+	return w[0].rc != 0 ? w[0].rc : w[1].rc;
+}
+
+int
+data_write(struct site *s, const char *dir)
+{
+	int	 n;
+
+	return data_both(s, dir, NULL, &n);
+}
+
+/*
+ * The old file of an incremental build, read in blocks: w holds its
+ * bytes from offset woff, pos where reading is.
+ */
+struct ord {
+	int		 fd;
+	char		 path[PATH_MAX];
+	struct buf	 w;
+	uint64_t	 woff;
+	size_t		 pos;
+	int		 eof;
+	int		 json;
+	size_t		 nrec;		/* records read */
+	char		 id[REPORT_ID_MAX + 1]; /* the last record's */
+	/* The record read: its bytes in w, and where it is in the file. */
+	const char	*rec;
+	size_t		 len;
+	uint64_t	 off;
+};
+
+/*
+ * Makes at least need bytes from pos available in w, unless the file
+ * ends first.  0, or -1 (logged).
+ */
+static int
+ord_need(struct ord *o, size_t need)
+{
+	ssize_t	 r;
+
+	if (o->w.len - o->pos >= need || o->eof)
+		return 0;
+	/* What was read before pos goes; w keeps its storage. */
+	memmove(o->w.data, o->w.data + o->pos, o->w.len - o->pos);
+	o->woff += o->pos;
+	o->w.len -= o->pos;
+	o->pos = 0;
+	while (o->w.len < need && !o->eof) {
+		buf_grow(&o->w, ORD_BLOCK);
+		if ((r = read(o->fd, o->w.data + o->w.len, ORD_BLOCK)) == -1) {
+			if (errno == EINTR)
+				continue;
+			log_warn("%s", o->path);
+			return -1;
+		}
+		if (r == 0)
+			o->eof = 1;
+		o->w.len += (size_t)r;
+	}
+	o->w.data[o->w.len] = '\0';
+	return 0;
+}
+
+/*
+ * The length of the record that starts at pos, in *end: a JSON record
+ * ends before its line's end, a CSV record after its CRLF outside
+ * quotes.  NM_ENOTFOUND if the file ends first.
+ */
+static int
+ord_scan(struct ord *o, size_t *end)
+{
+	const char	*base, *p, *q, *nl, *qt;
+	size_t		 at = 0;
+	int		 quoted = 0, nlok, qtok;
+
+	for (;;) {
+		base = o->w.data + o->pos;
+		p = base + at;
+		q = o->w.data + o->w.len;
+		/*
+		 * The next line feed and the next quote at or after p: each
+		 * is looked for again only once p has passed it (NULL: none
+		 * before q), so that every byte is looked at about once.
+		 */
+		nl = qt = NULL;
+		nlok = qtok = 0;
+		while (p < q) {
+			if (!nlok || (nl != NULL && nl < p)) {
+				nl = memchr(p, '\n', (size_t)(q - p));
+				nlok = 1;
+			}
+			if (o->json) {
+				if (nl == NULL)
+					break;
+				*end = (size_t)(nl - base);
+				return 0;
+			}
+			if (!qtok || (qt != NULL && qt < p)) {
+				qt = memchr(p, '"', (size_t)(q - p));
+				qtok = 1;
+			}
+			if (quoted) {
+				if (qt == NULL)
+					break;
+				p = qt + 1;
+				quoted = 0;
+			} else if (qt != NULL && (nl == NULL || qt < nl)) {
+				p = qt + 1;
+				quoted = 1;
+			} else if (nl == NULL)
+				break;
+			else if (nl > base && nl[-1] == '\r') {
+				*end = (size_t)(nl + 1 - base);
+				return 0;
+			} else
+				p = nl + 1;
+		}
+		/* Scanned up to q (a quote's state kept): read on. */
+		at = (size_t)(q - base);
+		if (o->eof)
+			return NM_ENOTFOUND;
+		if (ord_need(o, at + ORD_BLOCK) != 0)
+			return -1;
+	}
+}
+
+/* 1 if the file continues at pos with exactly str, then skipped. */
+static int
+ord_take(struct ord *o, const char *str)
+{
+	size_t	 n = strlen(str);
+
+	if (ord_need(o, n) != 0 || o->w.len - o->pos < n ||
+	    memcmp(o->w.data + o->pos, str, n) != 0)
+		return 0;
+	o->pos += n;
+	return 1;
+}
+
+/* 1 if the file ends at pos (or -1). */
+static int
+ord_end(struct ord *o)
+{
+	if (ord_need(o, 1) != 0)
+		return -1;
+	return o->pos == o->w.len && o->eof;
+}
+
+/*
+ * Reads the next record into o->rec: 1, 0 at the end of the file (the
+ * tail read too), NM_ENOTFOUND if the file is not as data_write()
+ * writes it, or -1 (logged).
+ */
+static int
+ord_next(struct ord *o)
+{
+	const char	*id;
+	size_t		 end, n;
+	int		 rc;
+
+	if (o->json) {
+		if (ord_take(o, JSON_TAIL)) {
+			/* Nothing may follow the tail. */
+			if ((rc = ord_end(o)) == -1)
+				return -1;
+			return rc ? 0 : NM_ENOTFOUND;
+		}
+		if (!ord_take(o, o->nrec > 0 ? ",\n" : "\n"))
+			return NM_ENOTFOUND;
+	} else if ((rc = ord_end(o)) != 0)
+		return rc == 1 ? 0 : -1;
+	if ((rc = ord_scan(o, &end)) != 0)
+		return rc;
+	o->rec = o->w.data + o->pos;
+	o->off = o->woff + o->pos;
+	/* A JSON record ends with "}" or "},", whose "," the next takes. */
+	if (o->json && end > 0 && o->rec[end - 1] == ',')
+		end--;
+	o->len = end;
+	o->pos += end;
+	/* Its id comes first: '{"id": "ID"' or 'ID,' (nothing escaped). */
+	id = o->rec;
+	if (o->json) {
+		if (end < 9 || strncmp(id, "{\"id\": \"", 8) != 0 ||
+		    id[end - 1] != '}')
+			return NM_ENOTFOUND;
+		id += 8;
+	}
+	for (n = 0; n <= REPORT_ID_MAX && id + n < o->rec + end &&
+	    (id[n] == '-' || (id[n] >= 'a' && id[n] <= 'z') ||
+	    (id[n] >= '0' && id[n] <= '9')); n++)
+		;
+	if (n == 0 || n > REPORT_ID_MAX || id + n == o->rec + end ||
+	    id[n] != (o->json ? '"' : ','))
+		return NM_ENOTFOUND;
+	/* Ordered by id, each once. */
+	if (o->nrec > 0 && (strncmp(o->id, id, n) > 0 ||
+	    (strncmp(o->id, id, n) == 0 && o->id[n] == '\0')))
+		return NM_ENOTFOUND;
+	memcpy(o->id, id, n);
+	o->id[n] = '\0';
+	o->nrec++;
+	return 1;
+}
+
+/*
+ * Reads the old file's head: what comes before its first record.  1 if
+ * it is the bytes of head, 0 if not (a JSON head that changed),
+ * NM_ENOTFOUND (a CSV head that changed, or no head), or -1.
+ */
+static int
+ord_head(struct ord *o, const struct buf *head)
+{
+	const char	*nl;
+	size_t		 end = 0, n = strlen(JSON_START);
+	int		 rc;
+
+	if (!o->json)
+		return ord_take(o, head->data) ? 1 : NM_ENOTFOUND;
+	/* Lines up to the one that opens the array (no string has one). */
+	for (;;) {
+		if ((rc = ord_need(o, end + 1)) != 0)
+			return rc;
+		nl = memchr(o->w.data + o->pos + end, '\n', o->w.len -
+		    o->pos - end);
+		if (nl == NULL) {
+			if (o->eof || end > 1024 * 1024)
+				return NM_ENOTFOUND;
+			if ((rc = ord_need(o, o->w.len - o->pos + 65536)) != 0)
+				return rc;
+			continue;
+		}
+		end = (size_t)(nl - (o->w.data + o->pos));
+		if (end > n && memcmp(nl - n, JSON_START, n) == 0 &&
+		    nl[-1 - (ptrdiff_t)n] == '\n')
+			break;
+		end++;
+	}
+	rc = end == head->len && memcmp(o->w.data + o->pos, head->data,
+	    end) == 0;
+	o->pos += end;
+	return rc;
+}
+
+/* Copies the run of old records [*run, end) to d; none left after. */
+static int
+run_copy(struct dout *d, struct ord *o, uint64_t *run, uint64_t end,
+    int *inrun)
+{
+	if (!*inrun)
+		return 0;
+	*inrun = 0;
+	if (dout_flush(d) != 0 || out_copy(d->fd, d->path, o->fd, o->path,
+	    (off_t)*run, (size_t)(end - *run)) != 0)
+		return -1;
+	d->size += end - *run;
+	return 0;
+}
+
+/*
+ * Patches one data file (json: reports.json, else reports.csv): the old
+ * file's records of reports not read again copied as bytes, in runs, the
+ * others written afresh, in id order, into the staging folder of pub.
+ * *changed says if the bytes differ (the new file is then staged).
+ */
+static int
+patch_one(struct site *s, struct publish *pub, const struct report **v,
+    int json, int *changed)
+{
+	struct arena	*a = arena_new();
+	struct ord	 o;
+	struct dout	 d;
+	struct buf	 head = BUF_INIT, rec = BUF_INIT, tmp = BUF_INIT;
+	struct buf	 rd = BUF_INIT;
+	const char	*rel = data_paths[json ? DATA_JSON : DATA_CSV];
+	uint64_t	 run = 0, runend = 0;
+	size_t		 i, sep = json ? 2 : 0;
+	int		 rc = -1, have, same, dirty = 0, inrun = 0, fresh;
+
+	memset(&o, 0, sizeof(o));
+	o.fd = -1;
+	o.json = json;
+	buf_init(&o.w);
+	buf_init(&d.b);
+	d.fd = -1;
+	*changed = 0;
+	if (file_path(o.path, sizeof(o.path), "%s/%s", s->opts->outdir,
+	    rel) != 0)
+		goto out;
+	if ((o.fd = open(o.path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1) {
+		if (errno == ENOENT)
+			rc = NM_ENOTFOUND;
+		else
+			log_warn("%s", o.path);
+		goto out;
+	}
+	if (json)
+		json_head(&head, s, a);
+	else
+		csv_head(&head);
+	if ((have = ord_head(&o, &head)) < 0) {
+		rc = have;
+		goto out;
+	}
+	dirty = !have;
+	if (dout_open(&d, pub->tmpdir, json ? "reports.json" :
+	    "reports.csv") != 0)
+		goto out;
+	buf_add(&d.b, head.data, head.len);
+	have = ord_next(&o);
+	for (i = 0; i < s->nreports && have >= 0; i++) {
+		/* Old records before this one are of reports gone. */
+		while (have == 1 && strcmp(o.id, v[i]->id) < 0) {
+			dirty = 1;
+			have = ord_next(&o);
+		}
+		if (have < 0)
+			break;
+		same = have == 1 && strcmp(o.id, v[i]->id) == 0;
+		fresh = odtext_find(s->odtext, v[i]->id) != NULL;
+		if (!fresh && !same) {
+			/* A report kept whose record is not there. */
+			have = NM_ENOTFOUND;
+			break;
+		}
+		if (fresh) {
+			buf_reset(&rec);
+			if (data_record(&rec, &tmp, &rd, s, v[i], json) != 0)
+				goto out;
+			/* Read again, the same bytes: as if kept. */
+			if (same && rec.len == o.len &&
+			    memcmp(rec.data, o.rec, o.len) == 0)
+				fresh = 0;
+			else
+				dirty = 1;
+		}
+		if (!fresh && inrun && o.off == runend + sep)
+			runend = o.off + o.len;
+		else {
+			/* The run so far, then this record or a new run. */
+			if (run_copy(&d, &o, &run, runend, &inrun) != 0)
+				goto out;
+			if (json)
+				buf_addstr(&d.b, i > 0 ? ",\n" : "\n");
+			if (fresh)
+				buf_add(&d.b, rec.data, rec.len);
+			else {
+				inrun = 1;
+				run = o.off;
+				runend = o.off + o.len;
+			}
+		}
+		if (dout_some(&d) != 0)
+			goto out;
+		if (same)
+			have = ord_next(&o);
+	}
+	/* What is left of the old file is of reports gone. */
+	while (have == 1) {
+		dirty = 1;
+		have = ord_next(&o);
+	}
+	if (have < 0) {
+		rc = have;
+		goto out;
+	}
+	if (run_copy(&d, &o, &run, runend, &inrun) != 0)
+		goto out;
+	if (json)
+		buf_addstr(&d.b, JSON_TAIL);
+	if (dout_flush(&d) != 0)
+		goto out;
+	s->datasize[!json] = (size_t)d.size;
+	if (dout_close(&d, dirty) != 0 ||
+	    (dirty && publish_file(pub, d.path, o.path) != 0))
+		goto out;
+	*changed = dirty;
+	rc = 0;
+out:
+	(void)dout_close(&d, 0);
+	buf_free(&d.b);
+	if (o.fd != -1)
+		close(o.fd);
+	buf_free(&o.w);
+	buf_free(&head);
+	buf_free(&rec);
+	buf_free(&tmp);
+	buf_free(&rd);
+	arena_free(a);
+	return rc;
+}
+
+int
+data_patch(struct site *s, struct publish *pub, int changed,
+    size_t *written)
+{
+	struct arena	*a = arena_new();
+	struct buf	 sc = BUF_INIT, old = BUF_INIT;
+	char		 path[PATH_MAX];
+	struct stat	 sb;
+	struct timespec	 t0;
+	int		 rc = -1, json, w;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	*written = 0;
+	/*
+	 * The old files have the fields their schema names: with others
+	 * (made by an older gen), every record must be written anew.
+	 */
+	schema_file(&sc, s, a);
+	if (file_path(path, sizeof(path), "%s/%s", s->opts->outdir,
+	    data_paths[DATA_SCHEMA]) != 0)
+		goto out;
+	rc = file_read(&old, path, sc.len * 2 + 4096);
+	if (rc == -1)
+		goto out;
+	if (rc != 0 || old.len != sc.len ||
+	    memcmp(old.data, sc.data, sc.len) != 0) {
+		rc = NM_ENOTFOUND;
+		goto out;
+	}
+	if (changed) {
+		if ((rc = data_both(s, NULL, pub, &w)) != 0)
+			goto out;
+		*written = (size_t)w;
+		log_debug("open data: patched, %zu file%s changed, in %ld ms",
+		    *written, *written == 1 ? "" : "s", lap(&t0));
+		goto out;
+	}
+	/* The same bytes: only their sizes, for the data page. */
+	for (json = 1; json >= 0; json--) {
+		if (file_path(path, sizeof(path), "%s/%s", s->opts->outdir,
+		    data_paths[json ? DATA_JSON : DATA_CSV]) != 0) {
+			rc = -1;
+			goto out;
+		}
+		if (stat(path, &sb) == -1) {
+			rc = errno == ENOENT ? NM_ENOTFOUND : -1;
+			if (rc == -1)
+				log_warn("%s", path);
+			goto out;
+		}
+		s->datasize[!json] = (size_t)sb.st_size;
+	}
+	rc = 0;
+out:
+	if (rc == NM_ENOTFOUND)
+		log_debug("open data: the last build's files are not as "
+		    "this one writes them: a full build");
+	buf_free(&sc);
+	buf_free(&old);
+	arena_free(a);
+	return rc;
 }
 
 /* About how big a file of n bytes is, for people (powers of 1,000). */
@@ -1068,15 +1844,16 @@ data_page_val(struct arena *a, const struct site *s)
 	tv_set_str(a, v, "separator", CSV_SEP);
 	tv_set_str(a, v, "url", arena_printf(a, "%sdata/",
 	    s->cfg.base_url));
-	/* About their sizes, without rendering them. */
+	/* Their sizes as data_write() or data_patch() wrote them. */
 	file_val(a, files, DATA_JSON, "JSON", size_text(a,
-	    records_size(s, 1)),
-	    "Every report with every published field, ordered by id, and "
-	    "the label of every taxonomy value.");
+	    s->datasize[0]),
+	    "Every report with every published field, its narrative and "
+	    "lessons learned too, ordered by id, and the label of every "
+	    "taxonomy value.");
 	file_val(a, files, DATA_SCHEMA, "JSON Schema (draft 2020-12)", "",
 	    "Describes and checks reports.json.");
 	file_val(a, files, DATA_CSV, "CSV (RFC 4180, UTF-8)",
-	    size_text(a, records_size(s, 0)),
+	    size_text(a, s->datasize[1]),
 	    "The same reports and fields, one row a report, with a header "
 	    "row.");
 	file_val(a, files, DATA_CSVW, "CSV on the Web metadata (W3C)", "",
@@ -1084,8 +1861,6 @@ data_page_val(struct arena *a, const struct site *s)
 	tv_set(a, v, "files", files);
 	fields = tv_list(a);
 	for (i = 0; i < NFIELDS; i++) {
-		if (!field_on(s, &dfields[i]))
-			continue;
 		m = tv_map(a);
 		tv_set_str(a, m, "name", dfields[i].name);
 		tv_set_str(a, m, "type", dfields[i].type);

@@ -1487,6 +1487,9 @@ page_shows(const struct site *s, const struct outfile *o,
 	const size_t	*m;
 	size_t		 from, to, j;
 
+	/* The data page gives the size of files with every text. */
+	if (o->kind == OUT_DATA)
+		return o->pageno == DATA_PAGE;
 	if ((o->kind != OUT_FEED && o->kind != OUT_LESSONS) || o->term < 0)
 		return 0;
 	/*

@@ -184,6 +184,21 @@ publish_add(struct publish *p, const char *dst, const struct buf *data)
 }
 
 int
+publish_file(struct publish *p, const char *tmp, const char *dst)
+{
+	size_t	 n;
+
+	pthread_mutex_lock(&p->lock);
+	n = p->n++;
+	p->tmp = xreallocarray(p->tmp, p->n, sizeof(char *));
+	p->dst = xreallocarray(p->dst, p->n, sizeof(char *));
+	p->tmp[n] = xstrdup(tmp);
+	p->dst[n] = xstrdup(dst);
+	pthread_mutex_unlock(&p->lock);
+	return stamp_at(AT_FDCWD, tmp);
+}
+
+int
 publish_init(struct publish *p, const char *outdir)
 {
 	if (file_path(p->tmpdir, sizeof(p->tmpdir), "%s/.nearmiss-tmp",
@@ -286,6 +301,65 @@ out_write(const char *path, const struct buf *data, int flags)
 	if (file_write(path, data->data, data->len, 0644, flags) != 0)
 		return -1;
 	return stamp_at(AT_FDCWD, path);
+}
+
+int
+out_stamp(const char *path)
+{
+	return stamp_at(AT_FDCWD, path);
+}
+
+int
+out_copy(int to, const char *topath, int from, const char *frompath,
+    off_t off, size_t n)
+{
+	char	*b = NULL;
+	ssize_t	 r;
+	size_t	 k;
+	int	 rc = -1;
+
+	/* In the kernel (a reflink where the file system can). */
+	while (n > 0) {
+		if ((r = copy_file_range(from, &off, to, NULL, n, 0)) == -1) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EXDEV || errno == ENOSYS ||
+			    errno == EINVAL || errno == EOPNOTSUPP)
+				break;
+			log_warn("%s", topath);
+			return -1;
+		}
+		if (r == 0) {
+			log_warnx("%s: shorter than it was", frompath);
+			return -1;
+		}
+		n -= (size_t)r;
+	}
+	if (n == 0)
+		return 0;
+	b = xmalloc(1 << 20);
+	while (n > 0) {
+		k = n < (1 << 20) ? n : (1 << 20);
+		if ((r = pread(from, b, k, off)) == -1 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			if (r == 0)
+				log_warnx("%s: shorter than it was", frompath);
+			else
+				log_warn("%s", frompath);
+			goto out;
+		}
+		if (file_write_all(to, b, (size_t)r) != 0) {
+			log_warn("%s", topath);
+			goto out;
+		}
+		off += r;
+		n -= (size_t)r;
+	}
+	rc = 0;
+out:
+	free(b);
+	return rc;
 }
 
 int

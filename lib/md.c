@@ -287,6 +287,84 @@ render(struct buf *out, cmark_node *doc)
 	free(html);
 }
 
+/* The offset in text of line ln (1 for the first; cmark's line ends). */
+static size_t
+line_off(const char *text, size_t len, unsigned long ln)
+{
+	size_t	 i = 0;
+
+	while (ln > 1 && i < len) {
+		if (text[i] == '\r' && i + 1 < len && text[i + 1] == '\n')
+			i++;
+		if (text[i] == '\r' || text[i] == '\n')
+			ln--;
+		i++;
+	}
+	return i;
+}
+
+/*
+ * The offset in text of the line after the level-2 heading that starts
+ * at offset off: the line itself for an ATX heading, else the line after
+ * its "---" underline.  (cmark 0.30's end line of a setext heading can
+ * be the line after the underline.)
+ */
+static size_t
+heading_end(const char *text, size_t len, size_t off)
+{
+	size_t	 i, k;
+	int	 setext = 1;
+
+	for (i = off; i < len && i < off + 3 && text[i] == ' '; i++)
+		;
+	if (i < len && text[i] == '#')
+		setext = 0;
+	for (;;) {
+		/* To the start of the next line. */
+		while (off < len && text[off] != '\n' && text[off] != '\r')
+			off++;
+		if (off < len && text[off] == '\r' && off + 1 < len &&
+		    text[off + 1] == '\n')
+			off++;
+		if (off < len)
+			off++;
+		if (!setext || off >= len)
+			return off;
+		/* An underline: up to 3 spaces, dashes, white space. */
+		for (i = off; i < len && i < off + 3 && text[i] == ' '; i++)
+			;
+		for (k = i; k < len && text[k] == '-'; k++)
+			;
+		if (k == i)
+			continue;
+		while (k < len && (text[k] == ' ' || text[k] == '\t'))
+			k++;
+		if (k == len || text[k] == '\n' || text[k] == '\r')
+			setext = 0;
+	}
+}
+
+/*
+ * Sets out's source of part sec to text[from..to), without the blank
+ * lines it starts with and the white space it ends with.
+ */
+static void
+set_src(struct md_report *out, int sec, const char *text, size_t from,
+    size_t to)
+{
+	size_t	 i;
+
+	for (i = from; i < to; i++)
+		if (text[i] == '\r' || text[i] == '\n')
+			from = i + 1;
+		else if (text[i] != ' ' && text[i] != '\t')
+			break;
+	while (to > from && strchr(" \t\r\n", text[to - 1]) != NULL)
+		to--;
+	out->src[sec] = text + from;
+	out->srclen[sec] = to - from;
+}
+
 int
 md_render_report(struct md_report *out, const char *path,
     unsigned long line0, const char *text, size_t len)
@@ -294,6 +372,7 @@ md_render_report(struct md_report *out, const char *path,
 	cmark_node	*doc = NULL, *part[SEC_MAX] = { NULL }, *n, *next;
 	struct buf	 h = BUF_INIT;
 	unsigned long	 line_of[SEC_MAX] = { 0 };
+	size_t		 head[SEC_MAX] = { 0 }, body[SEC_MAX] = { 0 };
 	int		 sec = SEC_NARRATIVE, nchild[SEC_MAX] = { 0 };
 	int		 errors = 0, rc = -1, i, s;
 
@@ -328,6 +407,10 @@ md_render_report(struct md_report *out, const char *path,
 					errors++;
 				}
 				line_of[s] = ln;
+				/* Where its heading starts, its text starts. */
+				head[s] = line_off(text, len, (unsigned long)
+				    cmark_node_get_start_line(n));
+				body[s] = heading_end(text, len, head[s]);
 				sec = s;
 				continue;
 			}
@@ -352,6 +435,16 @@ md_render_report(struct md_report *out, const char *path,
 	}
 	if (errors)
 		goto out;
+	/* The sections are in order: each ends where the next begins. */
+	for (i = 0; i < SEC_MAX; i++) {
+		for (s = i + 1; s < SEC_MAX && line_of[s] == 0; s++)
+			;
+		if (i > 0 && line_of[i] == 0)
+			set_src(out, i, text, 0, 0);
+		else
+			set_src(out, i, text, body[i], s < SEC_MAX ? head[s] :
+			    len);
+	}
 	if (out->text != NULL)
 		for (i = 0; i < SEC_MAX; i++)
 			block_text(&out->text[i], part[i]);

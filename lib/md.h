@@ -53,6 +53,14 @@ struct md_report {
 	 * URL, and no raw HTML.
 	 */
 	struct buf	*text;
+	/*
+	 * Set by md_render_report(): each part's Markdown source as the
+	 * body holds it (pointers into the text rendered, so valid as long
+	 * as it is), headings left out, blank lines before and white space
+	 * after cut; an absent part is empty.
+	 */
+	const char	*src[MD_PARTS];
+	size_t		 srclen[MD_PARTS];
 };
 
 /*

@@ -182,10 +182,17 @@ done
 check "narrative edit: the report is in some feeds" [ -s "$tmp/feeds" ]
 grep -v -x -F -f "$tmp/feeds" "$tmp/rewritten" | grep -v -e '^search/' \
     -e '^\.nearmiss-state$' -e '^reports/[^/]*/index\.html$' \
+    -e '^data/reports\.json$' -e '^data/reports\.csv$' \
     >"$tmp/other" || true
 check "narrative edit: only the feeds that show it, report pages (text, \
-related), the state and the index (not: $(tr '\n' ' ' <"$tmp/other"))" \
-    [ ! -s "$tmp/other" ]
+related), the open data, the state and the index (not: $(tr '\n' ' ' \
+    <"$tmp/other"))" [ ! -s "$tmp/other" ]
+# The open data carries the text: both files, patched.
+check "narrative edit: the open data's files" sh -c \
+    'grep -qx data/reports.json "$0" && grep -qx data/reports.csv "$0"' \
+    "$tmp/rewritten"
+check "narrative edit: the new text is in reports.json" grep -q \
+    'It was raining very hard' "$out/data/reports.json"
 check "narrative edit: the report page and the state" sh -c \
     'grep -qx reports/2024-0003/index.html "$0" &&
     grep -qx .nearmiss-state "$0"' "$tmp/rewritten"

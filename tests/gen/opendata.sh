@@ -1,13 +1,16 @@
 #!/bin/sh
 # The open data of nearmiss-gen (data/): reports with hostile values in
 # every text field (quotes, commas, newlines, tabs, leading = + - @ ',
-# non-ASCII, </script>).  reports.csv round-trips through Python's csv
+# non-ASCII, </script>), the narrative and lessons learned too (CRLF,
+# U+2028, a setext heading, reviewer comments that stay
+# out).  reports.csv round-trips through Python's csv
 # module, each cell equal to the front matter's value with a ' before it
 # exactly where a formula (or a ') starts; reports.json equals the front
 # matter and validates against reports.schema.json, a broken copy does
 # not; the licence is in both files' metadata and on the data page; the
 # small-count rule holds; an incremental build after adding, changing and
-# removing a report gives the bytes of a full build.
+# removing a report, or changing only a narrative or only the lessons,
+# gives the bytes of a full build, and so does one over damaged files.
 # Run by tests/run.sh as: env NMGEN=/abs/nearmiss-gen TOP=/abs/top sh ...
 set -eu
 
@@ -40,8 +43,9 @@ sed -e 's|^base_url = .*|base_url = https://nm.example.test/archive/|' \
     -e 's|^data_licence_url = .*|data_licence_url = '$lic'|' \
     "$TOP/content/nearmiss.ini" >"$c/nearmiss.ini"
 
-# hostile ID TITLE SUMMARY [EXTRA]: a report whose YAML double-quoted
-# scalars are TITLE and SUMMARY (YAML escapes allowed).
+# hostile ID TITLE SUMMARY [EXTRA [BODY]]: a report whose YAML
+# double-quoted scalars are TITLE and SUMMARY (YAML escapes allowed), its
+# body BODY (by default a narrative and one lesson).
 hostile() {
 	cat <<EOF
 ---
@@ -55,13 +59,23 @@ loss_potential: death
 summary: "$3"
 ${4:-}
 ---
-The body.
+${5:-The body.
 
 ## Lessons learned
 
-- One lesson.
+- One lesson.}
 EOF
 }
+
+# Bodies with hostile text (printf: \r, and UTF-8 for U+2028; bidi
+# controls, like NUL, never get past report_parse()).
+b1=$(printf '%s\r\n%s\n\n%s\n\n## Lessons learned\n\n%s\n%s\n' \
+    '=SUM(A1:A9), "quoted", a comma' 'a CRLF line before it </script>' \
+    "$(printf 'U+2028:\342\200\250 then \303\234n\303\257c\303\270d\303\251')" \
+    '+1 lesson, with "quotes"' '- @second')
+b2=$(printf '%s\n\n%s\n%s\n\n%s\n\n## Reviewer comments\n\n%s\n' \
+    '-2 degrees: the narrative' 'Lessons learned' '---------------' \
+    '@lessons after a setext heading' 'Never published.')
 
 t1='=HYPERLINK(\"http://evil.test\",\"x\"), \"quoted\" </script>'
 s1='+1 in the first cell, then a comma, a \"quote\"\nand a second line'
@@ -72,9 +86,10 @@ environment:
   lighting: dark
   weather: rain
 agency_type: county-sheriff
-region: mountain" >"$R/2024-0001.md"
+region: mountain" "$b1" >"$R/2024-0001.md"
 hostile 2024-0002 "@SUM(A1:A9) Ünïcødé — 東京 'x'" \
-    '-2 degrees; </script><script>alert(1)</script> & more' >"$R/2024-0002.md"
+    '-2 degrees; </script><script>alert(1)</script> & more' "" "$b2" \
+    >"$R/2024-0002.md"
 hostile 2024-0003 "'Quoted first, a ' is added" \
     '\tA tab first, then \"=inner\" text' "officers_on_scene: 999" \
     >"$R/2024-0003.md"
@@ -94,10 +109,31 @@ data = os.path.join(site, "data")
 def ok(cond, what):
     print(("ok " if cond else "FAIL ") + step + ": " + what)
 
+def texts(body):
+    # The narrative and the lessons: the Markdown before and after the
+    # "Lessons learned" heading (ATX or setext), up to the reviewer
+    # comments; blank lines before and white space after cut.
+    lines = body.split("\n")
+    def cut(ls):
+        while ls and ls[0].strip(" \t\r") == "":
+            ls = ls[1:]
+        return "\n".join(ls).rstrip(" \t\r\n")
+    for i, l in enumerate(lines):
+        if l == "## Lessons learned":
+            h, b = i, i + 1
+            break
+        if l == "Lessons learned" and re.match(r"^-+$", lines[i + 1]):
+            h, b = i, i + 2
+            break
+    e = lines.index("## Reviewer comments") if (
+        "## Reviewer comments" in lines) else len(lines)
+    return cut(lines[:h]), cut(lines[b:e])
+
 fm = {}
 for p in sorted(glob.glob(os.path.join(content, "reports", "*", "*.md"))):
-    text = open(p, encoding="utf-8").read()
+    text = open(p, encoding="utf-8", newline="").read()
     y = yaml.safe_load(text.split("---\n")[1])
+    y["narrative"], y["lessons"] = texts(text.split("---\n", 2)[2])
     env = y.pop("environment", {}) or {}
     y.update(env)
     y["event_date"] = str(y["event_date"]) if not isinstance(
@@ -132,7 +168,7 @@ ok([r["id"] for r in j["reports"]] == ids, "JSON records ordered by id")
 keys = ["id", "url", "title", "summary", "event_date", "published",
     "incident_type", "contributing_factors", "loss_potential",
     "officers_on_scene", "time_of_day", "lighting", "weather",
-    "agency_type", "region"]
+    "agency_type", "region", "narrative", "lessons"]
 for r in j["reports"]:
     want = {k: fm[r["id"]][k] for k in keys if k in fm[r["id"]]}
     ok(r == want, "JSON record %s equals the front matter (%r != %r)"
@@ -153,6 +189,12 @@ lines_ok = all(l.endswith(b"\r") for l in raw.split(b"\n")[:1])
 ok(lines_ok and raw.endswith(b"\r\n"), "CSV lines end in CRLF")
 rows = list(csv.reader(io.StringIO(raw.decode("utf-8"), newline="")))
 cols = keys[:6] + ["revised"] + keys[6:]
+hostile = [t for t in ("\r\n", "\u2028", "</script>", '"', "=SUM")
+    if any(t in fm[i]["narrative"] for i in ids)]
+ok(len(hostile) == 5 or step != "four reports",
+    "the narratives hold hostile text (%r)" % hostile)
+ok(all("Never published" not in fm[i]["lessons"] for i in ids),
+    "the reviewer comments are not in the lessons")
 ok(rows[0] == cols, "CSV header %r" % rows[0])
 ok([r[0] for r in rows[1:]] == ids, "CSV rows ordered by id")
 neut = 0
@@ -218,9 +260,14 @@ build() {
 	rm -rf "$site"
 	gen --full -o "$site"
 	check_rc "$1: full build exits 0" 0
-	gen -o "$tmp/inc"
+	gen -v -o "$tmp/inc"
 	check_rc "$1: incremental build exits 0" 0
 	check_same "$1: incremental equals full" "$site" "$tmp/inc"
+	# Patched from the last files, not a full build in disguise.
+	if [ "$1" != "four reports" ] && [ "${2:-}" != full ]; then
+		check "$1: the build is incremental" grep -q "(incremental" \
+		    "$tmp/stderr"
+	fi
 	for f in reports.json reports.csv reports.schema.json \
 	    reports.csv-metadata.json index.html; do
 		check "$1: data/$f is published" test -s "$site/data/$f"
@@ -251,5 +298,36 @@ build "a report changed"
 git -C "$repo" rm -q "$R/2024-0004.md"
 commit "a report removed"
 build "a report removed"
+
+# Only a narrative (after the CRLF and quoted cells of 2024-0001, which
+# the CSV's record splitter must step over), then only the lessons.
+sed 's/^The body\.$/The body, told again: "=quoted", a, b./' \
+    "$R/2024-0003.md" >"$tmp/x"
+mv "$tmp/x" "$R/2024-0003.md"
+commit "a narrative changed"
+build "a narrative changed"
+check "a narrative changed: data/reports.json has it" grep -qF \
+    'told again: \"=quoted\"' "$site/data/reports.json"
+sed 's/^- One lesson\.$/- One lesson, learned again./' \
+    "$R/2024-0005.md" >"$tmp/x"
+mv "$tmp/x" "$R/2024-0005.md"
+commit "lessons changed"
+build "lessons changed"
+check "lessons changed: data/reports.csv has them" grep -qF \
+    'learned again' "$site/data/reports.csv"
+
+# Files someone edited: the build goes full, and gives the same bytes.
+for f in reports.json reports.csv; do
+	head -c 300 "$tmp/inc/data/$f" >"$tmp/x"
+	mv "$tmp/x" "$tmp/inc/data/$f"
+	sed 's/^The body.*$/The body, a third time./' "$R/2024-0003.md" \
+	    >"$tmp/x"
+	printf '%s\n' "$f" >>"$tmp/x"
+	mv "$tmp/x" "$R/2024-0003.md"
+	commit "a narrative changed over a damaged $f"
+	build "damaged $f" full
+	check "damaged $f: a full build instead" grep -q "full build" \
+	    "$tmp/stderr"
+done
 
 finish opendata

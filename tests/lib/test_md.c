@@ -960,6 +960,46 @@ test_pathological(void)
 	buf_free(&title);
 }
 
+/* STR_EQ() of part i's source (not NUL-terminated) and want. */
+static void
+src_eq(struct out *o, int i, const char *want)
+{
+	char	*got = strndup(o->md.src[i], o->md.srclen[i]);
+
+	STR_EQ(got, want);
+	free(got);
+}
+
+/*
+ * The Markdown source of each part, for the open data: from after the
+ * heading (ATX or setext) to the next, blank lines before and white
+ * space after cut, CR LF kept inside, the reviewer comments apart.
+ */
+static void
+test_src(void)
+{
+	struct out	 o;
+	const char	*err;
+
+	out_init(&o);
+	OK(report(&o, S("\n\nFirst \"line\", a comma.\r\n  Second.  \n\n"
+	    "## Lessons learned\n\n\n- =One.\n- Two.\n   \n"), &err) == 0);
+	src_eq(&o, 0, "First \"line\", a comma.\r\n  Second.");
+	src_eq(&o, 1, "- =One.\n- Two.");
+	src_eq(&o, 2, "");
+	OK(report(&o, S("    code first\n\nLessons learned\n"
+	    "---------------\nLesson.\n\n## Reviewer comments\n\nNo.\n"),
+	    &err) == 0);
+	src_eq(&o, 0, "    code first");
+	src_eq(&o, 1, "Lesson.");
+	src_eq(&o, 2, "No.");
+	OK(report(&o, S("Narrative.\r\n\r\n## Lessons learned\r\n"
+	    "\r\nLesson \xe2\x80\xa8 one."), &err) == 0);
+	src_eq(&o, 0, "Narrative.");
+	src_eq(&o, 1, "Lesson \xe2\x80\xa8 one.");
+	out_free(&o);
+}
+
 int
 main(void)
 {
@@ -974,6 +1014,7 @@ main(void)
 	test_text();
 	test_page();
 	test_pathological();
+	test_src();
 	rc = DONE("test_md");
 	/* Seen even if the leak checker aborts at exit. */
 	fflush(stdout);

@@ -41,7 +41,8 @@ main(int argc, char *argv[])
 	struct report	 r;
 	struct buf	 ini = BUF_INIT, text = BUF_INIT;
 	struct buf	 nb = BUF_INIT, lb = BUF_INIT, cb = BUF_INIT;
-	struct md_report md = { &nb, &lb, &cb, NULL };
+	struct md_report md = { .narrative = &nb, .lessons = &lb,
+	    .comments = &cb };
 	int		 rc = 1;
 
 	log_init("nm-reportcheck", LOG_TO_STDERR);
