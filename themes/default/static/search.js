@@ -39,10 +39,11 @@
 	/* PAGE: the index's best postings per word (nearmiss-index(5)). */
 	var PAGE = 5, MORE = 10, PREFIX_SHARDS = 3;
 	/*
-	 * While typing, the pause (ms) after which the full search starts:
-	 * after the first results of the vocabulary, or without them.
+	 * While typing, the pause (ms) after the key before the full search
+	 * starts: after the first results of the vocabulary, or without them
+	 * (at most PAUSE_TYPED, as the rhythm of the keys says: see run()).
 	 */
-	var PAUSE_FULL = 250, PAUSE_TYPED = 100;
+	var PAUSE_FULL = 250, PAUSE_TYPED = 100, PAUSE_MIN = 20;
 	var S = 0, L = 1, D = 2, IGN = 3, APOS = 4;
 
 	/* token.c's latin_fold[] for U+00C0 to U+017F; see fold(). */
@@ -324,6 +325,35 @@
 		});
 	};
 
+	/*
+	 * Fetches the vocabulary shards of what is being typed, q, without
+	 * waiting for the pause: no postings, and a full search then finds
+	 * them there.
+	 */
+	Engine.prototype.prefetch = function (q) {
+		var self = this;
+
+		return this.entry().then(function () {
+			return self.load(parse(q));
+		}).catch(function () {});
+	};
+
+	/* Loads the shards of the words of a parsed query (and prefixes'). */
+	Engine.prototype.load = function (parsed) {
+		var self = this, all = [];
+
+		parsed.forEach(function (c) {
+			c.words.forEach(function (x) {
+				all.push(self.shard(x.w));
+				if (c.prefix && x.w.length >= 3)
+					self.range(x.w).forEach(function (n) {
+						all.push(self.shard(null, n));
+					});
+			});
+		});
+		return Promise.all(all);
+	};
+
 	/* The shards for the typos of w: its own and its two letters'. */
 	Engine.prototype.near = function (w) {
 		var n = this.sno(w), out = this.range(w.slice(0, 2));
@@ -353,7 +383,16 @@
 		    sh.words[w] : null;
 	};
 
-	/* Resolves to Map doc -> impact (and pos: Map doc -> [positions]). */
+	/* The impact of document doc in postings m, 0 for none. */
+	function impact(doc) {
+		return this.at[doc];
+	}
+
+	/*
+	 * Resolves to the postings of a term: docs (in order), at (per
+	 * document, its impact or 0), get(doc) and, withPos, pos (Map doc ->
+	 * [positions]).
+	 */
 	Engine.prototype.postings = function (sh, term, fileno, withPos) {
 		var self = this;
 		var key = fileno + ' ' + sh.files[fileno] + ' ' + term;
@@ -367,15 +406,16 @@
 		if (withPos && sh.positions)
 			p.push(this.get(sh.positions[fileno]));
 		return Promise.all(p).then(function (r) {
-			var map = new Map(), docs = [], d = new Dec(r[0][term] || '');
+			var docs = [], d = new Dec(r[0][term] || '');
+			var at = new Uint8Array(self.e.docs);
+			var map = { docs: docs, at: at, get: impact };
 			var doc = -1, i, c, x, v, pd;
 
 			while (d.more()) {
 				doc += d.varint() + 1;
-				map.set(doc, d.digit());
+				at[doc] = d.digit();
 				docs.push(doc);
 			}
-			map.docs = docs;
 			if (r[1]) {
 				map.pos = new Map();
 				pd = new Dec(r[1][term] || '');
@@ -456,18 +496,9 @@
 	 * words, stems and prefixes to highlight).
 	 */
 	Engine.prototype.terms = function (parsed, r) {
-		var self = this, all = [], i;
+		var self = this, i;
 
-		parsed.forEach(function (c) {
-			c.words.forEach(function (x) {
-				all.push(self.shard(x.w));
-				if (c.prefix && x.w.length >= 3)
-					self.range(x.w).forEach(function (n) {
-						all.push(self.shard(null, n));
-					});
-			});
-		});
-		return Promise.all(all).then(function () {
+		return this.load(parsed).then(function () {
 			var more = [];
 
 			/* A word of no report: its neighbours one edit away
@@ -688,26 +719,24 @@
 		return cl;
 	};
 
-	/* Resolves to Map doc -> score of a clause. */
+	/* Resolves to the scores of a clause, per document (0: no match). */
 	Engine.prototype.clause = function (cl) {
-		var self = this, n = this.e.docs;
+		var self = this, n = this.e.docs, out = new Float64Array(n);
 
 		if (cl.phrase) {
 			if (!cl.phrase.length || cl.phrase.some(function (a) {
 				return a === null;
 			}))
-				return Promise.resolve(new Map());
+				return Promise.resolve(out);
 			return Promise.all(cl.phrase.map(function (a) {
 				return self.postings(a.sh, a.term, a.file,
 				    cl.phrase.length > 1 && !cl.nopos);
 			})).then(function (ps) {
-				var out = new Map();
-
 				ps[0].docs.forEach(function (doc) {
 					var s = 0, ok, p0;
 
 					ok = ps.every(function (p) {
-						return p.has(doc);
+						return p.at[doc];
 					});
 					if (ok && ps.length > 1 && !cl.nopos) {
 						p0 = ps[0].pos.get(doc) || [];
@@ -724,9 +753,9 @@
 						return;
 					ps.forEach(function (p, i) {
 						s += idf(n, cl.phrase[i].df) *
-						    p.get(doc) / 63;
+						    p.at[doc] / 63;
 					});
-					out.set(doc, s);
+					out[doc] = s;
 				});
 				return out;
 			});
@@ -734,17 +763,16 @@
 		return Promise.all(cl.alts.map(function (a) {
 			return self.postings(a.sh, a.term, a.file, false);
 		})).then(function (ps) {
-			var out = new Map();
-
 			ps.forEach(function (p, i) {
 				var a = cl.alts[i], f = a.w * idf(n, a.df) / 63;
+				var j, d, s;
 
-				p.docs.forEach(function (doc) {
-					var s = f * p.get(doc);
-
-					if (!(out.get(doc) >= s))
-						out.set(doc, s);
-				});
+				for (j = 0; j < p.docs.length; j++) {
+					d = p.docs[j];
+					s = f * p.at[d];
+					if (!(out[d] >= s))
+						out[d] = s;
+				}
 			});
 			return out;
 		});
@@ -850,44 +878,40 @@
 				});
 			}));
 		}).then(function (clauses) {
-			var need = [], score = new Map(), hits = new Map();
-			var i, doc, base = [];
+			var n = self.e.docs, score = new Float64Array(n);
+			var hits = new Uint8Array(n), no = new Uint8Array(n);
+			var need, base, d;
 
 			r.q = q;
 			if (r.empty && !Object.keys(r.filters).length) {
 				r.total = 0;
 				r.docs = [];
 				r.base = [];
-				for (i = 0; i < self.e.docs; i++)
-					r.base.push(i);
+				for (d = 0; d < n; d++)
+					r.base.push(d);
 				return r;
 			}
 			need = clauses.filter(function (c) {
 				return !c.neg;
 			});
-			function add(cl) {
-				cl.m.forEach(function (s, d) {
-					score.set(d, (score.get(d) || 0) + s);
-					hits.set(d, (hits.get(d) || 0) + 1);
-				});
-			}
-			need.forEach(add);
+			clauses.forEach(function (cl) {
+				for (d = 0; d < n; d++)
+					if (cl.m[d] && cl.neg)
+						no[d] = 1;
+					else if (cl.m[d]) {
+						score[d] += cl.m[d];
+						hits[d]++;
+					}
+			});
+			/* The documents of min clauses or more, of none excluded. */
 			function collect(min) {
 				var out = [];
 
-				if (r.empty) {
-					for (i = 0; i < self.e.docs; i++)
-						out.push(i);
-				} else
-					score.forEach(function (s, d) {
-						if (hits.get(d) >= min)
-							out.push(d);
-					});
-				return out.filter(function (d) {
-					return !clauses.some(function (c) {
-						return c.neg && c.m.has(d);
-					});
-				});
+				for (d = 0; d < n; d++)
+					if ((r.empty || hits[d] >= (min || 1)) &&
+					    !no[d])
+						out.push(d);
+				return out;
 			}
 			base = collect(need.length);
 			r.base = base;
@@ -1014,10 +1038,10 @@
 					return r.sort === 'newest' ? m[b] - m[a] :
 					    m[a] - m[b];
 				if (r.sort === 'relevance') {
-					if (r.or && h.get(a) !== h.get(b))
-						return h.get(b) - h.get(a);
-					if (sc.get(a) !== sc.get(b))
-						return sc.get(b) - sc.get(a);
+					if (r.or && h[a] !== h[b])
+						return h[b] - h[a];
+					if (sc[a] !== sc[b])
+						return sc[b] - sc[a];
 				}
 				return r.sort === 'oldest' ? a - b : b - a;
 			});
@@ -1113,6 +1137,8 @@
 		return k >= 1 && k <= 1000 ? k : 3;
 	})(parseInt(form.getAttribute('data-min-count'), 10));
 	var seq = 0, cur = null, shown = 0;
+	var keyAt = 0, gap = 1e9, pause = PAUSE_TYPED;	/* see the keys */
+	var url = null;		/* the address of what is typed, not yet set */
 	var full = null;	/* the full search shown, for the counts */
 	var cseq = 0;		/* the latest count of the open groups */
 	var sort = '';	/* the sort chosen, '' for the default */
@@ -1467,12 +1493,15 @@
 	 * first results from the vocabulary's best postings first; the full
 	 * search then takes over for "More results" and the filter counts.
 	 * While typing (typed), each key runs at once: the first results,
-	 * which download no postings, come right away; the full search, which
-	 * may, waits for a pause in the typing (a newer key drops it).
+	 * which download no postings, come right away, and so do the
+	 * vocabulary shards; the full search, which may download postings,
+	 * waits for a pause in the typing (a newer key drops it).
 	 */
 	function run(st, typed) {
-		var mine = ++seq, fast = false;
+		var mine = ++seq, fast = false, t0 = Date.now();
 
+		if (typed)
+			engine.prefetch(st.q);
 		results.setAttribute('data-state', 'busy');
 		results.removeAttribute('data-full');
 		fbox.removeAttribute('data-facets');
@@ -1505,7 +1534,8 @@
 			if (mine !== seq || !typed)
 				return;
 			return new Promise(function (ok) {
-				setTimeout(ok, fast ? PAUSE_FULL : PAUSE_TYPED);
+				setTimeout(ok, (fast ? PAUSE_FULL : pause) -
+				    (Date.now() - t0));
 			});
 		}).then(function () {
 			if (mine !== seq)
@@ -1548,6 +1578,7 @@
 		}).then(function (r) {
 			if (mine !== seq)
 				return;
+			setTimeout(address);
 			results.setAttribute('data-query', st.q);
 			results.setAttribute('data-state', 'done');
 			results.setAttribute('data-full', 'done');
@@ -1564,6 +1595,7 @@
 		}).catch(function () {
 			if (mine !== seq)
 				return;
+			setTimeout(address);
 			count.textContent = 'The search index could not be ' +
 			    'loaded. Check your connection and try again.';
 			results.setAttribute('data-state', 'error');
@@ -1571,18 +1603,44 @@
 	}
 
 	/*
+	 * Sets the address kept while typing, once its results are shown:
+	 * each change costs the page some milliseconds.
+	 */
+	function address() {
+		if (url !== null && url !== location.pathname + location.search)
+			history.replaceState(null, '', url);
+		url = null;
+	}
+
+	/*
 	 * Searches what the form shows; push: a new history entry; typed:
-	 * the last word may be unfinished.
+	 * the last word may be unfinished, and the address changes when its
+	 * search is done.
 	 */
 	function go(push, typed) {
-		var st = fromForm(), url = toURL(st);
+		var st = fromForm();
 
-		if (url !== location.pathname + location.search)
-			history[push ? 'pushState' : 'replaceState'](null, '', url);
+		url = toURL(st);
+		if (push && url !== location.pathname + location.search)
+			history.pushState(null, '', url);
+		if (!typed)
+			address();
 		run(st, typed);
 	}
 
+	/*
+	 * While typing, the pause before a full search follows the keys: at
+	 * the first key, PAUSE_TYPED; keys further apart than that are each
+	 * searched anyway, so none; else three times the last gaps between
+	 * keys (a key that comes later ends the word).
+	 */
 	input.addEventListener('input', function () {
+		var t = Date.now(), g = t - keyAt;
+
+		pause = g > 1000 ? PAUSE_TYPED : g >= PAUSE_TYPED ? 0 :
+		    Math.min(PAUSE_TYPED, Math.max(PAUSE_MIN, 3 * g, 3 * gap));
+		gap = g > 1000 ? 0 : g;
+		keyAt = t;
 		go(false, true);
 	});
 	form.addEventListener('submit', function (ev) {
@@ -1626,6 +1684,7 @@
 	window.addEventListener('popstate', function () {
 		var st = fromURL();
 
+		url = null;
 		toForm(st);
 		run(st);
 	});
