@@ -124,7 +124,7 @@ async function main() {
 			seen.add(v[0]);
 			const m = await eng.postings(sh, v[0], v[2], true);
 			const docs = m.docs;
-			const imp = docs.map((d) => m.get(d));
+			const imp = docs.map((d) => m.at[d]);
 			if (docs.length !== v[1] || docs.some((d, i) => i > 0 &&
 			    d <= docs[i - 1]) || docs[docs.length - 1] >= e.docs ||
 			    imp.some((x) => x < 1 || x > 63))

@@ -17,12 +17,11 @@
 /*
  * search.js: the search page (search/index.html).  It reads the sharded
  * index of nearmiss-index(5) from the site itself, fetching only what a
- * query needs (the entry, one vocabulary shard per word, the postings
- * and positions files of its terms, the chunk table and the metadata
- * chunks of the results shown; a facet's column when it filters, or for
- * its counts when its group of filters is open), ranks with the index's
- * BM25 impacts, and keeps its state in the URL.  What is typed never
- * leaves the browser.
+ * query needs (the entry, a vocabulary shard per word, its terms'
+ * postings and positions, the chunk table and the metadata of the
+ * results shown; a facet's column when it filters or its counts show),
+ * ranks with the index's BM25 impacts, and keeps its state in the URL.
+ * What is typed never leaves the browser.
  * Text goes into the page through textContent only (the page's CSP
  * requires Trusted Types).  Without a document (node), it only exposes
  * its engine as globalThis.NMSearch, for the tests.
@@ -39,11 +38,11 @@
 	/* PAGE: the index's best postings per word (nearmiss-index(5)). */
 	var PAGE = 5, MORE = 10, PREFIX_SHARDS = 3;
 	/*
-	 * While typing, the pause (ms) after the key before the full search
-	 * starts: after the first results of the vocabulary, or without them
-	 * (at most PAUSE_TYPED, as the rhythm of the keys says: see run()).
+	 * While typing, the pause (ms) before the full search: after the
+	 * first results of the vocabulary, or without them (see the input
+	 * listener).
 	 */
-	var PAUSE_FULL = 250, PAUSE_TYPED = 100, PAUSE_MIN = 20;
+	var PAUSE_FULL = 250, PAUSE_TYPED = 100;
 	var S = 0, L = 1, D = 2, IGN = 3, APOS = 4;
 
 	/* token.c's latin_fold[] for U+00C0 to U+017F; see fold(). */
@@ -325,19 +324,6 @@
 		});
 	};
 
-	/*
-	 * Fetches the vocabulary shards of what is being typed, q, without
-	 * waiting for the pause: no postings, and a full search then finds
-	 * them there.
-	 */
-	Engine.prototype.prefetch = function (q) {
-		var self = this;
-
-		return this.entry().then(function () {
-			return self.load(parse(q));
-		}).catch(function () {});
-	};
-
 	/* Loads the shards of the words of a parsed query (and prefixes'). */
 	Engine.prototype.load = function (parsed) {
 		var self = this, all = [];
@@ -383,15 +369,9 @@
 		    sh.words[w] : null;
 	};
 
-	/* The impact of document doc in postings m, 0 for none. */
-	function impact(doc) {
-		return this.at[doc];
-	}
-
 	/*
-	 * Resolves to the postings of a term: docs (in order), at (per
-	 * document, its impact or 0), get(doc) and, withPos, pos (Map doc ->
-	 * [positions]).
+	 * Resolves to a term's postings: docs (in order), at (per document,
+	 * its impact or 0) and with withPos pos (Map doc -> [positions]).
 	 */
 	Engine.prototype.postings = function (sh, term, fileno, withPos) {
 		var self = this;
@@ -408,7 +388,7 @@
 		return Promise.all(p).then(function (r) {
 			var docs = [], d = new Dec(r[0][term] || '');
 			var at = new Uint8Array(self.e.docs);
-			var map = { docs: docs, at: at, get: impact };
+			var map = { docs: docs, at: at };
 			var doc = -1, i, c, x, v, pd;
 
 			while (d.more()) {
@@ -805,9 +785,8 @@
 	};
 
 	/*
-	 * Filters from URL-like input: { key: [slugs], from, to } to
-	 * { key: Set of value numbers, from, to }; unknown keys and slugs
-	 * are dropped.
+	 * Filters { key: [slugs], from, to } (as in the URL) to { key: Set
+	 * of value numbers, from, to }, unknown keys and slugs dropped.
 	 */
 	Engine.prototype.filters = function (f) {
 		var out = {};
@@ -835,14 +814,14 @@
 	 * Runs a query: q the text, f the filters ({ key: [slugs], from,
 	 * to }), sort "relevance", "newest" or "oldest" ('' for the
 	 * default); whole: the last word is a prefix only if it is not a
-	 * word of the vocabulary (the query was submitted).  Resolves to
-	 * { total, docs (ranked), base (matches before the filters),
-	 * filters, note, suggest, hl }.
+	 * word of the vocabulary (the query was submitted); k: rank only
+	 * the first k (see rank()).  Resolves to { total, docs (ranked),
+	 * base (matches before the filters), filters, note, suggest, hl }.
 	 */
-	Engine.prototype.search = function (q, f, sort, whole) {
+	Engine.prototype.search = function (q, f, sort, whole, k) {
 		var self = this;
 		var r = { hl: { words: new Set(), stems: new Set(), prefix: [] },
-		    unknown: [], note: '' };
+		    unknown: [], note: '', k: k };
 
 		return this.entry().then(function () {
 			var parsed = parse(q || ''), last, w;
@@ -880,7 +859,7 @@
 		}).then(function (clauses) {
 			var n = self.e.docs, score = new Float64Array(n);
 			var hits = new Uint8Array(n), no = new Uint8Array(n);
-			var need, base, d;
+			var need, d;
 
 			r.q = q;
 			if (r.empty && !Object.keys(r.filters).length) {
@@ -913,11 +892,9 @@
 						out.push(d);
 				return out;
 			}
-			base = collect(need.length);
-			r.base = base;
+			r.base = collect(need.length);
 			r.hits = hits;
 			r.score = score;
-			r.clauses = clauses;
 			return self.narrow(r).then(function () {
 				if (r.docs.length === 0 && need.length > 1) {
 					r.base = collect(1);
@@ -949,14 +926,12 @@
 	};
 
 	/*
-	 * First results of one whole word, ranked by relevance without
-	 * filters, from its shard's "top" (its best postings) and its df:
-	 * no postings file needed.  While typing (typed), the word is a
-	 * prefix: the same holds when every word of the archive that starts
-	 * with it has the same stem ("reach", "reached", "reaching"), all in
-	 * one shard, for then search() ranks that stem's postings alone.
-	 * Resolves to a result like search()'s (quick: true) or null when
-	 * the query is anything else.
+	 * First results of one whole word by relevance, no filters, from
+	 * its shard's "top" and df: no postings file.  While typing (typed),
+	 * the word is a prefix: the same holds when all the words that start
+	 * with it share its stem, in one shard ("reach", "reaching"), as
+	 * search() then ranks that stem alone.  Resolves to a result like
+	 * search()'s (quick: true), or null for any other query.
 	 */
 	Engine.prototype.quick = function (q, f, sort, typed) {
 		var self = this;
@@ -1028,12 +1003,11 @@
 		})).then(function () {
 			var m = cols.months, sc = r.score, h = r.hits;
 
-			r.cols = cols;
 			r.docs = r.base.filter(function (d) {
 				return self.pass(d, r.filters, cols, null);
 			});
 			r.total = r.docs.length;
-			r.docs.sort(function (a, b) {
+			r.cmp = function (a, b) {
 				if (r.sort !== 'relevance' && m[a] !== m[b])
 					return r.sort === 'newest' ? m[b] - m[a] :
 					    m[a] - m[b];
@@ -1044,8 +1018,32 @@
 						return sc[b] - sc[a];
 				}
 				return r.sort === 'oldest' ? a - b : b - a;
-			});
+			};
+			if (!r.k)
+				r.docs.sort(r.cmp);
 		});
+	};
+
+	/*
+	 * Ranks the first n of r.docs, all of them for more than a page:
+	 * a first page needs no sort of every match.
+	 */
+	Engine.prototype.rank = function (r, n) {
+		var d = r.docs, c = r.cmp, top = [], i, j;
+
+		if (c && n > PAGE)
+			d.sort(c);
+		if (!c || n > PAGE)
+			return;
+		for (i = 0; i < d.length; i++) {
+			for (j = top.length; j > 0 && c(d[i], top[j - 1]) < 0; j--)
+				;
+			top.splice(j, 0, d[i]);
+			top.length = Math.min(top.length, n);
+		}
+		r.docs = top.concat(d.filter(function (x) {
+			return top.length === n && c(x, top[n - 1]) > 0;
+		}));
 	};
 
 	/*
@@ -1137,8 +1135,7 @@
 		return k >= 1 && k <= 1000 ? k : 3;
 	})(parseInt(form.getAttribute('data-min-count'), 10));
 	var seq = 0, cur = null, shown = 0;
-	var keyAt = 0, gap = 1e9, pause = PAUSE_TYPED;	/* see the keys */
-	var url = null;		/* the address of what is typed, not yet set */
+	var keyAt = 0, gap = 0, pause;	/* see the input listener */
 	var full = null;	/* the full search shown, for the counts */
 	var cseq = 0;		/* the latest count of the open groups */
 	var sort = '';	/* the sort chosen, '' for the default */
@@ -1363,7 +1360,10 @@
 
 	/* Appends the results from r.docs[shown] on, n of them. */
 	function page(r, n, mine) {
-		var docs = r.docs.slice(shown, shown + n);
+		var docs;
+
+		engine.rank(r, shown + n);
+		docs = r.docs.slice(shown, shown + n);
 
 		return engine.meta(docs).then(function (ms) {
 			var t = engine.e.facets[0];
@@ -1407,9 +1407,8 @@
 	}
 
 	/*
-	 * The count of results, under the rule too: with filters, it is a
-	 * cell of a table of counts.  (The list still shows the reports,
-	 * each of which is published.)  Nothing found says so in words.
+	 * The count of results, under the rule too (with filters, it is a
+	 * cell of a table of counts); nothing found says so in words.
 	 */
 	function plural(n) {
 		return n === 1 && K <= 1 ? '1 report' :
@@ -1488,20 +1487,17 @@
 	}
 
 	/*
-	 * Runs the state st and shows its results.  One word (or one being
-	 * typed whose completions share its stem: Engine.quick) shows its
-	 * first results from the vocabulary's best postings first; the full
-	 * search then takes over for "More results" and the filter counts.
-	 * While typing (typed), each key runs at once: the first results,
-	 * which download no postings, come right away, and so do the
-	 * vocabulary shards; the full search, which may download postings,
-	 * waits for a pause in the typing (a newer key drops it).
+	 * Runs the state st and shows its results: for one word, first from
+	 * the vocabulary's best postings (Engine.quick), then the full
+	 * search ("More results", the counts).  While typing (typed), the
+	 * first results and the shards come at each key; the full search,
+	 * which may download postings, waits for a pause (a key drops it).
 	 */
 	function run(st, typed) {
 		var mine = ++seq, fast = false, t0 = Date.now();
 
-		if (typed)
-			engine.prefetch(st.q);
+		if (typed && engine.e)
+			engine.load(parse(st.q)).catch(function () {});
 		results.setAttribute('data-state', 'busy');
 		results.removeAttribute('data-full');
 		fbox.removeAttribute('data-facets');
@@ -1540,7 +1536,7 @@
 		}).then(function () {
 			if (mine !== seq)
 				return;
-			return engine.search(st.q, st.f, st.sort, !typed);
+			return engine.search(st.q, st.f, st.sort, !typed, PAGE);
 		}).then(function (r) {
 			if (mine !== seq || !r)
 				return;
@@ -1578,7 +1574,6 @@
 		}).then(function (r) {
 			if (mine !== seq)
 				return;
-			setTimeout(address);
 			results.setAttribute('data-query', st.q);
 			results.setAttribute('data-state', 'done');
 			results.setAttribute('data-full', 'done');
@@ -1595,51 +1590,52 @@
 		}).catch(function () {
 			if (mine !== seq)
 				return;
-			setTimeout(address);
 			count.textContent = 'The search index could not be ' +
 			    'loaded. Check your connection and try again.';
 			results.setAttribute('data-state', 'error');
+		}).then(function () {
+			if (typed)
+				setTimeout(function () {
+					if (mine === seq)
+						place(st);
+				});
 		});
 	}
 
 	/*
-	 * Sets the address kept while typing, once its results are shown:
-	 * each change costs the page some milliseconds.
+	 * Puts st in the address; push: as a new history entry.  While
+	 * typing, once its results show: each change costs the page.
 	 */
-	function address() {
-		if (url !== null && url !== location.pathname + location.search)
-			history.replaceState(null, '', url);
-		url = null;
+	function place(st, push) {
+		var url = toURL(st);
+
+		if (url !== location.pathname + location.search)
+			history[push ? 'pushState' : 'replaceState'](null, '', url);
 	}
 
 	/*
 	 * Searches what the form shows; push: a new history entry; typed:
-	 * the last word may be unfinished, and the address changes when its
-	 * search is done.
+	 * the last word may be unfinished.
 	 */
 	function go(push, typed) {
 		var st = fromForm();
 
-		url = toURL(st);
-		if (push && url !== location.pathname + location.search)
-			history.pushState(null, '', url);
 		if (!typed)
-			address();
+			place(st, push);
 		run(st, typed);
 	}
 
 	/*
-	 * While typing, the pause before a full search follows the keys: at
-	 * the first key, PAUSE_TYPED; keys further apart than that are each
-	 * searched anyway, so none; else three times the last gaps between
-	 * keys (a key that comes later ends the word).
+	 * The pause follows the keys: none when they come further apart
+	 * than PAUSE_TYPED (each is searched anyway), else three times the
+	 * last two gaps (at least 20 ms; PAUSE_TYPED at most and at first).
 	 */
 	input.addEventListener('input', function () {
 		var t = Date.now(), g = t - keyAt;
 
-		pause = g > 1000 ? PAUSE_TYPED : g >= PAUSE_TYPED ? 0 :
-		    Math.min(PAUSE_TYPED, Math.max(PAUSE_MIN, 3 * g, 3 * gap));
-		gap = g > 1000 ? 0 : g;
+		pause = g >= PAUSE_TYPED && g < 1000 ? 0 :
+		    Math.min(PAUSE_TYPED, Math.max(20, 3 * g, 3 * gap));
+		gap = g;
 		keyAt = t;
 		go(false, true);
 	});
@@ -1684,7 +1680,6 @@
 	window.addEventListener('popstate', function () {
 		var st = fromURL();
 
-		url = null;
 		toForm(st);
 		run(st);
 	});
