@@ -1024,10 +1024,7 @@
 		});
 	};
 
-	/*
-	 * Ranks the first n of r.docs, all of them for more than a page:
-	 * a first page needs no sort of every match.
-	 */
+	/* Ranks the first n of r.docs (n > PAGE: all, else no sort). */
 	Engine.prototype.rank = function (r, n) {
 		var d = r.docs, c = r.cmp, top = [], i, j;
 
@@ -1038,8 +1035,10 @@
 		for (i = 0; i < d.length; i++) {
 			for (j = top.length; j > 0 && c(d[i], top[j - 1]) < 0; j--)
 				;
-			top.splice(j, 0, d[i]);
-			top.length = Math.min(top.length, n);
+			if (j < n)
+				top.splice(j, 0, d[i]);
+			if (top.length > n)
+				top.pop();
 		}
 		r.docs = top.concat(d.filter(function (x) {
 			return top.length === n && c(x, top[n - 1]) > 0;
