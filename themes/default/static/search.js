@@ -882,7 +882,7 @@
 						hits[d]++;
 					}
 			});
-			/* The documents of min clauses or more, of none excluded. */
+			/* The documents of min clauses, none excluded. */
 			function collect(min) {
 				var out = [];
 
@@ -1028,10 +1028,8 @@
 	Engine.prototype.rank = function (r, n) {
 		var d = r.docs, c = r.cmp, top = [], i, j;
 
-		if (c && n > PAGE)
-			d.sort(c);
 		if (!c || n > PAGE)
-			return;
+			return c && d.sort(c);
 		for (i = 0; i < d.length; i++) {
 			for (j = top.length; j > 0 && c(d[i], top[j - 1]) < 0; j--)
 				;
@@ -1601,10 +1599,7 @@
 		});
 	}
 
-	/*
-	 * Puts st in the address; push: as a new history entry.  While
-	 * typing, once its results show: each change costs the page.
-	 */
+	/* Puts st in the address (typed: once shown, as it costs ms). */
 	function place(st, push) {
 		var url = toURL(st);
 
@@ -1690,6 +1685,11 @@
 	engine.entry().then(function () {
 		var st = fromURL();
 
+		/* Typed before the entry came. */
+		if (seq) {
+			st.q = input.value.slice(0, QUERY_MAX);
+			place(st);
+		}
 		build();
 		toForm(st);
 		run(st);
