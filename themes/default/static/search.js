@@ -38,9 +38,8 @@
 	/* PAGE: the index's best postings per word (nearmiss-index(5)). */
 	var PAGE = 5, MORE = 10, PREFIX_SHARDS = 3;
 	/*
-	 * While typing, the pause (ms) before the full search: after the
-	 * first results of the vocabulary, or without them (see the input
-	 * listener).
+	 * While typing, the pause (ms) before the full search: after first
+	 * results from the vocabulary, or at most, without them.
 	 */
 	var PAUSE_FULL = 250, PAUSE_TYPED = 100;
 	var S = 0, L = 1, D = 2, IGN = 3, APOS = 4;
@@ -371,7 +370,7 @@
 
 	/*
 	 * Resolves to a term's postings: docs (in order), at (per document,
-	 * its impact or 0) and with withPos pos (Map doc -> [positions]).
+	 * its impact or 0) and with withPos pos(doc) (its positions).
 	 */
 	Engine.prototype.postings = function (sh, term, fileno, withPos) {
 		var self = this;
@@ -388,26 +387,33 @@
 		return Promise.all(p).then(function (r) {
 			var docs = [], d = new Dec(r[0][term] || '');
 			var at = new Uint8Array(self.e.docs);
+			var po = new Int32Array(self.e.docs);
 			var map = { docs: docs, at: at };
-			var doc = -1, i, c, x, v, pd;
+			var doc = -1, i, c, pd;
 
 			while (d.more()) {
 				doc += d.varint() + 1;
 				at[doc] = d.digit();
 				docs.push(doc);
 			}
+			/* Where each document's positions start (pos() reads). */
 			if (r[1]) {
-				map.pos = new Map();
 				pd = new Dec(r[1][term] || '');
 				for (i = 0; i < docs.length && pd.more(); i++) {
-					c = pd.varint();
-					v = [];
-					for (x = 0; c-- > 0;) {
-						x += pd.varint();
-						v.push(x);
-					}
-					map.pos.set(docs[i], v);
+					po[docs[i]] = pd.i + 1;
+					for (c = pd.varint(); c-- > 0;)
+						pd.varint();
 				}
+				map.pos = function (doc) {
+					var v = [], x = 0, c;
+
+					if (!po[doc])
+						return null;
+					pd.i = po[doc] - 1;
+					for (c = pd.varint(); c-- > 0;)
+						v.push(x += pd.varint());
+					return v;
+				};
 			}
 			self.pcache.set(key, map);
 			return map;
@@ -713,16 +719,17 @@
 				    cl.phrase.length > 1 && !cl.nopos);
 			})).then(function (ps) {
 				ps[0].docs.forEach(function (doc) {
-					var s = 0, ok, p0;
+					var s = 0, ok, l;
 
 					ok = ps.every(function (p) {
 						return p.at[doc];
 					});
 					if (ok && ps.length > 1 && !cl.nopos) {
-						p0 = ps[0].pos.get(doc) || [];
-						ok = p0.some(function (x) {
-							return ps.every(function (p, i) {
-								var v = p.pos.get(doc) || [];
+						l = ps.map(function (p) {
+							return p.pos(doc) || [];
+						});
+						ok = l[0].some(function (x) {
+							return l.every(function (v, i) {
 								return v.indexOf(x +
 								    cl.phrase[i].off -
 								    cl.phrase[0].off) >= 0;
@@ -961,10 +968,7 @@
 						    sh.words[k][3] ||
 						    (v && sh.words[k][0] !== v[0]))
 							return null;
-						if (!v)
-							v = sh.words[k];
-						else if (sh.words[k][0] !== v[0])
-							return null;
+						v = v || sh.words[k];
 					}
 				}
 				if (!v || !sh.top ||
@@ -1148,8 +1152,7 @@
 	}
 
 	function clear(e) {
-		while (e.firstChild)
-			e.removeChild(e.firstChild);
+		e.textContent = '';
 	}
 
 	/* The state in the URL: { q, f: { key: [slugs], from, to }, sort }. */
@@ -1620,9 +1623,8 @@
 	}
 
 	/*
-	 * The pause follows the keys: none when they come further apart
-	 * than PAUSE_TYPED (each is searched anyway), else three times the
-	 * last two gaps (at least 20 ms; PAUSE_TYPED at most and at first).
+	 * The pause: none when keys come over PAUSE_TYPED apart (each is
+	 * searched anyway), else 3 times the last two gaps, 20 ms at least.
 	 */
 	input.addEventListener('input', function () {
 		var t = Date.now(), g = t - keyAt;
