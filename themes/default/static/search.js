@@ -167,10 +167,9 @@
 
 	/*
 	 * Parses a query: "double quotes" make a phrase, a leading "-"
-	 * excludes a word or phrase, and the last word is being typed
-	 * (a prefix) unless the query ends in a space or a quote, or
-	 * whole is set.  Returns an array of
-	 * { words: [{w, s, e}], phrase, neg, prefix }.
+	 * excludes, and the last word is a prefix (being typed) unless the
+	 * query ends in a space or quote, or whole is set.  Returns
+	 * [{ words: [{w, s, e}], phrase, neg, prefix }].
 	 */
 	function parse(q, whole) {
 		var out = [], re = /(-?)"([^"]*)"?|(-?)([^\s"]+)/g;
@@ -253,8 +252,8 @@
 
 	/*
 	 * The engine: entryUrl is the entry file's URL; getJSON(url)
-	 * resolves to the parsed file (fetch in a browser, the disk in
-	 * tests).  Every file is fetched once.
+	 * resolves to the parsed file (fetch, or the disk in tests), each
+	 * fetched once.
 	 */
 	function Engine(entryUrl, getJSON) {
 		this.url = entryUrl;
@@ -476,10 +475,9 @@
 	};
 
 	/*
-	 * Maps the parsed query to clauses of terms: each clause is
-	 * { alts: [{ term, w, sh, file }], need, neg, phrase }.  Loads the
-	 * shards it needs.  Sets r.unknown (words not found) and r.hl (the
-	 * words, stems and prefixes to highlight).
+	 * Maps the parsed query to clauses { alts: [{ term, w, sh, file }],
+	 * need, neg, phrase }, loading its shards.  Sets r.unknown (words
+	 * not found) and r.hl (words, stems and prefixes to highlight).
 	 */
 	Engine.prototype.terms = function (parsed, r) {
 		var self = this, i;
@@ -766,8 +764,8 @@
 	};
 
 	/*
-	 * Whether document doc passes the filters (cols: the columns they
-	 * need), leaving out those of facet skip.
+	 * Whether document doc passes the filters (cols: their columns)
+	 * but those of facet skip.
 	 */
 	Engine.prototype.pass = function (doc, filters, cols, skip) {
 		var k, v, want;
@@ -818,12 +816,12 @@
 	};
 
 	/*
-	 * Runs a query: q the text, f the filters ({ key: [slugs], from,
-	 * to }), sort "relevance", "newest" or "oldest" ('' for the
-	 * default); whole: the last word is a prefix only if it is not a
-	 * word of the vocabulary (the query was submitted); k: rank only
-	 * the first k (see rank()).  Resolves to { total, docs (ranked),
-	 * base (matches before the filters), filters, note, suggest, hl }.
+	 * Runs query q, filters f ({ key: [slugs], from, to }), sort
+	 * "relevance", "newest", "oldest" or '' (the default); whole: the
+	 * last word is a prefix only if no word of the vocabulary (it was
+	 * submitted); k: rank only the first k (rank()).  Resolves to {
+	 * total, docs (ranked), base (matches before the filters), filters,
+	 * note, suggest, hl }.
 	 */
 	Engine.prototype.search = function (q, f, sort, whole, k) {
 		var self = this;
@@ -845,9 +843,8 @@
 			last = parsed[parsed.length - 1];
 			if (!whole || !last || !last.prefix)
 				return self.terms(parsed, r);
-			/* A whole query's last word is a prefix only if it is
-			 * not a word of the archive ("retent" from an address
-			 * saved while typing). */
+			/* A whole query's last word is a prefix only if no word
+			 * of the archive ("retent", saved while typing). */
 			w = last.words[0].w;
 			return self.shard(w).then(function (sh) {
 				if (Object.prototype.hasOwnProperty.call(sh.words, w))
@@ -934,11 +931,10 @@
 
 	/*
 	 * First results of one whole word by relevance, no filters, from
-	 * its shard's "top" and df: no postings file.  While typing (typed),
-	 * the word is a prefix: the same holds when all the words that start
-	 * with it share its stem, in one shard ("reach", "reaching"), as
-	 * search() then ranks that stem alone.  Resolves to a result like
-	 * search()'s (quick: true), or null for any other query.
+	 * its shard's "top" and df: no postings.  While typing (typed), the
+	 * word is a prefix: so too when all words that start with it share
+	 * its stem in one shard ("reach", "reaching").  Resolves to a result
+	 * like search()'s (quick: true), or null for any other query.
 	 */
 	Engine.prototype.quick = function (q, f, sort, typed) {
 		var self = this;
@@ -1050,8 +1046,8 @@
 	/*
 	 * The count of each facet value among r.base that passes the other
 	 * facets' filters (OR within a facet, AND across): { key: [n, ...] }
-	 * for the facets named in keys (all of them without keys).  Loads
-	 * their columns and those the filters need, no other.
+	 * for the facets keys names (all without).  Loads only the columns
+	 * these and the filters need.
 	 */
 	Engine.prototype.counts = function (r, keys) {
 		var self = this, cols = {}, need;
@@ -1128,9 +1124,8 @@
 	});
 	var reports = form.getAttribute('data-reports') || '../reports/';
 	/*
-	 * The small-count rule (nearmiss.ini's min_count, k): every count
-	 * below k shows as "< k".  k comes from the page, as gen counts;
-	 * without it, the rule's default.
+	 * The small-count rule (nearmiss.ini's min_count, k): a count below
+	 * k shows as "< k"; k from the page, else the rule's default.
 	 */
 	var K = (function (k) {
 		return k >= 1 && k <= 1000 ? k : 3;
@@ -1263,9 +1258,8 @@
 	}
 
 	/*
-	 * The filter controls, from the entry: a group per facet, the
-	 * first open, then the year range.  toForm() opens those with a
-	 * filter.
+	 * The filter controls, from the entry: a group per facet (the first
+	 * open; toForm() opens those that filter), then the year range.
 	 */
 	function build() {
 		var e = engine.e, y, i, sel, lab, wrap;
@@ -1344,9 +1338,8 @@
 	}
 
 	/*
-	 * "2024-03" as "March 2024", as the report pages say it.  Not
-	 * toLocaleDateString(): its first call loads the locale's data,
-	 * some 20 ms before the first results.
+	 * "2024-03" as "March 2024", as the report pages say.  Not
+	 * toLocaleDateString(): its first call loads the locale (20 ms).
 	 */
 	var MONTHS = ['January', 'February', 'March', 'April', 'May', 'June',
 	    'July', 'August', 'September', 'October', 'November', 'December'];
@@ -1453,9 +1446,9 @@
 	}
 
 	/*
-	 * Shows the counts of the open facet groups for r, each column
-	 * fetched when its group is first open; then #search-filters gets
-	 * data-facets="done".  Nothing while the "Filters" box is closed.
+	 * Shows the counts of the open facet groups for r (a column is
+	 * fetched when its group opens), then sets data-facets="done" on
+	 * #search-filters.  Nothing while the "Filters" box is closed.
 	 */
 	function setCounts(r) {
 		var mine = ++cseq, keys = opened().map(function (d) {
@@ -1487,11 +1480,10 @@
 	}
 
 	/*
-	 * Runs the state st and shows its results: for one word, first from
-	 * the vocabulary's best postings (Engine.quick), then the full
-	 * search ("More results", the counts).  While typing (typed), the
-	 * first results and the shards come at each key; the full search,
-	 * which may download postings, waits for a pause (a key drops it).
+	 * Runs the state st and shows its results: one word's first from
+	 * the vocabulary (Engine.quick), then the full search's.  While
+	 * typing (typed), first results and shards come at each key; the
+	 * full search, which may need postings, waits for a pause.
 	 */
 	function run(st, typed) {
 		var mine = ++seq, fast = false, t0 = Date.now();
@@ -1662,8 +1654,8 @@
 		});
 	/*
 	 * Opening the box or a group counts what it shows (toggle does not
-	 * bubble: capture).  The click on a summary, which comes first,
-	 * says at once that the counts are not all shown.
+	 * bubble: capture); a click on a summary, which comes first, says
+	 * at once that the counts are not all shown.
 	 */
 	box.addEventListener('toggle', function () {
 		if (full)
