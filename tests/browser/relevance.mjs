@@ -124,15 +124,15 @@ async function main() {
 			seen.add(v[0]);
 			const m = await eng.postings(sh, v[0], v[2], true);
 			const docs = m.docs;
-			const imp = docs.map((d) => m.get(d));
+			const imp = docs.map((d) => m.at[d]);
 			if (docs.length !== v[1] || docs.some((d, i) => i > 0 &&
 			    d <= docs[i - 1]) || docs[docs.length - 1] >= e.docs ||
 			    imp.some((x) => x < 1 || x > 63))
 				badp.push(`postings of ${v[0]} (${w})`);
 			const x = (await getJSON(join(SITE, 'search',
 			    sh.positions[v[2]])))[v[0]];
-			if (x !== undefined && (m.pos.size !== docs.length ||
-			    [...m.pos.values()].some((l) => l.length > 32)))
+			if (x !== undefined && docs.some((d) => !m.pos(d) ||
+			    m.pos(d).length > 32))
 				badp.push(`positions of ${v[0]} (${w})`);
 		}
 	}

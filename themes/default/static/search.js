@@ -17,12 +17,11 @@
 /*
  * search.js: the search page (search/index.html).  It reads the sharded
  * index of nearmiss-index(5) from the site itself, fetching only what a
- * query needs (the entry, one vocabulary shard per word, the postings
- * and positions files of its terms, the chunk table and the metadata
- * chunks of the results shown; a facet's column when it filters, or for
- * its counts when its group of filters is open), ranks with the index's
- * BM25 impacts, and keeps its state in the URL.  What is typed never
- * leaves the browser.
+ * query needs (the entry, a vocabulary shard per word, its terms'
+ * postings and positions, the chunk table and the metadata of the
+ * results shown; a facet's column when it filters or its counts show),
+ * ranks with the index's BM25 impacts, and keeps its state in the URL.
+ * What is typed never leaves the browser.
  * Text goes into the page through textContent only (the page's CSP
  * requires Trusted Types).  Without a document (node), it only exposes
  * its engine as globalThis.NMSearch, for the tests.
@@ -39,8 +38,8 @@
 	/* PAGE: the index's best postings per word (nearmiss-index(5)). */
 	var PAGE = 5, MORE = 10, PREFIX_SHARDS = 3;
 	/*
-	 * While typing, the pause (ms) after which the full search starts:
-	 * after the first results of the vocabulary, or without them.
+	 * While typing, the pause (ms) before the full search: after first
+	 * results from the vocabulary, or at most, without them.
 	 */
 	var PAUSE_FULL = 250, PAUSE_TYPED = 100;
 	var S = 0, L = 1, D = 2, IGN = 3, APOS = 4;
@@ -168,10 +167,9 @@
 
 	/*
 	 * Parses a query: "double quotes" make a phrase, a leading "-"
-	 * excludes a word or phrase, and the last word is being typed
-	 * (a prefix) unless the query ends in a space or a quote, or
-	 * whole is set.  Returns an array of
-	 * { words: [{w, s, e}], phrase, neg, prefix }.
+	 * excludes, and the last word is a prefix (being typed) unless the
+	 * query ends in a space or quote, or whole is set.  Returns
+	 * [{ words: [{w, s, e}], phrase, neg, prefix }].
 	 */
 	function parse(q, whole) {
 		var out = [], re = /(-?)"([^"]*)"?|(-?)([^\s"]+)/g;
@@ -254,8 +252,8 @@
 
 	/*
 	 * The engine: entryUrl is the entry file's URL; getJSON(url)
-	 * resolves to the parsed file (fetch in a browser, the disk in
-	 * tests).  Every file is fetched once.
+	 * resolves to the parsed file (fetch, or the disk in tests), each
+	 * fetched once.
 	 */
 	function Engine(entryUrl, getJSON) {
 		this.url = entryUrl;
@@ -324,6 +322,22 @@
 		});
 	};
 
+	/* Loads the shards of the words of a parsed query (and prefixes'). */
+	Engine.prototype.load = function (parsed) {
+		var self = this, all = [];
+
+		parsed.forEach(function (c) {
+			c.words.forEach(function (x) {
+				all.push(self.shard(x.w));
+				if (c.prefix && x.w.length >= 3)
+					self.range(x.w).forEach(function (n) {
+						all.push(self.shard(null, n));
+					});
+			});
+		});
+		return Promise.all(all);
+	};
+
 	/* The shards for the typos of w: its own and its two letters'. */
 	Engine.prototype.near = function (w) {
 		var n = this.sno(w), out = this.range(w.slice(0, 2));
@@ -353,7 +367,10 @@
 		    sh.words[w] : null;
 	};
 
-	/* Resolves to Map doc -> impact (and pos: Map doc -> [positions]). */
+	/*
+	 * Resolves to a term's postings: docs (in order), at (per document,
+	 * its impact or 0) and with withPos pos(doc) (its positions).
+	 */
 	Engine.prototype.postings = function (sh, term, fileno, withPos) {
 		var self = this;
 		var key = fileno + ' ' + sh.files[fileno] + ' ' + term;
@@ -367,27 +384,35 @@
 		if (withPos && sh.positions)
 			p.push(this.get(sh.positions[fileno]));
 		return Promise.all(p).then(function (r) {
-			var map = new Map(), docs = [], d = new Dec(r[0][term] || '');
-			var doc = -1, i, c, x, v, pd;
+			var docs = [], d = new Dec(r[0][term] || '');
+			var at = new Uint8Array(self.e.docs);
+			var po = new Int32Array(self.e.docs);
+			var map = { docs: docs, at: at };
+			var doc = -1, i, c, pd;
 
 			while (d.more()) {
 				doc += d.varint() + 1;
-				map.set(doc, d.digit());
+				at[doc] = d.digit();
 				docs.push(doc);
 			}
-			map.docs = docs;
+			/* Where each document's positions start (pos() reads). */
 			if (r[1]) {
-				map.pos = new Map();
 				pd = new Dec(r[1][term] || '');
 				for (i = 0; i < docs.length && pd.more(); i++) {
-					c = pd.varint();
-					v = [];
-					for (x = 0; c-- > 0;) {
-						x += pd.varint();
-						v.push(x);
-					}
-					map.pos.set(docs[i], v);
+					po[docs[i]] = pd.i + 1;
+					for (c = pd.varint(); c-- > 0;)
+						pd.varint();
 				}
+				map.pos = function (doc) {
+					var v = [], x = 0, c;
+
+					if (!po[doc])
+						return null;
+					pd.i = po[doc] - 1;
+					for (c = pd.varint(); c-- > 0;)
+						v.push(x += pd.varint());
+					return v;
+				};
 			}
 			self.pcache.set(key, map);
 			return map;
@@ -450,24 +475,14 @@
 	};
 
 	/*
-	 * Maps the parsed query to clauses of terms: each clause is
-	 * { alts: [{ term, w, sh, file }], need, neg, phrase }.  Loads the
-	 * shards it needs.  Sets r.unknown (words not found) and r.hl (the
-	 * words, stems and prefixes to highlight).
+	 * Maps the parsed query to clauses { alts: [{ term, w, sh, file }],
+	 * need, neg, phrase }, loading its shards.  Sets r.unknown (words
+	 * not found) and r.hl (words, stems and prefixes to highlight).
 	 */
 	Engine.prototype.terms = function (parsed, r) {
-		var self = this, all = [], i;
+		var self = this, i;
 
-		parsed.forEach(function (c) {
-			c.words.forEach(function (x) {
-				all.push(self.shard(x.w));
-				if (c.prefix && x.w.length >= 3)
-					self.range(x.w).forEach(function (n) {
-						all.push(self.shard(null, n));
-					});
-			});
-		});
-		return Promise.all(all).then(function () {
+		return this.load(parsed).then(function () {
 			var more = [];
 
 			/* A word of no report: its neighbours one edit away
@@ -688,32 +703,31 @@
 		return cl;
 	};
 
-	/* Resolves to Map doc -> score of a clause. */
+	/* Resolves to the scores of a clause, per document (0: no match). */
 	Engine.prototype.clause = function (cl) {
-		var self = this, n = this.e.docs;
+		var self = this, n = this.e.docs, out = new Float64Array(n);
 
 		if (cl.phrase) {
 			if (!cl.phrase.length || cl.phrase.some(function (a) {
 				return a === null;
 			}))
-				return Promise.resolve(new Map());
+				return Promise.resolve(out);
 			return Promise.all(cl.phrase.map(function (a) {
 				return self.postings(a.sh, a.term, a.file,
 				    cl.phrase.length > 1 && !cl.nopos);
 			})).then(function (ps) {
-				var out = new Map();
-
 				ps[0].docs.forEach(function (doc) {
-					var s = 0, ok, p0;
+					var s = 0, ok, l;
 
 					ok = ps.every(function (p) {
-						return p.has(doc);
+						return p.at[doc];
 					});
 					if (ok && ps.length > 1 && !cl.nopos) {
-						p0 = ps[0].pos.get(doc) || [];
-						ok = p0.some(function (x) {
-							return ps.every(function (p, i) {
-								var v = p.pos.get(doc) || [];
+						l = ps.map(function (p) {
+							return p.pos(doc) || [];
+						});
+						ok = l[0].some(function (x) {
+							return l.every(function (v, i) {
 								return v.indexOf(x +
 								    cl.phrase[i].off -
 								    cl.phrase[0].off) >= 0;
@@ -724,9 +738,9 @@
 						return;
 					ps.forEach(function (p, i) {
 						s += idf(n, cl.phrase[i].df) *
-						    p.get(doc) / 63;
+						    p.at[doc] / 63;
 					});
-					out.set(doc, s);
+					out[doc] = s;
 				});
 				return out;
 			});
@@ -734,25 +748,24 @@
 		return Promise.all(cl.alts.map(function (a) {
 			return self.postings(a.sh, a.term, a.file, false);
 		})).then(function (ps) {
-			var out = new Map();
-
 			ps.forEach(function (p, i) {
 				var a = cl.alts[i], f = a.w * idf(n, a.df) / 63;
+				var j, d, s;
 
-				p.docs.forEach(function (doc) {
-					var s = f * p.get(doc);
-
-					if (!(out.get(doc) >= s))
-						out.set(doc, s);
-				});
+				for (j = 0; j < p.docs.length; j++) {
+					d = p.docs[j];
+					s = f * p.at[d];
+					if (!(out[d] >= s))
+						out[d] = s;
+				}
 			});
 			return out;
 		});
 	};
 
 	/*
-	 * Whether document doc passes the filters (cols: the columns they
-	 * need), leaving out those of facet skip.
+	 * Whether document doc passes the filters (cols: their columns)
+	 * but those of facet skip.
 	 */
 	Engine.prototype.pass = function (doc, filters, cols, skip) {
 		var k, v, want;
@@ -777,9 +790,8 @@
 	};
 
 	/*
-	 * Filters from URL-like input: { key: [slugs], from, to } to
-	 * { key: Set of value numbers, from, to }; unknown keys and slugs
-	 * are dropped.
+	 * Filters { key: [slugs], from, to } (as in the URL) to { key: Set
+	 * of value numbers, from, to }, unknown keys and slugs dropped.
 	 */
 	Engine.prototype.filters = function (f) {
 		var out = {};
@@ -804,17 +816,17 @@
 	};
 
 	/*
-	 * Runs a query: q the text, f the filters ({ key: [slugs], from,
-	 * to }), sort "relevance", "newest" or "oldest" ('' for the
-	 * default); whole: the last word is a prefix only if it is not a
-	 * word of the vocabulary (the query was submitted).  Resolves to
-	 * { total, docs (ranked), base (matches before the filters),
-	 * filters, note, suggest, hl }.
+	 * Runs query q, filters f ({ key: [slugs], from, to }), sort
+	 * "relevance", "newest", "oldest" or '' (the default); whole: the
+	 * last word is a prefix only if no word of the vocabulary (it was
+	 * submitted); k: rank only the first k (rank()).  Resolves to {
+	 * total, docs (ranked), base (matches before the filters), filters,
+	 * note, suggest, hl }.
 	 */
-	Engine.prototype.search = function (q, f, sort, whole) {
+	Engine.prototype.search = function (q, f, sort, whole, k) {
 		var self = this;
 		var r = { hl: { words: new Set(), stems: new Set(), prefix: [] },
-		    unknown: [], note: '' };
+		    unknown: [], note: '', k: k };
 
 		return this.entry().then(function () {
 			var parsed = parse(q || ''), last, w;
@@ -831,9 +843,8 @@
 			last = parsed[parsed.length - 1];
 			if (!whole || !last || !last.prefix)
 				return self.terms(parsed, r);
-			/* A whole query's last word is a prefix only if it is
-			 * not a word of the archive ("retent" from an address
-			 * saved while typing). */
+			/* A whole query's last word is a prefix only if no word
+			 * of the archive ("retent", saved while typing). */
 			w = last.words[0].w;
 			return self.shard(w).then(function (sh) {
 				if (Object.prototype.hasOwnProperty.call(sh.words, w))
@@ -850,50 +861,44 @@
 				});
 			}));
 		}).then(function (clauses) {
-			var need = [], score = new Map(), hits = new Map();
-			var i, doc, base = [];
+			var n = self.e.docs, score = new Float64Array(n);
+			var hits = new Uint8Array(n), no = new Uint8Array(n);
+			var need, d;
 
 			r.q = q;
 			if (r.empty && !Object.keys(r.filters).length) {
 				r.total = 0;
 				r.docs = [];
 				r.base = [];
-				for (i = 0; i < self.e.docs; i++)
-					r.base.push(i);
+				for (d = 0; d < n; d++)
+					r.base.push(d);
 				return r;
 			}
 			need = clauses.filter(function (c) {
 				return !c.neg;
 			});
-			function add(cl) {
-				cl.m.forEach(function (s, d) {
-					score.set(d, (score.get(d) || 0) + s);
-					hits.set(d, (hits.get(d) || 0) + 1);
-				});
-			}
-			need.forEach(add);
+			clauses.forEach(function (cl) {
+				for (d = 0; d < n; d++)
+					if (cl.m[d] && cl.neg)
+						no[d] = 1;
+					else if (cl.m[d]) {
+						score[d] += cl.m[d];
+						hits[d]++;
+					}
+			});
+			/* The documents of min clauses, none excluded. */
 			function collect(min) {
 				var out = [];
 
-				if (r.empty) {
-					for (i = 0; i < self.e.docs; i++)
-						out.push(i);
-				} else
-					score.forEach(function (s, d) {
-						if (hits.get(d) >= min)
-							out.push(d);
-					});
-				return out.filter(function (d) {
-					return !clauses.some(function (c) {
-						return c.neg && c.m.has(d);
-					});
-				});
+				for (d = 0; d < n; d++)
+					if ((r.empty || hits[d] >= (min || 1)) &&
+					    !no[d])
+						out.push(d);
+				return out;
 			}
-			base = collect(need.length);
-			r.base = base;
+			r.base = collect(need.length);
 			r.hits = hits;
 			r.score = score;
-			r.clauses = clauses;
 			return self.narrow(r).then(function () {
 				if (r.docs.length === 0 && need.length > 1) {
 					r.base = collect(1);
@@ -925,14 +930,11 @@
 	};
 
 	/*
-	 * First results of one whole word, ranked by relevance without
-	 * filters, from its shard's "top" (its best postings) and its df:
-	 * no postings file needed.  While typing (typed), the word is a
-	 * prefix: the same holds when every word of the archive that starts
-	 * with it has the same stem ("reach", "reached", "reaching"), all in
-	 * one shard, for then search() ranks that stem's postings alone.
-	 * Resolves to a result like search()'s (quick: true) or null when
-	 * the query is anything else.
+	 * First results of one whole word by relevance, no filters, from
+	 * its shard's "top" and df: no postings.  While typing (typed), the
+	 * word is a prefix: so too when all words that start with it share
+	 * its stem in one shard ("reach", "reaching").  Resolves to a result
+	 * like search()'s (quick: true), or null for any other query.
 	 */
 	Engine.prototype.quick = function (q, f, sort, typed) {
 		var self = this;
@@ -962,10 +964,7 @@
 						    sh.words[k][3] ||
 						    (v && sh.words[k][0] !== v[0]))
 							return null;
-						if (!v)
-							v = sh.words[k];
-						else if (sh.words[k][0] !== v[0])
-							return null;
+						v = v || sh.words[k];
 					}
 				}
 				if (!v || !sh.top ||
@@ -1004,31 +1003,51 @@
 		})).then(function () {
 			var m = cols.months, sc = r.score, h = r.hits;
 
-			r.cols = cols;
 			r.docs = r.base.filter(function (d) {
 				return self.pass(d, r.filters, cols, null);
 			});
 			r.total = r.docs.length;
-			r.docs.sort(function (a, b) {
+			r.cmp = function (a, b) {
 				if (r.sort !== 'relevance' && m[a] !== m[b])
 					return r.sort === 'newest' ? m[b] - m[a] :
 					    m[a] - m[b];
 				if (r.sort === 'relevance') {
-					if (r.or && h.get(a) !== h.get(b))
-						return h.get(b) - h.get(a);
-					if (sc.get(a) !== sc.get(b))
-						return sc.get(b) - sc.get(a);
+					if (r.or && h[a] !== h[b])
+						return h[b] - h[a];
+					if (sc[a] !== sc[b])
+						return sc[b] - sc[a];
 				}
 				return r.sort === 'oldest' ? a - b : b - a;
-			});
+			};
+			if (!r.k)
+				r.docs.sort(r.cmp);
 		});
+	};
+
+	/* Ranks the first n of r.docs (n > PAGE: all, else no sort). */
+	Engine.prototype.rank = function (r, n) {
+		var d = r.docs, c = r.cmp, top = [], i, j;
+
+		if (!c || n > PAGE)
+			return c && d.sort(c);
+		for (i = 0; i < d.length; i++) {
+			for (j = top.length; j > 0 && c(d[i], top[j - 1]) < 0; j--)
+				;
+			if (j < n)
+				top.splice(j, 0, d[i]);
+			if (top.length > n)
+				top.pop();
+		}
+		r.docs = top.concat(d.filter(function (x) {
+			return top.length === n && c(x, top[n - 1]) > 0;
+		}));
 	};
 
 	/*
 	 * The count of each facet value among r.base that passes the other
 	 * facets' filters (OR within a facet, AND across): { key: [n, ...] }
-	 * for the facets named in keys (all of them without keys).  Loads
-	 * their columns and those the filters need, no other.
+	 * for the facets keys names (all without).  Loads only the columns
+	 * these and the filters need.
 	 */
 	Engine.prototype.counts = function (r, keys) {
 		var self = this, cols = {}, need;
@@ -1105,14 +1124,14 @@
 	});
 	var reports = form.getAttribute('data-reports') || '../reports/';
 	/*
-	 * The small-count rule (nearmiss.ini's min_count, k): every count
-	 * below k shows as "< k".  k comes from the page, as gen counts;
-	 * without it, the rule's default.
+	 * The small-count rule (nearmiss.ini's min_count, k): a count below
+	 * k shows as "< k"; k from the page, else the rule's default.
 	 */
 	var K = (function (k) {
 		return k >= 1 && k <= 1000 ? k : 3;
 	})(parseInt(form.getAttribute('data-min-count'), 10));
 	var seq = 0, cur = null, shown = 0;
+	var keyAt = 0, gap = 0, pause;	/* see the input listener */
 	var full = null;	/* the full search shown, for the counts */
 	var cseq = 0;		/* the latest count of the open groups */
 	var sort = '';	/* the sort chosen, '' for the default */
@@ -1128,8 +1147,7 @@
 	}
 
 	function clear(e) {
-		while (e.firstChild)
-			e.removeChild(e.firstChild);
+		e.textContent = '';
 	}
 
 	/* The state in the URL: { q, f: { key: [slugs], from, to }, sort }. */
@@ -1240,9 +1258,8 @@
 	}
 
 	/*
-	 * The filter controls, from the entry: a group per facet, the
-	 * first open, then the year range.  toForm() opens those with a
-	 * filter.
+	 * The filter controls, from the entry: a group per facet (the first
+	 * open; toForm() opens those that filter), then the year range.
 	 */
 	function build() {
 		var e = engine.e, y, i, sel, lab, wrap;
@@ -1321,9 +1338,8 @@
 	}
 
 	/*
-	 * "2024-03" as "March 2024", as the report pages say it.  Not
-	 * toLocaleDateString(): its first call loads the locale's data,
-	 * some 20 ms before the first results.
+	 * "2024-03" as "March 2024", as the report pages say.  Not
+	 * toLocaleDateString(): its first call loads the locale (20 ms).
 	 */
 	var MONTHS = ['January', 'February', 'March', 'April', 'May', 'June',
 	    'July', 'August', 'September', 'October', 'November', 'December'];
@@ -1337,7 +1353,10 @@
 
 	/* Appends the results from r.docs[shown] on, n of them. */
 	function page(r, n, mine) {
-		var docs = r.docs.slice(shown, shown + n);
+		var docs;
+
+		engine.rank(r, shown + n);
+		docs = r.docs.slice(shown, shown + n);
 
 		return engine.meta(docs).then(function (ms) {
 			var t = engine.e.facets[0];
@@ -1381,9 +1400,8 @@
 	}
 
 	/*
-	 * The count of results, under the rule too: with filters, it is a
-	 * cell of a table of counts.  (The list still shows the reports,
-	 * each of which is published.)  Nothing found says so in words.
+	 * The count of results, under the rule too (with filters, it is a
+	 * cell of a table of counts); nothing found says so in words.
 	 */
 	function plural(n) {
 		return n === 1 && K <= 1 ? '1 report' :
@@ -1428,9 +1446,9 @@
 	}
 
 	/*
-	 * Shows the counts of the open facet groups for r, each column
-	 * fetched when its group is first open; then #search-filters gets
-	 * data-facets="done".  Nothing while the "Filters" box is closed.
+	 * Shows the counts of the open facet groups for r (a column is
+	 * fetched when its group opens), then sets data-facets="done" on
+	 * #search-filters.  Nothing while the "Filters" box is closed.
 	 */
 	function setCounts(r) {
 		var mine = ++cseq, keys = opened().map(function (d) {
@@ -1462,17 +1480,16 @@
 	}
 
 	/*
-	 * Runs the state st and shows its results.  One word (or one being
-	 * typed whose completions share its stem: Engine.quick) shows its
-	 * first results from the vocabulary's best postings first; the full
-	 * search then takes over for "More results" and the filter counts.
-	 * While typing (typed), each key runs at once: the first results,
-	 * which download no postings, come right away; the full search, which
-	 * may, waits for a pause in the typing (a newer key drops it).
+	 * Runs the state st and shows its results: one word's first from
+	 * the vocabulary (Engine.quick), then the full search's.  While
+	 * typing (typed), first results and shards come at each key; the
+	 * full search, which may need postings, waits for a pause.
 	 */
 	function run(st, typed) {
-		var mine = ++seq, fast = false;
+		var mine = ++seq, fast = false, t0 = Date.now();
 
+		if (typed && engine.e)
+			engine.load(parse(st.q)).catch(function () {});
 		results.setAttribute('data-state', 'busy');
 		results.removeAttribute('data-full');
 		fbox.removeAttribute('data-facets');
@@ -1505,12 +1522,13 @@
 			if (mine !== seq || !typed)
 				return;
 			return new Promise(function (ok) {
-				setTimeout(ok, fast ? PAUSE_FULL : PAUSE_TYPED);
+				setTimeout(ok, (fast ? PAUSE_FULL : pause) -
+				    (Date.now() - t0));
 			});
 		}).then(function () {
 			if (mine !== seq)
 				return;
-			return engine.search(st.q, st.f, st.sort, !typed);
+			return engine.search(st.q, st.f, st.sort, !typed, PAGE);
 		}).then(function (r) {
 			if (mine !== seq || !r)
 				return;
@@ -1567,7 +1585,21 @@
 			count.textContent = 'The search index could not be ' +
 			    'loaded. Check your connection and try again.';
 			results.setAttribute('data-state', 'error');
+		}).then(function () {
+			if (typed)
+				setTimeout(function () {
+					if (mine === seq)
+						place(st);
+				});
 		});
+	}
+
+	/* Puts st in the address (typed: once shown, as it costs ms). */
+	function place(st, push) {
+		var url = toURL(st);
+
+		if (url !== location.pathname + location.search)
+			history[push ? 'pushState' : 'replaceState'](null, '', url);
 	}
 
 	/*
@@ -1575,14 +1607,24 @@
 	 * the last word may be unfinished.
 	 */
 	function go(push, typed) {
-		var st = fromForm(), url = toURL(st);
+		var st = fromForm();
 
-		if (url !== location.pathname + location.search)
-			history[push ? 'pushState' : 'replaceState'](null, '', url);
+		if (!typed)
+			place(st, push);
 		run(st, typed);
 	}
 
+	/*
+	 * The pause: none when keys come over PAUSE_TYPED apart (each is
+	 * searched anyway), else 3 times the last two gaps, 20 ms at least.
+	 */
 	input.addEventListener('input', function () {
+		var t = Date.now(), g = t - keyAt;
+
+		pause = g >= PAUSE_TYPED && g < 1000 ? 0 :
+		    Math.min(PAUSE_TYPED, Math.max(20, 3 * g, 3 * gap));
+		gap = g;
+		keyAt = t;
 		go(false, true);
 	});
 	form.addEventListener('submit', function (ev) {
@@ -1612,8 +1654,8 @@
 		});
 	/*
 	 * Opening the box or a group counts what it shows (toggle does not
-	 * bubble: capture).  The click on a summary, which comes first,
-	 * says at once that the counts are not all shown.
+	 * bubble: capture); a click on a summary, which comes first, says
+	 * at once that the counts are not all shown.
 	 */
 	box.addEventListener('toggle', function () {
 		if (full)
@@ -1637,6 +1679,11 @@
 	engine.entry().then(function () {
 		var st = fromURL();
 
+		/* Typed before the entry came. */
+		if (seq) {
+			st.q = input.value.slice(0, QUERY_MAX);
+			place(st);
+		}
 		build();
 		toForm(st);
 		run(st);
