@@ -129,8 +129,8 @@ int	out_copy(int to, const char *topath, int from, const char *frompath,
 	    off_t off, size_t n);
 /*
  * In a full build's staging tree, which nobody serves yet: replaces the
- * cut bytes at off of the file at path with data, in place, and gives
- * it the build day's time again.
+ * cut bytes at off of the file at path with data, in place (one write),
+ * and gives it the build day's time again.
  */
 int	out_splice(const char *path, size_t off, size_t cut,
 	    const struct buf *data);

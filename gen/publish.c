@@ -27,6 +27,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 
 #include <assert.h>
 #include <dirent.h>
@@ -367,7 +368,8 @@ out_splice(const char *path, size_t off, size_t cut, const struct buf *data)
 {
 	struct stat	 sb;
 	struct buf	 tail = BUF_INIT;
-	ssize_t		 r;
+	struct iovec	 iov[2];
+	ssize_t		 r, w;
 	size_t		 n;
 	int		 fd, rc = -1;
 
@@ -391,10 +393,15 @@ out_splice(const char *path, size_t off, size_t cut, const struct buf *data)
 		goto out;
 	}
 	tail.len = n;
-	if (lseek(fd, (off_t)off, SEEK_SET) == -1 ||
-	    file_write_all(fd, data->data, data->len) != 0 ||
-	    file_write_all(fd, tail.data, tail.len) != 0 ||
-	    ftruncate(fd, (off_t)(off + data->len + n)) == -1) {
+	iov[0].iov_base = data->data;
+	iov[0].iov_len = data->len;
+	iov[1].iov_base = tail.data;
+	iov[1].iov_len = tail.len;
+	/* One write of both; the file only shrinks if the slot does. */
+	if ((w = pwritev(fd, iov, 2, (off_t)off)) < 0 ||
+	    (size_t)w != data->len + n ||
+	    (data->len < cut &&
+	    ftruncate(fd, (off_t)(off + data->len + n)) == -1)) {
 		log_warn("%s", path);
 		goto out;
 	}
