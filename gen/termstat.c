@@ -303,6 +303,11 @@ termstat_build(struct termstat **out, const struct site *s,
 	ts->nreports = s->nreports;
 	ts->off = xcalloc(s->nreports + 1, sizeof(size_t));
 	map = set != NULL ? relset_map(set, s) : NULL;
+	/* The ids' room at once: doubling would overshoot by half. */
+	for (i = 0; map != NULL && i < s->nreports; i++)
+		if (map[i] != 0)
+			ts->capids += set->v[map[i] - 1].n;
+	ts->ids = xreallocarray(NULL, ts->capids + 1, sizeof(uint32_t));
 	ts->hsid = set != NULL ? xcalloc(relstr_len(set->str) + 1,
 	    sizeof(*ts->hsid)) : NULL;
 	for (i = 0; i < s->nreports; i++) {
