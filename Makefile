@@ -112,7 +112,7 @@ FUZZ = $(T)/fuzz_frontmatter $(T)/fuzz_markdown \
 	$(T)/fuzz_receipts $(T)/fuzz_approvals \
 	$(T)/fuzz_lint $(T)/fuzz_keys $(T)/fuzz_token \
 	$(T)/fuzz_ixdoc $(T)/fuzz_ixstate $(T)/fuzz_sshcmd \
-	$(T)/fuzz_related
+	$(T)/fuzz_related $(T)/fuzz_config
 TESTS_ALL = $(TESTS_LIB) $(TESTS_GEN) $(TESTS_REVIEW) $(TESTS_INTAKE) \
 	$(TESTS_TOOLS) $(FUZZ)
 TEST_LIBS = $(GEN_LIBS) $(ETPAN_LIBS)
