@@ -1191,6 +1191,18 @@ dout_some(struct dout *d)
 	return d->b.len >= DOUT_MAX ? dout_flush(d) : 0;
 }
 
+/* Ends a data file: the JSON file's tail, the rest written, its size. */
+static int
+dout_end(struct dout *d, struct site *s, int json)
+{
+	if (json)
+		buf_addstr(&d->b, JSON_TAIL);
+	if (dout_flush(d) != 0)
+		return -1;
+	s->datasize[!json] = (size_t)d->size;
+	return 0;
+}
+
 /*
  * Flushes and closes d; keep 0 (or a failure) removes the file.  0, or
  * -1 (logged).
@@ -1265,11 +1277,8 @@ write_one(struct site *s, const struct report **v, const char *dir,
 		    dout_some(&d) != 0)
 			goto out;
 	}
-	if (json)
-		buf_addstr(&d.b, JSON_TAIL);
-	if (dout_flush(&d) != 0)
+	if (dout_end(&d, s, json) != 0)
 		goto out;
-	s->datasize[!json] = (size_t)d.size;
 	if (dout_close(&d, 1) != 0 || out_stamp(d.path) != 0)
 		goto out;
 	rc = 0;
@@ -1711,11 +1720,8 @@ patch_one(struct site *s, struct publish *pub, const struct report **v,
 	}
 	if (run_copy(&d, &o, &run, runend, &inrun) != 0)
 		goto out;
-	if (json)
-		buf_addstr(&d.b, JSON_TAIL);
-	if (dout_flush(&d) != 0)
+	if (dout_end(&d, s, json) != 0)
 		goto out;
-	s->datasize[!json] = (size_t)d.size;
 	if (dout_close(&d, dirty) != 0 ||
 	    (dirty && publish_file(pub, d.path, o.path) != 0))
 		goto out;
