@@ -80,6 +80,7 @@ struct incr {
 	size_t			*relto, *prev, *next;
 	unsigned char		*done;		/* page written in step 1 */
 	int			 refresh;	/* score every report again */
+	uint32_t		*omap;	/* each report's old vector + 1 */
 	/* The lessons learned (HTML) of each new or changed report. */
 	char			**lid;
 	struct buf		*less;
@@ -476,8 +477,7 @@ incr_related(struct incr *in)
 	struct relvec	*v, *ov;
 	struct timespec	 t0;
 	unsigned char	*redo = NULL;
-	size_t		*o2n = NULL, *ovi = NULL, i, k, j, r;
-	uint32_t	*omap = NULL;
+	size_t		*o2n = NULL, i, k, j, r;
 	int		 rc = NM_ENOTFOUND;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -492,14 +492,12 @@ incr_related(struct incr *in)
 	/* Old vector index to new report index, and back. */
 	o2n = xreallocarray(NULL, in->oldrel.n + 1, sizeof(*o2n));
 	memset(o2n, 0xff, (in->oldrel.n + 1) * sizeof(*o2n));
-	ovi = xreallocarray(NULL, s->nreports + 1, sizeof(*ovi));
-	omap = relset_map(&in->oldrel, s);
+	in->omap = relset_map(&in->oldrel, s);
 	for (i = 0; i < s->nreports; i++) {
 		v = &in->rel.v[in->rel.n++];
-		ov = omap[i] != 0 ? &in->oldrel.v[omap[i] - 1] : NULL;
-		ovi[i] = ov != NULL ? (size_t)(ov - in->oldrel.v) : SIZE_MAX;
+		ov = in->omap[i] != 0 ? &in->oldrel.v[in->omap[i] - 1] : NULL;
 		if (ov != NULL)
-			o2n[ovi[i]] = i;
+			o2n[in->omap[i] - 1] = i;
 		for (k = 0; k < in->nlid; k++)
 			if (strcmp(in->lid[k], s->reports[i].id) == 0)
 				break;
@@ -537,8 +535,8 @@ incr_related(struct incr *in)
 	    1, sizeof(size_t));
 	for (i = 0; i < s->nreports; i++)
 		for (k = 0; k < REL_MAX; k++) {
-			r = ovi[i] == SIZE_MAX ? 0 :
-			    in->oldrel.v[ovi[i]].rel[k];
+			r = in->omap[i] == 0 ? 0 :
+			    in->oldrel.v[in->omap[i] - 1].rel[k];
 			j = r == 0 ? SIZE_MAX : o2n[r - 1];
 			in->relto[i * REL_MAX + k] = j;
 			if (r != 0 && (j == SIZE_MAX || redo[j] == REL_CHANGED)
@@ -565,8 +563,6 @@ incr_related(struct incr *in)
 out:
 	free(redo);
 	free(o2n);
-	free(ovi);
-	free(omap);
 	return rc;
 }
 
@@ -610,7 +606,7 @@ incr_related_pages(struct incr *in)
 	struct relvec	*v, *ov;
 	struct buf	 slot = BUF_INIT, page = BUF_INIT, out = BUF_INIT;
 	char		 path[PATH_MAX];
-	uint32_t	*nmap, *omap;
+	uint32_t	*nmap, *omap = in->omap;
 	size_t		 ndirty = 0, i, k, j, n = 0, x;
 	int		 rc = -1, changed, r;
 
@@ -622,7 +618,6 @@ incr_related_pages(struct incr *in)
 		    dirty[k] < s->reports + s->nreports)
 			shows[dirty[k] - s->reports] = 1;
 	nmap = relset_map(&in->rel, s);
-	omap = relset_map(&in->oldrel, s);
 	for (i = 0; i < s->nreports; i++) {
 		v = &in->rel.v[nmap[i] - 1];
 		v->deps = rel_deps(s, i, &in->relto[i * REL_MAX],
@@ -663,7 +658,6 @@ incr_related_pages(struct incr *in)
 	rc = 0;
 out:
 	free(nmap);
-	free(omap);
 	free(shows);
 	free(dirty);
 	buf_free(&slot);
@@ -1031,6 +1025,7 @@ incr_free(struct incr *in, int failed)
 		ix_cache_close(&in->ncache);
 	}
 	free(in->keep);
+	free(in->omap);
 	relset_free(&in->oldrel);
 	relset_free(&in->rel);
 	relstr_free(in->relstr);
