@@ -662,17 +662,24 @@ gen_build(const struct gen_opts *o)
 			    "rebuilding", o->outdir);
 		if (have_state && git_oid_equal(&st.tree, &src.tree)) {
 			/*
-			 * The last build kept some related reports: score
-			 * them all, so that the site equals a full build's.
+			 * The last build kept some related reports, or
+			 * left open data records for this run: score them
+			 * all, write those, so that the site equals a full
+			 * build's.
 			 */
-			if (!relset_stale(o->outdir, &src.tree)) {
+			refresh = relset_stale(o->outdir, &src.tree);
+			if (!refresh && !data_pending(o->outdir)) {
 				log_info("%s: up to date", o->outdir);
 				rc = 0;
 				goto out;
 			}
-			log_info("%s: up to date; scoring the related "
-			    "reports again", o->outdir);
-			refresh = 1;
+			if (refresh)
+				log_info("%s: up to date; scoring the related "
+				    "reports again", o->outdir);
+			else
+				log_info("%s: up to date; writing the open "
+				    "data records left for this run",
+				    o->outdir);
 		}
 		state_free(&st);
 	}

@@ -239,6 +239,17 @@ int	data_write(struct site *, const char *dir);
  */
 int	data_patch(struct site *, struct publish *pub, int changed,
 	    size_t *written);
+/*
+ * OUTDIR.data, the sorted ids of the reports whose open data records wait
+ * for the next run.  data_pending_read(): none when it does not exist;
+ * NM_ENOTFOUND when it is not as data_pending_write() writes it (logged:
+ * build in full).  data_pending_write() with n 0 removes it.  0, or -1
+ * (logged).  data_pending() is 1 when it exists.
+ */
+int	data_pending_read(const char *outdir, char ***ids, size_t *n);
+int	data_pending_write(const char *outdir, char *const *ids, size_t n,
+	    int sync);
+int	data_pending(const char *outdir);
 
 /* full.c: 0, 1 when done with reports left out, or -1. */
 int	full_build(struct site *, const struct gitsrc *, const git_oid *theme);

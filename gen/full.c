@@ -739,6 +739,9 @@ full_build(struct site *s, const struct gitsrc *src, const git_oid *theme)
 	log_debug("swap and removal of the old site: %ld ms", lap(&t0));
 	if (o->sync && parent_sync(o->outdir) != 0)
 		goto out;
+	/* No open data record waits after a full build. */
+	if (data_pending_write(o->outdir, NULL, 0, o->sync) != 0)
+		goto out;
 	/* The index cache after the site: a cache is only ever newer. */
 	if (s->index && (ix_cache_commit(o->outdir, o->sync) != 0 ||
 	    ix_state_commit(o->outdir, &ixj.state, o->sync) != 0))

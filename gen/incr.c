@@ -86,6 +86,9 @@ struct incr {
 	struct buf		*less;
 	size_t			 nlid;
 	struct odbatch		*odb;	/* their texts for the open data */
+	char			**pend;	/* records waiting (OUTDIR.data) */
+	size_t			 npend;
+	int			 pendkeep;	/* they still wait */
 };
 
 static void	incr_dirty(struct incr *, const struct report ***, size_t *);
@@ -549,12 +552,15 @@ incr_related(struct incr *in)
 		    NULL);
 	} else
 		rel_compute(s, &in->rel, s->opts->jobs, redo, in->relto);
-	for (i = 0; i < s->nreports; i++)
-		if (redo[i] == 0)
-			break;
-	/* Some lists kept: stale, unless the theme shows none. */
+	for (i = 0, k = 0; i < s->nreports; i++)
+		k += redo[i] != 0;
+	/*
+	 * Some lists kept while others were scored (or kept stale ones):
+	 * stale, unless the theme shows none.  A run with nothing new
+	 * (one that writes waiting open data) keeps them as they were.
+	 */
 	in->rel.stale = !in->refresh && s->nreports > REL_LAZY_MIN &&
-	    i < s->nreports &&
+	    k < s->nreports && (k > 0 || in->oldrel.stale) &&
 	    s->theme != NULL && tmpl_set_has(s->theme, "_related.html");
 	rel_neighbours(s, &in->prev, &in->next);
 	in->done = xcalloc(s->nreports + 1, 1);
@@ -975,6 +981,74 @@ incr_remove_gone(struct incr *in, char **sgone, size_t nsgone)
 	return 0;
 }
 
+/*
+ * 2b. data/reports.json and .csv.  They hold the text of every report:
+ * at 50,000 reports 400 MB that each patch copies and the publish syncs.
+ * So past REL_LAZY_MIN reports the records of new and changed reports
+ * wait for the next run (the one with nothing new writes them), listed
+ * in OUTDIR.data so that a crash cannot lose them.  A report gone (a
+ * withdrawal) never waits: its record leaves the files in this run, and
+ * the waiting records are written with it.  *written counts the files.
+ */
+static int
+incr_data(struct incr *in, size_t *written)
+{
+	struct site	*s = in->s;
+	const struct state *st = in->st;
+	const struct report *r;
+	struct report	 tmp;
+	size_t		 i, k, n0;
+	int		 gone = 0, changed = in->nnr > 0, rc;
+
+	*written = 0;
+	if ((rc = data_pending_read(s->opts->outdir, &in->pend,
+	    &in->npend)) != 0)
+		return rc;
+	for (i = 0; i < st->nreports; i++) {
+		if (in->keep[i])
+			continue;
+		changed = 1;
+		if (report_by_id(s, st->reports[i].id) == NULL)
+			gone = 1;
+	}
+	if (!in->refresh && !gone && in->nlid > 0 &&
+	    s->nreports > REL_LAZY_MIN) {
+		n0 = in->npend;
+		for (i = 0; i < in->nlid; i++)
+			if (!ids_has(in->pend, n0, in->lid[i]))
+				ids_add(&in->pend, &in->npend, in->lid[i]);
+		ids_sort(in->pend, in->npend);
+		in->pendkeep = 1;
+		log_debug("open data: %zu report%s wait%s for the next run",
+		    in->npend, in->npend == 1 ? "" : "s",
+		    in->npend == 1 ? "s" : "");
+		if (in->npend != n0 && data_pending_write(s->opts->outdir,
+		    in->pend, in->npend, s->opts->sync) != 0)
+			return -1;
+		return data_patch(s, &in->pub, 0, written);
+	}
+	/* The waiting records not read in this run: read them now. */
+	for (i = 0; i < in->npend; i++) {
+		if ((r = report_by_id(s, in->pend[i])) == NULL)
+			continue;
+		for (k = 0; k < in->nlid; k++)
+			if (strcmp(in->lid[k], r->id) == 0)
+				break;
+		if (k < in->nlid)
+			continue;
+		k = (size_t)(r - s->reports);
+		if (render_one(&in->ctx, &tmp, s, in->src->repo, &s->oids[k],
+		    r->path, NULL, NULL) != 0) {
+			report_free(&tmp);
+			return -1;
+		}
+		report_free(&tmp);
+		/* In memory: the spool never fails then. */
+		(void)odtext_add(s->odtext, in->odb, r->id, &in->ctx.md);
+	}
+	return data_patch(s, &in->pub, changed || in->npend > 0, written);
+}
+
 /* Frees in; on failure also gives s back as the caller passed it. */
 static void
 incr_free(struct incr *in, int failed)
@@ -1035,6 +1109,7 @@ incr_free(struct incr *in, int failed)
 	free(in->done);
 	s->rel = NULL;
 	ids_free(in->oldwd, in->noldwd);
+	ids_free(in->pend, in->npend);
 	publish_free(&in->pub);
 	site_index_free(&in->old);
 	outfiles_free(in->oldp, in->nold);
@@ -1113,10 +1188,7 @@ incremental_build(struct site *s, const struct gitsrc *src,
 		goto out;
 	log_debug("incremental: search index: %ld ms", lap(&t0));
 	/* 2b. The open data, before the data page gives its sizes. */
-	for (i = 0; i < st->nreports && in.keep[i]; i++)
-		;
-	if ((rc = data_patch(s, &in.pub, in.nnr > 0 || i < st->nreports,
-	    &n)) != 0)
+	if ((rc = incr_data(&in, &n)) != 0)
 		goto out;
 	in.rewritten += n;
 	log_debug("incremental: open data: %ld ms", lap(&t0));
@@ -1134,6 +1206,10 @@ incremental_build(struct site *s, const struct gitsrc *src,
 		goto out;
 	log_debug("incremental: static pages, status, publish: %ld ms",
 	    lap(&t0));
+	/* The records that waited are in the files now. */
+	if (in.npend > 0 && !in.pendkeep &&
+	    data_pending_write(o->outdir, NULL, 0, o->sync) != 0)
+		goto out;
 	/* 5. What is gone: old outputs and pages of removed reports. */
 	if (incr_remove_gone(&in, sgone, nsgone) != 0)
 		goto out;

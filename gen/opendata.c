@@ -1888,3 +1888,114 @@ data_page_val(struct arena *a, const struct site *s)
 	tv_set(a, v, "fields", fields);
 	return v;
 }
+
+/*
+ * OUTDIR.data: the reports whose records in data/reports.json and .csv
+ * wait for the next run (an incremental build past REL_LAZY_MIN reports
+ * leaves the two big files as they are).  "NMDATA1\n", then one report
+ * id a line, sorted, unique.  Written atomically; gone when none wait.
+ */
+#define DATA_PEND_MAGIC	"NMDATA1\n"
+#define DATA_PEND_MAX	(1u << 24)
+
+static int
+pend_path(char *out, size_t sz, const char *outdir)
+{
+	size_t	 n = strlen(outdir);
+
+	while (n > 1 && outdir[n - 1] == '/')
+		n--;
+	return file_path(out, sz, "%.*s.data", (int)n, outdir);
+}
+
+int
+data_pending_read(const char *outdir, char ***ids, size_t *n)
+{
+	struct buf	 b = BUF_INIT;
+	char		 path[PATH_MAX], *p, *e, *nl;
+	size_t		 line = 1;
+	int		 rc;
+
+	*ids = NULL;
+	*n = 0;
+	if (pend_path(path, sizeof(path), outdir) != 0)
+		return -1;
+	if ((rc = file_read(&b, path, DATA_PEND_MAX)) != 0) {
+		buf_free(&b);
+		if (rc == NM_ENOTFOUND)
+			return 0;
+		return rc == NM_ETOOBIG ? NM_ENOTFOUND : -1;
+	}
+	rc = NM_ENOTFOUND;
+	if (b.len < sizeof(DATA_PEND_MAGIC) - 1 || memcmp(b.data,
+	    DATA_PEND_MAGIC, sizeof(DATA_PEND_MAGIC) - 1) != 0) {
+		log_at(path, 1, "not a list of pending open data records "
+		    "(expected NMDATA1): a full build");
+		goto out;
+	}
+	p = b.data + sizeof(DATA_PEND_MAGIC) - 1;
+	e = b.data + b.len;
+	while (p < e) {
+		line++;
+		if ((nl = memchr(p, '\n', (size_t)(e - p))) == NULL) {
+			log_at(path, line, "the last line does not end: a "
+			    "full build");
+			goto out;
+		}
+		*nl = '\0';
+		if (!report_id_valid(p) ||
+		    (*n > 0 && strcmp((*ids)[*n - 1], p) >= 0)) {
+			log_at(path, line, "not a report id, or not after the "
+			    "one before: a full build");
+			goto out;
+		}
+		ids_add(ids, n, p);
+		p = nl + 1;
+	}
+	rc = 0;
+out:
+	if (rc != 0) {
+		ids_free(*ids, *n);
+		*ids = NULL;
+		*n = 0;
+	}
+	buf_free(&b);
+	return rc;
+}
+
+int
+data_pending_write(const char *outdir, char *const *ids, size_t n, int sync)
+{
+	struct buf	 b = BUF_INIT;
+	char		 path[PATH_MAX];
+	size_t		 i;
+	int		 rc;
+
+	if (pend_path(path, sizeof(path), outdir) != 0)
+		return -1;
+	if (n == 0) {
+		if (unlink(path) == -1 && errno != ENOENT) {
+			log_warn("%s", path);
+			return -1;
+		}
+		return 0;
+	}
+	buf_addstr(&b, DATA_PEND_MAGIC);
+	for (i = 0; i < n; i++) {
+		buf_addstr(&b, ids[i]);
+		buf_addch(&b, '\n');
+	}
+	rc = file_write(path, b.data, b.len, 0644, FILE_ATOMIC |
+	    (sync ? FILE_SYNC : 0));
+	buf_free(&b);
+	return rc;
+}
+
+int
+data_pending(const char *outdir)
+{
+	char	 path[PATH_MAX];
+
+	return pend_path(path, sizeof(path), outdir) == 0 &&
+	    access(path, F_OK) == 0;
+}

@@ -210,6 +210,12 @@ check "an edit scores the lists of some reports, not all ($scored)" \
     sh $scored
 check "the edited report's page has the new words" grep -q Zorvex \
     "$bigout/reports/$(basename "$f" .md)/index.html"
+# The open data files hold every report's text: past 1,000 reports a new
+# or changed record waits for the next run, listed in OUTDIR.data.
+check "its open data record waits (OUTDIR.data lists it)" grep -qx \
+    "$(basename "$f" .md)" "$bigout.data"
+check_not "and the data files do not have it yet" grep -q Zorvex \
+    "$bigout/data/reports.csv"
 "$NMGEN" -r "$big" -t "$theme" --no-sync -o "$tmp/bigfull" --full \
     2>/dev/null
 "$NMGEN" -r "$big" -t "$theme" --no-sync -o "$bigout" -v 2>"$tmp/stderr"
@@ -220,5 +226,51 @@ check "all 1500 of them" grep -q "related reports: 1500 of 1500 scored" \
 check_same "then the site equals a full build's" "$bigout" "$tmp/bigfull"
 "$NMGEN" -r "$big" -t "$theme" --no-sync -o "$bigout" 2>"$tmp/stderr"
 check "the run after it: up to date" grep -q "up to date$" "$tmp/stderr"
+check "the waiting record was written" grep -q Zorvex \
+    "$bigout/data/reports.json"
+check "and OUTDIR.data is gone" [ ! -e "$bigout.data" ]
+
+# A report gone never waits: its record leaves the data files at once,
+# and the records that waited are written with it.
+f2=$(cd "$big" && find content/reports -name '*.md' | LC_ALL=C sort |
+    sed -n 800p)
+f3=$(cd "$big" && find content/reports -name '*.md' | LC_ALL=C sort |
+    sed -n 900p)
+id3=$(basename "$f3" .md)
+sed 's/^title: .*/title: "Plimvark glove failed at the fence"/' "$big/$f2" \
+    >"$tmp/edited"
+cp "$tmp/edited" "$big/$f2"
+"$NMSIGN" "$big/content"
+git -C "$big" -c user.name=t -c user.email=t@example.org commit -qam edit2
+"$NMGEN" -r "$big" -t "$theme" --no-sync -o "$bigout" 2>"$tmp/stderr"
+check "a title edit waits too" grep -qx "$(basename "$f2" .md)" \
+    "$bigout.data"
+check "the report to remove is in the data files" grep -q "^$id3," \
+    "$bigout/data/reports.csv"
+git -C "$big" rm -q "$f3"
+git -C "$big" -c user.name=t -c user.email=t@example.org commit -qm gone
+"$NMGEN" -r "$big" -t "$theme" --no-sync -o "$bigout" 2>"$tmp/stderr"
+check_not "removed: its record left the CSV at once" grep -q "^$id3," \
+    "$bigout/data/reports.csv"
+check_not "and the JSON" grep -q "\"$id3\"" "$bigout/data/reports.json"
+check "the record that waited was written with it" grep -q \
+    "Plimvark glove" "$bigout/data/reports.json"
+check "nothing waits now" [ ! -e "$bigout.data" ]
+"$NMGEN" -r "$big" -t "$theme" --no-sync -o "$tmp/bigfull3" --full \
+    2>/dev/null
+"$NMGEN" -r "$big" -t "$theme" --no-sync -o "$bigout" 2>"$tmp/stderr"
+check_same "after the next run the site equals a full build's" "$bigout" \
+    "$tmp/bigfull3"
+
+# OUTDIR.data is read as hostile: one that is not as gen writes it means
+# a full build, with a message that says why.
+printf 'NMDATA1\n../../etc/passwd\n' >"$bigout.data"
+"$NMGEN" -r "$big" -t "$theme" --no-sync -o "$bigout" 2>"$tmp/stderr" ||
+    true
+check "a damaged OUTDIR.data: file:line: what is wrong" grep -q \
+    "bigout.data:2: not a report id" "$tmp/stderr"
+check "and a full build" grep -q "(full build)" "$tmp/stderr"
+check "after which nothing waits" [ ! -e "$bigout.data" ]
+check_same "and the site equals a full build's" "$bigout" "$tmp/bigfull3"
 
 finish related
