@@ -251,9 +251,9 @@ int	data_patch(struct site *, struct publish *pub, int changed,
  * its JSON head is not head, NM_ENOTFOUND if data_patch() would build in
  * full, -1 on error (logged).
  */
-int	data_split(int fd, const char *path, int json, const struct buf *head,
-	    size_t block, size_t *headlen, int (*fn)(void *, const char *,
-	    uint64_t, size_t), void *arg);
+int	data_split(int fd, const char *path, int json,
+	    const struct buf *head, size_t block, size_t *headlen,
+	    int (*fn)(void *, const char *, uint64_t, size_t), void *arg);
 
 /* full.c: 0, 1 when done with reports left out, or -1. */
 int	full_build(struct site *, const struct gitsrc *, const git_oid *theme);

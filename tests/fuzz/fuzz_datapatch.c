@@ -159,7 +159,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    headlen) != 0)))
 			abort();
 		/* The CSV head: the header row, "id,...\r\n". */
-		if (!sp.json && (headlen < 5 || memcmp(sp.file, "id,", 3) != 0 ||
+		if (!sp.json && (headlen < 5 ||
+		    memcmp(sp.file, "id,", 3) != 0 ||
 		    memcmp(sp.file + headlen - 2, "\r\n", 2) != 0 ||
 		    memchr(sp.file, '\n', headlen - 1) != NULL))
 			abort();

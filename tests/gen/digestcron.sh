@@ -160,6 +160,7 @@ for mt in re.finditer(r"(?i)(https?:|//)", html):
     assert before.endswith('href="'), html[max(0, mt.start() - 20):mt.end()]
     assert html.startswith(base, mt.start()), html[mt.start():][:60]
 EOF
-then ok; else fail "the mail: MIME, headers, report of the week, no remote reference"; fi
+then ok; else fail "the mail: MIME, headers, report of the week," \
+    "no remote reference"; fi
 
 finish digestcron
