@@ -30,6 +30,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #include <git2.h>
@@ -250,6 +251,20 @@ int	data_pending_read(const char *outdir, char ***ids, size_t *n);
 int	data_pending_write(const char *outdir, char *const *ids, size_t n,
 	    int sync);
 int	data_pending(const char *outdir);
+
+/*
+ * Reads an old data file as data_patch() does, for tests (fuzz_datapatch):
+ * the file open on fd (path for messages), reports.json with json 1 (its
+ * head compared with head's bytes) or reports.csv (this build's header
+ * row; head unused), in reads of block bytes (0: the build's size).  The
+ * head's length in *headlen; fn(arg, id, offset, length) for each record
+ * in order (nonzero stops: -1).  1 if the file reads, 0 if it does but
+ * its JSON head is not head, NM_ENOTFOUND if data_patch() would build in
+ * full, -1 on error (logged).
+ */
+int	data_split(int fd, const char *path, int json,
+	    const struct buf *head, size_t block, size_t *headlen,
+	    int (*fn)(void *, const char *, uint64_t, size_t), void *arg);
 
 /* full.c: 0, 1 when done with reports left out, or -1. */
 int	full_build(struct site *, const struct gitsrc *, const git_oid *theme);

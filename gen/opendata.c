@@ -925,6 +925,9 @@ data_streamed(enum data_file d)
 #define ODBATCH_MAX	(1 << 20)
 #define DOUT_MAX	(1 << 20)	/* written out in blocks this big */
 #define ORD_BLOCK	(4 << 20)	/* old files read in blocks */
+/* Longer than any head or record written (a report's text is capped). */
+#define ORD_HEADMAX	(1 << 20)
+#define ORD_RECMAX	(4 << 20)
 
 struct odent {
 	char		*id;
@@ -1373,6 +1376,7 @@ struct ord {
 	struct buf	 w;
 	uint64_t	 woff;
 	size_t		 pos;
+	size_t		 block;		/* the size of each read */
 	int		 eof;
 	int		 json;
 	size_t		 nrec;		/* records read */
@@ -1400,8 +1404,8 @@ ord_need(struct ord *o, size_t need)
 	o->w.len -= o->pos;
 	o->pos = 0;
 	while (o->w.len < need && !o->eof) {
-		buf_grow(&o->w, ORD_BLOCK);
-		if ((r = read(o->fd, o->w.data + o->w.len, ORD_BLOCK)) == -1) {
+		buf_grow(&o->w, o->block);
+		if ((r = read(o->fd, o->w.data + o->w.len, o->block)) == -1) {
 			if (errno == EINTR)
 				continue;
 			log_warn("%s", o->path);
@@ -1471,9 +1475,9 @@ ord_scan(struct ord *o, size_t *end)
 		}
 		/* Scanned up to q (a quote's state kept): read on. */
 		at = (size_t)(q - base);
-		if (o->eof)
+		if (o->eof || at > ORD_RECMAX)
 			return NM_ENOTFOUND;
-		if (ord_need(o, at + ORD_BLOCK) != 0)
+		if (ord_need(o, at + o->block) != 0)
 			return -1;
 	}
 }
@@ -1532,6 +1536,9 @@ ord_next(struct ord *o)
 		end--;
 	o->len = end;
 	o->pos += end;
+	/* None has a NUL (a block of a damaged disk reads as zeros). */
+	if (memchr(o->rec, '\0', end) != NULL)
+		return NM_ENOTFOUND;
 	/* Its id comes first: '{"id": "ID"' or 'ID,' (nothing escaped). */
 	id = o->rec;
 	if (o->json) {
@@ -1547,9 +1554,11 @@ ord_next(struct ord *o)
 	if (n == 0 || n > REPORT_ID_MAX || id + n == o->rec + end ||
 	    id[n] != (o->json ? '"' : ','))
 		return NM_ENOTFOUND;
-	/* Ordered by id, each once. */
-	if (o->nrec > 0 && (strncmp(o->id, id, n) > 0 ||
-	    (strncmp(o->id, id, n) == 0 && o->id[n] == '\0')))
+	/*
+	 * Ordered by id, each once: the last id is before this one, so
+	 * neither equal to its first n bytes nor longer with them.
+	 */
+	if (o->nrec > 0 && strncmp(o->id, id, n) >= 0)
 		return NM_ENOTFOUND;
 	memcpy(o->id, id, n);
 	o->id[n] = '\0';
@@ -1573,12 +1582,14 @@ ord_head(struct ord *o, const struct buf *head)
 		return ord_take(o, head->data) ? 1 : NM_ENOTFOUND;
 	/* Lines up to the one that opens the array (no string has one). */
 	for (;;) {
+		if (end > ORD_HEADMAX)
+			return NM_ENOTFOUND;
 		if ((rc = ord_need(o, end + 1)) != 0)
 			return rc;
 		nl = memchr(o->w.data + o->pos + end, '\n', o->w.len -
 		    o->pos - end);
 		if (nl == NULL) {
-			if (o->eof || end > 1024 * 1024)
+			if (o->eof || o->w.len - o->pos > ORD_HEADMAX)
 				return NM_ENOTFOUND;
 			if ((rc = ord_need(o, o->w.len - o->pos + 65536)) != 0)
 				return rc;
@@ -1633,6 +1644,7 @@ patch_one(struct site *s, struct publish *pub, const struct report **v,
 
 	memset(&o, 0, sizeof(o));
 	o.fd = -1;
+	o.block = ORD_BLOCK;
 	o.json = json;
 	buf_init(&o.w);
 	buf_init(&d.b);
@@ -1738,6 +1750,45 @@ out:
 	buf_free(&tmp);
 	buf_free(&rd);
 	arena_free(a);
+	return rc;
+}
+
+int
+data_split(int fd, const char *path, int json, const struct buf *head,
+    size_t block, size_t *headlen, int (*fn)(void *, const char *,
+    uint64_t, size_t), void *arg)
+{
+	struct ord	 o;
+	struct buf	 csv = BUF_INIT;
+	int		 rc, have;
+
+	memset(&o, 0, sizeof(o));
+	o.fd = fd;
+	o.block = block > 0 ? block : ORD_BLOCK;
+	o.json = json;
+	buf_init(&o.w);
+	*headlen = 0;
+	if (file_path(o.path, sizeof(o.path), "%s", path) != 0) {
+		rc = -1;
+		goto out;
+	}
+	if (!json) {
+		csv_head(&csv);
+		head = &csv;
+	}
+	if ((rc = ord_head(&o, head)) < 0)
+		goto out;
+	*headlen = (size_t)(o.woff + o.pos);
+	while ((have = ord_next(&o)) == 1)
+		if (fn(arg, o.id, o.off, o.len) != 0) {
+			rc = -1;
+			goto out;
+		}
+	if (have < 0)
+		rc = have;
+out:
+	buf_free(&o.w);
+	buf_free(&csv);
 	return rc;
 }
 

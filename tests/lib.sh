@@ -50,3 +50,30 @@ snapshot() {
 		fi
 	done)
 }
+
+# man_literal PAGE ERE: the text of the first .Bd -literal block of the
+# man page PAGE after its first line matching ERE, as the reader sees it
+# ("\e" a backslash, "\&" nothing); fails if there is none, or on a macro
+# or another escape in it, which a copy from the page would not hold.
+man_literal() {
+	awk -v re="$2" '
+	function text(s,   out, c) {
+		out = ""
+		while ((i = index(s, "\\")) > 0) {
+			out = out substr(s, 1, i - 1)
+			c = substr(s, i + 1, 1)
+			if (c == "e")
+				out = out "\\"
+			else if (c != "&")
+				bad = 1
+			s = substr(s, i + 2)
+		}
+		return out s
+	}
+	st == 0 && $0 ~ re { st = 1; next }
+	st == 1 && /^\.Bd -literal/ { st = 2; next }
+	st == 2 && /^\.Ed/ { st = 3; exit }
+	st == 2 && /^[.\047]/ { bad = 1; exit }
+	st == 2 { print text($0) }
+	END { exit !(st == 3 && !bad) }' "$1"
+}

@@ -10,7 +10,8 @@
 # not; the licence is in both files' metadata and on the data page; the
 # small-count rule holds; an incremental build after adding, changing and
 # removing a report, or changing only a narrative or only the lessons,
-# gives the bytes of a full build, and so does one over damaged files.
+# gives the bytes of a full build, and so does one over damaged files (cut
+# short, or zeros in the record of a report kept).
 # Run by tests/run.sh as: env NMGEN=/abs/nearmiss-gen TOP=/abs/top sh ...
 set -eu
 
@@ -327,6 +328,27 @@ for f in reports.json reports.csv; do
 	commit "a narrative changed over a damaged $f"
 	build "damaged $f" full
 	check "damaged $f: a full build instead" grep -q "full build" \
+	    "$tmp/stderr"
+done
+
+# Zeros (a damaged disk's) inside the record of a report kept, the file
+# the same size: not copied into the new file, a full build instead.
+n=0
+for df in reports.json reports.csv; do
+	n=$((n + 1))
+	python3 - "$tmp/inc/data/$df" <<'EOF'
+import sys
+p = sys.argv[1]
+b = bytearray(open(p, "rb").read())
+i = b.index(b"2024-0005", b.index(b"2024-0005") + 1)
+b[i + 12:i + 16] = b"\0" * 4
+open(p, "wb").write(b)
+EOF
+	sed "s/^The body.*$/The body, zeros $n./" "$R/2024-0003.md" >"$tmp/x"
+	mv "$tmp/x" "$R/2024-0003.md"
+	commit "a narrative changed over zeros in $df"
+	build "zeros in $df" full
+	check "zeros in $df: a full build instead" grep -q "full build" \
 	    "$tmp/stderr"
 done
 
