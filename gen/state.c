@@ -28,10 +28,12 @@
  */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "file.h"
@@ -146,6 +148,40 @@ parse_report(struct report *r, git_oid *oid, char **revised, char **f,
 	return 0;
 }
 
+/*
+ * The first STATE_HEAD bytes of path into b, when the header ends in
+ * them: a check of the header need not read 50,000 reports' lines.
+ * 0 if so, 1 if not (read the whole file), NM_ENOTFOUND if missing.
+ */
+#define STATE_HEAD	8192
+static int
+read_head(struct buf *b, const char *path)
+{
+	ssize_t	 r;
+	size_t	 got = 0;
+	int	 fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return errno == ENOENT ? NM_ENOTFOUND : 1;
+	buf_grow(b, STATE_HEAD + 1);
+	while (got < STATE_HEAD && (r = read(fd, b->data + got,
+	    STATE_HEAD - got)) != 0) {
+		if (r == -1) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		got += (size_t)r;
+	}
+	close(fd);
+	b->len = got;
+	b->data[got] = '\0';
+	if (strstr(b->data, "\nend-header\n") != NULL)
+		return 0;
+	buf_reset(b);
+	return 1;
+}
+
 int
 state_read(struct state *st, const char *outdir, const struct config *cfg,
     int full)
@@ -159,7 +195,12 @@ state_read(struct state *st, const char *outdir, const struct config *cfg,
 	w = snprintf(path, sizeof(path), "%s/%s", outdir, STATE_FILE);
 	if (w < 0 || (size_t)w >= sizeof(path))
 		return NM_ENOTFOUND;
-	if ((rc = file_read(&b, path, STATE_MAX)) != 0) {
+	if ((full || (rc = read_head(&b, path)) == 1) &&
+	    (rc = file_read(&b, path, STATE_MAX)) != 0) {
+		buf_free(&b);
+		return rc;
+	}
+	if (rc == NM_ENOTFOUND) {
 		buf_free(&b);
 		return rc;
 	}
