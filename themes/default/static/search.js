@@ -388,20 +388,28 @@
 			var at = new Uint8Array(self.e.docs);
 			var po = new Int32Array(self.e.docs);
 			var map = { docs: docs, at: at };
-			var doc = -1, i, c, pd;
+			var doc = -1, i, c, x, pd;
 
 			while (d.more()) {
 				doc += d.varint() + 1;
 				at[doc] = d.digit();
 				docs.push(doc);
 			}
-			/* Where each document's positions start (pos() reads). */
+			/*
+			 * Where each document's positions start (pos() reads):
+			 * its count, then c varints skipped by their last digits
+			 * (A-Z, a-f).
+			 */
 			if (r[1]) {
 				pd = new Dec(r[1][term] || '');
 				for (i = 0; i < docs.length && pd.more(); i++) {
 					po[docs[i]] = pd.i + 1;
-					for (c = pd.varint(); c-- > 0;)
-						pd.varint();
+					for (c = pd.varint(); c > 0;) {
+						x = pd.s.charCodeAt(pd.i++);
+						if ((x > 64 && x < 91) || (x > 96 && x < 103) ||
+						    !(x >= 0))
+							c--;
+					}
 				}
 				map.pos = function (doc) {
 					var v = [], x = 0, c;
@@ -716,7 +724,10 @@
 				return self.postings(a.sh, a.term, a.file,
 				    cl.phrase.length > 1 && !cl.nopos);
 			})).then(function (ps) {
-				ps[0].docs.forEach(function (doc) {
+				/* The documents of its rarest word, checked. */
+				ps.reduce(function (a, p) {
+					return p.docs.length < a.docs.length ? p : a;
+				}).docs.forEach(function (doc) {
 					var s = 0, ok, l;
 
 					ok = ps.every(function (p) {
@@ -819,14 +830,21 @@
 	 * Runs query q, filters f ({ key: [slugs], from, to }), sort
 	 * "relevance", "newest", "oldest" or '' (the default); whole: the
 	 * last word is a prefix only if no word of the vocabulary (it was
-	 * submitted); k: rank only the first k (rank()).  Resolves to {
-	 * total, docs (ranked), base (matches before the filters), filters,
+	 * submitted); k: rank only the first k (rank()); live: false once a
+	 * newer search makes this one moot (it stops, rejected).  Resolves to
+	 * { total, docs (ranked), base (matches before the filters), filters,
 	 * note, suggest, hl }.
 	 */
-	Engine.prototype.search = function (q, f, sort, whole, k) {
+	Engine.prototype.search = function (q, f, sort, whole, k, live) {
 		var self = this;
 		var r = { hl: { words: new Set(), stems: new Set(), prefix: [] },
 		    unknown: [], note: '', k: k };
+
+		function alive(x) {
+			if (live && !live())
+				throw new Error('superseded');
+			return x;
+		}
 
 		return this.entry().then(function () {
 			var parsed = parse(q || ''), last, w;
@@ -851,7 +869,7 @@
 					last.prefix = false;
 				return self.terms(parsed, r);
 			});
-		}).then(function (clauses) {
+		}).then(alive).then(function (clauses) {
 			if (clauses === null)
 				return [];
 			return Promise.all(clauses.map(function (cl) {
@@ -860,7 +878,7 @@
 					return cl;
 				});
 			}));
-		}).then(function (clauses) {
+		}).then(alive).then(function (clauses) {
 			var n = self.e.docs, score = new Float64Array(n);
 			var hits = new Uint8Array(n), no = new Uint8Array(n);
 			var need, d;
@@ -899,7 +917,7 @@
 			r.base = collect(need.length);
 			r.hits = hits;
 			r.score = score;
-			return self.narrow(r).then(function () {
+			return self.narrow(alive(r)).then(function () {
 				if (r.docs.length === 0 && need.length > 1) {
 					r.base = collect(1);
 					r.or = true;
@@ -930,60 +948,54 @@
 	};
 
 	/*
-	 * First results of one whole word by relevance, no filters, from
-	 * its shard's "top" and df: no postings.  While typing (typed), the
-	 * word is a prefix: so too when all words that start with it share
-	 * its stem in one shard ("reach", "reaching").  Resolves to a result
-	 * like search()'s (quick: true), or null for any other query.
+	 * First results of one word by relevance, no filters, from its
+	 * stems' "top" in the shards: no postings.  A doc of the first page
+	 * is among the best 5 of the stem that scores it most, so these
+	 * give the full search's first page; only with the exact count (one
+	 * stem, or one in every report).  While typing (typed), the word is
+	 * a prefix.  Resolves to a result like search()'s, or null.
 	 */
 	Engine.prototype.quick = function (q, f, sort, typed) {
-		var self = this;
+		var self = this, parsed, r = { hl: { words: new Set(),
+		    stems: new Set(), prefix: [] }, unknown: [], note: '',
+		    quick: true, q: q, sort: 'relevance', filters: {} };
 
 		return this.entry().then(function () {
-			var parsed = parse(q || '', !typed), c = parsed[0], w;
-
-			if (parsed.length !== 1 || c.neg || c.phrase ||
-			    c.words.length !== 1 ||
+			parsed = parse(q || '', !typed);
+			if (parsed.length !== 1 || parsed[0].neg ||
+			    parsed[0].phrase ||
 			    Object.keys(self.filters(f || {})).length ||
 			    (sort && sort !== 'relevance'))
 				return null;
-			w = c.words[0].w;
-			if (typed && c.prefix && (w.length < 3 ||
-			    self.range(w).length !== 1 || self.stop.has(w)))
-				return null;
-			return self.shard(w).then(function (sh) {
-				var v, d, k, stem = null, docs = [];
-				var has = Object.prototype.hasOwnProperty;
+			return self.terms(parsed, r);
+		}).then(function (cls) {
+			var n = self.e.docs, best = new Map(), cl = cls && cls[0];
+			var df = 0;
 
-				v = has.call(sh.words, w) ? sh.words[w] : null;
-				if (typed && c.prefix) {
-					for (k in sh.words) {
-						if (k.lastIndexOf(w, 0) !== 0)
-							continue;
-						if (k.charAt(0) === '~' ||
-						    sh.words[k][3] ||
-						    (v && sh.words[k][0] !== v[0]))
-							return null;
-						v = v || sh.words[k];
-					}
+			if (!cl || cls.length !== 1 || cl.synterm ||
+			    !cl.alts.length || r.unknown.length)
+				return null;
+			if (!cl.alts.every(function (a) {
+				var t = a.sh.top && a.sh.top[a.term];
+				var x = a.w * idf(n, a.df) / 63, d, doc, s;
+
+				if (typeof t !== 'string')
+					return false;
+				df = Math.max(df, a.df);
+				for (d = new Dec(t); d.more();) {
+					doc = d.varint();
+					s = x * d.digit();
+					if (!(best.get(doc) >= s))
+						best.set(doc, s);
 				}
-				if (!v || !sh.top ||
-				    typeof sh.top[v[0]] !== 'string' ||
-				    self.syn.has(v[0]))
-					return null;
-				stem = v[0];
-				d = new Dec(sh.top[stem]);
-				while (d.more()) {
-					docs.push(d.varint());
-					d.digit();
-				}
-				return { quick: true, q: q, total: v[1],
-				    docs: docs, sort: 'relevance', filters: {},
-				    hl: { words: new Set(has.call(sh.words, w) ?
-				    [w] : []), stems: new Set([stem]),
-				    prefix: typed && c.prefix ? [w] : [] },
-				    unknown: [], note: '' };
-			});
+				return true;
+			}) || (cl.alts.length > 1 && df !== n))
+				return null;
+			r.total = df;
+			r.docs = Array.from(best.keys()).sort(function (a, b) {
+				return best.get(b) - best.get(a) || b - a;
+			}).slice(0, PAGE);
+			return r;
 		});
 	};
 
@@ -1528,7 +1540,10 @@
 		}).then(function () {
 			if (mine !== seq)
 				return;
-			return engine.search(st.q, st.f, st.sort, !typed, PAGE);
+			return engine.search(st.q, st.f, st.sort, !typed, PAGE,
+			    function () {
+				return mine === seq;
+			});
 		}).then(function (r) {
 			if (mine !== seq || !r)
 				return;
@@ -1616,13 +1631,13 @@
 
 	/*
 	 * The pause: none when keys come over PAUSE_TYPED apart (each is
-	 * searched anyway), else 3 times the last two gaps, 20 ms at least.
+	 * searched anyway), else twice the last two gaps, 20 ms at least.
 	 */
 	input.addEventListener('input', function () {
 		var t = Date.now(), g = t - keyAt;
 
 		pause = g >= PAUSE_TYPED && g < 1000 ? 0 :
-		    Math.min(PAUSE_TYPED, Math.max(20, 3 * g, 3 * gap));
+		    Math.min(PAUSE_TYPED, Math.max(20, 2 * g, 2 * gap));
 		gap = g;
 		keyAt = t;
 		go(false, true);
@@ -1677,13 +1692,22 @@
 		nojs.hidden = true;
 	form.hidden = false;
 	engine.entry().then(function () {
-		var st = fromURL();
+		var st = fromURL(), k = Object.keys(st.f);
 
 		/* Typed before the entry came. */
 		if (seq) {
 			st.q = input.value.slice(0, QUERY_MAX);
 			place(st);
 		}
+		/* The columns the search needs, fetched while the controls are
+		 * built. */
+		if (/^(newest|oldest)$/.test(st.sort) ||
+		    (k.length && !st.q && !st.sort))
+			k.push('months');
+		k.forEach(function (x) {
+			engine.column(/^(from|to)$/.test(x) ? 'months' : x)
+			    .catch(function () {});
+		});
 		build();
 		toForm(st);
 		run(st);
