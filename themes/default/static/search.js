@@ -486,8 +486,9 @@
 	 * Maps the parsed query to clauses { alts: [{ term, w, sh, file }],
 	 * need, neg, phrase }, loading its shards.  Sets r.unknown (words
 	 * not found) and r.hl (words, stems and prefixes to highlight).
+	 * exact: no words one edit away (nor their shards).
 	 */
-	Engine.prototype.terms = function (parsed, r) {
+	Engine.prototype.terms = function (parsed, r, exact) {
 		var self = this, i;
 
 		return this.load(parsed).then(function () {
@@ -498,7 +499,7 @@
 			 * its first two letters. */
 			parsed.forEach(function (c) {
 				c.words.forEach(function (x) {
-					if (!self.known(x.w))
+					if (!exact && !self.known(x.w))
 						self.near(x.w).forEach(function (n) {
 							more.push(self.shard(null, n));
 						});
@@ -566,7 +567,8 @@
 					if (list.length)
 						r.hl.prefix.push(w);
 				}
-				if (!cl.alts.length && Array.from(w).length >= 3) {
+				if (!cl.alts.length && !exact &&
+				    Array.from(w).length >= 3) {
 					list = [];
 					self.near(w).forEach(function (n) {
 						var s = self.shards.get(n), v;
@@ -967,7 +969,7 @@
 			    Object.keys(self.filters(f || {})).length ||
 			    (sort && sort !== 'relevance'))
 				return null;
-			return self.terms(parsed, r);
+			return self.terms(parsed, r, true);
 		}).then(function (cls) {
 			var n = self.e.docs, best = new Map(), cl = cls && cls[0];
 			var df = 0;
@@ -1495,7 +1497,9 @@
 	 * Runs the state st and shows its results: one word's first from
 	 * the vocabulary (Engine.quick), then the full search's.  While
 	 * typing (typed), first results and shards come at each key; the
-	 * full search, which may need postings, waits for a pause.
+	 * full search, which may need postings, waits for a pause, but
+	 * after a space or a closing quote: what it fetches then, any query
+	 * typed on needs too.
 	 */
 	function run(st, typed) {
 		var mine = ++seq, fast = false, t0 = Date.now();
@@ -1531,7 +1535,7 @@
 		}).catch(function () {
 			fast = false;
 		}).then(function () {
-			if (mine !== seq || !typed)
+			if (mine !== seq || !typed || /[\s"]$/.test(st.q))
 				return;
 			return new Promise(function (ok) {
 				setTimeout(ok, (fast ? PAUSE_FULL : pause) -
@@ -1631,13 +1635,13 @@
 
 	/*
 	 * The pause: none when keys come over PAUSE_TYPED apart (each is
-	 * searched anyway), else twice the last two gaps, 20 ms at least.
+	 * searched anyway), else 3 times the last two gaps, 20 ms at least.
 	 */
 	input.addEventListener('input', function () {
 		var t = Date.now(), g = t - keyAt;
 
 		pause = g >= PAUSE_TYPED && g < 1000 ? 0 :
-		    Math.min(PAUSE_TYPED, Math.max(20, 2 * g, 2 * gap));
+		    Math.min(PAUSE_TYPED, Math.max(20, 3 * g, 3 * gap));
 		gap = g;
 		keyAt = t;
 		go(false, true);
