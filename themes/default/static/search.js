@@ -726,33 +726,38 @@
 				return self.postings(a.sh, a.term, a.file,
 				    cl.phrase.length > 1 && !cl.nopos);
 			})).then(function (ps) {
-				/* The documents of its rarest word, checked. */
+				/*
+				 * The documents of its rarest word, checked: the
+				 * first word's positions (ascending) kept where
+				 * each other word is at its distance.
+				 */
 				ps.reduce(function (a, p) {
 					return p.docs.length < a.docs.length ? p : a;
 				}).docs.forEach(function (doc) {
-					var s = 0, ok, l;
+					var s = 0, i, j, a, b, l, v, m;
 
-					ok = ps.every(function (p) {
-						return p.at[doc];
-					});
-					if (ok && ps.length > 1 && !cl.nopos) {
-						l = ps.map(function (p) {
-							return p.pos(doc) || [];
-						});
-						ok = l[0].some(function (x) {
-							return l.every(function (v, i) {
-								return v.indexOf(x +
-								    cl.phrase[i].off -
-								    cl.phrase[0].off) >= 0;
-							});
-						});
+					for (i = 0; i < ps.length; i++)
+						if (!ps[i].at[doc])
+							return;
+					if (ps.length > 1 && !cl.nopos) {
+						l = ps[0].pos(doc) || [];
+						for (i = 1; i < ps.length && l.length; i++) {
+							v = ps[i].pos(doc) || [];
+							m = cl.phrase[i].off - cl.phrase[0].off;
+							for (a = b = j = 0; a < l.length; a++) {
+								while (b < v.length && v[b] < l[a] + m)
+									b++;
+								if (v[b] === l[a] + m)
+									l[j++] = l[a];
+							}
+							l.length = j;
+						}
+						if (!l.length)
+							return;
 					}
-					if (!ok)
-						return;
-					ps.forEach(function (p, i) {
-						s += idf(n, cl.phrase[i].df) *
-						    p.at[doc] / 63;
-					});
+					for (i = 0; i < ps.length; i++)
+						s += idf(n, cl.phrase[i].df) * ps[i].at[doc] /
+						    63;
 					out[doc] = s;
 				});
 				return out;
