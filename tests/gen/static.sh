@@ -60,6 +60,9 @@ var e = 4;
 /* unclosed, kept
 EOF
 printf '/* no newline at the end */' >"$theme/static/end.js"
+printf '/* l */\n/**/\n/*/ closed on its line */\n/*' >"$theme/static/edge.js"
+printf '/' >"$theme/static/slash.js"
+: >"$theme/static/empty.js"
 printf 'body { color: red; }\n/* not a script: kept */\n' \
     >"$theme/static/t.css"
 mkdir "$theme/static/sub"
@@ -75,6 +78,11 @@ check "t.js: whole-line comments gone, the first and the rest kept" \
     cmp -s "$out/t.js" "$tmp/want.js"
 check "a comment alone without a newline is kept (it is the first)" \
     cmp -s "$out/end.js" "$theme/static/end.js"
+check "the shortest comments go, one left open stays" \
+    [ "$(cat "$out/edge.js")" = "$(printf '/* l */\n/*')" ]
+check "a lone slash: as it is" [ "$(cat "$out/slash.js")" = / ]
+check "an empty file: empty" \
+    sh -c '[ -f "$1" ] && [ ! -s "$1" ]' sh "$out/empty.js"
 check "not a .js file: copied as it is" \
     cmp -s "$out/t.css" "$theme/static/t.css"
 check "a .js file in a folder of static/ too" \
