@@ -424,14 +424,72 @@ hash_dir(struct buf *acc, const char *dir, const char *rel)
 	return rc;
 }
 
+/*
+ * Whether line [p, e) leaves a comment open: in is whether one was open
+ * before it.  Quotes are not read, so a comment's opening in a string
+ * only makes js_strip() keep more.
+ */
+static int
+js_open(const char *p, const char *e, int in)
+{
+	for (; p + 1 < e; p++)
+		if (!in && p[0] == '/' && p[1] == '*')
+			in = 1, p++;
+		else if (in && p[0] == '*' && p[1] == '/')
+			in = 0, p++;
+	return in;
+}
+
+/*
+ * JavaScript text s[0..n) into out without the comments that fill whole
+ * lines (from a line that starts with one, outside a comment, to the
+ * end of the line where it ends), but the first (the licence): the theme's
+ * comments are for its readers, and the client is sent in fewer bytes.
+ */
+static void
+js_strip(struct buf *out, const char *s, size_t n)
+{
+	const char	*p = s, *end = s + n, *l, *e, *c;
+	int		 in = 0, kept = 0;
+
+	while (p < end) {
+		if ((e = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			e = end;
+		for (l = p; l < e && (*l == ' ' || *l == '\t'); l++)
+			;
+		if (!in && e - l >= 2 && l[0] == '/' && l[1] == '*') {
+			/* The end of the comment, then blanks to the line's. */
+			for (c = l + 2; c + 1 < end && !(c[0] == '*' &&
+			    c[1] == '/'); c++)
+				;
+			c = c + 1 < end ? c + 2 : NULL;
+			while (c != NULL && c < end && (*c == ' ' ||
+			    *c == '\t' || *c == '\r'))
+				c++;
+			if (c != NULL && (c == end || *c == '\n')) {
+				e = c;
+				if (kept++ == 0)
+					buf_add(out, p, (size_t)(e - p) +
+					    (e < end));
+				p = e < end ? e + 1 : end;
+				continue;
+			}
+		}
+		in = js_open(p, e, in);
+		buf_add(out, p, (size_t)(e - p) + (e < end));
+		p = e < end ? e + 1 : end;
+	}
+}
+
 int
 copy_static(const char *from, const char *to, struct publish *pub)
 {
 	struct dirent	*de;
 	struct stat	 st;
-	struct buf	 data = BUF_INIT;
+	struct buf	 data = BUF_INIT, js = BUF_INIT;
 	DIR		*d;
 	char		 src[PATH_MAX], dst[PATH_MAX];
+	size_t		 len;
 	int		 rc = 0, changed;
 
 	if ((d = opendir(from)) == NULL)
@@ -460,10 +518,17 @@ copy_static(const char *from, const char *to, struct publish *pub)
 		buf_reset(&data);
 		if ((rc = file_read(&data, src, 64 * 1024 * 1024)) != 0)
 			break;
-		rc = write_out(pub, to, de->d_name, &data, &changed);
+		len = strlen(de->d_name);
+		if (len > 3 && strcmp(de->d_name + len - 3, ".js") == 0) {
+			buf_reset(&js);
+			js_strip(&js, data.data, data.len);
+			rc = write_out(pub, to, de->d_name, &js, &changed);
+		} else
+			rc = write_out(pub, to, de->d_name, &data, &changed);
 	}
 	closedir(d);
 	buf_free(&data);
+	buf_free(&js);
 	return rc;
 }
 

@@ -843,6 +843,76 @@ async function quick(page) {
 	    all.length === sh.words[w][1] && new Set(all).size === all.length &&
 	    all.slice(0, 5).join(' ') === want.join(' '), all.join(' '));
 	await quickTyped(page, e, syn, ids);
+	await quickStop(page, e, ids);
+}
+
+// Typed key by key, a stop word that every report has ("the") and that
+// starts words of other stems ("their", "then"): the first results come
+// from the best postings of all these stems, before any postings file
+// and before the full search, and are the full search's first page (as
+// the engine ranks them with the postings, in node), with every report
+// counted.
+async function quickStop(page, e, ids) {
+	const dir = join(SITE, 'search');
+	const shards = e.vocab.map((v) => JSON.parse(readFileSync(join(dir, v),
+	    'utf8')));
+	const w = e.stop.find((x) => shards.some((s) => s.words[x] &&
+	    s.words[x][1] === e.docs && Object.keys(s.words).some((k) =>
+	    k !== x && k.startsWith(x) && s.words[k][0] !== s.words[x][0])));
+	if (!w) {
+		check('quick stop word: one in every report, starting others',
+		    false, 'none');
+		return;
+	}
+	const eng = new NM.Engine(join(dir, 'index.json'), (u) =>
+	    Promise.resolve(JSON.parse(readFileSync(u, 'utf8'))));
+	const full = await eng.search(w, {}, '', false, 0);
+	const want = full.docs.slice(0, 5).map((d) => ids[d]);
+	const files = shards.flatMap((s) => s.files);
+	const ctx = await page.context().browser().newContext();
+	const p2 = await ctx.newPage();
+	await p2.addInitScript(() => {
+		new MutationObserver(() => {
+			const r = document.getElementById('search-results');
+			if (!r || window.__nmWant === undefined ||
+			    window.__nmFirst !== undefined ||
+			    r.getAttribute('data-state') !== 'done' ||
+			    r.getAttribute('data-query') !== window.__nmWant)
+				return;
+			window.__nmFirst = {
+				fetched: performance.getEntriesByType('resource')
+				    .map((x) => x.name),
+				count: document.getElementById('search-count')
+				    .textContent,
+				ids: [...r.querySelectorAll('li h2 a')].map((a) =>
+				    a.getAttribute('href').replace(/\/$/, '')
+				    .split('/').pop()),
+				full: r.getAttribute('data-full'),
+			};
+		}).observe(document, { subtree: true, attributes: true,
+		    attributeFilter: ['data-state', 'data-query'] });
+	});
+	await p2.goto(`${BASE}search/`, { waitUntil: 'networkidle' });
+	await p2.evaluate((q) => {
+		window.__nmWant = q;
+	}, w);
+	await p2.type('#search-q', w);
+	await p2.waitForFunction(() => window.__nmFirst !== undefined,
+	    null, { timeout: 10000 });
+	const first = await p2.evaluate(() => window.__nmFirst);
+	const post = files.filter((f) => first.fetched.some((u) =>
+	    u.endsWith(f)));
+	check(`quick stop word: "${w}" shows the full search's best 5 ` +
+	    `(${want.join(' ')}) and ${e.docs} reports`,
+	    full.total === e.docs && want.length === Math.min(5, e.docs) &&
+	    first.ids.join(' ') === want.join(' ') &&
+	    countIs(first.count, e.docs),
+	    `${first.ids.join(' ')}; "${first.count}"; ${full.total}`);
+	check('quick stop word: no postings file before the first results',
+	    post.length === 0, post.join(' '));
+	check('quick stop word: the first results come before the full search',
+	    first.full === null, `data-full="${first.full}"`);
+	await ctx.close();
 }
 
 // Typed key by key: a prefix whose words all have one stem, in one shard

@@ -388,20 +388,28 @@
 			var at = new Uint8Array(self.e.docs);
 			var po = new Int32Array(self.e.docs);
 			var map = { docs: docs, at: at };
-			var doc = -1, i, c, pd;
+			var doc = -1, i, c, x, pd;
 
 			while (d.more()) {
 				doc += d.varint() + 1;
 				at[doc] = d.digit();
 				docs.push(doc);
 			}
-			/* Where each document's positions start (pos() reads). */
+			/*
+			 * Where each document's positions start (pos() reads):
+			 * its count, then c varints skipped by their last digits
+			 * (A-Z, a-f).
+			 */
 			if (r[1]) {
 				pd = new Dec(r[1][term] || '');
 				for (i = 0; i < docs.length && pd.more(); i++) {
 					po[docs[i]] = pd.i + 1;
-					for (c = pd.varint(); c-- > 0;)
-						pd.varint();
+					for (c = pd.varint(); c > 0;) {
+						x = pd.s.charCodeAt(pd.i++);
+						if ((x > 64 && x < 91) || (x > 96 && x < 103) ||
+						    !(x >= 0))
+							c--;
+					}
 				}
 				map.pos = function (doc) {
 					var v = [], x = 0, c;
@@ -478,8 +486,9 @@
 	 * Maps the parsed query to clauses { alts: [{ term, w, sh, file }],
 	 * need, neg, phrase }, loading its shards.  Sets r.unknown (words
 	 * not found) and r.hl (words, stems and prefixes to highlight).
+	 * exact: no words one edit away (nor their shards).
 	 */
-	Engine.prototype.terms = function (parsed, r) {
+	Engine.prototype.terms = function (parsed, r, exact) {
 		var self = this, i;
 
 		return this.load(parsed).then(function () {
@@ -490,7 +499,7 @@
 			 * its first two letters. */
 			parsed.forEach(function (c) {
 				c.words.forEach(function (x) {
-					if (!self.known(x.w))
+					if (!exact && !self.known(x.w))
 						self.near(x.w).forEach(function (n) {
 							more.push(self.shard(null, n));
 						});
@@ -558,7 +567,8 @@
 					if (list.length)
 						r.hl.prefix.push(w);
 				}
-				if (!cl.alts.length && Array.from(w).length >= 3) {
+				if (!cl.alts.length && !exact &&
+				    Array.from(w).length >= 3) {
 					list = [];
 					self.near(w).forEach(function (n) {
 						var s = self.shards.get(n), v;
@@ -716,30 +726,38 @@
 				return self.postings(a.sh, a.term, a.file,
 				    cl.phrase.length > 1 && !cl.nopos);
 			})).then(function (ps) {
-				ps[0].docs.forEach(function (doc) {
-					var s = 0, ok, l;
+				/*
+				 * The documents of its rarest word, checked: the
+				 * first word's positions (ascending) kept where
+				 * each other word is at its distance.
+				 */
+				ps.reduce(function (a, p) {
+					return p.docs.length < a.docs.length ? p : a;
+				}).docs.forEach(function (doc) {
+					var s = 0, i, j, a, b, l, v, m;
 
-					ok = ps.every(function (p) {
-						return p.at[doc];
-					});
-					if (ok && ps.length > 1 && !cl.nopos) {
-						l = ps.map(function (p) {
-							return p.pos(doc) || [];
-						});
-						ok = l[0].some(function (x) {
-							return l.every(function (v, i) {
-								return v.indexOf(x +
-								    cl.phrase[i].off -
-								    cl.phrase[0].off) >= 0;
-							});
-						});
+					for (i = 0; i < ps.length; i++)
+						if (!ps[i].at[doc])
+							return;
+					if (ps.length > 1 && !cl.nopos) {
+						l = ps[0].pos(doc) || [];
+						for (i = 1; i < ps.length && l.length; i++) {
+							v = ps[i].pos(doc) || [];
+							m = cl.phrase[i].off - cl.phrase[0].off;
+							for (a = b = j = 0; a < l.length; a++) {
+								while (b < v.length && v[b] < l[a] + m)
+									b++;
+								if (v[b] === l[a] + m)
+									l[j++] = l[a];
+							}
+							l.length = j;
+						}
+						if (!l.length)
+							return;
 					}
-					if (!ok)
-						return;
-					ps.forEach(function (p, i) {
-						s += idf(n, cl.phrase[i].df) *
-						    p.at[doc] / 63;
-					});
+					for (i = 0; i < ps.length; i++)
+						s += idf(n, cl.phrase[i].df) * ps[i].at[doc] /
+						    63;
 					out[doc] = s;
 				});
 				return out;
@@ -819,14 +837,21 @@
 	 * Runs query q, filters f ({ key: [slugs], from, to }), sort
 	 * "relevance", "newest", "oldest" or '' (the default); whole: the
 	 * last word is a prefix only if no word of the vocabulary (it was
-	 * submitted); k: rank only the first k (rank()).  Resolves to {
-	 * total, docs (ranked), base (matches before the filters), filters,
+	 * submitted); k: rank only the first k (rank()); live: false once a
+	 * newer search makes this one moot (it stops, rejected).  Resolves to
+	 * { total, docs (ranked), base (matches before the filters), filters,
 	 * note, suggest, hl }.
 	 */
-	Engine.prototype.search = function (q, f, sort, whole, k) {
+	Engine.prototype.search = function (q, f, sort, whole, k, live) {
 		var self = this;
 		var r = { hl: { words: new Set(), stems: new Set(), prefix: [] },
 		    unknown: [], note: '', k: k };
+
+		function alive(x) {
+			if (live && !live())
+				throw new Error('superseded');
+			return x;
+		}
 
 		return this.entry().then(function () {
 			var parsed = parse(q || ''), last, w;
@@ -851,7 +876,7 @@
 					last.prefix = false;
 				return self.terms(parsed, r);
 			});
-		}).then(function (clauses) {
+		}).then(alive).then(function (clauses) {
 			if (clauses === null)
 				return [];
 			return Promise.all(clauses.map(function (cl) {
@@ -860,7 +885,7 @@
 					return cl;
 				});
 			}));
-		}).then(function (clauses) {
+		}).then(alive).then(function (clauses) {
 			var n = self.e.docs, score = new Float64Array(n);
 			var hits = new Uint8Array(n), no = new Uint8Array(n);
 			var need, d;
@@ -899,7 +924,7 @@
 			r.base = collect(need.length);
 			r.hits = hits;
 			r.score = score;
-			return self.narrow(r).then(function () {
+			return self.narrow(alive(r)).then(function () {
 				if (r.docs.length === 0 && need.length > 1) {
 					r.base = collect(1);
 					r.or = true;
@@ -930,60 +955,54 @@
 	};
 
 	/*
-	 * First results of one whole word by relevance, no filters, from
-	 * its shard's "top" and df: no postings.  While typing (typed), the
-	 * word is a prefix: so too when all words that start with it share
-	 * its stem in one shard ("reach", "reaching").  Resolves to a result
-	 * like search()'s (quick: true), or null for any other query.
+	 * First results of one word by relevance, no filters, from its
+	 * stems' "top" in the shards: no postings.  A doc of the first page
+	 * is among the best 5 of the stem that scores it most, so these
+	 * give the full search's first page; only with the exact count (one
+	 * stem, or one in every report).  While typing (typed), the word is
+	 * a prefix.  Resolves to a result like search()'s, or null.
 	 */
 	Engine.prototype.quick = function (q, f, sort, typed) {
-		var self = this;
+		var self = this, parsed, r = { hl: { words: new Set(),
+		    stems: new Set(), prefix: [] }, unknown: [], note: '',
+		    quick: true, q: q, sort: 'relevance', filters: {} };
 
 		return this.entry().then(function () {
-			var parsed = parse(q || '', !typed), c = parsed[0], w;
-
-			if (parsed.length !== 1 || c.neg || c.phrase ||
-			    c.words.length !== 1 ||
+			parsed = parse(q || '', !typed);
+			if (parsed.length !== 1 || parsed[0].neg ||
+			    parsed[0].phrase ||
 			    Object.keys(self.filters(f || {})).length ||
 			    (sort && sort !== 'relevance'))
 				return null;
-			w = c.words[0].w;
-			if (typed && c.prefix && (w.length < 3 ||
-			    self.range(w).length !== 1 || self.stop.has(w)))
-				return null;
-			return self.shard(w).then(function (sh) {
-				var v, d, k, stem = null, docs = [];
-				var has = Object.prototype.hasOwnProperty;
+			return self.terms(parsed, r, true);
+		}).then(function (cls) {
+			var n = self.e.docs, best = new Map(), cl = cls && cls[0];
+			var df = 0;
 
-				v = has.call(sh.words, w) ? sh.words[w] : null;
-				if (typed && c.prefix) {
-					for (k in sh.words) {
-						if (k.lastIndexOf(w, 0) !== 0)
-							continue;
-						if (k.charAt(0) === '~' ||
-						    sh.words[k][3] ||
-						    (v && sh.words[k][0] !== v[0]))
-							return null;
-						v = v || sh.words[k];
-					}
+			if (!cl || cls.length !== 1 || cl.synterm ||
+			    !cl.alts.length || r.unknown.length)
+				return null;
+			if (!cl.alts.every(function (a) {
+				var t = a.sh.top && a.sh.top[a.term];
+				var x = a.w * idf(n, a.df) / 63, d, doc, s;
+
+				if (typeof t !== 'string')
+					return false;
+				df = Math.max(df, a.df);
+				for (d = new Dec(t); d.more();) {
+					doc = d.varint();
+					s = x * d.digit();
+					if (!(best.get(doc) >= s))
+						best.set(doc, s);
 				}
-				if (!v || !sh.top ||
-				    typeof sh.top[v[0]] !== 'string' ||
-				    self.syn.has(v[0]))
-					return null;
-				stem = v[0];
-				d = new Dec(sh.top[stem]);
-				while (d.more()) {
-					docs.push(d.varint());
-					d.digit();
-				}
-				return { quick: true, q: q, total: v[1],
-				    docs: docs, sort: 'relevance', filters: {},
-				    hl: { words: new Set(has.call(sh.words, w) ?
-				    [w] : []), stems: new Set([stem]),
-				    prefix: typed && c.prefix ? [w] : [] },
-				    unknown: [], note: '' };
-			});
+				return true;
+			}) || (cl.alts.length > 1 && df !== n))
+				return null;
+			r.total = df;
+			r.docs = Array.from(best.keys()).sort(function (a, b) {
+				return best.get(b) - best.get(a) || b - a;
+			}).slice(0, PAGE);
+			return r;
 		});
 	};
 
@@ -1483,7 +1502,9 @@
 	 * Runs the state st and shows its results: one word's first from
 	 * the vocabulary (Engine.quick), then the full search's.  While
 	 * typing (typed), first results and shards come at each key; the
-	 * full search, which may need postings, waits for a pause.
+	 * full search, which may need postings, waits for a pause, but
+	 * after a space or a closing quote: what it fetches then, any query
+	 * typed on needs too.
 	 */
 	function run(st, typed) {
 		var mine = ++seq, fast = false, t0 = Date.now();
@@ -1519,7 +1540,7 @@
 		}).catch(function () {
 			fast = false;
 		}).then(function () {
-			if (mine !== seq || !typed)
+			if (mine !== seq || !typed || /[\s"]$/.test(st.q))
 				return;
 			return new Promise(function (ok) {
 				setTimeout(ok, (fast ? PAUSE_FULL : pause) -
@@ -1528,7 +1549,10 @@
 		}).then(function () {
 			if (mine !== seq)
 				return;
-			return engine.search(st.q, st.f, st.sort, !typed, PAGE);
+			return engine.search(st.q, st.f, st.sort, !typed, PAGE,
+			    function () {
+				return mine === seq;
+			});
 		}).then(function (r) {
 			if (mine !== seq || !r)
 				return;
@@ -1677,13 +1701,22 @@
 		nojs.hidden = true;
 	form.hidden = false;
 	engine.entry().then(function () {
-		var st = fromURL();
+		var st = fromURL(), k = Object.keys(st.f);
 
 		/* Typed before the entry came. */
 		if (seq) {
 			st.q = input.value.slice(0, QUERY_MAX);
 			place(st);
 		}
+		/* The columns the search needs, fetched while the controls are
+		 * built. */
+		if (/^(newest|oldest)$/.test(st.sort) ||
+		    (k.length && !st.q && !st.sort))
+			k.push('months');
+		k.forEach(function (x) {
+			engine.column(/^(from|to)$/.test(x) ? 'months' : x)
+			    .catch(function () {});
+		});
 		build();
 		toForm(st);
 		run(st);
