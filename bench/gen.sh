@@ -177,7 +177,8 @@ bench_gen()
 	fi
 
 	bench_learn || return 1
-	# Related reports far from the edits wait for the next run with
+	# Related reports far from the edits, and past 1,000 reports the
+	# open data records of the edited ones, wait for the next run with
 	# nothing new (nearmiss-gen(1)); the site equals a full build's after.
 	say "nearmiss-gen: the next run with nothing new"
 	rungen refresh gen-refresh "$out1" || return 1
@@ -418,7 +419,8 @@ esac
 	    "$IDENTICAL" "$V_DET"
 	echo
 	echo "checks: edited report ($EDITED) updated by the rebuild: $UPDATED"
-	echo "        the next run with nothing new (scores every related list):" \
+	echo "        the next run with nothing new (scores every related list;" \
+	    "past 1,000 reports writes the waiting open data records):" \
 	    "$(unit "$GX" " s")"
 	echo "        rebuilt output, after that run, equals a fresh build of" \
 	    "that commit: $INCREMENTAL"
