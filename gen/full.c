@@ -749,6 +749,15 @@ full_build(struct site *s, const struct gitsrc *src, const git_oid *theme)
 	if (rel_wanted(s) &&
 	    relset_write(&set, o->outdir, &src->tree, o->sync) != 0)
 		goto out;
+	/*
+	 * The old site's removal, synced here: left to the next build's
+	 * sync, freeing its 100,000 files' blocks made a one-report
+	 * rebuild after a full build take seconds.
+	 */
+	if (o->sync && sync_tree(o->outdir) != 0)
+		goto out;
+	log_debug("caches and the old site's removal synced: %ld ms",
+	    lap(&t0));
 	log_info("%s: %zu reports, %zu other files (full build)", o->outdir,
 	    s->nreports, nouts);
 	rc = bad > 0 || list_rc != 0 ? 1 : 0;
