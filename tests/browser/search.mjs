@@ -846,6 +846,47 @@ async function quick(page) {
 	await quickStop(page, e, ids);
 }
 
+// A page of its own, in a new context: types q into the search box at
+// once and gives what the page had when q's results were first shown:
+// the files fetched (since the page loaded or, with typed, since the
+// typing began), the count, the ids shown and data-full.
+async function firstShown(page, q, typed) {
+	const ctx = await page.context().browser().newContext();
+	const p2 = await ctx.newPage();
+	await p2.addInitScript(() => {
+		new MutationObserver(() => {
+			const r = document.getElementById('search-results');
+			if (!r || window.__nmWant === undefined ||
+			    window.__nmFirst !== undefined ||
+			    r.getAttribute('data-state') !== 'done' ||
+			    r.getAttribute('data-query') !== window.__nmWant)
+				return;
+			window.__nmFirst = {
+				fetched: performance.getEntriesByType('resource')
+				    .filter((x) => x.startTime >= window.__nmT0)
+				    .map((x) => x.name),
+				count: document.getElementById('search-count')
+				    .textContent,
+				ids: [...r.querySelectorAll('li h2 a')].map((a) =>
+				    a.getAttribute('href').replace(/\/$/, '')
+				    .split('/').pop()),
+				full: r.getAttribute('data-full'),
+			};
+		}).observe(document, { subtree: true, attributes: true,
+		    attributeFilter: ['data-state', 'data-query'] });
+	});
+	await p2.goto(`${BASE}search/`, { waitUntil: 'networkidle' });
+	await p2.evaluate(([w, t]) => {
+		window.__nmWant = w;
+		window.__nmT0 = t ? performance.now() : 0;
+	}, [q, typed]);
+	await p2.type('#search-q', q);
+	await p2.waitForFunction(() => window.__nmFirst !== undefined,
+	    null, { timeout: 10000 });
+	const first = await p2.evaluate(() => window.__nmFirst);
+	return { ctx, p2, first };
+}
+
 // Typed key by key, a stop word that every report has ("the") and that
 // starts words of other stems ("their", "then"): the first results come
 // from the best postings of all these stems, before any postings file
@@ -869,37 +910,7 @@ async function quickStop(page, e, ids) {
 	const full = await eng.search(w, {}, '', false, 0);
 	const want = full.docs.slice(0, 5).map((d) => ids[d]);
 	const files = shards.flatMap((s) => s.files);
-	const ctx = await page.context().browser().newContext();
-	const p2 = await ctx.newPage();
-	await p2.addInitScript(() => {
-		new MutationObserver(() => {
-			const r = document.getElementById('search-results');
-			if (!r || window.__nmWant === undefined ||
-			    window.__nmFirst !== undefined ||
-			    r.getAttribute('data-state') !== 'done' ||
-			    r.getAttribute('data-query') !== window.__nmWant)
-				return;
-			window.__nmFirst = {
-				fetched: performance.getEntriesByType('resource')
-				    .map((x) => x.name),
-				count: document.getElementById('search-count')
-				    .textContent,
-				ids: [...r.querySelectorAll('li h2 a')].map((a) =>
-				    a.getAttribute('href').replace(/\/$/, '')
-				    .split('/').pop()),
-				full: r.getAttribute('data-full'),
-			};
-		}).observe(document, { subtree: true, attributes: true,
-		    attributeFilter: ['data-state', 'data-query'] });
-	});
-	await p2.goto(`${BASE}search/`, { waitUntil: 'networkidle' });
-	await p2.evaluate((q) => {
-		window.__nmWant = q;
-	}, w);
-	await p2.type('#search-q', w);
-	await p2.waitForFunction(() => window.__nmFirst !== undefined,
-	    null, { timeout: 10000 });
-	const first = await p2.evaluate(() => window.__nmFirst);
+	const { ctx, first } = await firstShown(page, w, false);
 	const post = files.filter((f) => first.fetched.some((u) =>
 	    u.endsWith(f)));
 	check(`quick stop word: "${w}" shows the full search's best 5 ` +
@@ -959,41 +970,9 @@ async function quickTyped(page, e, syn, ids) {
 		top.push(v);
 	}
 	const want = top.slice(0, 5).map((d) => ids[d]);
-	const ctx = await page.context().browser().newContext();
-	const p2 = await ctx.newPage();
-	await p2.addInitScript(() => {
-		new MutationObserver(() => {
-			const r = document.getElementById('search-results');
-			if (!r || window.__nmWant === undefined ||
-			    window.__nmFirst !== undefined ||
-			    r.getAttribute('data-state') !== 'done' ||
-			    r.getAttribute('data-query') !== window.__nmWant)
-				return;
-			window.__nmFirst = {
-				fetched: performance.getEntriesByType('resource')
-				    .filter((x) => x.startTime >= window.__nmT0)
-				    .map((x) => x.name),
-				count: document.getElementById('search-count')
-				    .textContent,
-				ids: [...r.querySelectorAll('li h2 a')].map((a) =>
-				    a.getAttribute('href').replace(/\/$/, '')
-				    .split('/').pop()),
-				full: r.getAttribute('data-full'),
-			};
-		}).observe(document, { subtree: true, attributes: true,
-		    attributeFilter: ['data-state', 'data-query'] });
-	});
 	// Typed at once: the client's pause between keys makes it one
 	// search, of the whole prefix, in a page that fetched no postings.
-	await p2.goto(`${BASE}search/`, { waitUntil: 'networkidle' });
-	await p2.evaluate((q) => {
-		window.__nmWant = q;
-		window.__nmT0 = performance.now();
-	}, pick.p);
-	await p2.type('#search-q', pick.p);
-	await p2.waitForFunction(() => window.__nmFirst !== undefined,
-	    null, { timeout: 10000 });
-	const first = await p2.evaluate(() => window.__nmFirst);
+	const { ctx, p2, first } = await firstShown(page, pick.p, true);
 	const post = pick.files.filter((f) =>
 	    first.fetched.some((u) => u.endsWith(f)));
 	check(`quick typed: "${pick.p}" shows the best 5 of "${pick.stem}" ` +
