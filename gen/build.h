@@ -156,6 +156,13 @@ int	parent_sync(const char *path);
 /* syncfs() of the file system that holds dir. */
 int	sync_tree(const char *dir);
 /*
+ * The path of a file gen keeps beside the output folder: outdir without
+ * trailing slashes, then suffix ("site/" and ".related": site.related).
+ * 0, or -1 (logged) if it does not fit.
+ */
+int	side_path(char *out, size_t sz, const char *outdir,
+	    const char *suffix);
+/*
  * Takes OUTDIR.lock (one build at a time per output) and then removes
  * what a killed build left beside the output: OUTDIR.tmp-XXXXXX staging
  * folders.  Returns the lock's descriptor, or -1.

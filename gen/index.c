@@ -749,13 +749,9 @@ ix_cache_close(struct ixcache *c)
 int
 ix_cache_path(char *out, size_t outsz, const char *outdir, int tmp)
 {
-	size_t	 n = strlen(outdir);
-
 	/* "site/" is "site": the cache goes beside the folder. */
-	while (n > 1 && outdir[n - 1] == '/')
-		n--;
-	return file_path(out, outsz, "%.*s" IX_CACHE "%s", (int)n, outdir,
-	    tmp ? ".tmp" : "");
+	return side_path(out, outsz, outdir, tmp ? IX_CACHE ".tmp" :
+	    IX_CACHE);
 }
 
 int

@@ -1952,11 +1952,7 @@ data_page_val(struct arena *a, const struct site *s)
 static int
 pend_path(char *out, size_t sz, const char *outdir)
 {
-	size_t	 n = strlen(outdir);
-
-	while (n > 1 && outdir[n - 1] == '/')
-		n--;
-	return file_path(out, sz, "%.*s.data", (int)n, outdir);
+	return side_path(out, sz, outdir, ".data");
 }
 
 int

@@ -552,6 +552,16 @@ parent_sync(const char *path)
 }
 
 int
+side_path(char *out, size_t sz, const char *outdir, const char *suffix)
+{
+	size_t	 n = strlen(outdir);
+
+	while (n > 1 && outdir[n - 1] == '/')
+		n--;
+	return file_path(out, sz, "%.*s%s", (int)n, outdir, suffix);
+}
+
+int
 sync_tree(const char *dir)
 {
 	int	 fd, rc = 0;

@@ -301,11 +301,7 @@ relset_free(struct relset *set)
 static int
 rel_path(char *out, size_t sz, const char *outdir)
 {
-	size_t	 n = strlen(outdir);
-
-	while (n > 1 && outdir[n - 1] == '/')
-		n--;
-	return file_path(out, sz, "%.*s" REL_FILE, (int)n, outdir);
+	return side_path(out, sz, outdir, REL_FILE);
 }
 
 static void
