@@ -201,7 +201,7 @@ struct patch {
 	uint32_t	*ocntp, *ocntx;	/* terms per old file */
 	struct buf	 ochunks, ocol[IX_NFACETS];
 	struct ixtop	*otop;
-	struct buf	*opf, *oxf;	/* old files, read when needed */
+	struct fmap	*opf, *oxf;	/* old files, mapped when needed */
 	uint8_t		*opl, *oxl;	/* read */
 	/* The changes. */
 	uint8_t		*chg;		/* per document: changed */
@@ -617,16 +617,16 @@ b64_get(const char **p, const char *end, uint64_t *v)
 }
 
 /*
- * The last build's file f (postings or positions), read once.  It is
+ * The last build's file f (postings or positions), mapped once.  It is
  * named by its content: a file of that name that is not of the size the
  * state says has been changed since, and ends the patch.  (A file whose
  * bytes changed but not its size is not caught here; but no byte of it
  * is used that does not sit between the quotes the state says.)
  */
-static const struct buf *
+static const struct fmap *
 old_file(struct patch *P, int positions, uint32_t f)
 {
-	struct buf	*b = positions ? &P->oxf[f] : &P->opf[f];
+	struct fmap	*b = positions ? &P->oxf[f] : &P->opf[f];
 	uint8_t		*loaded = positions ? &P->oxl[f] : &P->opl[f];
 	const char	*name = positions ? P->oposx[f] : P->opost[f];
 	char		 path[PATH_MAX];
@@ -634,11 +634,11 @@ old_file(struct patch *P, int positions, uint32_t f)
 	if (*loaded)
 		return b;
 	if (file_path(path, sizeof(path), "%s/" IX_DIR "/%s", P->x->dir,
-	    name) != 0 || file_read(b, path, STATE_MAX) != 0 ||
+	    name) != 0 || file_map(b, path, STATE_MAX) != 0 ||
 	    b->len != (positions ? P->oxsize[f] : P->opsize[f])) {
 		P->why = "a file of the last build's index is missing or "
 		    "changed";
-		buf_free(b);
+		file_unmap(b);
 		return NULL;
 	}
 	*loaded = 1;
@@ -650,7 +650,7 @@ static const char *
 old_str(struct patch *P, int positions, uint32_t f, uint64_t off,
     uint64_t len)
 {
-	const struct buf *b;
+	const struct fmap *b;
 
 	if ((b = old_file(P, positions, f)) == NULL)
 		return NULL;
@@ -1200,12 +1200,12 @@ patch_free(struct patch *P)
 	for (i = 0; P->opost != NULL && i < P->onpost; i++) {
 		free(P->opost[i]);
 		if (P->opf != NULL)
-			buf_free(&P->opf[i]);
+			file_unmap(&P->opf[i]);
 	}
 	for (i = 0; P->oposx != NULL && i < P->onposx; i++) {
 		free(P->oposx[i]);
 		if (P->oxf != NULL)
-			buf_free(&P->oxf[i]);
+			file_unmap(&P->oxf[i]);
 	}
 	free(P->opost);
 	free(P->oposx);
@@ -1315,10 +1315,6 @@ ixs_patch(struct ix *x, const struct ixprev *prev, struct ixcache *c,
 	P.oxf = xcalloc(P.onposx + 1, sizeof(*P.oxf));
 	P.opl = xcalloc(P.onpost + 1, 1);
 	P.oxl = xcalloc(P.onposx + 1, 1);
-	for (i = 0; i < P.onpost; i++)
-		buf_init(&P.opf[i]);
-	for (i = 0; i < P.onposx; i++)
-		buf_init(&P.oxf[i]);
 
 	/* 1. The changed documents out, their new versions in. */
 	P.why = "the state does not match the last build's documents";

@@ -21,6 +21,7 @@
 
 #define _GNU_SOURCE	/* nftw FTW_ACTIONRETVAL-free use, O_CLOEXEC */
 
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -29,6 +30,7 @@
 #include <ftw.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +41,7 @@
 #include "log.h"
 #include "nm.h"
 
+static int	open_bounded(const char *, size_t, size_t *);
 static int	parent_of(char *, size_t, const char *);
 static int	rm_entry(const char *, const struct stat *, int, struct FTW *);
 
@@ -230,13 +233,16 @@ out:
 	return rc;
 }
 
-int
-file_read(struct buf *out, const char *path, size_t max)
+/*
+ * Opens path to read it whole: the descriptor, its size in *size.
+ * NM_ENOTFOUND if it does not exist (not logged), NM_ETOOBIG if it is
+ * larger than max (logged), -1 on other errors (logged).
+ */
+static int
+open_bounded(const char *path, size_t max, size_t *size)
 {
 	struct stat	 st;
-	size_t		 total = 0;
-	ssize_t		 n;
-	int		 fd, rc = -1;
+	int		 fd;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
 		if (errno == ENOENT)
@@ -246,19 +252,34 @@ file_read(struct buf *out, const char *path, size_t max)
 	}
 	if (fstat(fd, &st) == -1) {
 		log_warn("%s", path);
-		goto out;
+		close(fd);
+		return -1;
 	}
 	if (!S_ISREG(st.st_mode)) {
 		log_warnx("%s: not a regular file", path);
-		goto out;
+		close(fd);
+		return -1;
 	}
 	if ((size_t)st.st_size > max) {
 		log_warnx("%s: larger than %zu bytes", path, max);
-		rc = NM_ETOOBIG;
-		goto out;
+		close(fd);
+		return NM_ETOOBIG;
 	}
+	*size = (size_t)st.st_size;
+	return fd;
+}
+
+int
+file_read(struct buf *out, const char *path, size_t max)
+{
+	size_t		 total = 0, size;
+	ssize_t		 n;
+	int		 fd, rc = -1;
+
+	if ((fd = open_bounded(path, max, &size)) < 0)
+		return fd;
 	/* Straight into the buffer: the size, and a little more if it grew. */
-	buf_grow(out, (size_t)st.st_size + 1);
+	buf_grow(out, size + 1);
 	for (;;) {
 		if (out->cap - out->len - 1 == 0)
 			buf_grow(out, 65536);
@@ -285,6 +306,45 @@ file_read(struct buf *out, const char *path, size_t max)
 out:
 	close(fd);
 	return rc;
+}
+
+int
+file_map(struct fmap *m, const char *path, size_t max)
+{
+	size_t		 size;
+	void		*p;
+	int		 fd;
+
+	m->data = "";
+	m->len = 0;
+	if ((fd = open_bounded(path, max, &size)) < 0)
+		return fd;
+	if (size == 0) {
+		close(fd);
+		return 0;
+	}
+	/*
+	 * Populated at once: one call maps the file's cached pages, where
+	 * faulting them in one by one costs far more on a virtual machine.
+	 */
+	p = mmap(NULL, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED) {
+		log_warn("mmap %s", path);
+		return -1;
+	}
+	m->data = p;
+	m->len = size;
+	return 0;
+}
+
+void
+file_unmap(struct fmap *m)
+{
+	if (m->len > 0)
+		munmap((void *)(uintptr_t)m->data, m->len);
+	m->data = "";
+	m->len = 0;
 }
 
 static int

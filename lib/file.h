@@ -50,6 +50,22 @@ int	file_write(const char *path, const void *data, size_t len,
  * larger than max (logged), -1 on other errors (logged).
  */
 int	file_read(struct buf *out, const char *path, size_t max);
+
+/* A file mapped read-only: len bytes at data, not NUL-ended. */
+struct fmap {
+	const char	*data;
+	size_t		 len;
+};
+
+/*
+ * Maps the whole file at path read-only into m (an empty file gives
+ * len 0), with the returns of file_read().  Only for files that are
+ * replaced by rename, never rewritten in place: a file cut short while
+ * mapped would fault the reader (SIGBUS).
+ */
+int	file_map(struct fmap *m, const char *path, size_t max);
+/* Unmaps m; it then holds no bytes.  Safe on an unmapped m. */
+void	file_unmap(struct fmap *m);
 /* Like mkdir -p.  Returns 0 or -1 (logged). */
 int	file_mkdirs(const char *path, mode_t mode);
 /* Like rm -rf without following symlinks.  Missing path is success. */
