@@ -490,6 +490,9 @@ incr_related(struct incr *in)
 		return rc;
 	rc = NM_ENOTFOUND;
 	in->rel.str = in->relstr;
+	/* The kept lessons stay where they are in OUTDIR.lessons. */
+	in->rel.lgen = in->oldrel.lgen;
+	in->rel.llen = in->oldrel.llen;
 	in->rel.v = xcalloc(s->nreports + 1, sizeof(*in->rel.v));
 	redo = xcalloc(s->nreports + 1, 1);
 	/* Old vector index to new report index, and back. */
@@ -523,7 +526,7 @@ incr_related(struct incr *in)
 		/* Its lessons move over; the old vector keeps its id. */
 		*v = *ov;
 		v->id = xstrdup(ov->id);
-		ov->lessons = NULL;
+		ov->lessbuf = NULL;
 		v->deps = 0;
 	}
 	if (relset_sort(&in->rel) != 0) {

@@ -21,6 +21,7 @@
  * strongest few, plus a bonus for the taxonomy two reports share.
  */
 
+#include <sys/random.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -50,7 +51,9 @@
 #define REL_POST	64	/* postings kept per term, strongest first */
 #define REL_TYPE_BONUS	0.10	/* same incident type */
 #define REL_FACTOR_BONUS 0.05	/* per shared factor, over the count */
-#define REL_MAGIC	"NMREL4\n"
+#define REL_MAGIC	"NMREL5\n"
+#define LESS_MAGIC	"NMLESS1\n"
+#define LESS_HEAD	16	/* LESS_MAGIC and the generation */
 #define REL_FILE_MAX	(1024ULL * 1024 * 1024)
 
 struct relstr {
@@ -139,17 +142,18 @@ void
 rel_vec_free(struct relvec *v)
 {
 	free(v->id);
-	free(v->lessons);
+	free(v->lessbuf);
 	memset(v, 0, sizeof(*v));
 }
 
 void
 rel_vec_lessons(struct relvec *v, const char *html, size_t len)
 {
-	free(v->lessons);
-	v->lessons = xmalloc(len + 1);
-	memcpy(v->lessons, html, len);
-	v->lessons[len] = '\0';
+	free(v->lessbuf);
+	v->lessbuf = xmalloc(len + 1);
+	memcpy(v->lessbuf, html, len);
+	v->lessbuf[len] = '\0';
+	v->lessons = v->lessbuf;
 	v->lessonslen = len;
 }
 
@@ -283,19 +287,29 @@ relset_free(struct relset *set)
 	free(set->v);
 	set->v = NULL;
 	set->n = 0;
+	file_unmap(&set->map);
+	file_unmap(&set->lmap);
 }
 
 /*
  * OUTDIR.related: REL_MAGIC, the content tree it was made for (the raw
- * object id), flags (8 bytes, little-endian: 1, stale), the string table
+ * object id), flags (8 bytes, little-endian: 1, stale), the generation
+ * of the OUTDIR.lessons it goes with (8 bytes; 0: none) and the length
+ * of that file it knows (8 bytes), the string table
  * (its length in 8 bytes, then the stems and word forms, each ended by a
  * NUL, each once), the count of vectors (8 bytes), then per vector: id
  * length (1 byte) and id, term count (1 byte), each term as the offset
  * of its stem in the table, of its word form plus 1 (0 for the stem
  * itself), both as LEB128 numbers, and its impact (1 byte); deps (8
  * bytes); its REL_MAX related reports as LEB128 vector indexes + 1 (0:
- * none); then the HTML of its lessons learned (its length in 8 bytes,
- * then the bytes).  Sorted by id.  The table makes reading it cheap: a
+ * none); then where the HTML of its lessons learned lies in OUTDIR.lessons
+ * (offset and length, 8 bytes each; 0 and 0 for none).  Sorted by id.
+ *
+ * OUTDIR.lessons: LESS_MAGIC, its generation (8 random bytes, never 0),
+ * then the lessons, one after the other.  A build appends those that are
+ * new to it; its OUTDIR.related, written after, says how far it reads,
+ * so that bytes a crash left after that are never used.  When more of
+ * it is dead than alive, a build writes a new one with a new generation.  The table makes reading it cheap: a
  * string is looked up once, not once per vector that holds it.
  */
 static int
@@ -328,15 +342,25 @@ put_uv(struct buf *b, uint32_t v)
 	buf_add(b, c, n);
 }
 
+/* The 8 bytes at p, little-endian. */
+static uint64_t
+le64(const void *p)
+{
+	const unsigned char *c = p;
+	uint64_t	 v = 0;
+	int		 i;
+
+	for (i = 0; i < 8; i++)
+		v |= (uint64_t)c[i] << (8 * i);
+	return v;
+}
+
 static int
 get_u64(const unsigned char **p, const unsigned char *end, uint64_t *v)
 {
-	int	 i;
-
 	if (end - *p < 8)
 		return -1;
-	for (*v = 0, i = 0; i < 8; i++)
-		*v |= (uint64_t)(*p)[i] << (8 * i);
+	*v = le64(*p);
 	*p += 8;
 	return 0;
 }
@@ -421,12 +445,13 @@ get_h(const unsigned char **p, const unsigned char *end,
 
 int
 relset_parse(struct relset *set, struct relstr *str, const void *data,
-    size_t size, const git_oid *tree)
+    size_t size, const void *less, size_t lsize, const git_oid *tree)
 {
 	const unsigned char *p = data, *end = p + size;
+	const char	*lbytes = less;
 	unsigned char	*start = NULL;
 	struct relvec	*v;
-	uint64_t	 n, i, len, flags, tlen;
+	uint64_t	 n, i, len, off, flags, tlen, lgen, llen;
 	uint32_t	 form;
 	int		 rc = NM_ENOTFOUND, k;
 
@@ -442,9 +467,17 @@ relset_parse(struct relset *set, struct relstr *str, const void *data,
 		goto out;
 	p += GIT_OID_RAWSZ;
 	if (get_u64(&p, end, &flags) != 0 || flags > 1 ||
+	    get_u64(&p, end, &lgen) != 0 || get_u64(&p, end, &llen) != 0 ||
 	    get_u64(&p, end, &tlen) != 0 || tlen > (uint64_t)(end - p))
 		goto out;
+	/* The lessons file it knows: that one, and no shorter. */
+	if (lgen == 0 ? llen != 0 : (llen < LESS_HEAD || llen > lsize ||
+	    memcmp(lbytes, LESS_MAGIC, sizeof(LESS_MAGIC) - 1) != 0 ||
+	    le64(lbytes + sizeof(LESS_MAGIC) - 1) != lgen))
+		goto out;
 	set->stale = (int)flags;
+	set->lgen = lgen;
+	set->llen = llen;
 	start = xcalloc(tlen + 1, 1);
 	if (relstr_load(str, p, (size_t)tlen, start) != 0)
 		goto out;
@@ -480,11 +513,21 @@ relset_parse(struct relset *set, struct relstr *str, const void *data,
 			if (get_uv(&p, end, &v->rel[k]) != 0 ||
 			    v->rel[k] > n)
 				goto out;
-		if (get_u64(&p, end, &len) != 0 ||
-		    len > (uint64_t)(end - p) || memchr(p, '\0', len) != NULL)
+		if (get_u64(&p, end, &off) != 0 ||
+		    get_u64(&p, end, &len) != 0)
 			goto out;
-		rel_vec_lessons(v, (const char *)p, (size_t)len);
-		p += len;
+		if (len == 0) {
+			if (off != 0)
+				goto out;
+			v->lessons = "";
+		} else {
+			if (off < LESS_HEAD || off > llen || len > llen - off ||
+			    memchr(lbytes + off, '\0', len) != NULL)
+				goto out;
+			v->lessons = lbytes + off;
+		}
+		v->lessoff = off;
+		v->lessonslen = (size_t)len;
 		if (i > 0 && strcmp(set->v[i - 1].id, v->id) >= 0)
 			goto out;
 	}
@@ -501,19 +544,33 @@ int
 relset_read(struct relset *set, struct relstr *str, const char *outdir,
     const git_oid *tree)
 {
-	struct buf	 b = BUF_INIT;
-	char		 path[PATH_MAX];
+	struct fmap	 m, lm;
+	char		 path[PATH_MAX], lpath[PATH_MAX];
 	int		 rc = NM_ENOTFOUND;
 
 	memset(set, 0, sizeof(*set));
 	set->str = str;
-	if (rel_path(path, sizeof(path), outdir) != 0)
+	set->map.data = set->lmap.data = "";
+	if (rel_path(path, sizeof(path), outdir) != 0 ||
+	    side_path(lpath, sizeof(lpath), outdir, REL_LESS_FILE) != 0)
 		return -1;
-	if (file_read(&b, path, REL_FILE_MAX) == 0 &&
-	    (rc = relset_parse(set, str, b.data, b.len, tree)) != 0)
-		log_debug("%s: damaged, or made for another content tree; "
-		    "the related reports are made again", path);
-	buf_free(&b);
+	/* Mapped: the lessons, most of it, are read where they lie. */
+	if (file_map(&m, path, REL_FILE_MAX) != 0)
+		return rc;
+	if (file_map(&lm, lpath, REL_FILE_MAX) == NM_ETOOBIG) {
+		file_unmap(&m);
+		return rc;
+	}
+	if ((rc = relset_parse(set, str, m.data, m.len, lm.data, lm.len,
+	    tree)) != 0) {
+		log_debug("%s, %s: damaged, apart, or made for another content "
+		    "tree; the related reports are made again", path, lpath);
+		file_unmap(&m);
+		file_unmap(&lm);
+	} else {
+		set->map = m;
+		set->lmap = lm;
+	}
 	return rc;
 }
 
@@ -589,6 +646,8 @@ relset_format(struct buf *b, const struct relset *set, const git_oid *tree)
 	buf_addstr(b, REL_MAGIC);
 	buf_add(b, tree->id, GIT_OID_RAWSZ);
 	put_u64(b, set->stale ? 1 : 0);
+	put_u64(b, set->lgen);
+	put_u64(b, set->lgen != 0 ? set->llen : 0);
 	put_u64(b, tab.len);
 	buf_add(b, tab.data, tab.len);
 	put_u64(b, set->n);
@@ -606,22 +665,94 @@ relset_format(struct buf *b, const struct relset *set, const git_oid *tree)
 		put_u64(b, v->deps);
 		for (k = 0; k < REL_MAX; k++)
 			put_uv(b, v->rel[k]);
+		put_u64(b, v->lessonslen > 0 ? v->lessoff : 0);
 		put_u64(b, v->lessonslen);
-		buf_add(b, v->lessons, v->lessonslen);
 	}
 	free(map);
 	buf_free(&tab);
 }
 
-int
-relset_write(const struct relset *set, const char *outdir,
-    const git_oid *tree, int sync)
+/*
+ * Puts the lessons of set's vectors into OUTDIR.lessons (path): appends
+ * those it owns, or writes all of them into a new file when there is
+ * none or more than half of it would be dead.  Sets lessoff, lgen, llen.
+ */
+static int
+less_write(struct relset *set, const char *path, int sync)
 {
 	struct buf	 b = BUF_INIT;
-	char		 path[PATH_MAX];
+	struct relvec	*v;
+	struct stat	 st;
+	uint64_t	 live = 0, kept = 0, gen, base;
+	size_t		 i;
+	int		 fd = -1, rc = -1, all;
+
+	for (i = 0; i < set->n; i++) {
+		v = &set->v[i];
+		live += v->lessonslen;
+		if (v->lessbuf == NULL)
+			kept += v->lessonslen;
+	}
+	all = set->lgen == 0 || set->llen - LESS_HEAD - kept > live;
+	/* Appended after whatever a crash left there: at the file's end. */
+	if (!all && ((fd = open(path, O_WRONLY | O_CLOEXEC)) == -1 ||
+	    fstat(fd, &st) == -1 || (uint64_t)st.st_size < set->llen)) {
+		log_debug("%s: gone or cut short; written again", path);
+		all = 1;
+	}
+	if (!all)
+		base = (uint64_t)st.st_size;
+	else {
+		do {
+			if (getrandom(&gen, sizeof(gen), 0) != sizeof(gen)) {
+				log_warn("getrandom");
+				goto out;
+			}
+		} while (gen == 0);
+		buf_addstr(&b, LESS_MAGIC);
+		put_u64(&b, gen);
+		base = 0;
+	}
+	for (i = 0; i < set->n; i++) {
+		v = &set->v[i];
+		if (v->lessonslen == 0 || (!all && v->lessbuf == NULL))
+			continue;
+		v->lessoff = base + b.len;
+		buf_add(&b, v->lessons, v->lessonslen);
+	}
+	if (all) {
+		if (file_write(path, b.data, b.len, 0644, FILE_ATOMIC |
+		    (sync ? FILE_SYNC : 0)) != 0)
+			goto out;
+		set->lgen = gen;
+	} else if (b.len > 0) {
+		if (lseek(fd, (off_t)base, SEEK_SET) == -1 ||
+		    file_write_all(fd, b.data, b.len) != 0 ||
+		    (sync && fsync(fd) == -1)) {
+			log_warn("%s", path);
+			goto out;
+		}
+	}
+	set->llen = base + b.len;
+	rc = 0;
+out:
+	if (fd != -1)
+		close(fd);
+	buf_free(&b);
+	return rc;
+}
+
+int
+relset_write(struct relset *set, const char *outdir, const git_oid *tree,
+    int sync)
+{
+	struct buf	 b = BUF_INIT;
+	char		 path[PATH_MAX], lpath[PATH_MAX];
 	int		 rc;
 
-	if (rel_path(path, sizeof(path), outdir) != 0)
+	if (rel_path(path, sizeof(path), outdir) != 0 ||
+	    side_path(lpath, sizeof(lpath), outdir, REL_LESS_FILE) != 0 ||
+	    less_write(set, lpath, sync) != 0)
 		return -1;
 	relset_format(&b, set, tree);
 	rc = file_write(path, b.data, b.len, 0644, FILE_ATOMIC |

@@ -31,6 +31,8 @@
 
 #include <git2.h>
 
+#include "file.h"
+
 struct arena;
 struct buf;
 struct site;
@@ -39,6 +41,7 @@ struct site;
 #define REL_TERMS	24	/* terms of a report's vector */
 #define REL_KEEP	48	/* terms kept (termstat.h uses them all) */
 #define REL_FILE	".related"	/* OUTDIR.related: the vectors */
+#define REL_LESS_FILE	".lessons"	/* OUTDIR.lessons: their lessons */
 /* The empty slot a report page is rendered with. */
 #define REL_OPEN	"<!--related-->"
 #define REL_CLOSE	"<!--/related-->"
@@ -82,9 +85,15 @@ struct relvec {
 	 * the reports it does not score again (rel_compute()).
 	 */
 	uint32_t	 rel[REL_MAX];
-	/* The HTML of its lessons learned, for the lessons pages. */
-	char		*lessons;
+	/*
+	 * The HTML of its lessons learned, for the lessons pages, not
+	 * NUL-ended: lessbuf when the vector owns it (new), or else bytes
+	 * of the mapped OUTDIR.lessons at lessoff (relset_read()).
+	 */
+	const char	*lessons;
 	size_t		 lessonslen;
+	char		*lessbuf;
+	uint64_t	 lessoff;
 };
 
 /*
@@ -98,6 +107,13 @@ struct relset {
 	size_t		 n;
 	struct relstr	*str;
 	int		 stale;
+	/*
+	 * OUTDIR.lessons, which the vectors' lessoff point in: its
+	 * generation (0: none yet) and the length of it they know; and,
+	 * for a set read from the files, both mapped.
+	 */
+	uint64_t	 lgen, llen;
+	struct fmap	 map, lmap;
 };
 
 /*
@@ -129,16 +145,28 @@ void	relset_free(struct relset *);
 int	relset_read(struct relset *, struct relstr *, const char *outdir,
 	    const git_oid *tree);
 /*
- * The same from the size bytes at data (the file's contents): 0, or
- * NM_ENOTFOUND (not logged) if they are damaged or for another tree.
+ * The same from the size bytes at data (OUTDIR.related's contents) and
+ * the lsize bytes at less (OUTDIR.lessons'): 0, or NM_ENOTFOUND (not
+ * logged) if they are damaged, do not belong together, or were made for
+ * another tree.  The vectors' lessons point into less, which must
+ * outlive them.
  */
 int	relset_parse(struct relset *, struct relstr *, const void *data,
-	    size_t size, const git_oid *tree);
-/* Appends set, made for content tree tree, to b as OUTDIR.related. */
+	    size_t size, const void *less, size_t lsize, const git_oid *tree);
+/*
+ * Appends set, made for content tree tree, to b as OUTDIR.related: each
+ * vector's lessons as its lessoff and length in OUTDIR.lessons.
+ */
 void	relset_format(struct buf *b, const struct relset *,
 	    const git_oid *tree);
-/* Writes set, made for content tree tree, as OUTDIR.related atomically. */
-int	relset_write(const struct relset *, const char *outdir,
+/*
+ * Writes set, made for content tree tree: the lessons that are new to
+ * OUTDIR.lessons appended to it (or, when it holds more dead bytes than
+ * live ones, or there is none, all of them into a new one, written
+ * atomically), then OUTDIR.related atomically.  Sets the vectors'
+ * lessoff.  0, or -1 (logged).
+ */
+int	relset_write(struct relset *, const char *outdir,
 	    const git_oid *tree, int sync);
 /*
  * 1 if OUTDIR.related, made for content tree tree, says that some

@@ -17,17 +17,21 @@
 /*
  * Fuzz target for the reader of the related reports' cache
  * (OUTDIR.related, gen/related.c): relset_parse(), which an incremental
- * build runs on the file it finds beside the site.  The first byte of the
- * input selects: even, the rest follows the magic and the content tree
- * the target passes, so that the reader gets past them; odd, the rest
- * goes in as it is.  A cache that reads must hold ids in order, handles
- * of non-empty strings, related reports within the set; and written
- * again (relset_format()) it must read back and write the same bytes.
+ * build runs on the files it finds beside the site (OUTDIR.related and
+ * OUTDIR.lessons).  The first byte of the input selects: even, the
+ * related part follows the magic and the content tree the target passes,
+ * so that the reader gets past them; odd, it goes in as it is.  Then 4
+ * bytes (little-endian) give the length of the lessons part, which comes
+ * next; the related part is the rest.  A cache that reads must hold ids
+ * in order, handles of non-empty strings, related reports within the
+ * set, lessons without NUL inside the lessons part; and written again
+ * (relset_format()) it must read back and write the same bytes.
  *
- * Seeds (corpus/related): a 0 byte, then OUTDIR.related of the demo site
- * without its magic and tree, and damaged ones.  When the format changes,
- * build the demo again (nearmiss-gen -o DIR), then
- * `{ printf '\0'; tail -c +28 DIR.related; }`.
+ * Seeds (corpus/related): made from OUTDIR.related and OUTDIR.lessons of
+ * the demo site, and damaged ones.  When the format changes, build the
+ * demo again (nearmiss-gen -o DIR), then
+ * `{ perl -e 'print pack("CV", 0, -s shift)' DIR.lessons;
+ * cat DIR.lessons; tail -c +28 DIR.related; }`.
  *
  * With libFuzzer: flags and libraries as for fuzz_ixdoc in README, plus
  * -DNM_VERSION='"0.1.0"', and the sources tests/fuzz/fuzz_related.c,
@@ -43,7 +47,7 @@
 #include "buf.h"
 #include "related.h"
 
-#define MAGIC	"NMREL4\n"
+#define MAGIC	"NMREL5\n"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -72,7 +76,8 @@ check(const struct relset *set)
 		for (k = 0; k < REL_MAX; k++)
 			if (v->rel[k] > set->n)
 				abort();
-		if (v->lessons == NULL || strlen(v->lessons) != v->lessonslen)
+		if (v->lessons == NULL ||
+		    memchr(v->lessons, '\0', v->lessonslen) != NULL)
 			abort();
 	}
 }
@@ -84,21 +89,34 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct relstr	*str, *str2;
 	struct buf	 in = BUF_INIT, out = BUF_INIT, out2 = BUF_INIT;
 	git_oid		 tree;
+	uint8_t		*less;
+	size_t		 llen;
 
 	memset(&tree, 0x5a, sizeof(tree));
-	if (size == 0)
+	if (size < 5)
 		return 0;
+	llen = (size_t)data[1] | (size_t)data[2] << 8 |
+	    (size_t)data[3] << 16 | (size_t)data[4] << 24;
+	if (llen > size - 5)
+		llen = size - 5;
+	/* Its own copy, so that a read past its end is caught. */
+	less = malloc(llen ? llen : 1);
+	if (less == NULL)
+		abort();
+	memcpy(less, data + 5, llen);
 	if ((data[0] & 1) == 0) {
 		buf_addstr(&in, MAGIC);
 		buf_add(&in, tree.id, GIT_OID_RAWSZ);
 	}
-	buf_add(&in, data + 1, size - 1);
+	buf_add(&in, data + 5 + llen, size - 5 - llen);
 	str = relstr_new();
-	if (relset_parse(&set, str, in.data, in.len, &tree) == 0) {
+	if (relset_parse(&set, str, in.data, in.len, less, llen,
+	    &tree) == 0) {
 		check(&set);
 		relset_format(&out, &set, &tree);
 		str2 = relstr_new();
-		if (relset_parse(&again, str2, out.data, out.len, &tree) != 0)
+		if (relset_parse(&again, str2, out.data, out.len, less, llen,
+		    &tree) != 0)
 			abort();
 		check(&again);
 		relset_format(&out2, &again, &tree);
@@ -110,6 +128,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		relset_free(&set);
 	}
 	relstr_free(str);
+	free(less);
 	buf_free(&in);
 	buf_free(&out);
 	buf_free(&out2);

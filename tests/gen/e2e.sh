@@ -935,9 +935,10 @@ sed 's/^title: .*/title: "Retitled for the determinism check"/' \
 commit "retitle"
 cp -R "$site" "$tmp/det-incr"
 # The caches of the search index and of the related reports live beside
-# the site (OUTDIR.index, OUTDIR.related).
+# the site (OUTDIR.index, OUTDIR.related and its OUTDIR.lessons).
 cp "$site.index" "$tmp/det-incr.index"
 cp "$site.related" "$tmp/det-incr.related"
+cp "$site.lessons" "$tmp/det-incr.lessons"
 gen -o "$tmp/det-incr"
 check "incremental build says so" grep -q incremental "$tmp/stderr"
 gen --full -o "$tmp/det-full"

@@ -67,12 +67,14 @@ errcase() {
 	commit "$1"
 	for mode in full incremental; do
 		for kg in "" --keep-going; do
-			rm -rf "$tmp/out" "$tmp/out.index" "$tmp/out.related"
+			rm -rf "$tmp/out" "$tmp/out.index" "$tmp/out.related" \
+			    "$tmp/out.lessons"
 			cp -R "$tmp/good" "$tmp/out"
 			# The caches of the search index and of the related
 			# reports, beside the site.
 			cp "$tmp/good.index" "$tmp/out.index"
 			cp "$tmp/good.related" "$tmp/out.related"
+			cp "$tmp/good.lessons" "$tmp/out.lessons"
 			if [ "$mode" = full ]; then
 				gen -o "$tmp/out" --full $kg
 			else

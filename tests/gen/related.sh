@@ -35,6 +35,9 @@ commit "corpus"
 gen -o "$out"
 check_rc "the corpus builds" 0
 cp "$out.related" "$tmp/first.related"
+check "the lessons sit in OUTDIR.lessons" sh -c \
+    'head -c 8 "$0" | grep -qx NMLESS1' "$out.lessons"
+head -c 16 "$out.lessons" >"$tmp/first.lhead"
 
 npairs=0
 while read -r a b; do
@@ -108,6 +111,9 @@ related_of "$out/reports/2025-0040/index.html" >"$tmp/rel"
 check "a report apart lists the other two first" sh -c \
     'head -n 2 "$0" | sort | tr "\n" " " | grep -qx "2025-0041 2025-0042 "' \
     "$tmp/rel"
+check "new lessons are appended to OUTDIR.lessons, not written anew" sh -c \
+    'head -c 16 "$0" | cmp -s - "$1" && grep -q "Trobnel vashtup" "$0"' \
+    "$out.lessons" "$tmp/first.lhead"
 
 # An edit that makes an unrelated report a near-duplicate of 2025-0001, and
 # a new report: incremental equals full.
@@ -178,6 +184,71 @@ check "it keeps no vectors either" [ ! -e "$tmp/lean.related" ]
 "$NMGEN" -r "$repo" -t "$lean" --no-sync -o "$tmp/lean-full" --full \
     2>/dev/null
 check_same "and equals a full build" "$tmp/lean" "$tmp/lean-full"
+
+# OUTDIR.lessons: bytes a crash left after what OUTDIR.related knows of it
+# are never read, and the next lessons go after them.
+"$NMGEN" -r "$repo" -t "$theme" --no-sync -o "$out" 2>/dev/null
+printf '<li>Torn half of a lesson' >>"$out.lessons"
+sed 's/^- Trobnel vashtup quandimble\.$/- Trobnel vashtup skorrel./' \
+    "$repo/content/reports/2025/2025-0041.md" >"$tmp/edit"
+cat "$tmp/edit" >"$repo/content/reports/2025/2025-0041.md"
+commit "lessons edit"
+gen -o "$out" -v
+check "after torn bytes: incremental" grep -q "(incremental" "$tmp/stderr"
+check "the lessons edit went after them" sh -c \
+    'grep -q "Torn half" "$0" && grep -q "vashtup skorrel" "$0"' \
+    "$out.lessons"
+gen -o "$tmp/full3" --full
+check_same "and the site equals a full build's" "$out" "$tmp/full3"
+# A damaged OUTDIR.lessons (cut short, or another one): the vectors are
+# made again, in a full build.
+head -c 100 "$out.lessons" >"$tmp/cut"
+cat "$tmp/cut" >"$out.lessons"
+sed 's/vashtup skorrel/vashtup flinder/' \
+    "$repo/content/reports/2025/2025-0041.md" >"$tmp/edit"
+cat "$tmp/edit" >"$repo/content/reports/2025/2025-0041.md"
+commit "lessons edit 2"
+gen -o "$out"
+check "a cut OUTDIR.lessons means a full build" grep -q "(full build)" \
+    "$tmp/stderr"
+gen -o "$tmp/full4" --full
+check_same "which equals a fresh one" "$out" "$tmp/full4"
+cp "$tmp/full4.lessons" "$out.lessons"
+git -C "$repo" rm -q content/reports/2025/2025-0042.md
+commit "remove 42"
+gen -o "$out"
+check "a lessons file of another build means a full build" grep -q \
+    "(full build)" "$tmp/stderr"
+# When more of it is dead than alive, it is written anew, with a new
+# generation: a long lesson, then that lesson made short.
+"$NMGEN" -r "$repo" -t "$theme" --no-sync -o "$out" 2>/dev/null
+awk 'BEGIN { for (i = 0; i < 4000; i++) printf "skorrel%d ", i; print "" }' \
+    >"$tmp/long"
+sed 's/^- Trobnel vashtup flinder\.$/- LONGLESSON/' \
+    "$repo/content/reports/2025/2025-0041.md" | awk -v f="$tmp/long" '
+    $0 == "- LONGLESSON" { getline l <f; print "- " l; next } { print }' \
+    >"$tmp/edit"
+cat "$tmp/edit" >"$repo/content/reports/2025/2025-0041.md"
+commit "long lesson"
+gen -o "$out"
+head -c 16 "$out.lessons" >"$tmp/lhead"
+wc -c <"$out.lessons" >"$tmp/lsize"
+check "a long lesson is appended" sh -c \
+    'grep -q skorrel3999 "$0" && [ "$(cat "$1")" -gt 40000 ]' \
+    "$out.lessons" "$tmp/lsize"
+sed 's/^- skorrel0 .*/- Trobnel vashtup short./' \
+    "$repo/content/reports/2025/2025-0041.md" >"$tmp/edit"
+cat "$tmp/edit" >"$repo/content/reports/2025/2025-0041.md"
+commit "short lesson"
+gen -o "$out"
+check "made short: incremental" grep -q "(incremental" "$tmp/stderr"
+check "OUTDIR.lessons has a new generation" sh -c \
+    '! head -c 16 "$0" | cmp -s - "$1"' "$out.lessons" "$tmp/lhead"
+check "without the dead lesson" sh -c \
+    '! grep -q skorrel3999 "$0" && [ "$(wc -c <"$0")" -lt "$(cat "$1")" ]' \
+    "$out.lessons" "$tmp/lsize"
+gen -o "$tmp/full5" --full
+check_same "the site equals a full build's" "$out" "$tmp/full5"
 
 # A large archive (above 1,000 reports): an edit scores again the lists
 # it can reach, not all; the next run with nothing new scores them all,
