@@ -204,6 +204,11 @@ struct state {
 	/* rule_revised() of each report when it was built, or NULL. */
 	char		**revised;
 	size_t		 nreports;
+	/*
+	 * lent[i]: the strings of reports[i] went to a site, which frees
+	 * them (an incremental build's); NULL when none did.
+	 */
+	unsigned char	*lent;
 	struct page	*pages;
 	size_t		 npages;
 	/*

@@ -77,6 +77,8 @@ struct incr {
 	/* Related reports: the last build's vectors, and the new ones. */
 	struct relset		 oldrel, rel;
 	struct relstr		*relstr;	/* their strings */
+	pthread_t		 relth;		/* reading oldrel, if relrun */
+	int			 relrun, relrc;
 	size_t			*relto, *prev, *next;
 	unsigned char		*done;		/* page written in step 1 */
 	int			 refresh;	/* score every report again */
@@ -91,7 +93,26 @@ struct incr {
 	int			 pendkeep;	/* they still wait */
 };
 
+/* The related reports' cache, written while the index's are. */
+struct reljob {
+	struct relset		*set;
+	const struct site	*s;
+	const size_t		*relto;
+	const git_oid		*tree;
+	int			 rc;
+};
+
+/* The terms of stats/ and of the lessons pages (termstat_build()). */
+struct termsjob {
+	const struct site	*s;
+	const struct relset	*set;
+	struct termstat		*out;
+};
+
 static void	incr_dirty(struct incr *, const struct report ***, size_t *);
+static void	*terms_thread(void *);
+static void	*relread_thread(void *);
+static void	*relwrite_thread(void *);
 
 /* The report of s whose id is id, or NULL (s->rel is sorted by id). */
 static const struct report *
@@ -351,20 +372,20 @@ incr_new_site(struct incr *in)
 {
 	struct site	*s = in->s;
 	const struct state *st = in->st;
-	struct report	*r;
-	int		*vok;
+	int		*vok, lent;
 	size_t		 i, j, k;
 
 	s->reports = xcalloc(st->nreports + in->nnr + 1, sizeof(*s->reports));
 	s->oids = xcalloc(st->nreports + in->nnr + 1, sizeof(*s->oids));
+	/*
+	 * The unchanged reports' strings go to the site as they are: the
+	 * state only reads them from here on, and does not free them.
+	 */
+	in->st->lent = xcalloc(st->nreports + 1, 1);
 	for (i = 0; i < st->nreports; i++)
 		if (in->keep[i]) {
-			r = &s->reports[s->nreports];
-			*r = st->reports[i];
-			r->path = xstrdup(r->path);
-			r->id = xstrdup(r->id);
-			r->title = xstrdup(r->title);
-			r->summary = xstrdup(r->summary);
+			s->reports[s->nreports] = st->reports[i];
+			in->st->lent[i] = 1;
 			s->oids[s->nreports++] = st->report_oids[i];
 		}
 	for (i = 0, k = 0; i < in->nch && k < in->nnr; i++)
@@ -386,11 +407,18 @@ incr_new_site(struct incr *in)
 			 * An unchanged report left out goes as if removed:
 			 * its page, and the lists that showed it.
 			 */
+			lent = 0;
 			for (j = 0; j < st->nreports; j++)
 				if (in->keep[j] && strcmp(st->reports[j].path,
-				    s->reports[i].path) == 0)
+				    s->reports[i].path) == 0) {
 					in->keep[j] = 0;
-			report_free(&s->reports[i]);
+					/* Its strings are the state's again. */
+					lent = in->st->lent[j];
+					in->st->lent[j] = 0;
+					break;
+				}
+			if (!lent)
+				report_free(&s->reports[i]);
 			continue;
 		}
 		s->reports[k] = s->reports[i];
@@ -463,6 +491,45 @@ out:
 }
 
 /*
+ * Starts reading the last build's vectors (OUTDIR.related) on a thread
+ * of its own while the changes are read and rendered, which do not touch
+ * them; without a second core, incr_relread_end() reads them.
+ */
+static void
+incr_relread_start(struct incr *in)
+{
+	in->relstr = relstr_new();
+	in->relrc = 1;
+	if (in->s->opts->jobs > 1 &&
+	    pthread_create(&in->relth, NULL, relread_thread, in) == 0)
+		in->relrun = 1;
+}
+
+static void *
+relread_thread(void *arg)
+{
+	struct incr	*in = arg;
+
+	in->relrc = relset_read(&in->oldrel, in->relstr, in->s->opts->outdir,
+	    &in->st->tree);
+	return NULL;
+}
+
+/* The last build's vectors read: relset_read()'s return. */
+static int
+incr_relread_end(struct incr *in)
+{
+	if (in->relstr == NULL)
+		incr_relread_start(in);
+	if (in->relrun) {
+		pthread_join(in->relth, NULL);
+		in->relrun = 0;
+	} else if (in->relrc == 1)
+		relread_thread(in);
+	return in->relrc;
+}
+
+/*
  * The vectors of the new site: the last build's for the kept reports,
  * made from the new documents for the changed ones; then each report's
  * related reports and neighbours.  The related reports are scored again
@@ -484,9 +551,7 @@ incr_related(struct incr *in)
 	int		 rc = NM_ENOTFOUND;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	in->relstr = relstr_new();
-	if ((rc = relset_read(&in->oldrel, in->relstr, s->opts->outdir,
-	    &in->st->tree)) != 0)
+	if ((rc = incr_relread_end(in)) != 0)
 		return rc;
 	rc = NM_ENOTFOUND;
 	in->rel.str = in->relstr;
@@ -855,6 +920,27 @@ out:
 	return rc;
 }
 
+static void *
+relwrite_thread(void *arg)
+{
+	struct reljob	*j = arg;
+
+	relset_keep(j->set, j->s, j->relto);
+	j->rc = relset_write(j->set, j->s->opts->outdir, j->tree,
+	    j->s->opts->sync);
+	return NULL;
+}
+
+static void *
+terms_thread(void *arg)
+{
+	struct termsjob	*j = arg;
+
+	/* It returns 0 whatever it meets: out is set. */
+	(void)termstat_build(&j->out, j->s, j->set);
+	return NULL;
+}
+
 /*
  * Step 3c: the search index.  The cache gets each published report's
  * document: the new one of a new or changed report, else the old one.
@@ -868,13 +954,16 @@ incr_index(struct incr *in)
 	struct ixref	*refs, key, *old;
 	struct ixcache	*nc = &in->cache;
 	struct ixprev	 prev;
+	struct termsjob	 tj;
 	struct timespec	 t0;
+	pthread_t	 th;
 	char		 path[PATH_MAX];
 	size_t		 i, k, written = 0;
-	int		 rc = -1, compact;
+	int		 rc = -1, compact, started = 0;
 
 	if (!s->index)
 		return 0;
+	tj.out = NULL;
 	refs = xcalloc(s->nreports + 1, sizeof(*refs));
 	/*
 	 * New documents are appended to the cache, with a new table after
@@ -915,11 +1004,22 @@ incr_index(struct incr *in)
 	if (ix_cache_finish(nc, refs, s->nreports, &in->src->tree,
 	    s->opts->sync) != 0)
 		goto out;
-	/* The terms of stats/ and of the lessons pages, from the vectors. */
-	if ((tmpl_set_has(s->theme, "stats.html") ||
-	    tmpl_set_has(s->theme, "lessons.html")) &&
-	    termstat_build(&s->terms, s, &in->rel) != 0)
-		goto out;
+	/*
+	 * The terms of stats/ and of the lessons pages, from the vectors:
+	 * on a thread of their own while the index is written, which
+	 * neither reads nor changes what they are made from.
+	 */
+	if (tmpl_set_has(s->theme, "stats.html") ||
+	    tmpl_set_has(s->theme, "lessons.html")) {
+		tj.s = s;
+		tj.set = &in->rel;
+		tj.out = NULL;
+		if (s->opts->jobs > 1 &&
+		    pthread_create(&th, NULL, terms_thread, &tj) == 0)
+			started = 1;
+		else
+			terms_thread(&tj);
+	}
 	/*
 	 * The last build's index patched where the changed documents are
 	 * (ixstate.c), or made from every document.  A damaged document:
@@ -938,6 +1038,13 @@ incr_index(struct incr *in)
 	in->rewritten += written;
 	rc = 0;
 out:
+	if (started)
+		pthread_join(th, NULL);
+	/* What the lessons pages and stats/ read; termstat_build() is 0. */
+	if (tj.out != NULL) {
+		termstat_free(s->terms);
+		s->terms = tj.out;
+	}
 	ixrefs_free(refs, s->nreports);
 	return rc;
 }
@@ -1103,6 +1210,8 @@ incr_free(struct incr *in, int failed)
 	}
 	free(in->keep);
 	free(in->omap);
+	if (in->relrun)
+		pthread_join(in->relth, NULL);
 	relset_free(&in->oldrel);
 	relset_free(&in->rel);
 	relstr_free(in->relstr);
@@ -1130,10 +1239,12 @@ incremental_build(struct site *s, const struct gitsrc *src,
 {
 	const struct gen_opts *o = s->opts;
 	struct incr	 in;
+	struct reljob	 rj;
+	pthread_t	 relw;
 	char		**sgone = NULL;
 	size_t		 nsgone = 0, i, n;
 	struct timespec	 t0;
-	int		 rc;
+	int		 rc, relwrun = 0;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	memset(&in, 0, sizeof(in));
@@ -1149,6 +1260,8 @@ incremental_build(struct site *s, const struct gitsrc *src,
 	in.odb = odbatch_new();
 	if ((rc = incr_changes(&in)) != 0)
 		goto out;
+	if (rel_wanted(s))
+		incr_relread_start(&in);
 	if (s->index) {
 		if ((rc = ix_cache_open(&in.cache, o->outdir, &st->tree)) != 0)
 			goto out;
@@ -1209,6 +1322,22 @@ incremental_build(struct site *s, const struct gitsrc *src,
 		goto out;
 	log_debug("incremental: static pages, status, publish: %ld ms",
 	    lap(&t0));
+	/*
+	 * The related reports' cache on a thread of its own, while what
+	 * is gone goes and the index's caches are written: they share
+	 * nothing but the site, which all of them only read.
+	 */
+	if (rel_wanted(s)) {
+		rj.set = &in.rel;
+		rj.s = s;
+		rj.relto = in.relto;
+		rj.tree = &src->tree;
+		if (o->jobs > 1 &&
+		    pthread_create(&relw, NULL, relwrite_thread, &rj) == 0)
+			relwrun = 1;
+		else
+			relwrite_thread(&rj);
+	}
 	/* The records that waited are in the files now. */
 	if (in.npend > 0 && !in.pendkeep &&
 	    data_pending_write(o->outdir, NULL, 0, o->sync) != 0)
@@ -1221,12 +1350,12 @@ incremental_build(struct site *s, const struct gitsrc *src,
 	    ix_prune(o->outdir, in.ixnames, in.nixnames) != 0 ||
 	    ix_state_commit(o->outdir, &in.ixstate, o->sync) != 0))
 		goto out;
-	if (rel_wanted(s)) {
-		relset_keep(&in.rel, s, in.relto);
-		if (relset_write(&in.rel, o->outdir, &src->tree,
-		    o->sync) != 0)
-			goto out;
+	if (relwrun) {
+		pthread_join(relw, NULL);
+		relwrun = 0;
 	}
+	if (rel_wanted(s) && rj.rc != 0)
+		goto out;
 	log_debug("incremental: removals, index and related caches: %ld ms",
 	    lap(&t0));
 	/* 6. The state, last. */
@@ -1238,6 +1367,8 @@ incremental_build(struct site *s, const struct gitsrc *src,
 	    in.rewritten == 1 ? "" : "s", in.nch, in.nch == 1 ? "" : "s");
 	rc = in.bad > 0 ? 1 : 0;
 out:
+	if (relwrun)
+		pthread_join(relw, NULL);
 	for (i = 0; i < nsgone; i++)
 		free(sgone[i]);
 	free(sgone);

@@ -433,9 +433,11 @@ state_free(struct state *st)
 	size_t	 i;
 
 	for (i = 0; i < st->nreports; i++) {
-		report_free(&st->reports[i]);
+		if (st->lent == NULL || !st->lent[i])
+			report_free(&st->reports[i]);
 		free(st->revised[i]);
 	}
+	free(st->lent);
 	free(st->reports);
 	free(st->revised);
 	free(st->report_oids);
