@@ -1090,9 +1090,12 @@ rel_compute(const struct site *s, const struct relset *set, int jobs,
 				x.pw[x.poff[t] + k] = all[soff[t] + k].w;
 			}
 		}
-		tmp = all;
-		if (redo != NULL)
+		/* The uncut postings: only for what an edit reaches. */
+		if (redo != NULL) {
 			rel_todo(&x, redo, all, soff);
+			tmp = all;
+		} else
+			free(all);
 		free(soff);
 	}
 	atomic_init(&x.next, 0);
