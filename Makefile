@@ -112,7 +112,8 @@ FUZZ = $(T)/fuzz_frontmatter $(T)/fuzz_markdown \
 	$(T)/fuzz_receipts $(T)/fuzz_approvals \
 	$(T)/fuzz_lint $(T)/fuzz_keys $(T)/fuzz_token \
 	$(T)/fuzz_ixdoc $(T)/fuzz_ixstate $(T)/fuzz_sshcmd \
-	$(T)/fuzz_related $(T)/fuzz_config $(T)/fuzz_datapatch
+	$(T)/fuzz_related $(T)/fuzz_config $(T)/fuzz_datapatch \
+	$(T)/fuzz_datapend
 TESTS_ALL = $(TESTS_LIB) $(TESTS_GEN) $(TESTS_REVIEW) $(TESTS_INTAKE) \
 	$(TESTS_TOOLS) $(FUZZ)
 TEST_LIBS = $(GEN_LIBS) $(ETPAN_LIBS)
@@ -157,6 +158,9 @@ fuzz_related_OBJ = $(T)/fuzz/fuzz_related.o $(FUZZ_DRIVER) \
 	$(filter-out $(O)/gen/main.o,$(GEN_OBJ))
 # The splitter of the open data's old files; opendata.o needs all of gen.
 fuzz_datapatch_OBJ = $(T)/fuzz/fuzz_datapatch.o $(FUZZ_DRIVER) \
+	$(filter-out $(O)/gen/main.o,$(GEN_OBJ))
+# The reader of OUTDIR.data; opendata.o needs all of gen.
+fuzz_datapend_OBJ = $(T)/fuzz/fuzz_datapend.o $(FUZZ_DRIVER) \
 	$(filter-out $(O)/gen/main.o,$(GEN_OBJ))
 $(foreach t,$(notdir $(TESTS_LIB)),$(eval $(t)_OBJ ?= $(T)/lib/$(t).o))
 $(foreach t,$(notdir $(FUZZ)),\

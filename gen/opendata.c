@@ -1990,7 +1990,8 @@ data_pending_read(const char *outdir, char ***ids, size_t *n)
 			goto out;
 		}
 		*nl = '\0';
-		if (!report_id_valid(p) ||
+		/* A NUL would end the id early: the line is more than it. */
+		if (strlen(p) != (size_t)(nl - p) || !report_id_valid(p) ||
 		    (*n > 0 && strcmp((*ids)[*n - 1], p) >= 0)) {
 			log_at(path, line, "not a report id, or not after the "
 			    "one before: a full build");
