@@ -320,25 +320,35 @@ cmp_idx(const void *a, const void *b, void *arg)
 void
 site_sort(struct site *s)
 {
-	struct report	*r;
-	git_oid		*o;
-	size_t		*idx, i;
+	struct report	 tr;
+	git_oid		 to;
+	size_t		*idx, i, j, k;
 
 	idx = xcalloc(s->nreports ? s->nreports : 1, sizeof(*idx));
 	for (i = 0; i < s->nreports; i++)
 		idx[i] = i;
 	qsort_r(idx, s->nreports, sizeof(*idx), cmp_idx, s->reports);
-	r = xcalloc(s->nreports ? s->nreports : 1, sizeof(*r));
-	o = xcalloc(s->nreports ? s->nreports : 1, sizeof(*o));
+	/*
+	 * Place i takes the report at idx[i]: moved in place, cycle by
+	 * cycle, rather than into new arrays as big as the archive's.
+	 */
 	for (i = 0; i < s->nreports; i++) {
-		r[i] = s->reports[idx[i]];
-		o[i] = s->oids[idx[i]];
+		if (idx[i] == i)
+			continue;
+		tr = s->reports[i];
+		to = s->oids[i];
+		for (j = i;; j = k) {
+			k = idx[j];
+			idx[j] = j;
+			if (k == i)
+				break;
+			s->reports[j] = s->reports[k];
+			s->oids[j] = s->oids[k];
+		}
+		s->reports[j] = tr;
+		s->oids[j] = to;
 	}
-	free(s->reports);
-	free(s->oids);
 	free(idx);
-	s->reports = r;
-	s->oids = o;
 }
 
 void
