@@ -35,7 +35,7 @@
 #include "nm.h"
 
 #define GEN_MWINDOW		(8 << 20)	/* bytes of a pack mapped at once */
-#define GEN_MWINDOW_MAPPED	(64 << 20)	/* in all */
+#define GEN_MWINDOW_MAPPED	(32 << 20)	/* in all */
 
 static void
 usage(FILE *f)
