@@ -1001,7 +1001,7 @@ rel_compute(const struct site *s, const struct relset *set, int jobs,
 	struct relix	 x;
 	const struct relvec *v;
 	struct postent	*tmp = NULL;
-	uint32_t	*tab = NULL, *ids = NULL, *df, *fill, t;
+	uint32_t	*tab = NULL, *ids = NULL, *df, *fill, *vmap, t;
 	size_t		 cap = 0, i, k, ntmp = 0;
 	double		 norm, w, idf;
 
@@ -1031,9 +1031,12 @@ rel_compute(const struct site *s, const struct relset *set, int jobs,
 	x.tid = xcalloc(x.n * REL_TERMS + 1, sizeof(*x.tid));
 	x.w = xcalloc(x.n * REL_TERMS + 1, sizeof(*x.w));
 	x.nt = xcalloc(x.n + 1, 1);
+	/* Each report's vector, found once for both passes. */
+	vmap = relset_map(set, s);
 	for (i = 0; i < x.n; i++) {
-		if ((v = relset_find(set, s->reports[i].id)) == NULL)
+		if (vmap[i] == 0)
 			continue;
+		v = &set->v[vmap[i] - 1];
 		x.nt[i] = v->n < REL_TERMS ? v->n : REL_TERMS;
 		for (k = 0; k < x.nt[i]; k++)
 			x.tid[i * REL_TERMS + k] = intern(&tab, &ids, &cap,
@@ -1045,8 +1048,9 @@ rel_compute(const struct site *s, const struct relset *set, int jobs,
 			df[x.tid[i * REL_TERMS + k]]++;
 	/* TF-IDF, the impact as the term's frequency; then unit length. */
 	for (i = 0; i < x.n; i++) {
-		if ((v = relset_find(set, s->reports[i].id)) == NULL)
+		if (vmap[i] == 0)
 			continue;
+		v = &set->v[vmap[i] - 1];
 		norm = 0;
 		for (k = 0; k < x.nt[i]; k++) {
 			idf = log((double)x.n / df[x.tid[i * REL_TERMS + k]]);
@@ -1101,6 +1105,7 @@ rel_compute(const struct site *s, const struct relset *set, int jobs,
 	atomic_init(&x.next, 0);
 	pool_run(jobs, rel_worker, &x);
 	free(tmp);
+	free(vmap);
 	free(tab);
 	free(ids);
 	free(df);
