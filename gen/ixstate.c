@@ -1083,7 +1083,17 @@ plan_patch(struct patch *P, struct groups *g, uint8_t *pkeep,
 		const uint32_t *terms = g->xterms + g->xfirst[i];
 		size_t nterms = g->xfirst[i + 1] - g->xfirst[i];
 
-		o = g->nposx == P->onposx ? (uint32_t)i : IX_NOFILE;
+		/* As the postings file beside it: a hash group, or the
+		 * positions of one big term (none if it has none). */
+		o = IX_NOFILE;
+		if (i < x->ngroups) {
+			if (x->ngroups == P->ongroups)
+				o = (uint32_t)i;
+		} else if (nterms == 1 && x->t[terms[0]].oxfile !=
+		    IX_NOFILE && x->t[terms[0]].oxfile >= P->ongroups)
+			o = x->t[terms[0]].oxfile;
+		else if (nterms == 0 && i < P->onposx && P->ocntx[i] == 0)
+			o = (uint32_t)i;
 		if ((xkeep[i] = (uint8_t)file_same(P, terms, nterms, 1, o))) {
 			g->posx[i] = xstrdup(P->oposx[o]);
 			g->xsize[i] = P->oxsize[o];
