@@ -1083,16 +1083,15 @@ plan_patch(struct patch *P, struct groups *g, uint8_t *pkeep,
 		const uint32_t *terms = g->xterms + g->xfirst[i];
 		size_t nterms = g->xfirst[i + 1] - g->xfirst[i];
 
-		/* As the postings file beside it: a hash group, or the
-		 * positions of one big term (none if it has none). */
+		/*
+		 * The old file of the same terms: a hash group's of the
+		 * same number, or one big term's own; file_same() checks.
+		 */
 		o = IX_NOFILE;
-		if (i < x->ngroups) {
-			if (x->ngroups == P->ongroups)
-				o = (uint32_t)i;
-		} else if (nterms == 1 && x->t[terms[0]].oxfile !=
-		    IX_NOFILE && x->t[terms[0]].oxfile >= P->ongroups)
+		if (nterms == 1 && x->t[terms[0]].oxfile != IX_NOFILE &&
+		    x->t[terms[0]].big)
 			o = x->t[terms[0]].oxfile;
-		else if (nterms == 0 && i < P->onposx && P->ocntx[i] == 0)
+		else if (i < P->onposx)
 			o = (uint32_t)i;
 		if ((xkeep[i] = (uint8_t)file_same(P, terms, nterms, 1, o))) {
 			g->posx[i] = xstrdup(P->oposx[o]);
