@@ -44,6 +44,7 @@ struct ixterm {
 	uint32_t	 df;
 	uint32_t	 last;		/* last document + 1, 0: none yet */
 	uint32_t	 group;		/* postings file */
+	uint32_t	 xgroup;	/* positions file */
 	uint8_t		 flags;
 	uint64_t	 plen, poff, pfill;	/* postings characters */
 	uint64_t	 xlen, xoff, xfill;	/* positions characters */
@@ -125,6 +126,7 @@ struct groups {
 	size_t		 npost, nposx, nbig;
 	uint32_t	 P;
 	uint32_t	*part;		/* the part of each postings file */
+	uint32_t	*xpart;		/* and of each positions file */
 	char		**post, **posx;	/* file names */
 	uint64_t	*psize, *xsize;	/* file sizes */
 	/* Each file's terms, in stem order: first[i] to first[i + 1]. */

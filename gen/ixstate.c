@@ -1083,7 +1083,16 @@ plan_patch(struct patch *P, struct groups *g, uint8_t *pkeep,
 		const uint32_t *terms = g->xterms + g->xfirst[i];
 		size_t nterms = g->xfirst[i + 1] - g->xfirst[i];
 
-		o = g->nposx == P->onposx ? (uint32_t)i : IX_NOFILE;
+		/*
+		 * The old file of the same terms: a hash group's of the
+		 * same number, or one big term's own; file_same() checks.
+		 */
+		o = IX_NOFILE;
+		if (nterms == 1 && x->t[terms[0]].oxfile != IX_NOFILE &&
+		    x->t[terms[0]].big)
+			o = x->t[terms[0]].oxfile;
+		else if (i < P->onposx)
+			o = (uint32_t)i;
 		if ((xkeep[i] = (uint8_t)file_same(P, terms, nterms, 1, o))) {
 			g->posx[i] = xstrdup(P->oposx[o]);
 			g->xsize[i] = P->oxsize[o];

@@ -80,12 +80,18 @@ check "the index was made in parts" grep -q "in [2-9][0-9]* parts" \
 check_same "an index made in parts is the same" "$out/search" \
     "$tmp/again/search"
 # With files to spare (NEARMISS_INDEX_FILES, a budget of a big archive's
-# size), the biggest terms get a postings file each.
+# size), the biggest terms get a postings file each (32 hash groups and 48
+# of them), and those of them with positions (not the stop words) a
+# positions file each too, up to 24 (beside 16 hash groups).
 rm -rf "$tmp/again"
 NEARMISS_INDEX_FILES=120 NEARMISS_INDEX_PART=1000 gen -v --full \
     -o "$tmp/again"
 check "the biggest terms have postings files of their own" grep -q \
     "index: [0-9]* documents.* 80 postings files" "$tmp/stderr"
+check "some have positions files of their own" awk '
+    /index: [0-9]* documents/ { for (i = 1; i < NF; i++)
+	if ($(i + 1) == "positions") n = $i + 0 }
+    END { exit !(n > 16 && n <= 40) }' "$tmp/stderr"
 index_ok "an index with big terms' files reads back" "$tmp/again"
 
 # --- an edit and a removal: incremental ----------------------------------

@@ -205,25 +205,40 @@
 		return out;
 	}
 
-	/* Decodes the varints and digits of nearmiss-index(5). */
+	/*
+	 * The value of each character of nearmiss-index(5)'s numbers, by
+	 * its code; any other character (of a damaged file) is worth 0.
+	 */
+	var DIGIT = (function () {
+		var t = new Int8Array(128), a = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ' +
+		    'abcdefghijklmnopqrstuvwxyz0123456789-_', i;
+
+		for (i = 0; i < a.length; i++)
+			t[a.charCodeAt(i)] = i;
+		return t;
+	})();
+
+	/*
+	 * Decodes the varints and digits of nearmiss-index(5): a table
+	 * look-up per character, as the first search runs before the
+	 * browser compiles these loops.
+	 */
 	function Dec(s) {
 		this.s = s;
 		this.i = 0;
 	}
 	Dec.prototype.digit = function () {
-		var c = this.s.charCodeAt(this.i++);
-
-		return c === 95 ? 63 : c === 45 ? 62 : c >= 97 ? c - 71 :
-		    c >= 65 ? c - 65 : c + 4;
+		return DIGIT[this.s.charCodeAt(this.i++) & 127];
 	};
 	Dec.prototype.varint = function () {
-		var v = 0, mul = 1, d;
+		var s = this.s, i = this.i, n = s.length, v = 0, mul = 1, d;
 
 		do {
-			d = this.digit();
+			d = DIGIT[s.charCodeAt(i++) & 127];
 			v += (d & 31) * mul;
 			mul *= 32;
-		} while (d >= 32 && this.i < this.s.length);
+		} while (d >= 32 && i < n);
+		this.i = i;
 		return v;
 	};
 	Dec.prototype.more = function () {
@@ -368,8 +383,56 @@
 	};
 
 	/*
+	 * Skips the positions of one posting at d (a count, then that many
+	 * varints, each ended by a digit below 32: A-Z, a-f).
+	 */
+	function skipPos(d) {
+		var s = d.s, n = s.length, c = d.varint(), i = d.i;
+
+		for (; c > 0 && i < n; i++)
+			if (DIGIT[s.charCodeAt(i) & 127] < 32)
+				c--;
+		d.i = i;
+	}
+
+	/*
+	 * Reads a term's positions (p of postings()) document by document,
+	 * in increasing order, with no array per document: a phrase walks
+	 * its words' positions side by side, skipping the documents it does
+	 * not check.
+	 */
+	function PosScan(p) {
+		this.d = new Dec(p.ps || '');
+		this.docs = p.docs;
+		this.k = 0;
+	}
+	/*
+	 * The positions of doc (not before the last asked) into out, in
+	 * order; returns how many (at most out.length), 0 for none.
+	 */
+	PosScan.prototype.read = function (doc, out) {
+		var d = this.d, docs = this.docs, n, c, x = 0;
+
+		while (this.k < docs.length && docs[this.k] < doc && d.more()) {
+			skipPos(d);
+			this.k++;
+		}
+		if (docs[this.k] !== doc || !d.more())
+			return 0;
+		this.k++;
+		n = d.varint();
+		for (c = 0; c < n && d.more(); c++) {
+			x += d.varint();
+			if (c < out.length)
+				out[c] = x;
+		}
+		return Math.min(c, out.length);
+	};
+
+	/*
 	 * Resolves to a term's postings: docs (in order), at (per document,
-	 * its impact or 0) and with withPos pos(doc) (its positions).
+	 * its impact or 0) and with withPos ps (its positions string, for
+	 * PosScan) and pos(doc) (a document's positions, an array).
 	 */
 	Engine.prototype.postings = function (sh, term, fileno, withPos) {
 		var self = this;
@@ -386,34 +449,27 @@
 		return Promise.all(p).then(function (r) {
 			var docs = [], d = new Dec(r[0][term] || '');
 			var at = new Uint8Array(self.e.docs);
-			var po = new Int32Array(self.e.docs);
-			var map = { docs: docs, at: at };
-			var doc = -1, i, c, x, pd;
+			var map = { docs: docs, at: at }, po = null, doc = -1;
 
 			while (d.more()) {
 				doc += d.varint() + 1;
 				at[doc] = d.digit();
 				docs.push(doc);
 			}
-			/*
-			 * Where each document's positions start (pos() reads):
-			 * its count, then c varints skipped by their last digits
-			 * (A-Z, a-f).
-			 */
 			if (r[1]) {
-				pd = new Dec(r[1][term] || '');
-				for (i = 0; i < docs.length && pd.more(); i++) {
-					po[docs[i]] = pd.i + 1;
-					for (c = pd.varint(); c > 0;) {
-						x = pd.s.charCodeAt(pd.i++);
-						if ((x > 64 && x < 91) || (x > 96 && x < 103) ||
-						    !(x >= 0))
-							c--;
-					}
-				}
+				map.ps = r[1][term] || '';
+				/* Where each document's positions start, found at
+				 * the first call: a phrase reads them with PosScan. */
 				map.pos = function (doc) {
-					var v = [], x = 0, c;
+					var pd = new Dec(map.ps), v = [], x = 0, c, i;
 
+					if (!po) {
+						po = new Int32Array(self.e.docs);
+						for (i = 0; i < docs.length && pd.more(); i++) {
+							po[docs[i]] = pd.i + 1;
+							skipPos(pd);
+						}
+					}
 					if (!po[doc])
 						return null;
 					pd.i = po[doc] - 1;
@@ -427,7 +483,10 @@
 		});
 	};
 
-	/* A column: per document, a value, an array of them, or -1. */
+	/*
+	 * A column: per document, a value (typed arrays: months, and a
+	 * single facet's value or -1), or an array of them (a multi facet).
+	 */
 	Engine.prototype.column = function (k) {
 		var self = this, f, path, p;
 
@@ -443,22 +502,26 @@
 		}
 		if (!this.cols)
 			this.cols = new Map();
+		/* Equal columns are one file, read as each facet says. */
+		path = (f && f.multi ? 'm ' : 's ') + path;
 		if (this.cols.has(path))
 			return this.cols.get(path);
-		p = this.get(path).then(function (c) {
-			var d = new Dec(k === 'months' ? c.months : c.docs);
-			var out = [], i, n, v;
+		p = this.get(path.slice(2)).then(function (c) {
+			var n = self.e.docs, d = new Dec(k === 'months' ? c.months :
+			    c.docs), out, i, j, v;
 
-			for (i = 0; i < self.e.docs; i++) {
-				if (k === 'months')
-					out.push(d.digit() * 64 + d.digit());
-				else if (f.multi) {
-					for (v = [], n = d.varint(); n-- > 0;)
+			if (k === 'months')
+				for (out = new Uint16Array(n), i = 0; i < n; i++)
+					out[i] = d.digit() * 64 + d.digit();
+			else if (!f.multi)
+				for (out = new Int32Array(n), i = 0; i < n; i++)
+					out[i] = d.varint() - 1;
+			else
+				for (out = [], i = 0; i < n; i++) {
+					for (v = [], j = d.varint(); j-- > 0;)
 						v.push(d.varint());
 					out.push(v);
-				} else
-					out.push(d.varint() - 1);
-			}
+				}
 			return out;
 		});
 		this.cols.set(path, p);
@@ -731,28 +794,32 @@
 				 * first word's positions (ascending) kept where
 				 * each other word is at its distance.
 				 */
+				var scan = ps.map(function (p) {
+					return new PosScan(p);
+				}), l = new Int32Array(32), v = new Int32Array(32);
+
 				ps.reduce(function (a, p) {
 					return p.docs.length < a.docs.length ? p : a;
 				}).docs.forEach(function (doc) {
-					var s = 0, i, j, a, b, l, v, m;
+					var s = 0, i, j, a, b, ln, vn, m;
 
 					for (i = 0; i < ps.length; i++)
 						if (!ps[i].at[doc])
 							return;
 					if (ps.length > 1 && !cl.nopos) {
-						l = ps[0].pos(doc) || [];
-						for (i = 1; i < ps.length && l.length; i++) {
-							v = ps[i].pos(doc) || [];
+						ln = scan[0].read(doc, l);
+						for (i = 1; i < ps.length && ln; i++) {
+							vn = scan[i].read(doc, v);
 							m = cl.phrase[i].off - cl.phrase[0].off;
-							for (a = b = j = 0; a < l.length; a++) {
-								while (b < v.length && v[b] < l[a] + m)
+							for (a = b = j = 0; a < ln; a++) {
+								while (b < vn && v[b] < l[a] + m)
 									b++;
-								if (v[b] === l[a] + m)
+								if (b < vn && v[b] === l[a] + m)
 									l[j++] = l[a];
 							}
-							l.length = j;
+							ln = j;
 						}
-						if (!l.length)
+						if (!ln)
 							return;
 					}
 					for (i = 0; i < ps.length; i++)
