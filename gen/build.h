@@ -84,6 +84,18 @@ long	lap(struct timespec *t0);
 void	pool_init(struct pool *p, size_t n, const char *what, int prog);
 /* Runs fn(arg) on jobs threads, the caller being one of them. */
 void	pool_run(int jobs, void *(*fn)(void *), void *arg);
+/* One task run beside the caller's own work (bg_start()). */
+struct bgtask {
+	pthread_t	 thread;
+	int		 running;
+};
+/*
+ * Starts fn(arg) on a thread of its own when jobs > 1 and one can be
+ * made; else runs it at once.  bg_join() waits for it either way.
+ */
+void	bg_start(struct bgtask *, int jobs, void *(*fn)(void *), void *arg);
+/* Waits for the task, if it still runs; safe to call again. */
+void	bg_join(struct bgtask *);
 /* Marks the phase failed (a worker logged why). */
 void	pool_fail(struct pool *);
 /* Counts one item done and shows progress from the owning thread. */

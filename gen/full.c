@@ -399,8 +399,7 @@ struct ixjob {
 	struct ixref	*refs;
 	size_t		 n;
 	const char	*dir;
-	pthread_t	 thread;
-	int		 running;
+	struct bgtask	 bg;
 	int		 rc;
 	struct timespec	 t0;
 	struct buf	 state;		/* for the next build */
@@ -453,23 +452,15 @@ index_start(struct ixjob *x, struct rjob *j, const struct site *s,
 	if (ix_cache_finish(&j->cache, x->refs, x->n, &src->tree,
 	    s->opts->sync) != 0)
 		return -1;
-	if (s->opts->jobs > 1 &&
-	    pthread_create(&x->thread, NULL, ix_thread, x) == 0) {
-		x->running = 1;
-		return 0;
-	}
-	ix_thread(x);
-	return x->rc;
+	bg_start(&x->bg, s->opts->jobs, ix_thread, x);
+	return x->bg.running ? 0 : x->rc;
 }
 
 /* Waits for the search index; 0 if it was written. */
 static int
 index_end(struct ixjob *x)
 {
-	if (x->running) {
-		pthread_join(x->thread, NULL);
-		x->running = 0;
-	}
+	bg_join(&x->bg);
 	if (x->refs != NULL) {
 		ixrefs_free(x->refs, x->n);
 		x->refs = NULL;

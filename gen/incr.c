@@ -77,8 +77,8 @@ struct incr {
 	/* Related reports: the last build's vectors, and the new ones. */
 	struct relset		 oldrel, rel;
 	struct relstr		*relstr;	/* their strings */
-	pthread_t		 relth;		/* reading oldrel, if relrun */
-	int			 relrun, relrc;
+	struct bgtask		 relbg;		/* reading oldrel */
+	int			 relrc;
 	size_t			*relto, *prev, *next;
 	unsigned char		*done;		/* page written in step 1 */
 	int			 refresh;	/* score every report again */
@@ -493,16 +493,13 @@ out:
 /*
  * Starts reading the last build's vectors (OUTDIR.related) on a thread
  * of its own while the changes are read and rendered, which do not touch
- * them; without a second core, incr_relread_end() reads them.
+ * them (without a second core, at once); incr_relread_end() waits.
  */
 static void
 incr_relread_start(struct incr *in)
 {
 	in->relstr = relstr_new();
-	in->relrc = 1;
-	if (in->s->opts->jobs > 1 &&
-	    pthread_create(&in->relth, NULL, relread_thread, in) == 0)
-		in->relrun = 1;
+	bg_start(&in->relbg, in->s->opts->jobs, relread_thread, in);
 }
 
 static void *
@@ -521,11 +518,7 @@ incr_relread_end(struct incr *in)
 {
 	if (in->relstr == NULL)
 		incr_relread_start(in);
-	if (in->relrun) {
-		pthread_join(in->relth, NULL);
-		in->relrun = 0;
-	} else if (in->relrc == 1)
-		relread_thread(in);
+	bg_join(&in->relbg);
 	return in->relrc;
 }
 
@@ -955,11 +948,11 @@ incr_index(struct incr *in)
 	struct ixcache	*nc = &in->cache;
 	struct ixprev	 prev;
 	struct termsjob	 tj;
+	struct bgtask	 bg = { .running = 0 };
 	struct timespec	 t0;
-	pthread_t	 th;
 	char		 path[PATH_MAX];
 	size_t		 i, k, written = 0;
-	int		 rc = -1, compact, started = 0;
+	int		 rc = -1, compact;
 
 	if (!s->index)
 		return 0;
@@ -1014,11 +1007,7 @@ incr_index(struct incr *in)
 		tj.s = s;
 		tj.set = &in->rel;
 		tj.out = NULL;
-		if (s->opts->jobs > 1 &&
-		    pthread_create(&th, NULL, terms_thread, &tj) == 0)
-			started = 1;
-		else
-			terms_thread(&tj);
+		bg_start(&bg, s->opts->jobs, terms_thread, &tj);
 	}
 	/*
 	 * The last build's index patched where the changed documents are
@@ -1038,8 +1027,7 @@ incr_index(struct incr *in)
 	in->rewritten += written;
 	rc = 0;
 out:
-	if (started)
-		pthread_join(th, NULL);
+	bg_join(&bg);
 	/* What the lessons pages and stats/ read; termstat_build() is 0. */
 	if (tj.out != NULL) {
 		termstat_free(s->terms);
@@ -1210,8 +1198,7 @@ incr_free(struct incr *in, int failed)
 	}
 	free(in->keep);
 	free(in->omap);
-	if (in->relrun)
-		pthread_join(in->relth, NULL);
+	bg_join(&in->relbg);
 	relset_free(&in->oldrel);
 	relset_free(&in->rel);
 	relstr_free(in->relstr);
@@ -1240,11 +1227,11 @@ incremental_build(struct site *s, const struct gitsrc *src,
 	const struct gen_opts *o = s->opts;
 	struct incr	 in;
 	struct reljob	 rj;
-	pthread_t	 relw;
+	struct bgtask	 relw = { .running = 0 };
 	char		**sgone = NULL;
 	size_t		 nsgone = 0, i, n;
 	struct timespec	 t0;
-	int		 rc, relwrun = 0;
+	int		 rc;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	memset(&in, 0, sizeof(in));
@@ -1332,11 +1319,7 @@ incremental_build(struct site *s, const struct gitsrc *src,
 		rj.s = s;
 		rj.relto = in.relto;
 		rj.tree = &src->tree;
-		if (o->jobs > 1 &&
-		    pthread_create(&relw, NULL, relwrite_thread, &rj) == 0)
-			relwrun = 1;
-		else
-			relwrite_thread(&rj);
+		bg_start(&relw, o->jobs, relwrite_thread, &rj);
 	}
 	/* The records that waited are in the files now. */
 	if (in.npend > 0 && !in.pendkeep &&
@@ -1350,10 +1333,7 @@ incremental_build(struct site *s, const struct gitsrc *src,
 	    ix_prune(o->outdir, in.ixnames, in.nixnames) != 0 ||
 	    ix_state_commit(o->outdir, &in.ixstate, o->sync) != 0))
 		goto out;
-	if (relwrun) {
-		pthread_join(relw, NULL);
-		relwrun = 0;
-	}
+	bg_join(&relw);
 	if (rel_wanted(s) && rj.rc != 0)
 		goto out;
 	log_debug("incremental: removals, index and related caches: %ld ms",
@@ -1367,8 +1347,7 @@ incremental_build(struct site *s, const struct gitsrc *src,
 	    in.rewritten == 1 ? "" : "s", in.nch, in.nch == 1 ? "" : "s");
 	rc = in.bad > 0 ? 1 : 0;
 out:
-	if (relwrun)
-		pthread_join(relw, NULL);
+	bg_join(&relw);
 	for (i = 0; i < nsgone; i++)
 		free(sgone[i]);
 	free(sgone);

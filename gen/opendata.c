@@ -1328,8 +1328,8 @@ data_both(struct site *s, const char *dir, struct publish *pub,
     int *written)
 {
 	struct dwork	 w[2];
-	pthread_t	 th;
-	int		 k, started = 0;
+	struct bgtask	 bg;
+	int		 k;
 
 	/* The spool is sorted before the threads share it. */
 	(void)odtext_find(s->odtext, "");
@@ -1341,14 +1341,9 @@ data_both(struct site *s, const char *dir, struct publish *pub,
 		w[k].pub = pub;
 		w[k].json = k == 0;
 	}
-	if (s->opts->jobs > 1 &&
-	    pthread_create(&th, NULL, data_thread, &w[0]) == 0)
-		started = 1;
-	else
-		data_thread(&w[0]);
+	bg_start(&bg, s->opts->jobs, data_thread, &w[0]);
 	data_thread(&w[1]);
-	if (started)
-		pthread_join(th, NULL);
+	bg_join(&bg);
 	*written = w[0].changed + w[1].changed;
 	free(w[0].v);
 	free(w[1].v);

@@ -89,6 +89,24 @@ pool_run(int jobs, void *(*fn)(void *), void *arg)
 }
 
 void
+bg_start(struct bgtask *b, int jobs, void *(*fn)(void *), void *arg)
+{
+	b->running = jobs > 1 &&
+	    pthread_create(&b->thread, NULL, fn, arg) == 0;
+	if (!b->running)
+		fn(arg);
+}
+
+void
+bg_join(struct bgtask *b)
+{
+	if (b->running) {
+		pthread_join(b->thread, NULL);
+		b->running = 0;
+	}
+}
+
+void
 pool_fail(struct pool *p)
 {
 	pthread_mutex_lock(&p->lock);

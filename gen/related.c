@@ -309,8 +309,10 @@ relset_free(struct relset *set)
  * then the lessons, one after the other.  A build appends those that are
  * new to it; its OUTDIR.related, written after, says how far it reads,
  * so that bytes a crash left after that are never used.  When more of
- * it is dead than alive, a build writes a new one with a new generation.  The table makes reading it cheap: a
- * string is looked up once, not once per vector that holds it.
+ * it is dead than alive, a build writes a new one with a new generation.
+ *
+ * The table makes reading it cheap: a string is looked up once, not
+ * once per vector that holds it.
  */
 static int
 rel_path(char *out, size_t sz, const char *outdir)
