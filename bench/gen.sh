@@ -88,22 +88,14 @@ nth()
 	    sed -n "${1}p")
 }
 
-# median TOOL PHASE: the median wall time of the runs of TOOL PHASE, or
-# "-"; runs TOOL PHASE: their wall times, comma-separated.
+# median TOOL PHASE [cpu]: the median wall time (with cpu, user + sys
+# time) of the runs of TOOL PHASE, or "-"; runs TOOL PHASE: their wall
+# times, comma-separated.
 median()
 {
-	awk -v t="$1" -v p="$2" '$1 == t && $2 == p { print $3 }' "$ROWS" |
+	awk -v t="$1" -v p="$2" -v cpu="${3:-}" '$1 == t && $2 == p {
+	    print (cpu != "" ? $5 + $6 : $3) }' "$ROWS" |
 	    sort -n | awk '{ v[NR] = $1 } END {
-	    if (NR == 0) print "-";
-	    else if (NR % 2) print v[(NR + 1) / 2];
-	    else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-
-# mediancpu TOOL PHASE: the median user + sys time of those runs, or "-".
-mediancpu()
-{
-	awk -v t="$1" -v p="$2" '$1 == t && $2 == p { print $5 + $6 }' \
-	    "$ROWS" | sort -n | awk '{ v[NR] = $1 } END {
 	    if (NR == 0) print "-";
 	    else if (NR % 2) print v[(NR + 1) / 2];
 	    else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
@@ -397,8 +389,8 @@ LO=$(median nearmiss-gen lean-one)
 GX=$(get nearmiss-gen refresh 3)
 GFM=$(median nearmiss-gen full)
 LFM=$(median nearmiss-gen lean-full)
-GFC=$(mediancpu nearmiss-gen full)
-LFC=$(mediancpu nearmiss-gen lean-full)
+GFC=$(median nearmiss-gen full cpu)
+LFC=$(median nearmiss-gen lean-full cpu)
 LEARN_CPU=$(awk -v g="$GFC" -v l="$LFC" 'BEGIN {
     if (g == "-" || l == "-" || l == 0) print "-";
     else printf "%.1f\n", (g - l) * 100 / l }')
