@@ -665,8 +665,10 @@ out:
 }
 
 /*
- * The search index is made for a theme with a search page: compiles the
- * synonyms of nearmiss.ini (path, for messages) once for every thread.
+ * The search index is made for a theme with a search page, and the
+ * reports' text is analysed for it or for what rel_wanted() names:
+ * compiles the synonyms of nearmiss.ini (path, for messages) once for
+ * every thread, so that a report's document is the same either way.
  */
 static int
 index_setup(struct site *s, const char *path)
@@ -675,7 +677,8 @@ index_setup(struct site *s, const char *path)
 	int		 rc;
 
 	s->index = tmpl_set_has(s->theme, "search.html");
-	if (!s->index)
+	s->analyze = s->index || rel_wanted(s);
+	if (!s->analyze)
 		return 0;
 	t = tok_new();
 	rc = tok_syn_new(&s->syn, t, &s->cfg, path);

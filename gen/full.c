@@ -150,8 +150,8 @@ report_worker(void *arg)
 	size_t		 i;
 
 	render_init(&ctx, arena_new());
-	if (j->s->index)
-		iw = ix_work_new(j->s->syn);
+	if (j->s->analyze)
+		iw = ix_work_new(j->s->syn, j->s->index);
 	if (repo_reopen(&repo, j->src) != 0) {
 		pool_fail(&j->pool);
 		goto out;
@@ -167,7 +167,7 @@ report_worker(void *arg)
 			j->ok[i] = 1;
 			goto next;
 		}
-		if (iw != NULL) {
+		if (j->s->index) {
 			if (ix_cache_add(&j->cache, &doc, &j->ixoff[i]) != 0)
 				goto fail;
 			j->ixlen[i] = (uint32_t)doc.len;
@@ -688,8 +688,8 @@ full_build(struct site *s, const struct gitsrc *src, const git_oid *theme)
 	    week_load(s, src->repo) != 0)
 		goto out;
 	/* The terms of stats/ and the lessons pages, from the vectors. */
-	if (s->index && (tmpl_set_has(s->theme, "stats.html") ||
-	    tmpl_set_has(s->theme, "lessons.html"))) {
+	if (tmpl_set_has(s->theme, "stats.html") ||
+	    tmpl_set_has(s->theme, "lessons.html")) {
 		if (termstat_build(&s->terms, s, &set) != 0)
 			goto out;
 		log_debug("terms of stats/: %ld ms", lap(&t0));

@@ -123,11 +123,15 @@ struct site {
 	size_t		 nwithdrawn;
 	/*
 	 * The search index (index.c) is made when the theme has a search
-	 * page; syn is nearmiss.ini's [synonyms] compiled (token.h).
+	 * page.  Each report's text is analysed (its index document, with
+	 * ix_doc()) when the index or the related reports and the terms of
+	 * stats/ and the lessons pages (rel_wanted()) need it: analyze.
+	 * syn is nearmiss.ini's [synonyms] compiled (token.h).
 	 */
 	int		 index;
+	int		 analyze;
 	struct tok_syn	*syn;
-	/* The terms of each report (termstat.h), or NULL: no index. */
+	/* The terms of each report (termstat.h), or NULL: not wanted. */
 	struct termstat	*terms;
 	/* Event years present, newest first. */
 	int		*years;

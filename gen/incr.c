@@ -935,10 +935,11 @@ terms_thread(void *arg)
 }
 
 /*
- * Step 3c: the search index.  The cache gets each published report's
- * document: the new one of a new or changed report, else the old one.
- * The index files are written where their bytes change.  A cache left
- * half written by a crash fails its check, and the next build is full.
+ * Step 3c: the search index, and the terms of stats/ beside it.  The
+ * cache gets each published report's document: the new one of a new or
+ * changed report, else the old one.  The index files are written where
+ * their bytes change.  A cache left half written by a crash fails its
+ * check, and the next build is full.
  */
 static int
 incr_index(struct incr *in)
@@ -954,10 +955,23 @@ incr_index(struct incr *in)
 	size_t		 i, k, written = 0;
 	int		 rc = -1, compact;
 
-	if (!s->index)
-		return 0;
+	/*
+	 * The terms of stats/ and of the lessons pages, from the vectors:
+	 * on a thread of their own while the index is written, which
+	 * neither reads nor changes what they are made from.
+	 */
 	tj.out = NULL;
+	if (tmpl_set_has(s->theme, "stats.html") ||
+	    tmpl_set_has(s->theme, "lessons.html")) {
+		tj.s = s;
+		tj.set = &in->rel;
+		bg_start(&bg, s->opts->jobs, terms_thread, &tj);
+	}
 	refs = xcalloc(s->nreports + 1, sizeof(*refs));
+	if (!s->index) {
+		rc = 0;
+		goto out;
+	}
 	/*
 	 * New documents are appended to the cache, with a new table after
 	 * them; when old documents are more than half of it, the live ones
@@ -997,18 +1011,6 @@ incr_index(struct incr *in)
 	if (ix_cache_finish(nc, refs, s->nreports, &in->src->tree,
 	    s->opts->sync) != 0)
 		goto out;
-	/*
-	 * The terms of stats/ and of the lessons pages, from the vectors:
-	 * on a thread of their own while the index is written, which
-	 * neither reads nor changes what they are made from.
-	 */
-	if (tmpl_set_has(s->theme, "stats.html") ||
-	    tmpl_set_has(s->theme, "lessons.html")) {
-		tj.s = s;
-		tj.set = &in->rel;
-		tj.out = NULL;
-		bg_start(&bg, s->opts->jobs, terms_thread, &tj);
-	}
 	/*
 	 * The last build's index patched where the changed documents are
 	 * (ixstate.c), or made from every document.  A damaged document:
@@ -1249,11 +1251,11 @@ incremental_build(struct site *s, const struct gitsrc *src,
 		goto out;
 	if (rel_wanted(s))
 		incr_relread_start(&in);
-	if (s->index) {
-		if ((rc = ix_cache_open(&in.cache, o->outdir, &st->tree)) != 0)
-			goto out;
-		in.iw = ix_work_new(s->syn);
-	}
+	if (s->index &&
+	    (rc = ix_cache_open(&in.cache, o->outdir, &st->tree)) != 0)
+		goto out;
+	if (s->analyze)
+		in.iw = ix_work_new(s->syn, s->index);
 	incr_old_site(&in);
 	incr_read_changed(&in);
 	/* The revised days of the reports not checked again (open data). */

@@ -100,6 +100,7 @@ const char b64[] =
 struct ixwork {
 	struct tokenizer	*tok;
 	const struct tok_syn	*syn;
+	int			 search;	/* for the search index */
 	struct toklist		 l;
 	struct buf		 meta;
 	struct buf		 rec;	/* one term's record */
@@ -204,12 +205,13 @@ fnv_chars(const char *s, int n)
 }
 
 struct ixwork *
-ix_work_new(const struct tok_syn *syn)
+ix_work_new(const struct tok_syn *syn, int search)
 {
 	struct ixwork	*w = xcalloc(1, sizeof(*w));
 
 	w->tok = tok_new();
 	w->syn = syn;
+	w->search = search;
 	buf_init(&w->meta);
 	buf_init(&w->rec);
 	buf_init(&w->l.strs);
@@ -482,7 +484,10 @@ ix_doc(struct ixwork *w, const struct report *r, const char *path,
 		flen[f] = (uint32_t)(w->l.n - k);
 		fend[f] = w->l.npos;
 	}
-	meta_json(&w->meta, r, &text[0]);
+	if (w->search)
+		meta_json(&w->meta, r, &text[0]);
+	else
+		buf_reset(&w->meta);
 	if (w->syn != NULL)
 		tok_syn_apply(w->syn, &w->l);
 	group_terms(w, fend);
@@ -562,7 +567,7 @@ ix_doc(struct ixwork *w, const struct report *r, const char *path,
 			buf_addch(rec, '\0');
 		}
 		rec->data[k + 2] = (char)nforms;
-		if (flags & (IT_STOP | IT_SYN))
+		if ((flags & (IT_STOP | IT_SYN)) || !w->search)
 			buf_addch(rec, 0);
 		else {
 			ntpos = g->n > IX_POS_MAX ? IX_POS_MAX : g->n;

@@ -59,10 +59,14 @@ struct tok_syn;
 #define IX_GAP		16	/* positions between two fields */
 #define IX_DOC_MAX	(8 * 1024 * 1024)	/* bytes of one document */
 
-/* One thread's tokenizer and scratch space. */
+/*
+ * One thread's tokenizer and scratch space.  Without search, documents
+ * are only for the related reports and the terms of stats/ (related.h):
+ * they carry no result metadata and no positions.
+ */
 struct ixwork;
 
-struct ixwork	*ix_work_new(const struct tok_syn *);
+struct ixwork	*ix_work_new(const struct tok_syn *, int search);
 void		 ix_work_free(struct ixwork *);
 /*
  * Makes r's document into *out, reset first, from its title, summary

@@ -185,6 +185,41 @@ check "it keeps no vectors either" [ ! -e "$tmp/lean.related" ]
     2>/dev/null
 check_same "and equals a full build" "$tmp/lean" "$tmp/lean-full"
 
+# A theme without a search page still has related reports and the terms
+# of stats/ and lessons/: each report's text is analysed all the same.
+# Its report, stats and lessons pages are the default theme's; no search
+# index is written; an incremental build equals a full one.
+nosearch=$tmp/nosearch-theme
+cp -R "$theme" "$nosearch"
+rm -f "$nosearch/search.html"
+"$NMGEN" -v -r "$repo" -t "$nosearch" --no-sync -o "$tmp/ns" 2>"$tmp/stderr"
+check "a theme without search.html builds" [ -f "$tmp/ns/index.html" ]
+check "it writes no search index" [ ! -e "$tmp/ns/search/index.json" ]
+check "nor the index's cache" [ ! -e "$tmp/ns.index" ]
+"$NMGEN" -r "$repo" -t "$theme" --no-sync -o "$tmp/ds" 2>/dev/null
+related_of "$tmp/ns/reports/2025-0001/index.html" >"$tmp/rel"
+check "without search.html 2025-0001 lists its twin 2025-0025" grep -qx \
+    2025-0025 "$tmp/rel"
+for d in reports stats lessons; do
+	check "without search.html $d/ equals the default theme's" \
+	    diff -r "$tmp/ns/$d" "$tmp/ds/$d"
+done
+check "lessons/ shows the characteristic terms" grep -q terms-table \
+    "$tmp/ns/lessons/index.html"
+sed 's/^The zipline tourniquet/The quokka tourniquet/' \
+    "$repo/content/reports/2025/2025-0002.md" \
+    >"$tmp/edit"
+cat "$tmp/edit" >"$repo/content/reports/2025/2025-0002.md"
+commit "edit without a search page"
+"$NMGEN" -v -r "$repo" -t "$nosearch" --no-sync -o "$tmp/ns" 2>"$tmp/stderr"
+check "an incremental build without search.html" grep -q incremental \
+    "$tmp/stderr"
+check "the edit is on its page" grep -q quokka \
+    "$tmp/ns/reports/2025-0002/index.html"
+"$NMGEN" -r "$repo" -t "$nosearch" --no-sync -o "$tmp/ns-full" --full \
+    2>/dev/null
+check_same "and equals a full build" "$tmp/ns" "$tmp/ns-full"
+
 # OUTDIR.lessons: bytes a crash left after what OUTDIR.related knows of it
 # are never read, and the next lessons go after them.
 "$NMGEN" -r "$repo" -t "$theme" --no-sync -o "$out" 2>/dev/null
