@@ -154,7 +154,7 @@ bench_learn()
 {
 	[ -n "$THEME" ] || return 0
 	lean=$SCRATCH/lean-theme
-	out4=$SCRATCH/gen-out4
+	out4=$OUT/gen-out4
 	rm -rf "$lean"
 	cp -R "$THEME" "$lean" || return 1
 	rm -f "$lean/stats.html" "$lean/lessons.html" \
@@ -193,9 +193,9 @@ bench_learn()
 # Steps 1-4, nearmiss-gen.  Returns non-zero if any of its builds failed.
 bench_gen()
 {
-	out1=$SCRATCH/gen-out1
-	out2=$SCRATCH/gen-out2
-	out3=$SCRATCH/gen-out3
+	out1=$OUT/gen-out1
+	out2=$OUT/gen-out2
+	out3=$OUT/gen-out3
 
 	say "nearmiss-gen: full build"
 	dropcaches
@@ -266,9 +266,9 @@ bench_hugo()
 	say "hugo: full build"
 	dropcaches
 	measure hugo full "$SCRATCH/hugo" hugo --quiet -s "$hs" \
-	    -d "$SCRATCH/hugo-out" --cacheDir "$SCRATCH/hugo-cache" ||
+	    -d "$OUT/hugo-out" --cacheDir "$SCRATCH/hugo-cache" ||
 	    return 1
-	checkpages hugo "$SCRATCH/hugo-out"
+	checkpages hugo "$OUT/hugo-out"
 	return 0
 }
 
@@ -320,6 +320,10 @@ trap 'exit 130' HUP INT TERM
 
 REPO=$SCRATCH/repo
 ROWS=$SCRATCH/rows
+# The outputs: four sites of about 60 KB a report, with their caches, and
+# floor's and hugo's.
+OUT=$SCRATCH/out
+outfs "$OUT" $((N * 3 / 10 + 2048))
 NOTES=$SCRATCH/notes
 : >"$ROWS"
 : >"$NOTES"
@@ -361,8 +365,8 @@ fi
 say "floor: full build"
 dropcaches
 if measure floor full "$SCRATCH/floor" "$SCRATCH/bin/floor" \
-    "$REPO/content/reports" "$SCRATCH/floor-out"; then
-	checkpages floor "$SCRATCH/floor-out"
+    "$REPO/content/reports" "$OUT/floor-out"; then
+	checkpages floor "$OUT/floor-out"
 else
 	STATUS=1
 fi
@@ -423,6 +427,7 @@ esac
 	    /proc/meminfo 2>/dev/null) RAM, $(uname -sr)"
 	echo "page cache dropped before full builds: $(
 	    [ "$(id -u)" -eq 0 ] && echo yes || echo "no (not root)")"
+	echo "outputs:  $OUTFS"
 	echo "corpus:   $CORPUS"
 	echo "          mkcorpus $((t1 - t0)) s, git add+commit+gc" \
 	    "$((t2 - t1)) s, repository $(du -sk "$REPO/.git" | cut -f1) KiB"
@@ -436,9 +441,9 @@ esac
 		    "$wall" "$rss" "$user" "$sys"
 	done <"$ROWS"
 	echo
-	echo "output:   nearmiss-gen $(outsize "$SCRATCH/gen-out2")"
-	echo "          floor        $(outsize "$SCRATCH/floor-out")"
-	echo "          hugo         $(outsize "$SCRATCH/hugo-out")"
+	echo "output:   nearmiss-gen $(outsize "$OUT/gen-out2")"
+	echo "          floor        $(outsize "$OUT/floor-out")"
+	echo "          hugo         $(outsize "$OUT/hugo-out")"
 	echo
 	echo "ratios (wall time of the first full build):"
 	echo "  nearmiss-gen full / floor: $R_FLOOR"
