@@ -684,9 +684,11 @@ full_build(struct site *s, const struct gitsrc *src, const git_oid *theme)
 	take_reports(s, &j);
 	site_sort(s);
 	site_index(s);
+	log_debug("reports settled and sorted: %ld ms", lap(&t0));
 	if (related_phase(s, &set, staging) != 0 ||
 	    week_load(s, src->repo) != 0)
 		goto out;
+	(void)lap(&t0);
 	/* The terms of stats/ and the lessons pages, from the vectors. */
 	if (tmpl_set_has(s->theme, "stats.html") ||
 	    tmpl_set_has(s->theme, "lessons.html")) {
