@@ -273,6 +273,17 @@ tv_str(struct arena *a, const char *s)
 	return v;
 }
 
+/*
+ * Names of maps and scopes: most differ in their first byte, which is
+ * looked at before a call to strcmp(); every item of every list and
+ * every report page looks names up in maps of a few dozen.
+ */
+static inline int
+key_eq(const char *a, const char *b)
+{
+	return a == b || (a[0] == b[0] && strcmp(a, b) == 0);
+}
+
 void
 tv_set(struct arena *a, struct tval *m, const char *key, struct tval *v)
 {
@@ -282,7 +293,7 @@ tv_set(struct arena *a, struct tval *m, const char *key, struct tval *v)
 	if (m->type != TV_MAP)
 		fatalx("tv_set: not a map");
 	for (i = 0; i < m->u.map.n; i++)
-		if (strcmp(m->u.map.e[i].key, key) == 0) {
+		if (key_eq(m->u.map.e[i].key, key)) {
 			m->u.map.e[i].v = v;
 			return;
 		}
@@ -353,7 +364,7 @@ map_get(const struct tval *m, const char *key)
 	if (m == NULL || m->type != TV_MAP)
 		return NULL;
 	for (i = 0; i < m->u.map.n; i++)
-		if (strcmp(m->u.map.e[i].key, key) == 0)
+		if (key_eq(m->u.map.e[i].key, key))
 			return m->u.map.e[i].v;
 	return NULL;
 }
@@ -896,7 +907,7 @@ lookup(const struct trender *r, const struct tpath *p)
 	int			 i;
 
 	for (i = r->nscope - 1; i >= 0; i--) {
-		if (strcmp(r->scope[i].name, p->seg[0]) == 0) {
+		if (key_eq(r->scope[i].name, p->seg[0])) {
 			v = r->scope[i].v;
 			break;
 		}
