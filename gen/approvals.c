@@ -47,7 +47,10 @@
 /*
  * The revised reports and their dates, filled by rule_check() on the
  * report workers: entries never move once added, so a returned date
- * stays valid.  Few reports are revised: a list will do.
+ * stays valid.  Every page, list item, open data record and state line
+ * of a report asks for its date, and in an old archive many reports are
+ * revised: entries are found through a hash table of their ids (open
+ * addressing; slot holds index + 1 in v, 0 for none).
  */
 struct revmark {
 	char		 id[REPORT_ID_MAX + 1];
@@ -57,6 +60,8 @@ struct revised {
 	pthread_mutex_t	 lock;
 	struct revmark	**v;
 	size_t		 n;
+	size_t		*slot;
+	size_t		 nslot;		/* a power of two, or 0 */
 	atomic_size_t	 count;		/* n, read without the lock */
 };
 
@@ -252,6 +257,7 @@ rule_free(struct rule *ru)
 		for (i = 0; i < ru->revised->n; i++)
 			free(ru->revised->v[i]);
 		free(ru->revised->v);
+		free(ru->revised->slot);
 		pthread_mutex_destroy(&ru->revised->lock);
 		free(ru->revised);
 	}
@@ -485,27 +491,48 @@ out:
 	return rc;
 }
 
+/* The slot of id in rv's table (rv->nslot > 0): its entry's or an empty one. */
+static size_t *
+rev_slot(const struct revised *rv, const char *id)
+{
+	size_t	 k;
+
+	for (k = nm_hash(id, strlen(id), NM_HASH_INIT) & (rv->nslot - 1);
+	    rv->slot[k] != 0; k = (k + 1) & (rv->nslot - 1))
+		if (strcmp(rv->v[rv->slot[k] - 1]->id, id) == 0)
+			break;
+	return &rv->slot[k];
+}
+
 /* Records (or updates) the day report id's published revision was made. */
 void
 rule_set_revised(const struct rule *ru, const char *id, const char *date)
 {
 	struct revised	*rv = ru->revised;
-	struct revmark	*m = NULL;
-	size_t		 i;
+	struct revmark	*m;
+	size_t		*sl, i, old;
 
 	if (rv == NULL || strlen(id) > REPORT_ID_MAX)
 		return;
 	pthread_mutex_lock(&rv->lock);
-	for (i = 0; i < rv->n; i++)
-		if (strcmp(rv->v[i]->id, id) == 0)
-			m = rv->v[i];
-	if (m == NULL) {
+	if (2 * (rv->n + 1) > rv->nslot) {
+		old = rv->nslot;
+		rv->nslot = old ? old * 2 : 64;
+		free(rv->slot);
+		rv->slot = xcalloc(rv->nslot, sizeof(*rv->slot));
+		for (i = 0; i < rv->n; i++)
+			*rev_slot(rv, rv->v[i]->id) = i + 1;
+	}
+	sl = rev_slot(rv, id);
+	if (*sl == 0) {
 		m = xcalloc(1, sizeof(*m));
 		memcpy(m->id, id, strlen(id) + 1);
 		rv->v = xreallocarray(rv->v, rv->n + 1, sizeof(*rv->v));
 		rv->v[rv->n++] = m;
+		*sl = rv->n;
 		atomic_store(&rv->count, rv->n);
-	}
+	} else
+		m = rv->v[*sl - 1];
 	memcpy(m->date, date, sizeof(m->date));
 	pthread_mutex_unlock(&rv->lock);
 }
@@ -515,16 +542,14 @@ rule_revised(const struct rule *ru, const char *id)
 {
 	struct revised	*rv;
 	const char	*d = NULL;
-	size_t		 i;
+	size_t		*sl;
 
 	if (ru == NULL || (rv = ru->revised) == NULL ||
 	    atomic_load(&rv->count) == 0)
 		return NULL;
-	/* XXX: a linear search; fine while revised reports are few. */
 	pthread_mutex_lock(&rv->lock);
-	for (i = 0; i < rv->n && d == NULL; i++)
-		if (strcmp(rv->v[i]->id, id) == 0)
-			d = rv->v[i]->date;
+	if (*(sl = rev_slot(rv, id)) != 0)
+		d = rv->v[*sl - 1]->date;
 	pthread_mutex_unlock(&rv->lock);
 	return d;
 }

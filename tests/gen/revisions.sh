@@ -51,6 +51,18 @@ approve() {
 	fi
 }
 
+# approve_all KEY: KEY's approval of every file of $many, in one commit,
+# which must succeed.
+approve_all() {
+	# Word splitting of many is intended.
+	# shellcheck disable=SC2086
+	review approve -K "$tmp/$1.key" $many
+	if [ "$rrc" -ne 0 ]; then
+		fail "approve $1 (a batch): exit $rrc: $(head -n 3 \
+		    "$tmp/rerr" | tr '\n' '|')"
+	fi
+}
+
 # report ID TITLE [EXTRA]: a clean report file's text.
 report() {
 	cat <<EOF
@@ -241,5 +253,38 @@ check "$step: published again" cmp -s "$(page)" "$tmp/v2.html"
 check "$step: status published" [ "$(status1)" = \
     "\"$h1\":{\"s\":\"published\"\"id\":\"2024-0001\"}" ]
 check "$step: the reason is still nowhere" nowhere SECRET-REASON
+
+# --- many revised reports -------------------------------------------------
+
+# Seventy reports approved, corrected and approved again: each is found
+# revised (the table of revised reports grows past its first size), in
+# the open data and on its page, in full and incremental builds alike.
+many=
+for n in $(seq 100 169); do
+	report "2024-0$n" "A near miss of a batch" >"$c/reports/2024/2024-0$n.md"
+	many="$many $R/2024-0$n.md"
+done
+gitcommit "a batch"
+approve_all alice
+approve_all bob
+for n in $(seq 100 169); do
+	report "2024-0$n" "A near miss of a batch" "Corrected." \
+	    >"$c/reports/2024/2024-0$n.md"
+done
+gitcommit "the batch corrected"
+approve_all alice
+approve_all bob
+step="seventy revised"
+build
+check "$step: each has its revised day in the open data" [ "$(awk -F, \
+    '$1 ~ /^2024-01[0-6][0-9]$/ && $7 ~ /^20[0-9][0-9]-[0-9][0-9]-[0-9][0-9]$/' \
+    "$site/data/reports.csv" | wc -l)" -eq 70 ]
+# shellcheck disable=SC2016
+check "$step: and on its page" sh -c '
+	for n in $(seq 100 169); do
+		grep -q "Corrected\." "$0/reports/2024-0$n/index.html" &&
+		    grep -qi "revised" "$0/reports/2024-0$n/index.html" ||
+		    exit 1
+	done' "$site"
 
 finish revisions
