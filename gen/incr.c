@@ -945,7 +945,7 @@ static int
 incr_index(struct incr *in)
 {
 	struct site	*s = in->s;
-	struct ixref	*refs, key, *old;
+	struct ixref	*refs = NULL, key, *old;
 	struct ixcache	*nc = &in->cache;
 	struct ixprev	 prev;
 	struct termsjob	 tj;
@@ -967,11 +967,11 @@ incr_index(struct incr *in)
 		tj.set = &in->rel;
 		bg_start(&bg, s->opts->jobs, terms_thread, &tj);
 	}
-	refs = xcalloc(s->nreports + 1, sizeof(*refs));
 	if (!s->index) {
 		rc = 0;
 		goto out;
 	}
+	refs = xcalloc(s->nreports + 1, sizeof(*refs));
 	/*
 	 * New documents are appended to the cache, with a new table after
 	 * them; when old documents are more than half of it, the live ones
@@ -1035,7 +1035,8 @@ out:
 		termstat_free(s->terms);
 		s->terms = tj.out;
 	}
-	ixrefs_free(refs, s->nreports);
+	if (refs != NULL)
+		ixrefs_free(refs, s->nreports);
 	return rc;
 }
 

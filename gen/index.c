@@ -1530,28 +1530,33 @@ widx_cmp(const void *a, const void *b)
  * written out and freed before the next.
  */
 
-/* By positions size, biggest first, then by stem (for ties). */
+/*
+ * Terms a and b (indexes into sort_ix) by size, biggest first, then by
+ * stem (for ties); size: plen (postings) or xlen (positions).
+ */
 static int
-txbig_cmp(const void *a, const void *b)
+big_cmp(const void *a, const void *b, int positions)
 {
 	const struct ixterm *x = &sort_ix->t[*(const uint32_t *)a];
 	const struct ixterm *y = &sort_ix->t[*(const uint32_t *)b];
+	uint64_t	 xs = positions ? x->xlen : x->plen;
+	uint64_t	 ys = positions ? y->xlen : y->plen;
 
-	if (x->xlen != y->xlen)
-		return x->xlen > y->xlen ? -1 : 1;
+	if (xs != ys)
+		return xs > ys ? -1 : 1;
 	return strcmp(str_at(sort_ix, x->s), str_at(sort_ix, y->s));
 }
 
-/* By postings size, biggest first, then by stem (for ties). */
+static int
+txbig_cmp(const void *a, const void *b)
+{
+	return big_cmp(a, b, 1);
+}
+
 static int
 tbig_cmp(const void *a, const void *b)
 {
-	const struct ixterm *x = &sort_ix->t[*(const uint32_t *)a];
-	const struct ixterm *y = &sort_ix->t[*(const uint32_t *)b];
-
-	if (x->plen != y->plen)
-		return x->plen > y->plen ? -1 : 1;
-	return strcmp(str_at(sort_ix, x->s), str_at(sort_ix, y->s));
+	return big_cmp(a, b, 0);
 }
 
 void
